@@ -1,0 +1,40 @@
+namespace Braid.Bench.Baselines;
+
+internal enum Workload { StreamTable, StreamStreamInner, StreamStreamLeft, TableTable }
+
+internal static class WorkloadNames
+{
+    public static readonly Workload[] All =
+        [Workload.StreamTable, Workload.StreamStreamInner, Workload.StreamStreamLeft, Workload.TableTable];
+
+    public static string Name(this Workload w) => w switch
+    {
+        Workload.StreamTable => "stream-table",
+        Workload.StreamStreamInner => "stream-stream-inner",
+        Workload.StreamStreamLeft => "stream-stream-left",
+        Workload.TableTable => "table-table",
+        _ => throw new ArgumentOutOfRangeException(nameof(w)),
+    };
+
+    public static Workload Parse(string s) =>
+        All.FirstOrDefault(w => w.Name() == s, (Workload)(-1)) is var w && (int)w >= 0
+            ? w
+            : throw new ArgumentException($"unknown workload '{s}' (known: {string.Join(",", All.Select(Name))})");
+
+    public static bool IsStreamStream(this Workload w) => w is Workload.StreamStreamInner or Workload.StreamStreamLeft;
+
+    /// <summary>Inner joins are order-insensitive, so every implementation must produce the same output count.</summary>
+    public static bool IsInner(this Workload w) => w != Workload.StreamStreamLeft;
+}
+
+/// <summary>Join parameters shared by every implementation (Kafka Streams semantics).</summary>
+internal static class JoinSpec
+{
+    /// <summary>JoinWindows ±5 s: before = after = 5000 ms.</summary>
+    public const long BeforeMs = 5_000, AfterMs = 5_000;
+    /// <summary>Grace 0 (JoinWindows.ofTimeDifferenceWithNoGrace).</summary>
+    public const long GraceMs = 0;
+
+    /// <summary>The value joiner used everywhere: "left-right" ("left-" when right is null).</summary>
+    public static string Join(string left, string? right) => string.Concat(left, "-", right);
+}
