@@ -1,0 +1,136 @@
+using Braid.Internal;
+using Braid.Internal.Tables;
+using Braid.Serialization;
+
+namespace Braid;
+
+/// <summary>
+/// A table: the latest value per key of a changelog stream, for one partition (Kafka Streams' KTable).
+/// Its changes form a stream (<see cref="ToStream"/>); operators on it are kept up to date incrementally.
+/// </summary>
+/// <typeparam name="TKey">Key type.</typeparam>
+/// <typeparam name="TValue">Value type.</typeparam>
+public sealed partial class KTable<TKey, TValue>
+{
+    internal KTable(StreamsBuilder builder, string nodeName, Serde<TKey>? keySerde, Serde<TValue>? valueSerde,
+        TableValueGetterSupplier<TKey, TValue> valueGetter, string? storeName, bool isVersioned = false)
+    {
+        Builder = builder;
+        NodeName = nodeName;
+        KeySerde = keySerde;
+        ValueSerde = valueSerde;
+        ValueGetter = valueGetter;
+        StoreName = storeName;
+        IsVersioned = isVersioned;
+    }
+
+    internal StreamsBuilder Builder { get; }
+
+    internal InternalTopologyBuilder B => Builder.Internal;
+
+    /// <summary>The node that emits this table's changes.</summary>
+    internal string NodeName { get; }
+
+    internal Serde<TKey>? KeySerde { get; }
+
+    internal Serde<TValue>? ValueSerde { get; }
+
+    internal TableValueGetterSupplier<TKey, TValue> ValueGetter { get; }
+
+    /// <summary>The store holding this table, when it is materialized; null for a computed view.</summary>
+    internal string? StoreName { get; }
+
+    internal bool IsVersioned { get; }
+
+    /// <summary>The name of the store holding this table, or null when it is a view computed from its parent.</summary>
+    public string? QueryableStoreName => StoreName;
+
+    internal static KTable<TKey, TValue> FromStreamNode(StreamsBuilder builder, string parent, Serde<TKey>? ks, Serde<TValue>? vs,
+        Materialized<TKey, TValue>? materialized, string storePrefix)
+    {
+        var b = builder.Internal;
+        string store = DslSupport.AddTableStore(b, materialized, ks, vs, storePrefix);
+        string n = b.NewName("KTABLE-SOURCE-");
+        b.AddProcessor(n, () => new TableSourceNode<TKey, TValue>(n, store), parent);
+        b.ConnectStores(n, store);
+        return new KTable<TKey, TValue>(builder, n, materialized?.KeySerde ?? ks, materialized?.ValueSerde ?? vs,
+            new StoreValueGetterSupplier<TKey, TValue>(store), store);
+    }
+
+    /// <summary>Keeps rows the predicate accepts; a row that stops matching is deleted downstream.</summary>
+    /// <param name="predicate">Test on key and value.</param>
+    /// <param name="materialized">Materialize the filtered table (else it is a view of this one).</param>
+    /// <returns>The filtered table.</returns>
+    public KTable<TKey, TValue> Filter(Func<TKey, TValue, bool> predicate, Materialized<TKey, TValue>? materialized = null) =>
+        DoFilter(predicate, negate: false, materialized);
+
+    /// <summary>Drops rows the predicate accepts.</summary>
+    /// <param name="predicate">Test on key and value.</param>
+    /// <param name="materialized">Materialize the filtered table.</param>
+    /// <returns>The filtered table.</returns>
+    public KTable<TKey, TValue> FilterNot(Func<TKey, TValue, bool> predicate, Materialized<TKey, TValue>? materialized = null) =>
+        DoFilter(predicate, negate: true, materialized);
+
+    private KTable<TKey, TValue> DoFilter(Func<TKey, TValue, bool> predicate, bool negate, Materialized<TKey, TValue>? materialized)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        string? store = materialized is null ? null : DslSupport.AddTableStore(B, materialized, KeySerde, ValueSerde, "KTABLE-FILTER-");
+        string n = B.NewName("KTABLE-FILTER-");
+        B.AddProcessor(n, () => new TableFilterNode<TKey, TValue>(n, predicate, negate, store), NodeName);
+        if (store is not null) B.ConnectStores(n, store);
+        TableValueGetterSupplier<TKey, TValue> getter = store is not null
+            ? new StoreValueGetterSupplier<TKey, TValue>(store)
+            : new FilterValueGetterSupplier<TKey, TValue>(ValueGetter, predicate, negate);
+        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store);
+    }
+
+    /// <summary>Maps each row's value; a null result deletes the row.</summary>
+    /// <param name="mapper">The mapping of key and value.</param>
+    /// <param name="materialized">Materialize the mapped table.</param>
+    /// <typeparam name="TValueOut">New value type.</typeparam>
+    /// <returns>The mapped table.</returns>
+    public KTable<TKey, TValueOut> MapValues<TValueOut>(Func<TKey, TValue, TValueOut> mapper, Materialized<TKey, TValueOut>? materialized = null)
+    {
+        ArgumentNullException.ThrowIfNull(mapper);
+        string? store = materialized is null ? null : DslSupport.AddTableStore(B, materialized, KeySerde, null, "KTABLE-MAPVALUES-");
+        string n = B.NewName("KTABLE-MAPVALUES-");
+        B.AddProcessor(n, () => new TableMapValuesNode<TKey, TValue, TValueOut>(n, mapper, store), NodeName);
+        if (store is not null) B.ConnectStores(n, store);
+        TableValueGetterSupplier<TKey, TValueOut> getter = store is not null
+            ? new StoreValueGetterSupplier<TKey, TValueOut>(store)
+            : new MapValuesValueGetterSupplier<TKey, TValue, TValueOut>(ValueGetter, mapper);
+        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store);
+    }
+
+    /// <summary>The table's changelog as a stream: each update is a record, a delete a null-value record.</summary>
+    /// <param name="name">Processor name.</param>
+    /// <returns>The stream.</returns>
+    public KStream<TKey, TValue> ToStream(string? name = null)
+    {
+        string n = name ?? B.NewName("KTABLE-TOSTREAM-");
+        B.AddProcessor(n, () => new TableToStreamNode<TKey, TValue>(n), NodeName);
+        return new KStream<TKey, TValue>(Builder, n, KeySerde, ValueSerde, false);
+    }
+
+    /// <summary>
+    /// Re-groups rows by a new key for a table aggregation; an update moves its row from the old group to
+    /// the new one (through a repartition topic).
+    /// </summary>
+    /// <param name="selector">The group key and value of a row.</param>
+    /// <param name="grouped">Serdes and name for the repartition.</param>
+    /// <typeparam name="TGroupKey">Group key type.</typeparam>
+    /// <typeparam name="TGroupValue">Grouped value type.</typeparam>
+    /// <returns>The grouped table.</returns>
+    public KGroupedTable<TGroupKey, TGroupValue> GroupBy<TGroupKey, TGroupValue>(Func<TKey, TValue, KeyValue<TGroupKey, TGroupValue>> selector,
+        Grouped<TGroupKey, TGroupValue>? grouped = null)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        string n = B.NewName("KTABLE-SELECT-");
+        B.AddProcessor(n, () => new Internal.Aggregations.TableRepartitionMap<TKey, TValue, TGroupKey, TGroupValue>(n, selector), NodeName);
+        var ks = grouped?.KeySerde ?? Serdes.Default<TGroupKey>();
+        var vs = grouped?.ValueSerde ?? Serdes.Default<TGroupValue>();
+        string baseName = grouped?.Name ?? B.NewName("KTABLE-AGGREGATE-");
+        string source = DslSupport.Repartition(B, n, baseName, ks, new ChangeSerde<TGroupValue>(vs));
+        return new KGroupedTable<TGroupKey, TGroupValue>(Builder, source, ks, vs);
+    }
+}

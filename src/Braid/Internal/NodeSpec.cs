@@ -1,0 +1,46 @@
+using Braid.Internal.Nodes;
+
+namespace Braid.Internal;
+
+internal enum NodeKind
+{
+    Source,
+    Processor,
+    Sink,
+}
+
+/// <summary>
+/// The build-time description of one node: how to instantiate it (once per task), its edges, its stores
+/// and topics. Instances never outlive a task; specs are shared by every task of the topology.
+/// </summary>
+internal sealed class NodeSpec
+{
+    public NodeSpec(string name, NodeKind kind, Func<ProcessorNode> factory, int order)
+    {
+        Name = name;
+        Kind = kind;
+        Factory = factory;
+        Order = order;
+    }
+
+    public string Name { get; }
+
+    public NodeKind Kind { get; }
+
+    public Func<ProcessorNode> Factory { get; }
+
+    /// <summary>Declaration order; sub-topologies and descriptions follow it.</summary>
+    public int Order { get; }
+
+    public List<string> Parents { get; } = new();
+
+    public List<string> Children { get; } = new();
+
+    public List<string> Stores { get; } = new();
+
+    public string[] SourceTopics { get; init; } = [];
+
+    public string? SinkTopic { get; init; }
+
+    public bool IsGlobal { get; init; }
+}

@@ -1,0 +1,72 @@
+namespace Braid.Internal.Nodes;
+
+/// <summary>
+/// A node of an instantiated topology inside one task. Records travel between nodes as typed
+/// <see cref="Record{TKey,TValue}"/> values through direct calls: no boxing, no serdes, no queues.
+/// A node never knows which host runs it; everything host-specific is behind <see cref="TaskContext"/>.
+/// </summary>
+internal abstract class ProcessorNode
+{
+    protected ProcessorNode(string name) => Name = name;
+
+    public string Name { get; }
+
+    public TaskContext Context { get; private set; } = null!;
+
+    public virtual void Init(TaskContext context) => Context = context;
+
+    public virtual void Close() { }
+
+    /// <summary>Wires a child; called once per edge when the task is built, in the order edges were declared.</summary>
+    internal abstract void AddChild(ProcessorNode child);
+
+    internal abstract IReadOnlyList<ProcessorNode> Children { get; }
+}
+
+/// <summary>A node that consumes records of one key/value type.</summary>
+internal abstract class ProcessorNode<TKeyIn, TValueIn> : ProcessorNode
+{
+    protected ProcessorNode(string name) : base(name) { }
+
+    public abstract void Process(in Record<TKeyIn, TValueIn> record);
+}
+
+/// <summary>A node that consumes one record type and forwards another to its children.</summary>
+internal abstract class ProcessorNode<TKeyIn, TValueIn, TKeyOut, TValueOut> : ProcessorNode<TKeyIn, TValueIn>
+{
+    private ProcessorNode<TKeyOut, TValueOut>[] _children = [];
+
+    protected ProcessorNode(string name) : base(name) { }
+
+    internal override IReadOnlyList<ProcessorNode> Children => _children;
+
+    internal override void AddChild(ProcessorNode child)
+    {
+        if (child is not ProcessorNode<TKeyOut, TValueOut> typed)
+        {
+            throw new TopologyException(
+                $"node '{child.Name}' cannot consume the output of '{Name}' " +
+                $"(it emits {typeof(TKeyOut).Name}/{typeof(TValueOut).Name}).");
+        }
+        _children = [.. _children, typed];
+    }
+
+    protected void Forward(in Record<TKeyOut, TValueOut> record)
+    {
+        var children = _children;
+        for (int i = 0; i < children.Length; i++) children[i].Process(record);
+    }
+
+    protected void ForwardTo(in Record<TKeyOut, TValueOut> record, string childName)
+    {
+        foreach (var child in _children)
+        {
+            if (child.Name == childName)
+            {
+                child.Process(record);
+                return;
+            }
+        }
+        throw new StreamsException($"Processor '{Name}' has no child named '{childName}'.");
+    }
+}

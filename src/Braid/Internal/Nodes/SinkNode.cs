@@ -1,0 +1,45 @@
+using Braid.Serialization;
+
+namespace Braid.Internal.Nodes;
+
+/// <summary>
+/// Serializes records and hands them to the host's collector — the only place output is serialized.
+/// A topic extractor may pick the topic per record; the host picks the partition from the key bytes.
+/// </summary>
+internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
+{
+    private readonly string? _topic;
+    private readonly Func<TKey?, TValue?, string>? _topicExtractor;
+    private readonly Serde<TKey> _keySerde;
+    private readonly Serde<TValue> _valueSerde;
+
+    public SinkNode(string name, string? topic, Func<TKey?, TValue?, string>? topicExtractor, Serde<TKey> keySerde, Serde<TValue> valueSerde)
+        : base(name)
+    {
+        _topic = topic;
+        _topicExtractor = topicExtractor;
+        _keySerde = keySerde;
+        _valueSerde = valueSerde;
+    }
+
+    internal override IReadOnlyList<ProcessorNode> Children => [];
+
+    internal override void AddChild(ProcessorNode child) =>
+        throw new TopologyException($"sink '{Name}' cannot have children (node '{child.Name}').");
+
+    public override void Process(in Record<TKey, TValue> record)
+    {
+        string topic = _topic is not null ? _topic : _topicExtractor!(record.Key, record.Value);
+        byte[]? key, value;
+        try
+        {
+            key = record.Key is null ? null : _keySerde.Serialize(record.Key);
+            value = record.Value is null ? null : _valueSerde.Serialize(record.Value);
+        }
+        catch (Exception e)
+        {
+            throw new StreamsException($"Sink '{Name}' could not serialize a record for topic '{topic}': {e.Message}", e);
+        }
+        Context.Collector.Send(topic, key, value, record.Timestamp, record.Headers, null);
+    }
+}

@@ -1,0 +1,22 @@
+using Braid.State;
+
+namespace Braid.Internal.State;
+
+/// <summary>
+/// What a host supplies to build stores. The test driver builds in-memory stores; the embedded runtime
+/// builds RocksDB stores and wraps them so every write is also a changelog write.
+/// New store kinds add a method here and one implementation per host.
+/// </summary>
+internal interface IStoreFactory
+{
+    IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder);
+}
+
+/// <summary>The in-memory factory: the test driver's, and the fallback for <see cref="StoreBuilder.InMemory"/>.</summary>
+internal sealed class InMemoryStoreFactory : IStoreFactory
+{
+    public static readonly InMemoryStoreFactory Instance = new();
+
+    public IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder) =>
+        new InMemoryKeyValueStore<TKey, TValue>(builder.Name, builder.KeySerde);
+}

@@ -1,0 +1,118 @@
+using Braid.Serialization;
+using Braid.State;
+
+namespace Braid.Internal.State;
+
+#pragma warning disable CS8714 // Store keys may be of a nullable type parameter; every public entry point rejects null keys.
+
+/// <summary>
+/// In-memory key–value store. Point operations go to a hash map of objects (no serialization on the
+/// hot path). Ordered queries (range, prefix, all) need the byte order of serialized keys, so that the
+/// in-memory and RocksDB stores agree; that ordered index is built on the first ordered query and
+/// maintained from then on, so stores that are never scanned never pay for it.
+/// </summary>
+internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>
+{
+    private readonly Dictionary<TKey, TValue> _map;
+    private readonly Serde<TKey> _keySerde;
+    private SortedSet<IndexEntry>? _index;
+
+    public InMemoryKeyValueStore(string name, Serde<TKey> keySerde)
+    {
+        Name = name;
+        _keySerde = keySerde;
+        _map = typeof(TKey) == typeof(byte[])
+            ? new Dictionary<TKey, TValue>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
+            : new Dictionary<TKey, TValue>();
+    }
+
+    public string Name { get; }
+
+    public bool IsPersistent => false;
+
+    public long ApproximateCount => _map.Count;
+
+    public bool TryGet(TKey key, out TValue value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _map.TryGetValue(key, out value!);
+    }
+
+    public void Put(TKey key, TValue value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (_index is null)
+        {
+            _map[key] = value;
+            return;
+        }
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out bool existed);
+        slot = value;
+        if (!existed) _index.Add(new IndexEntry(_keySerde.Serialize(key), key));
+    }
+
+    public bool Delete(TKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_map.Remove(key)) return false;
+        _index?.Remove(new IndexEntry(_keySerde.Serialize(key), key));
+        return true;
+    }
+
+    public IEnumerable<KeyValue<TKey, TValue>> Range(TKey from, TKey to)
+    {
+        var lo = _keySerde.Serialize(from);
+        var hi = _keySerde.Serialize(to);
+        return Scan(lo, hi, inclusiveUpper: true);
+    }
+
+    public IEnumerable<KeyValue<TKey, TValue>> All() => Scan(null, null, inclusiveUpper: true);
+
+    public IEnumerable<KeyValue<TKey, TValue>> PrefixScan<TPrefix>(TPrefix prefix, Serde<TPrefix> prefixSerde)
+    {
+        var lo = prefixSerde.Serialize(prefix);
+        return Scan(lo, ByteArrayComparer.PrefixUpperBound(lo), inclusiveUpper: false);
+    }
+
+    // Snapshot semantics: the result is materialized before the caller sees it, so the caller may
+    // write to the store while it enumerates (as join operators do).
+    private List<KeyValue<TKey, TValue>> Scan(byte[]? lo, byte[]? hi, bool inclusiveUpper)
+    {
+        var index = EnsureIndex();
+        var result = new List<KeyValue<TKey, TValue>>();
+        if (lo is not null && hi is not null && ByteArrayComparer.Instance.Compare(lo, hi) > 0) return result;
+        var view = index.GetViewBetween(new IndexEntry(lo ?? [], default!), new IndexEntry(hi, default!));
+        foreach (var e in view)
+        {
+            if (!inclusiveUpper && hi is not null && ByteArrayComparer.Instance.Compare(e.Bytes, hi) == 0) break;
+            result.Add(new KeyValue<TKey, TValue>(e.Key, _map[e.Key]));
+        }
+        return result;
+    }
+
+    private SortedSet<IndexEntry> EnsureIndex()
+    {
+        if (_index is not null) return _index;
+        _index = new SortedSet<IndexEntry>(IndexEntryComparer.Instance);
+        foreach (var key in _map.Keys) _index.Add(new IndexEntry(_keySerde.Serialize(key), key));
+        return _index;
+    }
+
+    /// <summary>An index entry; null <see cref="Bytes"/> is the +infinity bound used for open ranges.</summary>
+    private readonly record struct IndexEntry(byte[]? Bytes, TKey Key);
+
+    private sealed class IndexEntryComparer : IComparer<IndexEntry>
+    {
+        public static readonly IndexEntryComparer Instance = new();
+
+        public int Compare(IndexEntry x, IndexEntry y) =>
+            x.Bytes is null ? (y.Bytes is null ? 0 : 1)
+            : y.Bytes is null ? -1
+            : ByteArrayComparer.Instance.Compare(x.Bytes, y.Bytes);
+    }
+
+    public void Flush() { }
+
+    public void Close() { }
+}

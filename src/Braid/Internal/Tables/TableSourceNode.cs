@@ -1,0 +1,35 @@
+using Braid.State;
+
+namespace Braid.Internal.Tables;
+
+/// <summary>
+/// Turns a changelog stream into a table (Builder.Table, KStream.ToTable): the latest value per key
+/// goes into the table's store, and a <see cref="Change{TValue}"/> (new, old) goes downstream.
+/// Null key: dropped and counted (a table row needs a key). Null value: a tombstone, the key is deleted.
+/// Unversioned tables take the latest record by offset, whatever its timestamp (Kafka does the same).
+/// </summary>
+internal sealed class TableSourceNode<TKey, TValue>(string name, string storeName)
+    : Nodes.ProcessorNode<TKey, TValue, TKey, Change<TValue>>(name)
+{
+    private IKeyValueStore<TKey, ValueAndTimestamp<TValue>> _store = null!;
+
+    public override void Init(TaskContext context)
+    {
+        base.Init(context);
+        _store = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<TValue>>>(storeName);
+    }
+
+    public override void Process(in Record<TKey, TValue> record)
+    {
+        if (record.Key is null)
+        {
+            Context.RecordDropped(Name, "null-key");
+            return;
+        }
+        bool hadOld = _store.TryGet(record.Key, out var old);
+        if (record.Value is null) _store.Delete(record.Key);
+        else _store.Put(record.Key, new ValueAndTimestamp<TValue>(record.Value, record.Timestamp));
+        var change = new Change<TValue>(record.Value, record.Value is not null, old.Value, hadOld);
+        Forward(new Record<TKey, Change<TValue>>(record.Key, change, record.Timestamp, record.Headers));
+    }
+}

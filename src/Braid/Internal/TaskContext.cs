@@ -1,0 +1,86 @@
+using Braid.Processors;
+using Braid.State;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Internal;
+
+/// <summary>
+/// Everything a node may use from its host, for one task: stores, stream time, the wall clock,
+/// punctuation, the record collector, the metadata of the current input record, and drop accounting.
+/// This is the whole operator–host contract; the driver, the embedded runtime and Kafka each fill it in.
+/// </summary>
+internal sealed class TaskContext
+{
+    private readonly IReadOnlyDictionary<string, IStateStore> _stores;
+    private readonly IReadOnlyDictionary<string, IStateStore> _globalStores;
+    private readonly Func<long> _wallClock;
+    private readonly Dictionary<string, long> _dropped = new();
+
+    public TaskContext(TaskId id, StreamsConfig config, IRecordCollector collector, Func<long> wallClock,
+        IReadOnlyDictionary<string, IStateStore> stores, IReadOnlyDictionary<string, IStateStore> globalStores)
+    {
+        TaskId = id;
+        Config = config;
+        Collector = collector;
+        _wallClock = wallClock;
+        _stores = stores;
+        _globalStores = globalStores;
+        Logger = config.LoggerFactory.CreateLogger("Braid.Task." + id);
+    }
+
+    public TaskId TaskId { get; }
+
+    public StreamsConfig Config { get; }
+
+    public IRecordCollector Collector { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Largest timestamp seen on this task's inputs; long.MinValue while unknown.</summary>
+    public long StreamTime { get; private set; } = long.MinValue;
+
+    public long WallClockMs => _wallClock();
+
+    public RecordMetadata? RecordMetadata { get; set; }
+
+    public PunctuationQueue StreamTimePunctuations { get; } = new();
+
+    public PunctuationQueue WallClockPunctuations { get; } = new();
+
+    public IReadOnlyDictionary<string, long> DroppedRecords => _dropped;
+
+    public void AdvanceStreamTime(long timestamp)
+    {
+        if (timestamp > StreamTime) StreamTime = timestamp;
+    }
+
+    public bool IsGlobalStore(string name) => !_stores.ContainsKey(name) && _globalStores.ContainsKey(name);
+
+    public bool HasStore(string name) => _stores.ContainsKey(name) || _globalStores.ContainsKey(name);
+
+    public T GetStore<T>(string name) where T : class
+    {
+        if (!_stores.TryGetValue(name, out var store) && !_globalStores.TryGetValue(name, out store))
+            throw new StreamsException($"Store '{name}' is not available in task {TaskId}.");
+        return store as T ?? throw new StreamsException(
+            $"Store '{name}' is a {store.GetType().Name}, not a {typeof(T).Name}.");
+    }
+
+    public ICancellable Schedule(TimeSpan interval, PunctuationType type, Action<long> punctuator)
+    {
+        long ms = (long)interval.TotalMilliseconds;
+        return type == PunctuationType.StreamTime
+            ? StreamTimePunctuations.Add(0, ms, punctuator)
+            : WallClockPunctuations.Add(WallClockMs + ms, ms, punctuator);
+    }
+
+    /// <summary>Counts a record an operator dropped on purpose (never silent: logged and metered too).</summary>
+    public void RecordDropped(string node, string reason)
+    {
+        string k = node + ":" + reason;
+        _dropped[k] = _dropped.GetValueOrDefault(k) + 1;
+        BraidMetrics.DroppedRecords.Add(1, new KeyValuePair<string, object?>("node", node), new KeyValuePair<string, object?>("reason", reason));
+        if (Logger.IsEnabled(LogLevel.Debug))
+            Logger.LogDebug("Node {Node} dropped a record ({Reason}) at {Meta}.", node, reason, RecordMetadata);
+    }
+}
