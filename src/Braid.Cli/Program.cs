@@ -1,0 +1,19 @@
+using Braid.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("braid");
+    config.AddCommand<TopologyCommand>("topology")
+        .WithDescription("Print a sample topology's description (text, mermaid or dot).");
+    config.AddCommand<ConformanceCommand>("conformance")
+        .WithDescription("Replay Kafka Streams join vectors (kafka-join-vectors/1) through the TopologyTestDriver.");
+    config.SetExceptionHandler((ex, _) =>
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+        return ex is CommandParseException or CommandRuntimeException ? ExitCodes.Usage : ExitCodes.Failure;
+    });
+});
+return app.Run(args);

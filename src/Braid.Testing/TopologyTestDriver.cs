@@ -1,0 +1,192 @@
+using Braid.Internal;
+using Braid.Internal.State;
+using Braid.Processors;
+using Braid.Serialization;
+using Braid.State;
+
+namespace Braid.Testing;
+
+/// <summary>
+/// Runs a topology synchronously, in memory and deterministically, as Kafka's TopologyTestDriver:
+/// pipe records into input topics with explicit timestamps, read what the sinks wrote, look into any
+/// store, and move the wall clock by hand. Records written to a topic the topology also reads
+/// (repartition topics) are fed back in before <c>PipeInput</c> returns.
+/// </summary>
+public sealed class TopologyTestDriver : IDisposable
+{
+    private readonly Topology _topology;
+    private readonly StreamTask _task;
+    private readonly StreamTask? _globalTask;
+    private readonly Dictionary<string, Queue<RawRecord>> _outputs = new();
+    private readonly Dictionary<string, long> _offsets = new();
+    private readonly Queue<RawRecord> _feedback = new();
+    private long _wallClock;
+    private bool _processing;
+    private bool _disposed;
+
+    /// <summary>Creates a driver for a topology.</summary>
+    /// <param name="topology">The topology to run.</param>
+    /// <param name="config">Settings; by default application id "test-driver" and no throttling of held-back join results.</param>
+    /// <param name="initialWallClockMs">The starting wall-clock time in ms (default 0, for determinism).</param>
+    public TopologyTestDriver(Topology topology, StreamsConfig? config = null, long initialWallClockMs = 0)
+    {
+        _topology = topology ?? throw new ArgumentNullException(nameof(topology));
+        Config = config ?? new StreamsConfig { ApplicationId = "test-driver", OuterJoinEmitInterval = TimeSpan.Zero };
+        Config.Validate();
+        _wallClock = initialWallClockMs;
+        var model = topology.Model;
+        _globalTask = model.CreateGlobalTask(Config, () => _wallClock, InMemoryStoreFactory.Instance);
+        _globalTask?.Initialize();
+        IReadOnlyDictionary<string, IStateStore> globals = _globalTask?.Stores ?? new Dictionary<string, IStateStore>();
+        _task = model.CreateTask(new TaskId(0, 0), null, Config, new Collector(this), () => _wallClock, InMemoryStoreFactory.Instance, globals);
+        _task.Initialize();
+    }
+
+    /// <summary>The settings in force.</summary>
+    public StreamsConfig Config { get; }
+
+    /// <summary>The current wall-clock time in ms.</summary>
+    public long WallClockMs => _wallClock;
+
+    /// <summary>Every topic a sink has written to so far.</summary>
+    public IReadOnlyCollection<string> ProducedTopicNames => _outputs.Keys;
+
+    /// <summary>Records dropped by operators so far, by "node:reason" (null keys, late records, bad input, …).</summary>
+    public IReadOnlyDictionary<string, long> DroppedRecords => _task.Context.DroppedRecords;
+
+    /// <summary>An input topic to pipe records into.</summary>
+    /// <param name="topic">A topic the topology reads (a stream, table or global table source).</param>
+    /// <param name="keySerde">Key serde; the type's default when null.</param>
+    /// <param name="valueSerde">Value serde; the type's default when null.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Value type.</typeparam>
+    /// <returns>The input topic.</returns>
+    public TestInputTopic<TKey, TValue> CreateInputTopic<TKey, TValue>(string topic, Serde<TKey>? keySerde = null, Serde<TValue>? valueSerde = null)
+    {
+        EnsureKnownInput(topic);
+        return new TestInputTopic<TKey, TValue>(this, topic, keySerde ?? Serdes.Default<TKey>(), valueSerde ?? Serdes.Default<TValue>());
+    }
+
+    /// <summary>An output topic to read what sinks wrote.</summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="keySerde">Key serde; the type's default when null.</param>
+    /// <param name="valueSerde">Value serde; the type's default when null.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Value type.</typeparam>
+    /// <returns>The output topic.</returns>
+    public TestOutputTopic<TKey, TValue> CreateOutputTopic<TKey, TValue>(string topic, Serde<TKey>? keySerde = null, Serde<TValue>? valueSerde = null) =>
+        new(this, topic, keySerde ?? Serdes.Default<TKey>(), valueSerde ?? Serdes.Default<TValue>());
+
+    /// <summary>Moves the wall clock forward and fires wall-clock punctuations that became due.</summary>
+    /// <param name="advance">How far (not negative).</param>
+    public void AdvanceWallClockTime(TimeSpan advance)
+    {
+        if (advance < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(advance), "The wall clock only moves forward.");
+        ThrowIfDisposed();
+        _wallClock += (long)advance.TotalMilliseconds;
+        _task.PunctuateWallClock(_wallClock);
+        DrainFeedback();
+    }
+
+    /// <summary>Any store of the topology (global stores included).</summary>
+    /// <param name="name">The store name.</param>
+    /// <returns>The store.</returns>
+    public IStateStore GetStateStore(string name)
+    {
+        if (_task.Stores.TryGetValue(name, out var s)) return s;
+        if (_globalTask is not null && _globalTask.Stores.TryGetValue(name, out s)) return s;
+        throw new StreamsException($"No store named '{name}'. Stores: {string.Join(", ", _task.Stores.Keys.Concat(_globalTask?.Stores.Keys.AsEnumerable() ?? []))}.");
+    }
+
+    /// <summary>A key–value store holding plain values (user stores added with AddStateStore).</summary>
+    /// <param name="name">The store name.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Value type.</typeparam>
+    /// <returns>The store.</returns>
+    public IKeyValueStore<TKey, TValue> GetKeyValueStore<TKey, TValue>(string name) =>
+        GetStateStore(name) as IKeyValueStore<TKey, TValue>
+        ?? throw new StreamsException($"Store '{name}' is not a key–value store of {typeof(TKey).Name} → {typeof(TValue).Name}; table stores are read with GetTimestampedKeyValueStore.");
+
+    /// <summary>A table's or aggregate's store, whose values carry the timestamp of the record that wrote them.</summary>
+    /// <param name="name">The store name.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Value type.</typeparam>
+    /// <returns>The store.</returns>
+    public IKeyValueStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedKeyValueStore<TKey, TValue>(string name) =>
+        GetKeyValueStore<TKey, ValueAndTimestamp<TValue>>(name);
+
+    internal void Pipe(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers)
+    {
+        ThrowIfDisposed();
+        EnsureKnownInput(topic);
+        var record = new RawRecord(topic, 0, NextOffset(topic), key, value, timestamp, headers);
+        if (_globalTask is not null && _globalTask.Reads(topic)) _globalTask.Process(record);
+        else _task.Process(record);
+        DrainFeedback();
+    }
+
+    internal bool TryDequeue(string topic, out RawRecord record)
+    {
+        if (_outputs.TryGetValue(topic, out var q) && q.Count > 0)
+        {
+            record = q.Dequeue();
+            return true;
+        }
+        record = default;
+        return false;
+    }
+
+    internal int QueueSize(string topic) => _outputs.TryGetValue(topic, out var q) ? q.Count : 0;
+
+    private void DrainFeedback()
+    {
+        if (_processing) return;
+        _processing = true;
+        try
+        {
+            while (_feedback.TryDequeue(out var r)) _task.Process(r);
+        }
+        finally
+        {
+            _processing = false;
+        }
+    }
+
+    private long NextOffset(string topic)
+    {
+        long o = _offsets.GetValueOrDefault(topic);
+        _offsets[topic] = o + 1;
+        return o;
+    }
+
+    private void EnsureKnownInput(string topic)
+    {
+        if (!_task.Reads(topic) && !(_globalTask?.Reads(topic) ?? false))
+        {
+            var known = _topology.Model.SourceTopics.Concat(_topology.Model.GlobalTopics);
+            throw new UnknownTopicException(topic, $"the topology reads only [{string.Join(", ", known)}].");
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Closes processors and stores.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _task.Close();
+        _globalTask?.Close();
+    }
+
+    private sealed class Collector(TopologyTestDriver driver) : IRecordCollector
+    {
+        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition)
+        {
+            var record = new RawRecord(topic, partition ?? 0, driver.NextOffset(topic), key, value, timestamp, headers);
+            if (!driver._outputs.TryGetValue(topic, out var q)) driver._outputs[topic] = q = new Queue<RawRecord>();
+            q.Enqueue(record);
+            if (driver._task.Reads(topic)) driver._feedback.Enqueue(record);
+        }
+    }
+}
