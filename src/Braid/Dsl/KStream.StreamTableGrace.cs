@@ -26,7 +26,7 @@ public sealed partial class KStream<TKey, TValue>
                 $"the stream–table join grace period ({grace}) is longer than the history retention ({retention}) of versioned table " +
                 $"'{table.StoreName ?? table.NodeName}': held records could no longer be looked up. Shorten the grace or keep more history.");
         }
-        var input = RepartitionIfRequired(joined.Name ?? B.NewName("KSTREAM-JOIN-"), joined.KeySerde, joined.LeftValueSerde);
+        var input = RepartitionIfRequired(() => joined.Name ?? B.NewName("KSTREAM-JOIN-"), joined.KeySerde, joined.LeftValueSerde);
         string n = joined.Name ?? B.NewName(leftJoin ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
         string bufferStore = n + "-Buffer";
         var ks = joined.KeySerde ?? input.KeySerde ?? Serdes.Default<TKey>();
