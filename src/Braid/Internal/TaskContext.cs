@@ -15,6 +15,7 @@ internal sealed class TaskContext
     private readonly IReadOnlyDictionary<string, IStateStore> _globalStores;
     private readonly Func<long> _wallClock;
     private readonly Dictionary<string, long> _dropped = new();
+    private Dictionary<string, object>? _shared;
 
     public TaskContext(TaskId id, StreamsConfig config, IRecordCollector collector, Func<long> wallClock,
         IReadOnlyDictionary<string, IStateStore> stores, IReadOnlyDictionary<string, IStateStore> globalStores)
@@ -72,6 +73,23 @@ internal sealed class TaskContext
         return type == PunctuationType.StreamTime
             ? StreamTimePunctuations.Add(0, ms, punctuator)
             : WallClockPunctuations.Add(WallClockMs + ms, ms, punctuator);
+    }
+
+    /// <summary>
+    /// Per-task state that several nodes of one operator share (the two sides of a stream–stream join
+    /// share one stream time). Created on first request, keyed by the operator's name, gone with the task.
+    /// </summary>
+    public T GetOrCreateShared<T>(string key, Func<T> create) where T : class
+    {
+        _shared ??= new Dictionary<string, object>();
+        if (_shared.TryGetValue(key, out var existing))
+        {
+            return existing as T ?? throw new StreamsException(
+                $"Shared task state '{key}' is a {existing.GetType().Name}, not a {typeof(T).Name}.");
+        }
+        var created = create();
+        _shared.Add(key, created);
+        return created;
     }
 
     /// <summary>Counts a record an operator dropped on purpose (never silent: logged and metered too).</summary>

@@ -55,6 +55,44 @@ public sealed class KeyValueStoreBuilder<TKey, TValue> : StoreBuilder
     internal override IStateStore Build(IStoreFactory factory) => factory.CreateKeyValueStore(this);
 }
 
+/// <summary>Describes a window store (values per key and timestamp, kept for a retention period).</summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+public sealed class WindowStoreBuilder<TKey, TValue> : StoreBuilder
+{
+    /// <summary>Creates the description.</summary>
+    /// <param name="name">The store name.</param>
+    /// <param name="retention">How long values are kept, in stream time (not negative).</param>
+    /// <param name="retainDuplicates">Keep every value put under the same key and timestamp (joins need this).</param>
+    /// <param name="keySerde">The key serde (used for persistence).</param>
+    /// <param name="valueSerde">The value serde (used for persistence).</param>
+    public WindowStoreBuilder(string name, TimeSpan retention, bool retainDuplicates, Serde<TKey> keySerde, Serde<TValue> valueSerde) : base(name)
+    {
+        if (retention < TimeSpan.Zero)
+            throw new TopologyException($"window store '{name}': the retention must not be negative (got {retention}).");
+        Retention = retention;
+        RetainDuplicates = retainDuplicates;
+        KeySerde = keySerde ?? throw new ArgumentNullException(nameof(keySerde));
+        ValueSerde = valueSerde ?? throw new ArgumentNullException(nameof(valueSerde));
+    }
+
+    /// <summary>How long values are kept, in stream time.</summary>
+    public TimeSpan Retention { get; }
+
+    /// <summary>Whether several values may be stored under the same key and timestamp.</summary>
+    public bool RetainDuplicates { get; }
+
+    /// <summary>The key serde.</summary>
+    public Serde<TKey> KeySerde { get; }
+
+    /// <summary>The value serde.</summary>
+    public Serde<TValue> ValueSerde { get; }
+
+    internal override string Kind => "Window";
+
+    internal override IStateStore Build(IStoreFactory factory) => factory.CreateWindowStore(this);
+}
+
 /// <summary>Factories for store descriptions, as Kafka's <c>Stores</c>.</summary>
 public static class Stores
 {

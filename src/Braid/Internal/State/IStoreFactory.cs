@@ -12,6 +12,8 @@ internal interface IStoreFactory
     IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder);
 
     IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder);
+
+    IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder);
 }
 
 /// <summary>The in-memory factory: the test driver's, and the fallback for <see cref="StoreBuilder.InMemory"/>.</summary>
@@ -24,4 +26,7 @@ internal sealed class InMemoryStoreFactory : IStoreFactory
 
     public IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder) =>
         new InMemoryVersionedKeyValueStore<TKey, TValue>(builder.Name, builder.HistoryRetention);
+
+    public IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder) =>
+        new InMemoryWindowStore<TKey, TValue>(builder.Name, (long)builder.Retention.TotalMilliseconds, builder.RetainDuplicates);
 }
