@@ -10,7 +10,7 @@ namespace Braid.Bench;
 /// </summary>
 internal static class BraidWorkloads
 {
-    public static bool Supports(Workload w) => w is Workload.StreamTable or Workload.TableTable;
+    public static bool Supports(Workload w) => true;
 
     /// <summary>Builds a fresh driver for the workload (untimed) and returns the timed part plus the output counter.</summary>
     public static (Action Run, Func<long> Outputs) Prepare(Dataset data)
@@ -32,6 +32,19 @@ internal static class BraidWorkloads
                 b.Table("a", strings).Join(b.Table("b", strings), JoinSpec.Join).ToStream().Foreach((_, _) => outputs++);
                 (leftTopic, rightTopic) = ("a", "b");
                 break;
+            case Workload.StreamStreamInner:
+            case Workload.StreamStreamLeft:
+                {
+                    var windows = JoinWindows.OfTimeDifferenceWithNoGrace(TimeSpan.FromMilliseconds(JoinSpec.AfterMs));
+                    var l = b.Stream("left", strings);
+                    var r = b.Stream("right", strings);
+                    var joined = data.Workload == Workload.StreamStreamInner
+                        ? l.Join(r, JoinSpec.Join, windows)
+                        : l.LeftJoin(r, JoinSpec.Join, windows);
+                    joined.Foreach((_, _) => outputs++);
+                    (leftTopic, rightTopic) = ("left", "right");
+                    break;
+                }
             default:
                 throw new NotSupportedException($"Braid does not run workload {data.Workload.Name()} in this harness yet.");
         }
