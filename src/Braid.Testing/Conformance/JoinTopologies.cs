@@ -18,6 +18,7 @@ internal static class JoinTopologies
         ["stream-table"] = StreamTable,
         ["stream-globaltable"] = StreamGlobalTable,
         ["table-table"] = TableTable,
+        ["fk-table-table"] = ForeignKeyTableTable,
     };
 
     /// <summary>True once versioned tables exist; until then cases that need them are skipped.</summary>
@@ -113,6 +114,28 @@ internal static class JoinTopologies
             _ => null,
         };
         if (result is null) return $"a table–table join has no '{c.Kind}' variant";
+        result.ToStream().To(ConformanceRunner.OutputTopic, Out);
+        return null;
+    }
+
+    private static string? ForeignKeyTableTable(VectorCase c, StreamsBuilder b)
+    {
+        Func<string, string?>? extractor = c.OptionString("foreignKeyExtractor") switch
+        {
+            "identity" => v => v,
+            "afterPipe" => v => v.Split('|') is { Length: > 1 } t ? t[1] : null,
+            _ => null,
+        };
+        if (extractor is null) return $"unknown foreignKeyExtractor '{c.OptionString("foreignKeyExtractor")}'";
+        var left = b.Table(ConformanceRunner.LeftTopic, Strings, TableOptions(c, "left"));
+        var right = b.Table(ConformanceRunner.RightTopic, Strings, TableOptions(c, "right"));
+        var result = c.Kind switch
+        {
+            "inner" => left.Join(right, extractor, (l, r) => c.Join2(l, r)),
+            "left" => left.LeftJoin(right, extractor, (l, r) => c.Join2(l, r)),
+            _ => null,
+        };
+        if (result is null) return $"a foreign-key join has no '{c.Kind}' variant (Kafka has inner and left only)";
         result.ToStream().To(ConformanceRunner.OutputTopic, Out);
         return null;
     }
