@@ -18,11 +18,12 @@ internal static class JoinTopologies
         ["stream-table"] = StreamTable,
         ["stream-globaltable"] = StreamGlobalTable,
         ["table-table"] = TableTable,
+        ["versioned-stream-table"] = StreamTable,
         ["fk-table-table"] = ForeignKeyTableTable,
     };
 
     /// <summary>True once versioned tables exist; until then cases that need them are skipped.</summary>
-    internal static bool VersionedTablesAvailable { get; set; }
+    internal static bool VersionedTablesAvailable { get; set; } = true;
 
     /// <summary>Lets later join families register their builders (stream–stream, foreign-key, …).</summary>
     internal static void Register(string family, Func<VectorCase, StreamsBuilder, string?> build) => Families[family] = build;

@@ -37,6 +37,22 @@ internal static class DslSupport
         return name;
     }
 
+    /// <summary>Declares the versioned store (KIP-914) of a versioned table source and returns its name.</summary>
+    public static string AddVersionedTableStore<TKey, TValue>(InternalTopologyBuilder b, Materialized<TKey, TValue> m,
+        Serde<TKey>? keySerde, Serde<TValue>? valueSerde, string generatedPrefix)
+    {
+        var retention = m.VersionedHistoryRetention ?? throw new ArgumentException("not a versioned materialization", nameof(m));
+        string name = m.StoreName ?? b.NewStoreName(generatedPrefix);
+        var ks = m.KeySerde ?? keySerde ?? Serdes.Default<TKey>();
+        var vs = m.ValueSerde ?? valueSerde ?? Serdes.Default<TValue>();
+        b.AddStore(new VersionedStoreBuilder<TKey, TValue>(name, retention, ks, vs)
+        {
+            LoggingEnabled = m.LoggingEnabled,
+            InMemory = m.InMemory,
+        });
+        return name;
+    }
+
     /// <summary>
     /// Sends records through an internal repartition topic (sink + source) so that records are
     /// partitioned by their current key, as a changed key requires before grouping or joining.

@@ -80,7 +80,7 @@ public sealed partial class KStream<TKey, TValue>
         if (!ReferenceEquals(table.Builder, Builder)) throw new TopologyException("the stream and the table come from different StreamsBuilders.");
         if (joined?.GracePeriod is not null)
             return StreamTableJoinWithGrace(table, joiner, leftJoin, joined);
-        var input = RepartitionIfRequired((joined?.Name ?? B.NewName("KSTREAM-JOIN-")) , joined?.KeySerde, joined?.LeftValueSerde);
+        var input = RepartitionIfRequired(() => joined?.Name ?? B.NewName("KSTREAM-JOIN-"), joined?.KeySerde, joined?.LeftValueSerde);
         string n = joined?.Name ?? B.NewName(leftJoin ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
         var getter = table.ValueGetter;
         B.AddProcessor(n, () => new StreamTableJoin<TKey, TValue, TTableValue, TResult>(n, getter, joiner, leftJoin), input.NodeName);

@@ -19,12 +19,12 @@ public sealed partial class KStream<TKey, TValue>
     }
 
     /// <summary>Repartitions only when an earlier operation changed the key.</summary>
-    internal KStream<TKey, TValue> RepartitionIfRequired(string baseName, Serde<TKey>? keySerde, Serde<TValue>? valueSerde)
+    internal KStream<TKey, TValue> RepartitionIfRequired(Func<string> baseName, Serde<TKey>? keySerde, Serde<TValue>? valueSerde)
     {
         if (!RepartitionRequired) return this;
         var ks = keySerde ?? KeySerde ?? Serdes.Default<TKey>();
         var vs = valueSerde ?? ValueSerde ?? Serdes.Default<TValue>();
-        string source = DslSupport.Repartition(B, NodeName, baseName, ks, vs);
+        string source = DslSupport.Repartition(B, NodeName, baseName(), ks, vs);
         return new KStream<TKey, TValue>(Builder, source, ks, vs, repartitionRequired: false);
     }
 
@@ -34,7 +34,7 @@ public sealed partial class KStream<TKey, TValue>
     public KTable<TKey, TValue> ToTable(Materialized<TKey, TValue>? materialized = null)
     {
         DslSupport.EnsureCanBeAbsent<TValue>("ToTable", "table");
-        var input = RepartitionIfRequired(B.NewName("KSTREAM-TOTABLE-"), materialized?.KeySerde, materialized?.ValueSerde);
+        var input = RepartitionIfRequired(() => B.NewName("KSTREAM-TOTABLE-"), materialized?.KeySerde, materialized?.ValueSerde);
         return KTable<TKey, TValue>.FromStreamNode(Builder, input.NodeName, materialized?.KeySerde ?? input.KeySerde,
             materialized?.ValueSerde ?? input.ValueSerde, materialized, "KSTREAM-TOTABLE-");
     }
@@ -44,7 +44,7 @@ public sealed partial class KStream<TKey, TValue>
     /// <returns>The grouped stream.</returns>
     public KGroupedStream<TKey, TValue> GroupByKey(Grouped<TKey, TValue>? grouped = null)
     {
-        var input = RepartitionIfRequired(grouped?.Name ?? B.NewName("KSTREAM-AGGREGATE-"), grouped?.KeySerde, grouped?.ValueSerde);
+        var input = RepartitionIfRequired(() => grouped?.Name ?? B.NewName("KSTREAM-AGGREGATE-"), grouped?.KeySerde, grouped?.ValueSerde);
         return new KGroupedStream<TKey, TValue>(Builder, input.NodeName, grouped?.KeySerde ?? input.KeySerde, grouped?.ValueSerde ?? input.ValueSerde);
     }
 

@@ -13,7 +13,7 @@ namespace Braid;
 public sealed partial class KTable<TKey, TValue>
 {
     internal KTable(StreamsBuilder builder, string nodeName, Serde<TKey>? keySerde, Serde<TValue>? valueSerde,
-        TableValueGetterSupplier<TKey, TValue> valueGetter, string? storeName, bool isVersioned = false)
+        TableValueGetterSupplier<TKey, TValue> valueGetter, string? storeName, TimeSpan? historyRetention = null)
     {
         Builder = builder;
         NodeName = nodeName;
@@ -21,7 +21,7 @@ public sealed partial class KTable<TKey, TValue>
         ValueSerde = valueSerde;
         ValueGetter = valueGetter;
         StoreName = storeName;
-        IsVersioned = isVersioned;
+        HistoryRetention = historyRetention;
     }
 
     internal StreamsBuilder Builder { get; }
@@ -40,7 +40,10 @@ public sealed partial class KTable<TKey, TValue>
     /// <summary>The store holding this table, when it is materialized; null for a computed view.</summary>
     internal string? StoreName { get; }
 
-    internal bool IsVersioned { get; }
+    /// <summary>The history retention of the versioned store this table reads (directly or through a view); null when unversioned.</summary>
+    internal TimeSpan? HistoryRetention { get; }
+
+    internal bool IsVersioned => HistoryRetention is not null;
 
     /// <summary>The name of the store holding this table, or null when it is a view computed from its parent.</summary>
     public string? QueryableStoreName => StoreName;
@@ -49,6 +52,15 @@ public sealed partial class KTable<TKey, TValue>
         Materialized<TKey, TValue>? materialized, string storePrefix)
     {
         var b = builder.Internal;
+        if (materialized?.VersionedHistoryRetention is { } retention)
+        {
+            string vstore = DslSupport.AddVersionedTableStore(b, materialized, ks, vs, storePrefix);
+            string vn = b.NewName("KTABLE-SOURCE-");
+            b.AddProcessor(vn, () => new VersionedTableSourceNode<TKey, TValue>(vn, vstore), parent);
+            b.ConnectStores(vn, vstore);
+            return new KTable<TKey, TValue>(builder, vn, materialized.KeySerde ?? ks, materialized.ValueSerde ?? vs,
+                new VersionedStoreValueGetterSupplier<TKey, TValue>(vstore), vstore, retention);
+        }
         string store = DslSupport.AddTableStore(b, materialized, ks, vs, storePrefix);
         string n = b.NewName("KTABLE-SOURCE-");
         b.AddProcessor(n, () => new TableSourceNode<TKey, TValue>(n, store), parent);
@@ -81,7 +93,7 @@ public sealed partial class KTable<TKey, TValue>
         TableValueGetterSupplier<TKey, TValue> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValue>(store)
             : new FilterValueGetterSupplier<TKey, TValue>(ValueGetter, predicate, negate);
-        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store);
+        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store, store is null ? HistoryRetention : null);
     }
 
     /// <summary>Maps each row's value; a null result deletes the row.</summary>
@@ -99,7 +111,7 @@ public sealed partial class KTable<TKey, TValue>
         TableValueGetterSupplier<TKey, TValueOut> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValueOut>(store)
             : new MapValuesValueGetterSupplier<TKey, TValue, TValueOut>(ValueGetter, mapper);
-        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store);
+        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store, store is null ? HistoryRetention : null);
     }
 
     /// <summary>The table's changelog as a stream: each update is a record, a delete a null-value record.</summary>

@@ -9,8 +9,10 @@ namespace Braid.Internal.Joins;
 /// <item>State: none of its own; it reads the table's store through a value getter (co-partitioned).</item>
 /// <item>Emit rule: only stream records trigger; table updates emit nothing. Inner: a result when the
 /// table has the key. Left: always a result, with a null right side when the table lacks the key.</item>
-/// <item>Time rule: the result keeps the stream record's timestamp; the table's current value is used,
-/// whatever its timestamp (an unversioned table has only "now"). No grace.</item>
+/// <item>Time rule: the result keeps the stream record's timestamp. An unversioned table has only "now":
+/// its current value is used, whatever its timestamp. A versioned table (KIP-914) is read as of the stream
+/// record's timestamp: the version valid then, so a late stream record joins the row of its own time
+/// (vectors it-versioned-stream-table-*). No grace here; see <see cref="StreamTableJoinWithGrace{TKey,TValue,TTableValue,TResult}"/>.</item>
 /// <item>Absence: null-value stream records are dropped (counted). Null keys (KIP-962): dropped by the
 /// inner join; the left join forwards them joined with a null right side. The left join passes
 /// <c>null</c> as the missing right value — the DSL refuses right value types that cannot be null.</item>
@@ -22,11 +24,13 @@ internal sealed class StreamTableJoin<TKey, TValue, TTableValue, TResult>(
     : ProcessorNode<TKey, TValue, TKey, TResult>(name)
 {
     private ITableValueGetter<TKey, TTableValue> _getter = null!;
+    private IVersionedTableValueGetter<TKey, TTableValue>? _versioned;
 
     public override void Init(TaskContext context)
     {
         base.Init(context);
         _getter = table.Create(context);
+        _versioned = _getter as IVersionedTableValueGetter<TKey, TTableValue>;
     }
 
     public override void Process(in Record<TKey, TValue> record)
@@ -46,7 +50,10 @@ internal sealed class StreamTableJoin<TKey, TValue, TTableValue, TResult>(
             Forward(new Record<TKey, TResult>(record.Key, joiner(record.Key, record.Value, default), record.Timestamp, record.Headers));
             return;
         }
-        if (_getter.TryGet(record.Key, out var right))
+        bool found = _versioned is not null
+            ? _versioned.TryGetAsOf(record.Key, record.Timestamp, out var right)
+            : _getter.TryGet(record.Key, out right);
+        if (found)
             Forward(new Record<TKey, TResult>(record.Key, joiner(record.Key, record.Value, right.Value), record.Timestamp, record.Headers));
         else if (leftJoin)
             Forward(new Record<TKey, TResult>(record.Key, joiner(record.Key, record.Value, default), record.Timestamp, record.Headers));

@@ -22,6 +22,9 @@ internal enum JoinKind
 /// update and the other side are empty. A result that disappears is sent as a tombstone.</item>
 /// <item>Time rule: result timestamp = max(update's ts, other side's value ts), or the update's ts when
 /// the other side is absent (it-table-table-* vectors pin this).</item>
+/// <item>Versioned inputs (KIP-914): an out-of-order update (<c>IsLatest = false</c>) changed only the
+/// input's history, so it produces no result (counted as dropped, as Kafka's droppedRecordsSensor);
+/// vector it-table-table-inner-versioned-both pins this.</item>
 /// <item>Absence: table sources already dropped null keys; a missing side is passed to the joiner as
 /// null (the DSL refuses value types that cannot be null for left/outer joins).</item>
 /// </list>
@@ -42,6 +45,11 @@ internal sealed class TableTableJoin<TKey, TThis, TOther, TResult>(
     public override void Process(in Record<TKey, Change<TThis>> record)
     {
         var c = record.Value;
+        if (!c.IsLatest)
+        {
+            Context.RecordDropped(Name, "out-of-order-versioned-update");
+            return;
+        }
         bool otherPresent = _other.TryGet(record.Key!, out var o);
         // "This side must exist" joins: inner (both sides), and the right side of a left join.
         bool needOther = kind == JoinKind.Inner || (kind == JoinKind.Left && !isLeftSide);

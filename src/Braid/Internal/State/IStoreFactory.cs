@@ -10,6 +10,8 @@ namespace Braid.Internal.State;
 internal interface IStoreFactory
 {
     IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder);
+
+    IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder);
 }
 
 /// <summary>The in-memory factory: the test driver's, and the fallback for <see cref="StoreBuilder.InMemory"/>.</summary>
@@ -19,4 +21,7 @@ internal sealed class InMemoryStoreFactory : IStoreFactory
 
     public IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder) =>
         new InMemoryKeyValueStore<TKey, TValue>(builder.Name, builder.KeySerde);
+
+    public IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder) =>
+        new InMemoryVersionedKeyValueStore<TKey, TValue>(builder.Name, builder.HistoryRetention);
 }

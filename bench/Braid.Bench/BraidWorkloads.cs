@@ -1,0 +1,54 @@
+using Braid.Bench.Baselines;
+using Braid.Serialization;
+using Braid.Testing;
+
+namespace Braid.Bench;
+
+/// <summary>
+/// The shared workloads on Braid's TopologyTestDriver with in-memory stores: bytes in (pre-serialized
+/// before timing), deserialized by the sources, joined, counted by a sink inside the topology.
+/// </summary>
+internal static class BraidWorkloads
+{
+    public static bool Supports(Workload w) => w is Workload.StreamTable or Workload.TableTable;
+
+    /// <summary>Builds a fresh driver for the workload (untimed) and returns the timed part plus the output counter.</summary>
+    public static (Action Run, Func<long> Outputs) Prepare(Dataset data)
+    {
+        long outputs = 0;
+        var b = new StreamsBuilder();
+        var strings = Consumed.With(Serdes.String, Serdes.String);
+        string leftTopic, rightTopic;
+        switch (data.Workload)
+        {
+            case Workload.StreamTable:
+                {
+                    var table = b.Table("table", strings);
+                    b.Stream("stream", strings).Join(table, JoinSpec.Join).Foreach((_, _) => outputs++);
+                    (leftTopic, rightTopic) = ("stream", "table");
+                    break;
+                }
+            case Workload.TableTable:
+                b.Table("a", strings).Join(b.Table("b", strings), JoinSpec.Join).ToStream().Foreach((_, _) => outputs++);
+                (leftTopic, rightTopic) = ("a", "b");
+                break;
+            default:
+                throw new NotSupportedException($"Braid does not run workload {data.Workload.Name()} in this harness yet.");
+        }
+        var driver = new TopologyTestDriver(b.Build());
+        if (data.Workload == Workload.StreamTable)
+        {
+            for (int k = 0; k < data.Keys.Length; k++) driver.Pipe(rightTopic, data.KeyBytes[k], data.TableValueBytes[k], Dataset.T0, null);
+        }
+        void Run()
+        {
+            for (int i = 0; i < data.Count; i++)
+            {
+                int k = data.KeyIdx[i];
+                driver.Pipe(data.IsLeft(i) ? leftTopic : rightTopic, data.KeyBytes[k], data.ValueBytes[i], data.Ts[i], null);
+            }
+            driver.Dispose();
+        }
+        return (Run, () => outputs);
+    }
+}

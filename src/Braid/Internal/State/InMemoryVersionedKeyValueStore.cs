@@ -1,0 +1,162 @@
+using Braid.State;
+
+namespace Braid.Internal.State;
+
+#pragma warning disable CS8714 // Store keys may be of a nullable type parameter; every public entry point rejects null keys.
+
+/// <summary>
+/// In-memory versioned key–value store with the semantics of Kafka's RocksDBVersionedStore:
+/// <list type="bullet">
+/// <item>Each key keeps its versions sorted by timestamp; a put at an existing timestamp replaces that version.</item>
+/// <item>Observed stream time = the largest timestamp ever put. Puts older than observed − retention are
+/// refused (<see cref="VersionedPutResult.NotPut"/>) and do not move observed stream time.</item>
+/// <item>A tombstone is a version: reads in its interval see "absent", and it still counts as the latest
+/// version when deciding whether a later put is in order.</item>
+/// <item>Expiry: a version is dropped once its successor's timestamp is at or before observed − retention
+/// (it can no longer be valid at any readable time). The latest version is never dropped by age unless it
+/// is a tombstone, which reads the same as no version at all.</item>
+/// </list>
+/// Expired versions of a key are removed when the key is written; a periodic sweep (amortized O(1) per put)
+/// reclaims keys that are never written again.
+/// </summary>
+internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedKeyValueStore<TKey, TValue>
+{
+    private readonly Dictionary<TKey, List<Version>> _map;
+    private readonly long _retentionMs;
+    private long _observedStreamTime = long.MinValue;
+    private int _putsSinceSweep;
+
+    public InMemoryVersionedKeyValueStore(string name, TimeSpan historyRetention)
+    {
+        Name = name;
+        HistoryRetention = historyRetention;
+        _retentionMs = (long)historyRetention.TotalMilliseconds;
+        _map = typeof(TKey) == typeof(byte[])
+            ? new Dictionary<TKey, List<Version>>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
+            : new Dictionary<TKey, List<Version>>();
+    }
+
+    public string Name { get; }
+
+    public bool IsPersistent => false;
+
+    public TimeSpan HistoryRetention { get; }
+
+    /// <summary>Oldest readable/writable timestamp; long.MinValue while nothing was put.</summary>
+    private long Cutoff => _observedStreamTime == long.MinValue ? long.MinValue : _observedStreamTime - _retentionMs;
+
+    public VersionedPutResult Put(TKey key, TValue? value, long timestamp) => PutVersion(key, value, value is null, timestamp);
+
+    public bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (timestamp < Cutoff)
+        {
+            deleted = default;
+            return false;
+        }
+        bool found = TryGet(key, timestamp, out deleted);
+        PutVersion(key, default, isTombstone: true, timestamp);
+        return found;
+    }
+
+    public bool TryGet(TKey key, out VersionedRecord<TValue> record)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_map.TryGetValue(key, out var versions) && versions.Count > 0 && !versions[^1].IsTombstone)
+        {
+            var v = versions[^1];
+            record = new VersionedRecord<TValue>(v.Value!, v.Timestamp, null);
+            return true;
+        }
+        record = default;
+        return false;
+    }
+
+    public bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        record = default;
+        if (asOfTimestamp < Cutoff || !_map.TryGetValue(key, out var versions)) return false;
+        int i = LastAtOrBefore(versions, asOfTimestamp);
+        if (i < 0 || versions[i].IsTombstone) return false;
+        long? validTo = i + 1 < versions.Count ? versions[i + 1].Timestamp : null;
+        record = new VersionedRecord<TValue>(versions[i].Value!, versions[i].Timestamp, validTo);
+        return true;
+    }
+
+    private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (timestamp < Cutoff) return VersionedPutResult.NotPut;
+        _observedStreamTime = Math.Max(_observedStreamTime, timestamp);
+
+        if (!_map.TryGetValue(key, out var versions))
+        {
+            versions = new List<Version>(1);
+            _map.Add(key, versions);
+        }
+        var version = new Version(timestamp, value, isTombstone);
+        int i = LastAtOrBefore(versions, timestamp);
+        int at;
+        if (i >= 0 && versions[i].Timestamp == timestamp)
+        {
+            versions[i] = version;
+            at = i;
+        }
+        else
+        {
+            at = i + 1;
+            versions.Insert(at, version);
+        }
+        var result = at == versions.Count - 1 ? VersionedPutResult.Latest : VersionedPutResult.History;
+        Expire(key, versions);
+        MaybeSweep();
+        return result;
+    }
+
+    /// <summary>Drops versions no readable timestamp can see; removes the key when nothing is left.</summary>
+    private void Expire(TKey key, List<Version> versions)
+    {
+        long cutoff = Cutoff;
+        int drop = 0;
+        while (drop + 1 < versions.Count && versions[drop + 1].Timestamp <= cutoff) drop++;
+        // A leading tombstone at or before the cutoff reads exactly like "no version".
+        if (drop < versions.Count && versions[drop].IsTombstone && versions[drop].Timestamp <= cutoff) drop++;
+        if (drop > 0) versions.RemoveRange(0, drop);
+        if (versions.Count == 0) _map.Remove(key);
+    }
+
+    private void MaybeSweep()
+    {
+        if (++_putsSinceSweep < Math.Max(1024, _map.Count)) return;
+        _putsSinceSweep = 0;
+        foreach (var (key, versions) in _map.ToList()) Expire(key, versions);
+    }
+
+    /// <summary>Index of the last version with timestamp ≤ <paramref name="timestamp"/>, or −1.</summary>
+    private static int LastAtOrBefore(List<Version> versions, long timestamp)
+    {
+        int lo = 0, hi = versions.Count - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (versions[mid].Timestamp <= timestamp)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    public void Flush() { }
+
+    public void Close() { }
+
+    private readonly record struct Version(long Timestamp, TValue? Value, bool IsTombstone);
+}
