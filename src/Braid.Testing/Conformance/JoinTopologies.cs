@@ -20,6 +20,7 @@ internal static class JoinTopologies
         ["table-table"] = TableTable,
         ["versioned-stream-table"] = StreamTable,
         ["stream-stream"] = StreamStream,
+        ["fk-table-table"] = ForeignKeyTableTable,
     };
 
     /// <summary>True once versioned tables exist; until then cases that need them are skipped.</summary>
@@ -140,6 +141,28 @@ internal static class JoinTopologies
         };
         if (result is null) return $"a stream–stream join has no '{c.Kind}' variant";
         result.To(ConformanceRunner.OutputTopic, Out);
+        return null;
+    }
+
+    private static string? ForeignKeyTableTable(VectorCase c, StreamsBuilder b)
+    {
+        Func<string, string?>? extractor = c.OptionString("foreignKeyExtractor") switch
+        {
+            "identity" => v => v,
+            "afterPipe" => v => v.Split('|') is { Length: > 1 } t ? t[1] : null,
+            _ => null,
+        };
+        if (extractor is null) return $"unknown foreignKeyExtractor '{c.OptionString("foreignKeyExtractor")}'";
+        var left = b.Table(ConformanceRunner.LeftTopic, Strings, TableOptions(c, "left"));
+        var right = b.Table(ConformanceRunner.RightTopic, Strings, TableOptions(c, "right"));
+        var result = c.Kind switch
+        {
+            "inner" => left.Join(right, extractor, (l, r) => c.Join2(l, r)),
+            "left" => left.LeftJoin(right, extractor, (l, r) => c.Join2(l, r)),
+            _ => null,
+        };
+        if (result is null) return $"a foreign-key join has no '{c.Kind}' variant (Kafka has inner and left only)";
+        result.ToStream().To(ConformanceRunner.OutputTopic, Out);
         return null;
     }
 }

@@ -1,0 +1,143 @@
+using Braid.Internal.Joins.ForeignKey;
+using Braid.Internal.Nodes;
+using Braid.Internal.Tables;
+using Braid.Serialization;
+using Braid.State;
+
+namespace Braid;
+
+public sealed partial class KTable<TKey, TValue>
+{
+    /// <summary>
+    /// Inner foreign-key join (KIP-213): each row of this table joins the row of <paramref name="other"/>
+    /// whose key is the foreign key extracted from its value. The tables need not be co-partitioned: rows
+    /// travel through two internal topics (subscriptions keyed by foreign key, responses keyed by this
+    /// table's key). A row whose foreign key changes retracts its old result; an update of a right row
+    /// reaches every row that references it; a null foreign key matches nothing.
+    /// </summary>
+    /// <param name="other">The table looked up by foreign key.</param>
+    /// <param name="foreignKeyExtractor">The foreign key of a value (null: no match).</param>
+    /// <param name="joiner">Combines a row with the right row it references.</param>
+    /// <param name="joined">Name and result store options.</param>
+    /// <typeparam name="TForeignKey">Key type of the other table.</typeparam>
+    /// <typeparam name="TOther">Value type of the other table.</typeparam>
+    /// <typeparam name="TResult">Result type.</typeparam>
+    /// <returns>The joined table, keyed by this table's key.</returns>
+    public KTable<TKey, TResult> Join<TForeignKey, TOther, TResult>(KTable<TForeignKey, TOther> other,
+        Func<TValue, TForeignKey?> foreignKeyExtractor, Func<TValue, TOther, TResult> joiner, ForeignKeyJoined<TKey, TResult>? joined = null)
+    {
+        ArgumentNullException.ThrowIfNull(foreignKeyExtractor);
+        ArgumentNullException.ThrowIfNull(joiner);
+        return JoinOnForeignKey(other, (_, v) => foreignKeyExtractor(v), (_, l, r) => joiner(l, r!), leftJoin: false, joined);
+    }
+
+    /// <summary>Inner foreign-key join whose foreign key depends on the row's key as well as its value (KIP-1104).</summary>
+    /// <param name="other">The table looked up by foreign key.</param>
+    /// <param name="foreignKeyExtractor">The foreign key of a row, from its key and value (null: no match).</param>
+    /// <param name="joiner">Combines a row with the right row it references.</param>
+    /// <param name="joined">Name and result store options.</param>
+    /// <typeparam name="TForeignKey">Key type of the other table.</typeparam>
+    /// <typeparam name="TOther">Value type of the other table.</typeparam>
+    /// <typeparam name="TResult">Result type.</typeparam>
+    /// <returns>The joined table, keyed by this table's key.</returns>
+    public KTable<TKey, TResult> Join<TForeignKey, TOther, TResult>(KTable<TForeignKey, TOther> other,
+        Func<TKey, TValue, TForeignKey?> foreignKeyExtractor, Func<TValue, TOther, TResult> joiner, ForeignKeyJoined<TKey, TResult>? joined = null)
+    {
+        ArgumentNullException.ThrowIfNull(foreignKeyExtractor);
+        ArgumentNullException.ThrowIfNull(joiner);
+        return JoinOnForeignKey(other, foreignKeyExtractor, (_, l, r) => joiner(l, r!), leftJoin: false, joined);
+    }
+
+    /// <summary>
+    /// Left foreign-key join: every row of this table appears, joined with the right row its foreign key
+    /// references, or with null when there is none (or the foreign key is null).
+    /// </summary>
+    /// <param name="other">The table looked up by foreign key.</param>
+    /// <param name="foreignKeyExtractor">The foreign key of a value (null: no match).</param>
+    /// <param name="joiner">Combines a row with the right row it references (null when none).</param>
+    /// <param name="joined">Name and result store options.</param>
+    /// <typeparam name="TForeignKey">Key type of the other table.</typeparam>
+    /// <typeparam name="TOther">Value type of the other table (must admit null).</typeparam>
+    /// <typeparam name="TResult">Result type.</typeparam>
+    /// <returns>The joined table, keyed by this table's key.</returns>
+    public KTable<TKey, TResult> LeftJoin<TForeignKey, TOther, TResult>(KTable<TForeignKey, TOther> other,
+        Func<TValue, TForeignKey?> foreignKeyExtractor, Func<TValue, TOther?, TResult> joiner, ForeignKeyJoined<TKey, TResult>? joined = null)
+    {
+        ArgumentNullException.ThrowIfNull(foreignKeyExtractor);
+        ArgumentNullException.ThrowIfNull(joiner);
+        DslSupport.EnsureCanBeAbsent<TOther>("KTable.LeftJoin (foreign key)", "right");
+        return JoinOnForeignKey(other, (_, v) => foreignKeyExtractor(v), (_, l, r) => joiner(l, r), leftJoin: true, joined);
+    }
+
+    /// <summary>Left foreign-key join whose foreign key depends on the row's key as well as its value (KIP-1104).</summary>
+    /// <param name="other">The table looked up by foreign key.</param>
+    /// <param name="foreignKeyExtractor">The foreign key of a row, from its key and value (null: no match).</param>
+    /// <param name="joiner">Combines a row with the right row it references (null when none).</param>
+    /// <param name="joined">Name and result store options.</param>
+    /// <typeparam name="TForeignKey">Key type of the other table.</typeparam>
+    /// <typeparam name="TOther">Value type of the other table (must admit null).</typeparam>
+    /// <typeparam name="TResult">Result type.</typeparam>
+    /// <returns>The joined table, keyed by this table's key.</returns>
+    public KTable<TKey, TResult> LeftJoin<TForeignKey, TOther, TResult>(KTable<TForeignKey, TOther> other,
+        Func<TKey, TValue, TForeignKey?> foreignKeyExtractor, Func<TValue, TOther?, TResult> joiner, ForeignKeyJoined<TKey, TResult>? joined = null)
+    {
+        ArgumentNullException.ThrowIfNull(foreignKeyExtractor);
+        ArgumentNullException.ThrowIfNull(joiner);
+        DslSupport.EnsureCanBeAbsent<TOther>("KTable.LeftJoin (foreign key)", "right");
+        return JoinOnForeignKey(other, foreignKeyExtractor, (_, l, r) => joiner(l, r), leftJoin: true, joined);
+    }
+
+    private KTable<TKey, TResult> JoinOnForeignKey<TForeignKey, TOther, TResult>(KTable<TForeignKey, TOther> other,
+        Func<TKey, TValue, TForeignKey?> extractor, Func<TKey, TValue, TOther?, TResult> joiner, bool leftJoin, ForeignKeyJoined<TKey, TResult>? joined)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!ReferenceEquals(other.Builder, Builder)) throw new TopologyException("the two tables come from different StreamsBuilders.");
+        var leftKeySerde = KeySerde ?? Serdes.Default<TKey>();
+        var leftSerde = ValueSerde ?? Serdes.Default<TValue>();
+        var fkSerde = other.KeySerde ?? Serdes.Default<TForeignKey>();
+        var rightSerde = other.ValueSerde ?? Serdes.Default<TOther>();
+        string baseName = joined?.Name ?? B.NewName("KTABLE-FK-JOIN-");
+
+        var combinedSerde = new CombinedKeySerde<TForeignKey, TKey>(fkSerde, leftKeySerde);
+        string subscriptions = baseName + "-subscription-store";
+        B.AddStore(new KeyValueStoreBuilder<CombinedKey<TForeignKey, TKey>, ValueAndTimestamp<UInt128>>(subscriptions, combinedSerde, HashAndTimestampSerde.Instance));
+
+        // Left side → subscription topic, keyed by foreign key.
+        string send = baseName + "-subscription-registration-send";
+        B.AddProcessor(send, () => new SubscriptionSend<TKey, TValue, TForeignKey>(send, extractor, leftSerde, fkSerde, leftJoin), NodeName);
+        var subscriptionSerde = new SubscriptionSerde<TKey>(leftKeySerde);
+        string receiveSource = InternalTopic(baseName + "-subscription-registration-topic", fkSerde, subscriptionSerde, send);
+
+        // Right side: subscriptions and right-table changes both answer through the response topic.
+        string receive = baseName + "-subscription-receive";
+        var rightGetter = other.ValueGetter;
+        B.AddProcessor(receive, () => new SubscriptionReceive<TForeignKey, TKey, TOther>(receive, subscriptions, rightGetter), receiveSource);
+        B.ConnectStores(receive, [subscriptions, .. rightGetter.StoreNames]);
+        string rightUpdate = baseName + "-foreign-table-update";
+        var prefixSerde = combinedSerde.PrefixSerde;
+        B.AddProcessor(rightUpdate, () => new ForeignTableUpdate<TForeignKey, TOther, TKey>(rightUpdate, subscriptions, prefixSerde), other.NodeName);
+        B.ConnectStores(rightUpdate, subscriptions);
+        string responseSource = InternalTopic(baseName + "-subscription-response-topic", leftKeySerde,
+            new SubscriptionResponseSerde<TOther>(rightSerde), receive, rightUpdate);
+
+        // Left side: resolve responses against the current left value.
+        string resultStore = DslSupport.AddTableStore(B, joined?.Materialized, KeySerde, null, "KTABLE-FK-JOIN-OUTPUT-");
+        string resolve = baseName + "-response-resolver";
+        var leftGetter = ValueGetter;
+        B.AddProcessor(resolve, () => new ResponseResolver<TKey, TValue, TOther, TResult>(resolve, leftGetter, leftSerde, joiner, leftJoin, resultStore), responseSource);
+        B.ConnectStores(resolve, [resultStore, .. leftGetter.StoreNames]);
+        return new KTable<TKey, TResult>(Builder, resolve, joined?.Materialized?.KeySerde ?? KeySerde, joined?.Materialized?.ValueSerde,
+            new StoreValueGetterSupplier<TKey, TResult>(resultStore), resultStore);
+    }
+
+    /// <summary>An internal topic fed by several parents (a sink) and read back by one source; returns the source.</summary>
+    private string InternalTopic<TK, TV>(string topic, Serde<TK> keySerde, Serde<TV> valueSerde, params string[] parents)
+    {
+        string sink = topic + "-sink";
+        string source = topic + "-source";
+        B.AddSink(sink, topic, () => new SinkNode<TK, TV>(sink, topic, null, keySerde, valueSerde), parents);
+        B.MarkInternalTopic(topic);
+        B.AddSource(source, [topic], () => new SourceNode<TK, TV>(source, keySerde, valueSerde));
+        return source;
+    }
+}

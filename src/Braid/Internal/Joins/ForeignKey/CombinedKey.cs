@@ -1,0 +1,56 @@
+using System.Buffers.Binary;
+using Braid.Serialization;
+
+namespace Braid.Internal.Joins.ForeignKey;
+
+/// <summary>
+/// The key of a subscription (or re-keyed index) store: the foreign key first, then the primary key of
+/// the row that references it, so that all rows referencing one foreign key are one prefix scan.
+/// </summary>
+internal readonly record struct CombinedKey<TPrefix, TPrimary>(TPrefix Prefix, TPrimary Primary);
+
+/// <summary>
+/// Bytes of a <see cref="CombinedKey{TPrefix,TPrimary}"/>: [4-byte big-endian prefix length][prefix][primary]
+/// (Kafka's CombinedKeySchema layout). The length comes first so that prefix "1" never matches "10".
+/// </summary>
+internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix, Serde<TPrimary> primary) : Serde<CombinedKey<TPrefix, TPrimary>>
+{
+    /// <summary>Serializes only the prefix part, for <c>PrefixScan</c>.</summary>
+    public Serde<TPrefix> PrefixSerde { get; } = new PrefixOnly(prefix);
+
+    public override string Name => $"CombinedKey<{prefix.Name},{primary.Name}>";
+
+    public override byte[] Serialize(CombinedKey<TPrefix, TPrimary> value)
+    {
+        var p = prefix.Serialize(value.Prefix);
+        var k = primary.Serialize(value.Primary);
+        var b = new byte[4 + p.Length + k.Length];
+        BinaryPrimitives.WriteInt32BigEndian(b, p.Length);
+        p.CopyTo(b, 4);
+        k.CopyTo(b, 4 + p.Length);
+        return b;
+    }
+
+    public override CombinedKey<TPrefix, TPrimary> Deserialize(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 4) throw new SerializationException("A combined key needs at least 4 bytes.");
+        int n = BinaryPrimitives.ReadInt32BigEndian(data);
+        if (n < 0 || 4 + n > data.Length) throw new SerializationException("Corrupt combined key: bad prefix length.");
+        return new CombinedKey<TPrefix, TPrimary>(prefix.Deserialize(data.Slice(4, n)), primary.Deserialize(data[(4 + n)..]));
+    }
+
+    private sealed class PrefixOnly(Serde<TPrefix> inner) : Serde<TPrefix>
+    {
+        public override byte[] Serialize(TPrefix value)
+        {
+            var p = inner.Serialize(value);
+            var b = new byte[4 + p.Length];
+            BinaryPrimitives.WriteInt32BigEndian(b, p.Length);
+            p.CopyTo(b, 4);
+            return b;
+        }
+
+        public override TPrefix Deserialize(ReadOnlySpan<byte> data) =>
+            inner.Deserialize(data.Length >= 4 ? data[4..] : throw new SerializationException("A key prefix needs at least 4 bytes."));
+    }
+}

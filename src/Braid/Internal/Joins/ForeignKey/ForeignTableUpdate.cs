@@ -1,0 +1,44 @@
+using Braid.Internal.Nodes;
+using Braid.Serialization;
+using Braid.State;
+
+namespace Braid.Internal.Joins.ForeignKey;
+
+/// <summary>
+/// Right side of a foreign-key join, right-table path (Kafka's ForeignTableJoin): a change of a right row
+/// is sent to every left row that currently references its key, found by a prefix scan of the
+/// subscription store.
+/// <list type="bullet">
+/// <item>State: reads the subscription store written by <see cref="SubscriptionReceive{TForeignKey,TLeftKey,TRight}"/>.</item>
+/// <item>Emit rule: one response per subscriber, in serialized left-key order, carrying the new right value
+/// (none when the right row was deleted) and the subscriber's stored hash, so the left side can
+/// discard it if the left row changed meanwhile.</item>
+/// <item>Time rule: response ts = max(right record ts, subscription ts).</item>
+/// <item>Absence: a change with neither old nor new value, or an out-of-order update of a versioned right
+/// table (not latest), changes no result and is skipped.</item>
+/// </list>
+/// </summary>
+internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
+    string name, string subscriptionStore, Serde<TForeignKey> prefixSerde)
+    : ProcessorNode<TForeignKey, Change<TRight>, TLeftKey, SubscriptionResponse<TRight>>(name)
+{
+    private IKeyValueStore<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>> _store = null!;
+
+    public override void Init(TaskContext context)
+    {
+        base.Init(context);
+        _store = context.GetStore<IKeyValueStore<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>>(subscriptionStore);
+    }
+
+    public override void Process(in Record<TForeignKey, Change<TRight>> record)
+    {
+        var c = record.Value;
+        if (record.Key is null || !c.IsLatest || (!c.HasNew && !c.HasOld)) return;
+        foreach (var e in _store.PrefixScan(record.Key, prefixSerde))
+        {
+            var response = new SubscriptionResponse<TRight>(c.New, c.HasNew, e.Value.Value, true);
+            Forward(new Record<TLeftKey, SubscriptionResponse<TRight>>(e.Key.Primary, response,
+                Math.Max(record.Timestamp, e.Value.Timestamp), record.Headers));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Braid.Internal.Nodes;
+using Braid.Serialization;
+using Braid.State;
+
+namespace Braid.Internal.Joins.ForeignKey;
+
+/// <summary>
+/// One side of a many-to-many join on a non-key attribute (SQL <c>JOIN … ON a.x = b.y</c>). Both tables
+/// arrive re-keyed by attribute (<see cref="AttributeRekey{TPk,TValue,TAttr}"/>), so rows that may match
+/// are on the same partition; each side indexes its rows by (attribute, primary key) and finds the other
+/// side's rows of an attribute with one prefix scan. Each input side gets one of these nodes.
+/// <list type="bullet">
+/// <item>State: this side's index and the other side's index, (attribute, pk) → (value, ts).</item>
+/// <item>Emit rule: an upsert emits the pair result with every other-side row of its attribute; a
+/// removal emits a tombstone for each of those pairs. When this side's row is preserved (left of a left
+/// join, both of an outer join) and the attribute has no partner, it emits (pk, –) instead; the first
+/// this-side row of an attribute retracts the other side's (–, pk) rows, the last one brings them back.
+/// Outputs are new results only; <see cref="JoinResultMaterializer{TKey,TResult}"/> adds the old ones.</item>
+/// <item>Time rule: pair ts = max of the two rows' ts; unmatched rows and tombstones: the message's ts.</item>
+/// <item>Absence: the joiner gets null for the missing side. A null attribute (sent only for preserved
+/// sides) matches nothing: the row appears unmatched.</item>
+/// </list>
+/// Pinned by ManyToManyJoinTests and the timeline oracle test.
+/// </summary>
+internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOutKey, TResult>(
+    string name, string thisIndex, string otherIndex, Serde<TAttr> prefixSerde,
+    Func<TPk, TOtherPk, TOutKey> pair, Func<TPk, TOutKey> thisOnly, Func<TOtherPk, TOutKey> otherOnly,
+    Func<TValue?, TOther?, TResult> joiner, bool thisPreserved, bool otherPreserved)
+    : ProcessorNode<TAttr, RowMessage<TPk, TValue>, TOutKey, Change<TResult>>(name)
+{
+    private IKeyValueStore<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>> _this = null!;
+    private IKeyValueStore<CombinedKey<TAttr, TOtherPk>, ValueAndTimestamp<TOther>> _other = null!;
+
+    public override void Init(TaskContext context)
+    {
+        base.Init(context);
+        _this = context.GetStore<IKeyValueStore<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>>>(thisIndex);
+        _other = context.GetStore<IKeyValueStore<CombinedKey<TAttr, TOtherPk>, ValueAndTimestamp<TOther>>>(otherIndex);
+    }
+
+    public override void Process(in Record<TAttr, RowMessage<TPk, TValue>> record)
+    {
+        var m = record.Value;
+        if (m.Pk is null)
+        {
+            Context.RecordDropped(Name, "null-key");
+            return;
+        }
+        long ts = record.Timestamp;
+        if (record.Key is null)
+        {
+            // Null attribute: the row matches nothing and is not indexed.
+            if (thisPreserved) Emit(thisOnly(m.Pk), m.HasValue, m.HasValue ? joiner(m.Value, default) : default, ts, record);
+            return;
+        }
+        var attr = record.Key;
+        var key = new CombinedKey<TAttr, TPk>(attr, m.Pk);
+        bool existed = _this.TryGet(key, out _);
+        if (m.HasValue) _this.Put(key, new ValueAndTimestamp<TValue>(m.Value!, ts));
+        else if (existed) _this.Delete(key);
+        else return;
+
+        var others = _other.PrefixScan(attr, prefixSerde);
+        bool anyOther = false;
+        foreach (var o in others)
+        {
+            anyOther = true;
+            var k = pair(m.Pk, o.Key.Primary);
+            if (m.HasValue) Emit(k, true, joiner(m.Value, o.Value.Value), Math.Max(ts, o.Value.Timestamp), record);
+            else Emit(k, false, default, ts, record);
+        }
+        if (!anyOther)
+        {
+            if (thisPreserved) Emit(thisOnly(m.Pk), m.HasValue, m.HasValue ? joiner(m.Value, default) : default, ts, record);
+            return;
+        }
+        if (!otherPreserved || existed == m.HasValue) return;
+
+        // This row arrived at or left the attribute: the other side's rows change between matched and
+        // unmatched only when it is the first arrival or the last departure of this side.
+        if (HasOtherThisRow(attr, m.Pk)) return;
+        foreach (var o in others)
+        {
+            var k = otherOnly(o.Key.Primary);
+            if (m.HasValue) Emit(k, false, default, ts, record);
+            else Emit(k, true, joiner(default, o.Value.Value), o.Value.Timestamp, record);
+        }
+    }
+
+    private bool HasOtherThisRow(TAttr attr, TPk pk)
+    {
+        foreach (var e in _this.PrefixScan(attr, prefixSerde))
+        {
+            if (!EqualityComparer<TPk>.Default.Equals(e.Key.Primary, pk)) return true;
+        }
+        return false;
+    }
+
+    private void Emit(TOutKey key, bool has, TResult? result, long ts, in Record<TAttr, RowMessage<TPk, TValue>> from) =>
+        Forward(new Record<TOutKey, Change<TResult>>(key, new Change<TResult>(result, has, default, false), ts, from.Headers));
+}

@@ -1,0 +1,76 @@
+using Braid.Serialization;
+
+namespace Braid.Internal.Joins.ForeignKey;
+
+/// <summary>What the right side must do with a subscription (Kafka's SubscriptionWrapper.Instruction).</summary>
+internal enum SubscriptionInstruction : byte
+{
+    /// <summary>Remove the subscription; the left side will hear from the new foreign key instead.</summary>
+    DeleteNoPropagate = 0,
+
+    /// <summary>Remove the subscription and answer "no match" (the left row is gone or has no foreign key now).</summary>
+    DeleteAndPropagate = 1,
+
+    /// <summary>Store the subscription and answer with the right value, or "no match" when there is none.</summary>
+    PropagateNullIfNoValue = 2,
+
+    /// <summary>Store the subscription and answer only when a right value exists (a new inner-join row).</summary>
+    PropagateOnlyIfValue = 3,
+}
+
+/// <summary>
+/// A subscription message, keyed by foreign key on the subscription topic: which left row, what to do,
+/// and the hash of the left value it was sent for (absent when the left row was deleted).
+/// </summary>
+internal readonly record struct Subscription<TLeftKey>(TLeftKey LeftKey, SubscriptionInstruction Instruction, UInt128 Hash, bool HasHash);
+
+/// <summary>[instruction][has-hash][16-byte hash][left key].</summary>
+internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : Serde<Subscription<TLeftKey>>
+{
+    public override byte[] Serialize(Subscription<TLeftKey> value)
+    {
+        var k = leftKey.Serialize(value.LeftKey);
+        var b = new byte[18 + k.Length];
+        b[0] = (byte)value.Instruction;
+        b[1] = value.HasHash ? (byte)1 : (byte)0;
+        if (value.HasHash) ValueHash.Write(b.AsSpan(2), value.Hash);
+        k.CopyTo(b, 18);
+        return b;
+    }
+
+    public override Subscription<TLeftKey> Deserialize(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 18 || data[0] > 3 || data[1] > 1) throw new SerializationException("Corrupt foreign-key subscription.");
+        bool hasHash = data[1] == 1;
+        return new Subscription<TLeftKey>(leftKey.Deserialize(data[18..]), (SubscriptionInstruction)data[0],
+            hasHash ? ValueHash.Read(data[2..]) : default, hasHash);
+    }
+}
+
+/// <summary>
+/// A response message, keyed by left key on the response topic: the right value found (or none) and the
+/// hash of the left value the subscription was sent for.
+/// </summary>
+internal readonly record struct SubscriptionResponse<TRight>(TRight? Right, bool HasRight, UInt128 Hash, bool HasHash);
+
+/// <summary>[has-right | has-hash flags][16-byte hash][right value].</summary>
+internal sealed class SubscriptionResponseSerde<TRight>(Serde<TRight> right) : Serde<SubscriptionResponse<TRight>>
+{
+    public override byte[] Serialize(SubscriptionResponse<TRight> value)
+    {
+        var v = value.HasRight ? right.Serialize(value.Right!) : [];
+        var b = new byte[17 + v.Length];
+        b[0] = (byte)((value.HasRight ? 1 : 0) | (value.HasHash ? 2 : 0));
+        if (value.HasHash) ValueHash.Write(b.AsSpan(1), value.Hash);
+        v.CopyTo(b, 17);
+        return b;
+    }
+
+    public override SubscriptionResponse<TRight> Deserialize(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 17 || data[0] > 3) throw new SerializationException("Corrupt foreign-key response.");
+        bool hasRight = (data[0] & 1) != 0, hasHash = (data[0] & 2) != 0;
+        return new SubscriptionResponse<TRight>(hasRight ? right.Deserialize(data[17..]) : default, hasRight,
+            hasHash ? ValueHash.Read(data[1..]) : default, hasHash);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Braid.Serialization;
+using Braid.State;
+
+namespace Braid.Internal.Joins.ForeignKey;
+
+/// <summary>
+/// A stable 128-bit hash of a left value's bytes (XxHash128), carried by subscriptions and responses so
+/// the left side can tell a response computed for its current value from one computed for an older value
+/// (Kafka uses Murmur3-128 for the same purpose). Stable across processes and versions: it hashes the
+/// serialized value, never <c>GetHashCode</c>.
+/// </summary>
+internal static class ValueHash
+{
+    public static UInt128 Of<T>(Serde<T> serde, T value) => XxHash128.HashToUInt128(serde.Serialize(value));
+
+    public static UInt128 Read(ReadOnlySpan<byte> data) =>
+        new(BinaryPrimitives.ReadUInt64BigEndian(data), BinaryPrimitives.ReadUInt64BigEndian(data[8..]));
+
+    public static void Write(Span<byte> data, UInt128 hash)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(data, (ulong)(hash >> 64));
+        BinaryPrimitives.WriteUInt64BigEndian(data[8..], (ulong)hash);
+    }
+}
+
+/// <summary>A hash and a timestamp: what the subscription store keeps per (foreign key, left key).</summary>
+internal sealed class HashAndTimestampSerde : Serde<ValueAndTimestamp<UInt128>>
+{
+    public static readonly HashAndTimestampSerde Instance = new();
+
+    public override byte[] Serialize(ValueAndTimestamp<UInt128> value)
+    {
+        var b = new byte[24];
+        ValueHash.Write(b, value.Value);
+        BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(16), value.Timestamp);
+        return b;
+    }
+
+    public override ValueAndTimestamp<UInt128> Deserialize(ReadOnlySpan<byte> data) =>
+        data.Length == 24 ? new(ValueHash.Read(data), BinaryPrimitives.ReadInt64BigEndian(data[16..]))
+        : throw new SerializationException($"A subscription entry needs 24 bytes, got {data.Length}.");
+}

@@ -1,0 +1,109 @@
+namespace Braid.Tests.ForeignKey;
+
+/// <summary>Foreign-key table–table joins (KIP-213) through the TopologyTestDriver; FK = the part of the left value after '|'.</summary>
+public sealed class ForeignKeyJoinTests
+{
+    private static string? Fk(string v) => v.Split('|') is { Length: > 1 } t && t[1].Length > 0 ? t[1] : null;
+
+    private static FkTestKit Inner() => new((l, r) => l.Join(r, Fk, (a, b) => $"{a}+{b}"));
+
+    private static FkTestKit Left() => new((l, r) => l.LeftJoin(r, Fk, (a, b) => $"{a}+{b ?? "null"}"));
+
+    [Fact]
+    public void Join_MovesResult_WhenForeignKeyChanges()
+    {
+        using var k = Inner();
+        k.Right("a", "A", 1);
+        k.Right("b", "B", 2);
+        k.Left("x", "x1|a", 3);
+        Assert.Equal(["x=x1|a+A"], k.Read());
+        k.Left("x", "x2|b", 4);
+        Assert.Equal(["x=x2|b+B"], k.Read());
+        k.Right("a", "A2", 5);
+        Assert.Empty(k.Read()); // x no longer references a
+    }
+
+    [Fact]
+    public void Join_FansRightUpdateOut_ToEveryReferencingRow()
+    {
+        using var k = Inner();
+        k.Left("x", "x|a", 1);
+        k.Left("y", "y|a", 2);
+        k.Left("z", "z|b", 3);
+        Assert.Empty(k.Read());
+        k.Right("a", "A", 4);
+        Assert.Equal(["x=x|a+A", "y=y|a+A"], k.Read());
+        k.Right("a", null, 5);
+        Assert.Equal(["x=null", "y=null"], k.Read());
+    }
+
+    [Fact]
+    public void LeftJoin_EmitsLeftWithNull_WhenForeignKeyIsNull()
+    {
+        using var k = Left();
+        k.Right("a", "A", 1);
+        k.Left("x", "x|", 2);
+        Assert.Equal(["x=x|+null"], k.Read());
+        k.Left("x", "x|a", 3);
+        Assert.Equal(["x=x|a+A"], k.Read());
+        k.Left("x", "x2|", 4);
+        Assert.Equal(["x=x2|+null"], k.Read());
+        k.Left("x", null, 5);
+        Assert.Equal(["x=null"], k.Read());
+    }
+
+    [Fact]
+    public void Join_RetractsResult_WhenForeignKeyBecomesNull()
+    {
+        using var k = Inner();
+        k.Right("a", "A", 1);
+        k.Left("x", "x|a", 2);
+        Assert.Equal(["x=x|a+A"], k.Read());
+        k.Left("x", "x|", 3);
+        Assert.Equal(["x=null"], k.Read());
+        Assert.Contains(k.Driver.DroppedRecords.Keys, d => d.EndsWith(":null-foreign-key", StringComparison.Ordinal));
+        k.Right("a", "A2", 4);
+        Assert.Empty(k.Read());
+    }
+
+    [Fact]
+    public void Join_UpdatesResult_WhenLeftValueChangesButForeignKeyDoesNot()
+    {
+        using var k = Inner();
+        k.Right("a", "A", 1);
+        k.Left("x", "x1|a", 2);
+        k.Left("x", "x2|a", 3);
+        Assert.Equal(["x=x1|a+A", "x=x2|a+A"], k.Read());
+    }
+
+    [Fact]
+    public void Join_ExtractorSeesKey_WhenGivenKeyAndValue()
+    {
+        // KIP-1104: the foreign key may depend on the row key: here it is the key's prefix before '-'.
+        using var k = new FkTestKit((l, r) => l.Join(r, (key, _) => key.Split('-')[0], (a, b) => $"{a}+{b}"));
+        k.Right("g1", "G1", 1);
+        k.Left("g1-x", "x", 2);
+        k.Left("g2-y", "y", 3);
+        Assert.Equal(["g1-x=x+G1"], k.Read());
+        k.Right("g2", "G2", 4);
+        Assert.Equal(["g2-y=y+G2"], k.Read());
+    }
+
+    [Fact]
+    public void Join_ResultIsQueryable_UnderMaterializedName()
+    {
+        var b = new StreamsBuilder();
+        var strings = Consumed.With(Serialization.Serdes.String, Serialization.Serdes.String);
+        var left = b.Table("left", strings);
+        var right = b.Table("right", strings);
+        var joined = left.Join(right, Fk, (a, c) => a + c,
+            new ForeignKeyJoined<string, string> { Name = "orders-customers", Materialized = Materialized.As<string, string>("joined") });
+        Assert.Equal("joined", joined.QueryableStoreName);
+        using var d = new Testing.TopologyTestDriver(b.Build());
+        d.CreateInputTopic<string, string>("right").PipeInput("a", "A", 1);
+        d.CreateInputTopic<string, string>("left").PipeInput("x", "x|a", 2);
+        Assert.True(d.GetTimestampedKeyValueStore<string, string>("joined").TryGet("x", out var v));
+        Assert.Equal("x|aA", v.Value);
+        Assert.Equal(2, v.Timestamp);
+    }
+}
