@@ -46,10 +46,8 @@ public sealed class ForeignKeyJoinPropertyTests
                     if (r is not null) expected[k] = $"({v},{r})";
                     else if (leftJoin) expected[k] = $"({v},null)";
                 }
-                if (!expected.OrderBy(e => e.Key).SequenceEqual(kit.Table.OrderBy(e => e.Key)))
-                    return false;
+                Assert.Equal(expected.OrderBy(e => e.Key), kit.Table.OrderBy(e => e.Key));
             }
-            return true;
         }, iter: 300);
     }
 }
