@@ -1,3 +1,5 @@
+using Braid.Processors;
+
 namespace Braid.Internal.State;
 
 /// <summary>
@@ -37,6 +39,10 @@ internal interface ITaskState : IDisposable
 
     /// <summary>Builds this task's stores; writes stay pending until the backend commits them.</summary>
     IStoreFactory Stores { get; }
+
+    /// <summary>Builds read-only views of the same stores that show committed data only (interactive
+    /// queries must never see writes a crash could still undo). Writes through these views throw.</summary>
+    IStoreFactory CommittedStores { get; }
 
     /// <summary>Approximate bytes of pending (uncommitted) writes, so a host can commit early under memory pressure.</summary>
     long PendingBytes { get; }
