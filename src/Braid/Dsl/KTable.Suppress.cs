@@ -31,7 +31,7 @@ public sealed partial class KTable<TKey, TValue>
         var ks = KeySerde ?? Serdes.Default<TKey>();
         var vs = ValueSerde ?? Serdes.Default<TValue>();
         B.AddStore(new KeyValueStoreBuilder<byte[], BufferEntry<TKey, TValue>>(store, Serdes.ByteArray, new BufferEntrySerde<TKey, TValue>(ks, vs)));
-        var windowEnd = suppressed.IsUntilWindowCloses ? Windowing!.WindowEnd : null;
+        var windowEnd = suppressed.IsUntilWindowCloses ? Windowing!.ClosesAt : null;
         long duration = suppressed.IsUntilWindowCloses ? Windowing!.GraceMs : suppressed.TimeLimitMs;
         var buffer = suppressed.Buffer;
         B.AddProcessor(n, () => new SuppressProcessor<TKey, TValue>(n, store, ks, windowEnd, duration, buffer), NodeName);
@@ -40,5 +40,8 @@ public sealed partial class KTable<TKey, TValue>
     }
 }
 
-/// <summary>The grace of a windowed table's windows and how to read a window end from its key.</summary>
-internal sealed record WindowedTableInfo<TKey>(long GraceMs, Func<TKey, long> WindowEnd);
+/// <summary>
+/// The grace of a windowed table's windows, and the first instant after a window (its end for time windows,
+/// end + 1 for the inclusive sliding and session windows): the window is closed once stream time − grace reaches it.
+/// </summary>
+internal sealed record WindowedTableInfo<TKey>(long GraceMs, Func<TKey, long> ClosesAt);
