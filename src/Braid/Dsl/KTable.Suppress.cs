@@ -6,7 +6,10 @@ namespace Braid;
 
 public sealed partial class KTable<TKey, TValue>
 {
-    /// <summary>Set on the table a windowed aggregation returns: what <see cref="Suppress"/> needs to know when windows close.</summary>
+    /// <summary>
+    /// Set on the table a windowed aggregation returns, and kept by Filter and MapValues (as Kafka finds the
+    /// grace by walking up the graph): what <see cref="Suppress"/> needs to know when windows close.
+    /// </summary>
     internal WindowedTableInfo<TKey>? Windowing { get; init; }
 
     /// <summary>
@@ -23,8 +26,8 @@ public sealed partial class KTable<TKey, TValue>
         if (suppressed.IsUntilWindowCloses && Windowing is null)
         {
             throw new TopologyException(
-                $"Suppressed.UntilWindowCloses needs to know when windows close; apply it directly to the table a windowed " +
-                $"Count/Reduce/Aggregate returns (table '{NodeName}' is not one).");
+                $"Suppressed.UntilWindowCloses needs to know when windows close; apply it to the table a windowed " +
+                $"Count/Reduce/Aggregate returns, or a Filter/MapValues of it (table '{NodeName}' is not one).");
         }
         string n = suppressed.Name ?? B.NewName("KTABLE-SUPPRESS-");
         string store = suppressed.Name is not null ? suppressed.Name + "-store" : B.NewStoreName("KTABLE-SUPPRESS-");
