@@ -100,8 +100,9 @@ public sealed class SessionWindowedKStream<TKey, TValue>
         b.ConnectStores(n, emitStore is null ? [store] : [store, emitStore]);
         return new KTable<Windowed<TKey>, TAgg>(_grouped.Builder, n, windowedSerde, vs, new SessionStoreValueGetterSupplier<TKey, TAgg>(store), store)
         {
-            // Sessions include their end, so they close one ms after it plus grace.
-            Windowing = new WindowedTableInfo<Windowed<TKey>>(_windows.GraceMs, w => w.Window.End + 1),
+            // A session is final once a record that is not late can no longer merge with it: stream time - grace
+            // must pass end + gap (see SessionWindowAggregate).
+            Windowing = new WindowedTableInfo<Windowed<TKey>>(_windows.GraceMs, w => w.Window.End + _windows.InactivityGapMs + 1),
         };
     }
 }
