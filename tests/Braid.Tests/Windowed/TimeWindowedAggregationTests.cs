@@ -117,10 +117,17 @@ public sealed class TimeWindowedAggregationTests
     }
 
     [Fact]
-    public void MaterializedRetention_ShorterThanSizePlusGrace_IsRejected()
+    public void MaterializedRetention_ShorterThanSizePlusGrace_IsRejected_LongerIsKept()
     {
         var g = new StreamsBuilder().Stream<string, string>("in").GroupByKey().WindowedBy(TimeWindows.OfSizeAndGrace(Ms(10), Ms(5)));
         var e = Assert.Throws<TopologyException>(() => g.Count(new Materialized<string, long> { StoreName = "s", Retention = Ms(14) }));
         Assert.Contains("15 ms", e.Message);
+
+        // a longer retention is kept
+        var b = new StreamsBuilder();
+        b.Stream<string, string>("in").GroupByKey().WindowedBy(TimeWindows.OfSizeAndGrace(Ms(10), Ms(5)))
+            .Count(new Materialized<string, long> { StoreName = "long", Retention = Ms(1000) });
+        using var d = new Testing.TopologyTestDriver(b.Build());
+        Assert.Equal(1000, Assert.IsAssignableFrom<Braid.State.IWindowStore<string, Braid.State.ValueAndTimestamp<long>>>(d.GetStateStore("long")).RetentionMs);
     }
 }
