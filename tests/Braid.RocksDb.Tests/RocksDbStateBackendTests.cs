@@ -102,6 +102,20 @@ public sealed class RocksDbStateBackendTests : IDisposable
     }
 
     [Fact]
+    public void WindowPut_AtACommittedTimestamp_ReplacesIt_WithoutDuplicates()
+    {
+        using var backend = _dir.Open();
+        var task = backend.OpenTask(TaskA);
+        var window = task.Stores.CreateWindowStore(new WindowStoreBuilder<string, string>("nodup", TimeSpan.FromMilliseconds(100), false, Serdes.String, Serdes.String));
+        window.Put("k", "committed", 5);
+        backend.Commit([task], NoMetadata);
+        window.Put("k", "pending", 5);
+        Assert.Equal([new TimestampedValue<string>(5, "pending")], window.Fetch("k", 0, 10));
+        backend.Commit([task], NoMetadata);
+        Assert.Equal([new TimestampedValue<string>(5, "pending")], window.Fetch("k", 0, 10));
+    }
+
+    [Fact]
     public void DiscardPending_ReturnsEveryStoreToItsCommittedState()
     {
         using var backend = _dir.Open();

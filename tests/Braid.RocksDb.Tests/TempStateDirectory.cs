@@ -30,7 +30,7 @@ public sealed class TempStateDirectory : IDisposable
 
 /// <summary>
 /// One backend shared by the stores a contract test creates; each store gets its own task, so stores
-/// never see each other's data and no column family is created per store.
+/// never see each other's data and no column family is created per store. Thread-safe (CsCheck samples in parallel).
 /// </summary>
 internal sealed class SharedBackend : IDisposable
 {
@@ -41,7 +41,7 @@ internal sealed class SharedBackend : IDisposable
 
     public RocksDbStateBackend Backend { get; }
 
-    public Braid.Internal.State.ITaskState NewTask() => Backend.OpenTask(new TaskId(0, _nextPartition++));
+    public Braid.Internal.State.ITaskState NewTask() => Backend.OpenTask(new TaskId(0, Interlocked.Increment(ref _nextPartition)));
 
     public void Dispose() => _dir.Dispose();
 }
