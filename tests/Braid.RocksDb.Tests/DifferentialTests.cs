@@ -108,4 +108,39 @@ public sealed class DifferentialTests : IDisposable
             task.Dispose();
         }, iter: 200);
     }
+
+    [Fact]
+    public void VersionedStore_AgreesWithInMemory()
+    {
+        Gen.Select(Op.Array[1, 80], Gen.Int[0, 30]).Sample(t =>
+        {
+            var (ops, retention) = t;
+            var task = _shared.NewTask();
+            var builder = new VersionedStoreBuilder<string, string>("versioned", TimeSpan.FromMilliseconds(retention), Serdes.String, Serdes.String);
+            var rocks = task.Stores.CreateVersionedKeyValueStore(builder);
+            var model = InMemoryStoreFactory.Instance.CreateVersionedKeyValueStore(builder);
+            foreach (var (kind, a, b, c) in ops)
+            {
+                string key = KeyPool[a % 3];
+                switch (kind)
+                {
+                    case <= 3:
+                        string? value = c % 5 == 0 ? null : "v" + c;
+                        Assert.Equal(model.Put(key, value, b), rocks.Put(key, value, b));
+                        break;
+                    case 4:
+                        Assert.Equal(model.Delete(key, b, out var md) ? md : (VersionedRecord<string>?)null, rocks.Delete(key, b, out var rd) ? rd : null);
+                        break;
+                    case 5 or 6:
+                        Assert.Equal(model.TryGet(key, b, out var ma) ? ma : (VersionedRecord<string>?)null, rocks.TryGet(key, b, out var ra) ? ra : null);
+                        break;
+                    case 7 or 8:
+                        Assert.Equal(model.TryGet(key, out var ml) ? ml : (VersionedRecord<string>?)null, rocks.TryGet(key, out var rl) ? rl : null);
+                        break;
+                    default: _shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
+                }
+            }
+            task.Dispose();
+        }, iter: 200);
+    }
 }
