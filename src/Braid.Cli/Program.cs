@@ -6,6 +6,10 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("braid");
+    config.AddCommand<DemoCommand>("demo")
+        .WithDescription("Run the five seed demos (or one, by name) and print their inputs and results.")
+        .WithExample("demo")
+        .WithExample("demo", "timelines");
     config.AddCommand<TopologyCommand>("topology")
         .WithDescription("Print a sample topology's description (text, mermaid or dot).");
     config.AddCommand<ConformanceCommand>("conformance")

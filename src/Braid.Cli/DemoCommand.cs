@@ -1,0 +1,75 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Braid.Samples;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Braid.Cli;
+
+/// <summary>
+/// <c>braid demo [NAME]</c>: runs one of the five seed demos, or all of them, and prints for each an
+/// explanation, its input records and what the topology produced, as tables.
+/// </summary>
+internal sealed class DemoCommand : Command<DemoCommand.Settings>
+{
+    internal sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[NAME]")]
+        [Description("One demo: delivery-orders, search-clicks, product-views, timelines or tax-invoices. Without it, all five run.")]
+        public string? Name { get; init; }
+
+        [CommandOption("--list")]
+        [Description("List the demos and exit.")]
+        public bool List { get; init; }
+
+        public override ValidationResult Validate() =>
+            Name is null || DemoCatalog.Find(Name) is not null
+                ? ValidationResult.Success()
+                : ValidationResult.Error($"there is no demo '{Name}'; run `braid demo --list` to see the five names.");
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var console = DemoConsole.Create();
+        if (settings.List)
+        {
+            foreach (var d in DemoCatalog.All) console.MarkupLineInterpolated($"[bold]{d.Name}[/]  {d.Title}");
+            return ExitCodes.Success;
+        }
+        var demos = settings.Name is null ? DemoCatalog.All : [DemoCatalog.Find(settings.Name)!];
+        var host = DemoHosts.Default();
+        var printer = new DemoPrinter(console);
+        printer.Header(host.Description, demos.Count);
+        var clock = Stopwatch.StartNew();
+        foreach (var demo in demos)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var run = RunWithProgress(console, demo, host);
+            printer.Print(run);
+            var failure = DemoChecks.Failure(run);
+            if (failure is not null)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] demo {demo.Name}: {failure} Run `dotnet test Braid.sln --filter {demo.Name}` to see why.");
+                return ExitCodes.Failure;
+            }
+        }
+        console.MarkupLineInterpolated($"[green]{demos.Count} demo(s) ran in {clock.Elapsed.TotalSeconds:0.0} s.[/]");
+        return ExitCodes.Success;
+    }
+
+    // The run happens off the console thread; only if it is still going after a second does a progress bar
+    // appear, so quick demos print no progress noise.
+    private static DemoRun RunWithProgress(IAnsiConsole console, Demo demo, DemoHostChoice host)
+    {
+        int done = 0, total = demo.Scripts.Sum(s => s.Steps.Count);
+        var running = Task.Run(() => DemoRunner.Run(demo, host.Create, (d, _) => Volatile.Write(ref done, d)));
+        if (running.Wait(TimeSpan.FromSeconds(1))) return running.Result;
+        console.Progress().AutoClear(true).Start(ctx =>
+        {
+            var bar = ctx.AddTask(demo.Name, maxValue: total);
+            while (!running.Wait(TimeSpan.FromMilliseconds(100))) bar.Value = Volatile.Read(ref done);
+            bar.Value = total;
+        });
+        return running.Result;
+    }
+}
