@@ -48,11 +48,14 @@ public sealed record ClickThrough(long Shown, long Clicked)
 public static class SearchClicksDemo
 {
     public static readonly TimeSpan ClickWindow = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(10);
 
     public static readonly DemoTopic<string, Search> Searches = new("searches", Serdes.String, Serdes.Json<Search>(), s => s.Show());
     public static readonly DemoTopic<string, Click> Clicks = new("clicks", Serdes.String, Serdes.Json<Click>(), c => c.Url);
     public static readonly DemoTopic<string, SearchOutcome> Outcomes = new("search-outcomes", Serdes.String, Serdes.Json<SearchOutcome>(), o => o.Show());
-    public static readonly DemoTopic<string, ClickThrough> Ctr = new("click-through-per-url", Serdes.String, Serdes.Json<ClickThrough>(), c => c.Show());
+    public static readonly DemoTopic<Windowed<string>, ClickThrough> Ctr = new(
+        "click-through-per-url", WindowedSerdes.TimeWindowed(Serdes.String, RateWindow), Serdes.Json<ClickThrough>(), c => c.Show(),
+        w => $"{w.Key} {DemoClock.Show(w.Window.Start)}–{DemoClock.Show(w.Window.End)}");
 
     public static Topology Build()
     {
@@ -67,14 +70,17 @@ public static class SearchClicksDemo
             JoinWindows.OfTimeDifferenceWithNoGrace(ClickWindow).Before(TimeSpan.Zero));
         outcomes.To(Outcomes.Name, Produced.With(Outcomes.KeySerde, Outcomes.ValueSerde));
 
-        // Click-through per URL: every URL shown in results is an impression, every clicked result a click.
+        // Click-through per URL and ten-minute window: every URL shown in results is an impression, every
+        // clicked result a click. Suppression emits each window once, when it has closed, so the rate is final.
         var shown = searches.FlatMap((_, s) => s!.Urls.Select(url => KeyValue.Pair(url, new ClickThrough(1, 0))));
         var clicked = outcomes
             .Filter((_, o) => o!.Kind == SearchOutcome.Clicked)
             .Map((_, o) => KeyValue.Pair(o!.Url!, new ClickThrough(0, 1)));
         shown.Merge(clicked)
             .GroupByKey(new Grouped<string, ClickThrough> { KeySerde = Serdes.String, ValueSerde = Ctr.ValueSerde })
+            .WindowedBy(TimeWindows.OfSizeWithNoGrace(RateWindow))
             .Aggregate(() => ClickThrough.None, (_, add, total) => total.Add(add), Materialized.As<string, ClickThrough>("click-through"))
+            .Suppress(Suppressed.UntilWindowCloses(BufferConfig.Unbounded()))
             .ToStream()
             .To(Ctr.Name, Produced.With(Ctr.KeySerde, Ctr.ValueSerde));
         return builder.Build();
@@ -92,9 +98,9 @@ public static class SearchClicksDemo
             Clicks.Record("s3", new Click("news.example/x"), t(3)),
             Clicks.Record("s4", new Click("shop.example/a"), t(4), "no search in session s4"),
             Clicks.Record("s2", new Click("shop.example/a"), t(9), "too late: s2 searched at 12:01"),
-            Searches.Record("s5", new Search("laptop", ["shop.example/a"]), t(12), "time moves on: the windows of s1–s4 close"),
+            Searches.Record("s5", new Search("laptop", ["shop.example/a"]), t(12), "time moves on: the join windows of s1–s4 and the 12:00 rate window close"),
             Clicks.Record("s5", new Click("shop.example/a"), t(12, 30)),
-            Searches.Record("s6", new Search("tablet", ["shop.example/t"]), t(20), "closes the window of s5"),
+            Searches.Record("s6", new Search("tablet", ["shop.example/t"]), t(20), "closes the join window of s5 and the 12:10 rate window"),
         ];
 
         return new Demo(
@@ -106,8 +112,8 @@ public static class SearchClicksDemo
             at most five minutes after it. A click on one of the results is a "clicked result"; when the window
             closes without a match (stream time has moved past it), the search is reported "not clicked" and a
             lone click "click with no matching search". Impressions and clicked results then add up to a
-            click-through rate per URL (a running total per URL; a time-windowed rate needs windowed aggregations).
+            click-through rate per URL and ten-minute window, emitted once per window when it closes.
             """,
-            [new DemoScript("searches ⋈ clicks (5-minute window) → outcomes → click-through per URL", Build, steps, [Outcomes, Ctr], TableTopic: Ctr.Name)]);
+            [new DemoScript("searches ⋈ clicks (5-minute window) → outcomes → click-through per URL and 10 minutes", Build, steps, [Outcomes, Ctr], TableTopic: Ctr.Name)]);
     }
 }
