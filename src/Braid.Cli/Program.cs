@@ -1,5 +1,4 @@
 using Braid.Cli;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
@@ -12,11 +11,16 @@ app.Configure(config =>
         .WithExample("demo", "timelines");
     config.AddCommand<TopologyCommand>("topology")
         .WithDescription("Print a sample topology's description (text, mermaid or dot).");
+    config.AddCommand<DocsCommand>("docs")
+        .WithDescription("Regenerate a generated docs page (joins: docs/joins.md from the conformance vectors).")
+        .WithExample("docs", "joins")
+        .WithExample("docs", "joins", "--check");
     config.AddCommand<ConformanceCommand>("conformance")
         .WithDescription("Replay Kafka Streams join vectors (kafka-join-vectors/1) through the TopologyTestDriver.");
     config.SetExceptionHandler((ex, _) =>
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+        // One unwrapped line on stderr, whatever the terminal width, so scripts can read it.
+        Console.Error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
         return ex is CommandParseException or CommandRuntimeException ? ExitCodes.Usage : ExitCodes.Failure;
     });
 });
