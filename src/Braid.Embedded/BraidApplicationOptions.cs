@@ -101,6 +101,9 @@ public sealed record BraidApplicationOptions
     /// <summary>Called with a stream thread's uncaught exception; default: shut the application down.</summary>
     public Func<Exception, StreamThreadExceptionResponse>? UncaughtExceptionHandler { get; init; }
 
+    /// <summary>Keep state in memory with a commit journal instead of RocksDB (tests; no native dependency).</summary>
+    internal bool UseJournalStateBackend { get; init; }
+
     internal TopicOptions TopicOptionsFor(string topic) =>
         Topics.FirstOrDefault(t => t.Name == topic) ?? new TopicOptions { Name = topic };
 

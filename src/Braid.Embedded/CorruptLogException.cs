@@ -23,17 +23,3 @@ public sealed class CorruptLogException : StreamsException
     /// <summary>The byte position of the bad record.</summary>
     public long Position { get; }
 }
-
-/// <summary>The state directory is in use by another running application instance (another process or another <see cref="BraidApplication"/>).</summary>
-public sealed class StateDirectoryLockedException : StreamsException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="directory">The locked directory.</param>
-    /// <param name="inner">The I/O error from the lock attempt.</param>
-    public StateDirectoryLockedException(string directory, Exception? inner = null)
-        : base($"The state directory '{directory}' is locked by another running instance of this application. " +
-               "Stop it, or give this instance its own StateDirectory.", inner) => Directory = directory;
-
-    /// <summary>The locked directory.</summary>
-    public string Directory { get; }
-}

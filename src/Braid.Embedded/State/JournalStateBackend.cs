@@ -210,6 +210,9 @@ internal sealed class JournalStateBackend : IStateBackend
         public IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder) =>
             backend.Build(task.TaskId, builder.Name, new JournalVersionedStore<TKey, TValue>(builder, Sink(builder.Name), committed ? backend._lock : null), committed);
 
+        public ISessionStore<TKey, TValue> CreateSessionStore<TKey, TValue>(SessionStoreBuilder<TKey, TValue> builder) =>
+            backend.Build(task.TaskId, builder.Name, new JournalSessionStore<TKey, TValue>(builder, Sink(builder.Name), committed ? backend._lock : null), committed);
+
         public IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder) =>
             backend.Build(task.TaskId, builder.Name, new JournalWindowStore<TKey, TValue>(builder, Sink(builder.Name), committed ? backend._lock : null), committed);
     }
