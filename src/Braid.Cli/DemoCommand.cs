@@ -18,14 +18,23 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         [Description("One demo: delivery-orders, search-clicks, product-views, timelines or tax-invoices. Without it, all five run.")]
         public string? Name { get; init; }
 
+        [CommandOption("--host <HOST>")]
+        [Description("embedded (default): the embedded runtime; driver: the TopologyTestDriver.")]
+        [DefaultValue("embedded")]
+        public string Host { get; init; } = "embedded";
+
         [CommandOption("--list")]
         [Description("List the demos and exit.")]
         public bool List { get; init; }
 
-        public override ValidationResult Validate() =>
-            Name is null || DemoCatalog.Find(Name) is not null
-                ? ValidationResult.Success()
-                : ValidationResult.Error($"there is no demo '{Name}'; run `braid demo --list` to see the five names.");
+        public override ValidationResult Validate()
+        {
+            if (Name is not null && DemoCatalog.Find(Name) is null)
+                return ValidationResult.Error($"there is no demo '{Name}'; run `braid demo --list` to see the five names.");
+            if (DemoHosts.Find(Host) is null)
+                return ValidationResult.Error($"--host must be embedded or driver, not '{Host}'.");
+            return ValidationResult.Success();
+        }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -37,7 +46,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             return ExitCodes.Success;
         }
         var demos = settings.Name is null ? DemoCatalog.All : [DemoCatalog.Find(settings.Name)!];
-        var host = DemoHosts.Default();
+        var host = DemoHosts.Find(settings.Host)!;
         var printer = new DemoPrinter(console);
         printer.Header(host.Description, demos.Count);
         var clock = Stopwatch.StartNew();

@@ -31,6 +31,7 @@ public sealed class CliTests
         Assert.True(took < TimeSpan.FromMinutes(1), $"took {took}");
         foreach (var name in DemoCatalog.All.Select(d => d.Name)) Assert.Contains($"braid demo {name}", output);
         Assert.Contains("5 demo(s) ran", output);
+        Assert.Contains("Host: embedded runtime", output);
         Assert.DoesNotContain('\u001b', output);
     }
 
@@ -53,6 +54,22 @@ public sealed class CliTests
         var message = (output + err).Trim();
         Assert.Single(message.Split('\n'));
         Assert.Contains("braid demo --list", message);
+    }
+
+    [Fact]
+    public void Demo_WithUnknownHost_ExitsWithUsageError()
+    {
+        var (code, _, err, _) = Braid("demo", "--host", "mainframe");
+        Assert.Equal(2, code);
+        Assert.Contains("--host must be embedded or driver", err);
+    }
+
+    [Fact]
+    public void Demo_OnTheDriver_SaysSoInTheHeader()
+    {
+        var (code, output, _, _) = Braid("demo", "delivery-orders", "--host", "driver");
+        Assert.Equal(0, code);
+        Assert.Contains("Host: TopologyTestDriver", output);
     }
 
     [Fact]
