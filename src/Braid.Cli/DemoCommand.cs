@@ -53,12 +53,22 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         foreach (var demo in demos)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var run = RunWithProgress(console, demo, host);
+            DemoRun run;
+            try
+            {
+                run = RunWithProgress(console, demo, host);
+            }
+            catch (Exception e) when (e is StreamsException or TimeoutException or IOException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"error: demo {demo.Name} failed on the {host.Name} host: {e.Message.ReplaceLineEndings(" ")} " +
+                    "Try `braid demo --host driver` to tell a runtime problem from a demo problem.");
+                return ExitCodes.Failure;
+            }
             printer.Print(run);
             var failure = DemoChecks.Failure(run);
             if (failure is not null)
             {
-                console.MarkupLineInterpolated($"[red]error:[/] demo {demo.Name}: {failure} Run `dotnet test Braid.sln --filter {demo.Name}` to see why.");
+                Console.Error.WriteLine($"error: demo {demo.Name}: {failure} Run `dotnet test tests/Braid.Samples.Tests` to see which output changed.");
                 return ExitCodes.Failure;
             }
         }
@@ -72,13 +82,17 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
     {
         int done = 0, total = demo.Scripts.Sum(s => s.Steps.Count);
         var running = Task.Run(() => DemoRunner.Run(demo, host.Create, (d, _) => Volatile.Write(ref done, d)));
-        if (running.Wait(TimeSpan.FromSeconds(1))) return running.Result;
+        // WhenAny never throws, and GetAwaiter().GetResult() rethrows the demo's own exception (not an AggregateException).
+        if (WaitAtMost(running, TimeSpan.FromSeconds(1))) return running.GetAwaiter().GetResult();
         console.Progress().AutoClear(true).Start(ctx =>
         {
             var bar = ctx.AddTask(demo.Name, maxValue: total);
-            while (!running.Wait(TimeSpan.FromMilliseconds(100))) bar.Value = Volatile.Read(ref done);
+            while (!WaitAtMost(running, TimeSpan.FromMilliseconds(100))) bar.Value = Volatile.Read(ref done);
             bar.Value = total;
         });
-        return running.Result;
+        return running.GetAwaiter().GetResult();
     }
+
+    private static bool WaitAtMost(Task task, TimeSpan time) =>
+        Task.WhenAny(task, Task.Delay(time)).GetAwaiter().GetResult() == task;
 }
