@@ -11,15 +11,26 @@ namespace Braid.Samples;
 public sealed record Demo(string Name, string Title, string Explanation, IReadOnlyList<DemoScript> Scripts);
 
 /// <summary>
-/// A topology, the steps to run against it in order, the topics whose output is shown, and
-/// optionally the one output topic that is a table (shown again as its final state).
+/// A topology, the steps to run against it in order, the topics whose output is shown, optionally the
+/// one output topic that is a table (shown again as its final state), and what topics must keep.
 /// </summary>
 public sealed record DemoScript(
     string Title,
     Func<Topology> BuildTopology,
     IReadOnlyList<DemoStep> Steps,
     IReadOnlyList<IDemoTopic> Outputs,
-    string? TableTopic = null);
+    string? TableTopic = null,
+    IReadOnlyDictionary<string, TopicRetention>? Retention = null);
+
+/// <summary>What a topic must keep, for hosts whose topics are theirs to create (embedded, Kafka).</summary>
+public enum TopicRetention
+{
+    /// <summary>Only the latest value per key matters: the topic may be compacted.</summary>
+    LatestPerKey,
+
+    /// <summary>Every record is needed (the input of a versioned table): never compact.</summary>
+    FullHistory,
+}
 
 /// <summary>A step of a script: an input record, or an interactive query against a store.</summary>
 public abstract record DemoStep(string? Note);

@@ -26,6 +26,13 @@ internal sealed class DemoPrinter(IAnsiConsole console)
     private void Print(DemoScriptRun run)
     {
         console.MarkupLineInterpolated($"[bold]▸ {run.Script.Title}[/]");
+        foreach (var (name, keep) in run.Script.Retention ?? new Dictionary<string, TopicRetention>())
+        {
+            var why = keep == TopicRetention.LatestPerKey
+                ? "only the latest value per key matters, so it may be compacted (cleanup.policy=compact)"
+                : "every record is needed, so it must never be compacted (cleanup.policy=delete, long retention)";
+            console.MarkupLineInterpolated($"  [grey]topic {name}: {why}[/]");
+        }
         console.Write(Inputs(run));
         console.Write(Outputs(run));
         if (run.Script.TableTopic is { } topic) console.Write(FinalTable(topic, run.FinalTable()));

@@ -6,7 +6,8 @@ namespace Braid.Cli;
 
 /// <summary>
 /// Runs a demo script on the embedded runtime: a <see cref="BraidApplication"/> in a fresh temporary state
-/// directory (deleted afterwards), one partition per topic so the output order is the driver's.
+/// directory (deleted afterwards), one partition per topic so the output order is the driver's, and each
+/// topic's cleanup policy chosen from what the script says it must keep.
 /// </summary>
 internal sealed class EmbeddedHost : IDemoHost
 {
@@ -16,18 +17,21 @@ internal sealed class EmbeddedHost : IDemoHost
     private readonly BraidApplication _app;
     private readonly Dictionary<string, TopicReader<byte[], byte[]>> _readers = new();
 
-    public EmbeddedHost(Topology topology)
+    public EmbeddedHost(DemoScript script)
     {
         _stateDirectory = Directory.CreateTempSubdirectory("braid-demo-");
         try
         {
-            _app = new BraidApplication(topology, new BraidApplicationOptions
+            _app = new BraidApplication(script.BuildTopology(), new BraidApplicationOptions
             {
                 // No throttle on held-back join results: a demo steps through time faster than the wall clock.
                 Streams = new StreamsConfig { ApplicationId = "braid-demo", OuterJoinEmitInterval = TimeSpan.Zero },
                 StateDirectory = _stateDirectory.FullName,
                 // Commit after every batch: each demo step waits until its output is committed and visible.
                 CommitInterval = TimeSpan.Zero,
+                Topics = (script.Retention ?? new Dictionary<string, TopicRetention>())
+                    .Select(t => new TopicOptions { Name = t.Key, Cleanup = t.Value == TopicRetention.LatestPerKey ? CleanupPolicy.Compact : CleanupPolicy.KeepAll })
+                    .ToList(),
             });
             _app.StartAsync().GetAwaiter().GetResult();
         }

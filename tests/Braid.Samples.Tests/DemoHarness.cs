@@ -5,7 +5,7 @@ namespace Braid.Samples.Tests;
 /// <summary>Runs a demo in the TopologyTestDriver and lists what each step caused, one line per output record.</summary>
 internal static class DemoHarness
 {
-    public static DemoRun Run(Demo demo) => DemoRunner.Run(demo, topology => new DriverHost(topology));
+    public static DemoRun Run(Demo demo) => DemoRunner.Run(demo, script => new DriverHost(script.BuildTopology()));
 
     /// <summary>"#step topic key → value @time" for every output of a script, in order.</summary>
     public static string[] Lines(DemoScriptRun script) =>

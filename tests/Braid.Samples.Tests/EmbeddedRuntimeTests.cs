@@ -13,7 +13,7 @@ public sealed class EmbeddedRuntimeTests
     {
         var demo = DemoCatalog.Find(name)!;
         var inDriver = DemoHarness.Run(demo);
-        var embedded = DemoRunner.Run(demo, topology => new EmbeddedHost(topology));
+        var embedded = DemoRunner.Run(demo, script => new EmbeddedHost(script));
 
         Assert.Equal(inDriver.Scripts.Count, embedded.Scripts.Count);
         for (int i = 0; i < inDriver.Scripts.Count; i++)

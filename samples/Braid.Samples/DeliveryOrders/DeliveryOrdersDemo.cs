@@ -99,6 +99,7 @@ public static class DeliveryOrdersDemo
             delivered order, a tombstone (a null value) deletes its row; the order-status topic can be
             compacted, because only the latest row per order matters.
             """,
-            [new DemoScript("order events → order-status table", Build, steps, [Status], TableTopic: Status.Name)]);
+            [new DemoScript("order events → order-status table", Build, steps, [Status], TableTopic: Status.Name,
+                Retention: new Dictionary<string, TopicRetention> { [Status.Name] = TopicRetention.LatestPerKey })]);
     }
 }

@@ -89,6 +89,7 @@ public static class TaxInvoicesDemo
             latest value per key. invoices-from-latest-rate shows what a compacted tax-rates topic would give —
             every sale gets whatever rate arrived last, so S2 to S6 are taxed at the wrong rate.
             """,
-            [new DemoScript("sales ⋈ tax-rates (versioned, 10-minute grace) vs. latest rate only", Build, steps, [Invoices, LatestOnly])]);
+            [new DemoScript("sales ⋈ tax-rates (versioned, 10-minute grace) vs. latest rate only", Build, steps, [Invoices, LatestOnly],
+                Retention: new Dictionary<string, TopicRetention> { [Rates.Name] = TopicRetention.FullHistory })]);
     }
 }
