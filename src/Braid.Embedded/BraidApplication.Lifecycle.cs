@@ -141,6 +141,7 @@ public sealed partial class BraidApplication
         lock (_stateLock)
         {
             _disposed = true;
+            EmbeddedMetrics.Applications.TryRemove(this, out _);
             _cleaner.Dispose();
             foreach (var task in AllTasksUnlocked(threads))
             {
