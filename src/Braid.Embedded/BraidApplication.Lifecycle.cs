@@ -25,7 +25,7 @@ public sealed partial class BraidApplication
         int stable = 0;
         while (true)
         {
-            if (State == BraidState.Error) throw new StreamsException("The application failed: " + Error?.Message, Error);
+            if (Error is { } error) throw new StreamsException("The application failed: " + error.Message, error);
             if (State is BraidState.NotRunning or BraidState.PendingShutdown) throw new InvalidOperationException($"The application is {State}.");
             long version = _activity.Version;
             bool idle = State == BraidState.Running && AllTasks().All(t => t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0);
@@ -141,6 +141,7 @@ public sealed partial class BraidApplication
         lock (_stateLock)
         {
             _disposed = true;
+            EmbeddedMetrics.Applications.TryRemove(this, out _);
             _cleaner.Dispose();
             foreach (var task in AllTasksUnlocked(threads))
             {
