@@ -45,14 +45,16 @@ public static class DemoRunner
     /// <summary>Runs every script of <paramref name="demo"/>.</summary>
     /// <param name="demo">The demo.</param>
     /// <param name="createHost">Creates a fresh host for a script (fresh state every time).</param>
-    /// <param name="onStep">Called after each step with (steps done, steps in the demo), for progress display.</param>
+    /// <param name="onStep">Called with (units done, units in the demo) after each host start and each step, for progress display.</param>
     public static DemoRun Run(Demo demo, Func<DemoScript, IDemoHost> createHost, Action<int, int>? onStep = null)
     {
-        int total = demo.Scripts.Sum(s => s.Steps.Count), done = 0;
+        // Starting a host counts as one unit: on a persistent host it can cost more than all the steps.
+        int total = demo.Scripts.Sum(s => s.Steps.Count + 1), done = 0;
         var runs = new List<DemoScriptRun>();
         foreach (var script in demo.Scripts)
         {
             using var host = createHost(script);
+            onStep?.Invoke(++done, total);
             var results = new List<DemoStepResult>();
             foreach (var step in script.Steps)
             {

@@ -77,13 +77,14 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
     }
 
     // The run happens off the console thread; only if it is still going after a second does a progress bar
-    // appear, so quick demos print no progress noise.
+    // appear on a terminal, so quick demos print no progress noise.
     private static DemoRun RunWithProgress(IAnsiConsole console, Demo demo, DemoHostChoice host)
     {
-        int done = 0, total = demo.Scripts.Sum(s => s.Steps.Count);
+        int done = 0, total = demo.Scripts.Sum(s => s.Steps.Count + 1);
         var running = Task.Run(() => DemoRunner.Run(demo, host.Create, (d, _) => Volatile.Write(ref done, d)));
         // WhenAny never throws, and GetAwaiter().GetResult() rethrows the demo's own exception (not an AggregateException).
-        if (WaitAtMost(running, TimeSpan.FromSeconds(1))) return running.GetAwaiter().GetResult();
+        // Redirected output gets no progress lines at all: they would only be noise in a file.
+        if (DemoConsole.Redirected || WaitAtMost(running, TimeSpan.FromSeconds(1))) return running.GetAwaiter().GetResult();
         console.Progress().AutoClear(true).Start(ctx =>
         {
             var bar = ctx.AddTask(demo.Name, maxValue: total);
