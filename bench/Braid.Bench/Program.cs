@@ -5,6 +5,12 @@ using Braid.Bench;
 using Braid.Bench.Baselines;
 
 // Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--compare streamiz] [--quick]
+if (args.Contains("--embedded"))
+{
+    // Embedded runtime vs driver, and restart after kill -9 (bench/Braid.Bench/EmbeddedBench.cs).
+    EmbeddedBench.Run(args);
+    return;
+}
 var opts = BenchOptions.Parse(args);
 var results = new List<BenchResult>();
 foreach (var w in WorkloadNames.All.Where(BraidWorkloads.Supports))

@@ -1,18 +1,26 @@
 using Braid.Cli;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("braid");
+    config.AddCommand<DemoCommand>("demo")
+        .WithDescription("Run the five seed demos (or one, by name) and print their inputs and results.")
+        .WithExample("demo")
+        .WithExample("demo", "timelines");
     config.AddCommand<TopologyCommand>("topology")
         .WithDescription("Print a sample topology's description (text, mermaid or dot).");
+    config.AddCommand<DocsCommand>("docs")
+        .WithDescription("Regenerate a generated docs page (joins: docs/joins.md from the conformance vectors).")
+        .WithExample("docs", "joins")
+        .WithExample("docs", "joins", "--check");
     config.AddCommand<ConformanceCommand>("conformance")
         .WithDescription("Replay Kafka Streams join vectors (kafka-join-vectors/1) through the TopologyTestDriver.");
     config.SetExceptionHandler((ex, _) =>
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+        // One unwrapped line on stderr, whatever the terminal width, so scripts can read it.
+        Console.Error.WriteLine($"error: {ex.Message.ReplaceLineEndings(" ")}");
         return ex is CommandParseException or CommandRuntimeException ? ExitCodes.Usage : ExitCodes.Failure;
     });
 });

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Braid.Internal;
+
+namespace Braid.Embedded.Runtime;
+
+/// <summary>Instruments of the embedded runtime, on the shared "Braid" meter.</summary>
+internal static class EmbeddedMetrics
+{
+    public static readonly Histogram<double> CommitLatency =
+        BraidMetrics.Meter.CreateHistogram<double>("braid.commit.latency", "ms", "Time of one commit (append outputs, write state and offsets).");
+
+    public static readonly Histogram<double> ProcessLatency =
+        BraidMetrics.Meter.CreateHistogram<double>("braid.process.latency", "ms", "Mean processing time per record of one task batch.");
+
+    public static readonly Counter<long> RecordsProduced =
+        BraidMetrics.Meter.CreateCounter<long>("braid.records.produced", "records", "Records the topology wrote to its output and internal topics (committed).");
+
+    /// <summary>Running applications, for the observable gauges.</summary>
+    public static readonly ConcurrentDictionary<BraidApplication, byte> Applications = new();
+
+    public static readonly ObservableGauge<long> Lag = BraidMetrics.Meter.CreateObservableGauge("braid.consumer.lag", ObserveLag, "records",
+        "Records visible in an input partition but not yet processed, per application and topic-partition.");
+
+    private static IEnumerable<Measurement<long>> ObserveLag()
+    {
+        foreach (var app in Applications.Keys)
+        {
+            IReadOnlyDictionary<string, long> lag;
+            try
+            {
+                lag = app.GetLag();
+            }
+            catch (ObjectDisposedException)
+            {
+                continue;
+            }
+            foreach (var (partition, value) in lag)
+            {
+                yield return new Measurement<long>(value, new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId),
+                    new KeyValuePair<string, object?>("partition", partition));
+            }
+        }
+    }
+
+    public static readonly Counter<long> Commits =
+        BraidMetrics.Meter.CreateCounter<long>("braid.commits", "commits", "Commits made by stream threads.");
+}

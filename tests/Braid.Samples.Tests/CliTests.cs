@@ -1,0 +1,91 @@
+using System.Diagnostics;
+
+namespace Braid.Samples.Tests;
+
+/// <summary>The braid command as a user runs it: a separate process with redirected output.</summary>
+public sealed class CliTests
+{
+    private static (int ExitCode, string Out, string Err, TimeSpan Took) Braid(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Braid.Cli.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "braid did not finish within a minute");
+        return (p.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
+    }
+
+    [Fact]
+    public void Demo_WithoutName_RunsAllFiveWithinAMinute_AndPrintsPlainTextWhenRedirected()
+    {
+        var (code, output, _, took) = Braid("demo");
+        Assert.Equal(0, code);
+        Assert.True(took < TimeSpan.FromMinutes(1), $"took {took}");
+        foreach (var name in DemoCatalog.All.Select(d => d.Name)) Assert.Contains($"braid demo {name}", output);
+        Assert.Contains("5 demo(s) ran", output);
+        Assert.Contains("Host: embedded runtime", output);
+        Assert.DoesNotContain('\u001b', output);
+    }
+
+    [Fact]
+    public void Demo_ByName_RunsOnlyThatDemo_WithInputsResultsAndFinalTable()
+    {
+        var (code, output, _, _) = Braid("demo", "timelines");
+        Assert.Equal(0, code);
+        Assert.Contains("Inputs", output);
+        Assert.Contains("Results, as each input caused them", output);
+        Assert.Contains("| ann | yan: coffee · yan: first! · zoe: hello | 12:07:00 |", output);
+        Assert.DoesNotContain("braid demo delivery-orders", output);
+    }
+
+    [Fact]
+    public void Demo_WithUnknownName_ExitsWithUsageError_AndSaysWhatToDo()
+    {
+        var (code, output, err, _) = Braid("demo", "no-such-demo");
+        Assert.Equal(2, code);
+        var message = (output + err).Trim();
+        Assert.Single(message.Split('\n'));
+        Assert.Contains("braid demo --list", message);
+    }
+
+    [Fact]
+    public void Demo_WithUnknownHost_ExitsWithUsageError()
+    {
+        var (code, _, err, _) = Braid("demo", "--host", "mainframe");
+        Assert.Equal(2, code);
+        Assert.Contains("--host must be embedded or driver", err);
+    }
+
+    [Fact]
+    public void Demo_OnTheDriver_SaysSoInTheHeader()
+    {
+        var (code, output, _, _) = Braid("demo", "delivery-orders", "--host", "driver");
+        Assert.Equal(0, code);
+        Assert.Contains("Host: TopologyTestDriver", output);
+    }
+
+    [Fact]
+    public void Demo_List_NamesTheFiveDemos()
+    {
+        var (code, output, _, _) = Braid("demo", "--list");
+        Assert.Equal(0, code);
+        Assert.Equal(["delivery-orders", "search-clicks", "product-views", "timelines", "tax-invoices"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]));
+    }
+
+    [Fact]
+    public void DocsCheck_PassesForTheCheckedInJoinsPage()
+    {
+        var (code, output, _, _) = Braid("docs", "joins", "--check", "--vectors", RepoPaths.CoreVectors);
+        Assert.Equal(0, code);
+        Assert.Contains("up to date", output);
+    }
+}
