@@ -22,6 +22,9 @@ namespace Braid.RocksDb;
 /// prefix orders keys by length first).</item>
 /// </list>
 /// <c>[task][0x00]</c> holds observed stream time. Pending puts and removes are objects per key.
+/// A fence key <c>[task][0x01][0xFF × 8]</c> (after every session) keeps a seek past the last session
+/// from landing in the end index's expired, range-deleted entries, which RocksDB would step over one by
+/// one until compaction drops them.
 /// </para>
 /// </summary>
 internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TValue>, ICommittable
@@ -34,6 +37,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
     private readonly byte[] _prefix;
     private readonly byte[] _indexPrefix;
     private readonly byte[] _metaKey;
+    private readonly byte[] _fence;
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
     private readonly bool _readOnly;
@@ -44,6 +48,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
     private long _committedStreamTime = long.MinValue;
     private long _deletedBelowSegment = long.MinValue;
     private Iterator? _iterator;
+    private bool _fenceWritten;
 
     public RocksSessionStore(RocksDatabase db, TaskId task, SessionStoreBuilder<TKey, TValue> builder, bool readOnly)
     {
@@ -53,6 +58,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         _indexPrefix = (byte[])_prefix.Clone();
         _indexPrefix[KeyLayout.TaskPrefixLength] = IndexTag;
         _metaKey = KeyLayout.MetaKey(task);
+        _fence = [.. _prefix, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
         _keySerde = builder.KeySerde;
         _valueSerde = builder.ValueSerde;
         _readOnly = readOnly;
@@ -292,6 +298,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
                 }
             }
         }
+        if (!_fenceWritten) batch.Put(_fence, Array.Empty<byte>(), _family);
         // After the puts, so sessions that expired while pending are removed by the same batch. Only
         // whole segments, so range tombstones accumulate once per half retention, not once per commit.
         if (FirstLiveSegment > _deletedBelowSegment)
@@ -320,6 +327,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
     public void Committed()
     {
         _committedStreamTime = ObservedStreamTime;
+        _fenceWritten = true;
         _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
         _pending.Clear();
         _pendingCount = 0;
