@@ -16,16 +16,24 @@ public sealed class DifferentialTests : IDisposable
     private static readonly string[] KeyPool = ["", "a", "ab", "abc", "b", "ba", "c"];
     private static readonly Gen<(int Kind, int A, int B, int C)> Op = Gen.Select(Gen.Int[0, 9], Gen.Int[0, 6], Gen.Int[0, 40], Gen.Int[0, 40]);
 
-    private readonly SharedBackend _shared = new();
+    private readonly SharedBackend _cached = new();
+    private readonly SharedBackend _uncached = new(new RocksDbStateOptions { CacheEntriesPerStore = 0 });
 
-    public void Dispose() => _shared.Dispose();
-
-    [Fact]
-    public void KeyValueStore_AgreesWithInMemory()
+    public void Dispose()
     {
+        _cached.Dispose();
+        _uncached.Dispose();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void KeyValueStore_AgreesWithInMemory(bool cache)
+    {
+        var shared = cache ? _cached : _uncached;
         Op.Array[1, 80].Sample(ops =>
         {
-            var task = _shared.NewTask();
+            var task = shared.NewTask();
             var builder = Stores.KeyValue("kv", Serdes.String, Serdes.String);
             var rocks = task.Stores.CreateKeyValueStore(builder);
             var model = InMemoryStoreFactory.Instance.CreateKeyValueStore(builder);
@@ -40,7 +48,7 @@ public sealed class DifferentialTests : IDisposable
                     case 5: Assert.Equal(model.Range(key, other), rocks.Range(key, other)); break;
                     case 6: Assert.Equal(model.PrefixScan(key, Serdes.String), rocks.PrefixScan(key, Serdes.String)); break;
                     case 7: Assert.Equal(model.All(), rocks.All()); Assert.Equal(model.ApproximateCount, rocks.ApproximateCount); break;
-                    default: _shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
+                    default: shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
                 }
             }
             task.Dispose();
@@ -50,13 +58,16 @@ public sealed class DifferentialTests : IDisposable
     private static (bool, string?) Get(IKeyValueStore<string, string> store, string key) =>
         store.TryGet(key, out var v) ? (true, v) : (false, null);
 
-    [Fact]
-    public void WindowStore_AgreesWithInMemory()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WindowStore_AgreesWithInMemory(bool cache)
     {
+        var shared = cache ? _cached : _uncached;
         Gen.Select(Op.Array[1, 80], Gen.Int[0, 30], Gen.Bool).Sample(t =>
         {
             var (ops, retention, duplicates) = t;
-            var task = _shared.NewTask();
+            var task = shared.NewTask();
             var builder = new WindowStoreBuilder<string, string>("win", TimeSpan.FromMilliseconds(retention), duplicates, Serdes.String, Serdes.String);
             var rocks = task.Stores.CreateWindowStore(builder);
             var model = InMemoryStoreFactory.Instance.CreateWindowStore(builder);
@@ -68,20 +79,23 @@ public sealed class DifferentialTests : IDisposable
                     case <= 4: Assert.Equal(model.Put(key, "v" + c, b), rocks.Put(key, "v" + c, b)); break;
                     case <= 7: Assert.Equal(model.Fetch(key, Math.Min(b, c), Math.Max(b, c)), rocks.Fetch(key, Math.Min(b, c), Math.Max(b, c))); break;
                     case 8: Assert.Equal(model.ObservedStreamTime, rocks.ObservedStreamTime); break;
-                    default: _shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
+                    default: shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
                 }
             }
             task.Dispose();
         }, iter: 200);
     }
 
-    [Fact]
-    public void SessionStore_AgreesWithInMemory()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SessionStore_AgreesWithInMemory(bool cache)
     {
+        var shared = cache ? _cached : _uncached;
         Gen.Select(Op.Array[1, 80], Gen.Int[0, 30]).Sample(t =>
         {
             var (ops, retention) = t;
-            var task = _shared.NewTask();
+            var task = shared.NewTask();
             var builder = new SessionStoreBuilder<string, string>("sessions", TimeSpan.FromMilliseconds(retention), Serdes.String, Serdes.String);
             var rocks = task.Stores.CreateSessionStore(builder);
             var model = InMemoryStoreFactory.Instance.CreateSessionStore(builder);
@@ -102,20 +116,23 @@ public sealed class DifferentialTests : IDisposable
                             rocks.TryFetchSession(key, session.Window.Start, session.Window.End, out var rv) ? rv : null);
                         break;
                     case 8: Assert.Equal(model.ObservedStreamTime, rocks.ObservedStreamTime); break;
-                    default: _shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
+                    default: shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
                 }
             }
             task.Dispose();
         }, iter: 200);
     }
 
-    [Fact]
-    public void VersionedStore_AgreesWithInMemory()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void VersionedStore_AgreesWithInMemory(bool cache)
     {
+        var shared = cache ? _cached : _uncached;
         Gen.Select(Op.Array[1, 80], Gen.Int[0, 30]).Sample(t =>
         {
             var (ops, retention) = t;
-            var task = _shared.NewTask();
+            var task = shared.NewTask();
             var builder = new VersionedStoreBuilder<string, string>("versioned", TimeSpan.FromMilliseconds(retention), Serdes.String, Serdes.String);
             var rocks = task.Stores.CreateVersionedKeyValueStore(builder);
             var model = InMemoryStoreFactory.Instance.CreateVersionedKeyValueStore(builder);
@@ -137,7 +154,7 @@ public sealed class DifferentialTests : IDisposable
                     case 7 or 8:
                         Assert.Equal(model.TryGet(key, out var ml) ? ml : (VersionedRecord<string>?)null, rocks.TryGet(key, out var rl) ? rl : null);
                         break;
-                    default: _shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
+                    default: shared.Backend.Commit([task], new Dictionary<string, byte[]?>()); break;
                 }
             }
             task.Dispose();

@@ -37,7 +37,7 @@ internal sealed class SharedBackend : IDisposable
     private readonly TempStateDirectory _dir = new();
     private int _nextPartition;
 
-    public SharedBackend() => Backend = _dir.Open();
+    public SharedBackend(RocksDbStateOptions? options = null) => Backend = _dir.Open(options);
 
     public RocksDbStateBackend Backend { get; }
 
