@@ -1,11 +1,15 @@
 namespace Braid.Bench.Baselines;
 
-internal enum Workload { StreamTable, StreamStreamInner, StreamStreamLeft, TableTable }
+internal enum Workload { StreamTable, StreamStreamInner, StreamStreamLeft, TableTable, ForeignKey, VersionedStreamTable, Timeline }
 
 internal static class WorkloadNames
 {
+    /// <summary>The workloads every implementation runs (Streamiz included).</summary>
     public static readonly Workload[] All =
         [Workload.StreamTable, Workload.StreamStreamInner, Workload.StreamStreamLeft, Workload.TableTable];
+
+    /// <summary>Workloads Streamiz has no operator for (foreign-key joins, versioned tables): Braid and plain C# only.</summary>
+    public static readonly Workload[] BraidOnly = [Workload.ForeignKey, Workload.VersionedStreamTable, Workload.Timeline];
 
     public static string Name(this Workload w) => w switch
     {
@@ -13,6 +17,9 @@ internal static class WorkloadNames
         Workload.StreamStreamInner => "stream-stream-inner",
         Workload.StreamStreamLeft => "stream-stream-left",
         Workload.TableTable => "table-table",
+        Workload.ForeignKey => "fk-table-table",
+        Workload.VersionedStreamTable => "versioned-stream-table",
+        Workload.Timeline => "timeline",
         _ => throw new ArgumentOutOfRangeException(nameof(w)),
     };
 
@@ -23,7 +30,10 @@ internal static class WorkloadNames
 
     public static bool IsStreamStream(this Workload w) => w is Workload.StreamStreamInner or Workload.StreamStreamLeft;
 
-    /// <summary>Inner joins are order-insensitive, so every implementation must produce the same output count.</summary>
+    /// <summary>
+    /// Whether Streamiz must match the plain count. Its left join emits unmatched records eagerly (pre-KIP-633), so only
+    /// that one may differ; Braid must match plain everywhere.
+    /// </summary>
     public static bool IsInner(this Workload w) => w != Workload.StreamStreamLeft;
 }
 

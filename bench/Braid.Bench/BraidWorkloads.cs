@@ -10,7 +10,7 @@ namespace Braid.Bench;
 /// </summary>
 internal static class BraidWorkloads
 {
-    public static bool Supports(Workload w) => true;
+    public const long VersionedHistoryRetentionMs = PlainReference.VersionedHistoryRetentionMs;
 
     /// <summary>Builds a fresh driver for the workload (untimed) and returns the timed part plus the output counter.</summary>
     public static (Action Run, Func<long> Outputs) Prepare(Dataset data)
@@ -45,8 +45,26 @@ internal static class BraidWorkloads
                     (leftTopic, rightTopic) = ("left", "right");
                     break;
                 }
+            case Workload.ForeignKey:
+                // Both sides are read via IsLeft: left rows (with their foreign key in the value) and right rows.
+                b.Table("left", strings)
+                    .Join(b.Table("right", strings), v => Dataset.ForeignKeyOf(v), JoinSpec.Join)
+                    .ToStream().Foreach((_, _) => outputs++);
+                (leftTopic, rightTopic) = ("left", "right");
+                break;
+            case Workload.VersionedStreamTable:
+                {
+                    var versioned = new Materialized<string, string>
+                    {
+                        StoreName = "versions", VersionedHistoryRetention = TimeSpan.FromMilliseconds(VersionedHistoryRetentionMs),
+                    };
+                    var table = b.Table("table", strings, versioned);
+                    b.Stream("stream", strings).Join(table, JoinSpec.Join).Foreach((_, _) => outputs++);
+                    (leftTopic, rightTopic) = ("stream", "table");
+                    break;
+                }
             default:
-                throw new NotSupportedException($"Braid does not run workload {data.Workload.Name()} in this harness yet.");
+                throw new NotSupportedException($"Braid does not run workload {data.Workload.Name()} through this path.");
         }
         var driver = new TopologyTestDriver(b.Build());
         if (data.Workload == Workload.StreamTable)

@@ -4,38 +4,39 @@ using System.Text.Json;
 using Braid.Bench;
 using Braid.Bench.Baselines;
 
-// Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--compare streamiz] [--quick]
+// Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--compare streamiz] [--quick] [--memory]
 var opts = BenchOptions.Parse(args);
-var results = new List<BenchResult>();
-foreach (var w in WorkloadNames.All.Where(BraidWorkloads.Supports))
+if (opts.Memory)
 {
-    var data = Dataset.Create(w, opts.Records, 10_000, opts.Seed, 1, 0);
-    var warm = Dataset.Create(w, Math.Min(opts.Records, 100_000), 10_000, opts.Seed + 1, 1, 0);
-    BraidWorkloads.Prepare(warm).Run();
-    var rps = new List<double>();
-    long outputs = 0;
-    double bytesPerRecord = 0;
-    for (int r = 0; r < opts.Runs; r++)
-    {
-        var (run, count) = BraidWorkloads.Prepare(data);
-        GC.Collect();
-        long alloc0 = GC.GetTotalAllocatedBytes(true);
-        var sw = Stopwatch.StartNew();
-        run();
-        sw.Stop();
-        bytesPerRecord += (GC.GetTotalAllocatedBytes(true) - alloc0) / (double)data.Count / opts.Runs;
-        rps.Add(data.Count / sw.Elapsed.TotalSeconds);
-        outputs = count();
-    }
-    rps.Sort();
-    results.Add(new BenchResult("braid-driver", w.Name(), data.Count, opts.Runs, rps[0], rps[rps.Count / 2], rps[^1], outputs,
-        bytesPerRecord, Process.GetCurrentProcess().PeakWorkingSet64));
+    MemoryStudy.Run(opts);
+    return 0;
 }
+
+var results = new List<BenchResult>();
+foreach (var w in WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Where(w => w != Workload.Timeline))
+{
+    var data = Shapes.Create(w, opts.Records, opts.Seed);
+    var warm = Shapes.Create(w, Math.Min(opts.Records, 100_000), opts.Seed + 1);
+    long reference = PlainReference.Count(data);
+    BraidWorkloads.Prepare(warm).Run();
+    results.Add(Measure.Run("braid-driver", w.Name(), data.Count, opts.Runs, () => BraidWorkloads.Prepare(data)).Checked(reference));
+    if (WorkloadNames.BraidOnly.Contains(w))
+    {
+        PlainReference.Prepare(warm).Run();
+        results.Add(Measure.Run("plain", w.Name(), data.Count, opts.Runs, () => PlainReference.Prepare(data)).Checked(reference));
+    }
+}
+
+// The timeline is checked by state (final timelines vs a plain model, in the warm-up run) rather than by count.
+var events = TimelineWorkload.Generate(Math.Min(opts.Records, TimelineWorkload.MaxEvents), opts.Seed);
+TimelineWorkload.Prepare(events, verify: true).Run();
+results.Add(Measure.Run("braid-driver", Workload.Timeline.Name(), events.Length, opts.Runs, () => TimelineWorkload.Prepare(events, verify: false))
+    with { Check = "ok (state)" });
 
 if (opts.CompareStreamiz)
 {
     var tmp = Path.Combine(Path.GetTempPath(), $"braid-baselines-{Environment.ProcessId}.json");
-    var workloads = string.Join(",", results.Select(r => r.Workload).Distinct());
+    var workloads = string.Join(",", WorkloadNames.All.Select(w => w.Name()));
     var psi = new ProcessStartInfo("dotnet",
         $"run -c Release --project {Paths.Baselines} -- --records {opts.Records} --runs {opts.Runs} --seed {opts.Seed} " +
         $"--impl streamiz-rocksdb,streamiz-memory,plain,plain-serdes --workload {workloads} --json {tmp}")
@@ -45,13 +46,18 @@ if (opts.CompareStreamiz)
     child.WaitForExit();
     if (!File.Exists(tmp)) throw new InvalidOperationException($"the baseline run failed (exit {child.ExitCode}).");
     results.AddRange(JsonSerializer.Deserialize<List<BenchResult>>(File.ReadAllText(tmp), BenchResult.Json)!);
+    File.Delete(tmp);
 }
 
 Report.Print(results);
 Report.Write(results, Paths.Results);
+var mismatches = results.Where(r => r.Check.StartsWith("MISMATCH", StringComparison.Ordinal)).ToList();
+foreach (var m in mismatches)
+    Console.Error.WriteLine($"OUTPUT COUNT MISMATCH: {m.Impl} {m.Workload} records={m.Records}: outputs={m.Outputs}, plain reference={m.ReferenceOutputs}");
 if (opts.CompareStreamiz)
 {
-    double min = results.Where(r => r.Impl == "braid-driver")
+    double min = results.Where(r => r.Impl == "braid-driver" && WorkloadNames.All.Any(w => w.Name() == r.Workload))
         .Min(b => b.MedianRps / results.Where(s => s.Workload == b.Workload && s.Impl.StartsWith("streamiz", StringComparison.Ordinal)).Max(s => s.MedianRps));
     Console.WriteLine($"min speedup vs streamiz: {min.ToString("0.0", CultureInfo.InvariantCulture)}x");
 }
+return mismatches.Count > 0 ? 3 : 0;
