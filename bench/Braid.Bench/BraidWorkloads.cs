@@ -5,15 +5,15 @@ using Braid.Testing;
 namespace Braid.Bench;
 
 /// <summary>
-/// The shared workloads on Braid's TopologyTestDriver with in-memory stores: bytes in (pre-serialized
-/// before timing), deserialized by the sources, joined, counted by a sink inside the topology.
+/// The record-driven workloads on Braid's TopologyTestDriver with in-memory or RocksDB stores: bytes in
+/// (pre-serialized before timing), deserialized by the sources, joined, counted by a sink inside the topology.
 /// </summary>
 internal static class BraidWorkloads
 {
     public const long VersionedHistoryRetentionMs = PlainReference.VersionedHistoryRetentionMs;
 
     /// <summary>Builds a fresh driver for the workload (untimed) and returns the timed part plus the output counter.</summary>
-    public static (Action Run, Func<long> Outputs) Prepare(Dataset data)
+    public static (Action Run, Func<long> Outputs) Prepare(Dataset data, StoreKind kind = StoreKind.Memory)
     {
         long outputs = 0;
         var b = new StreamsBuilder();
@@ -66,7 +66,8 @@ internal static class BraidWorkloads
             default:
                 throw new NotSupportedException($"Braid does not run workload {data.Workload.Name()} through this path.");
         }
-        var driver = new TopologyTestDriver(b.Build());
+        var stores = new BenchStores(kind);
+        var driver = stores.CreateDriver(b.Build());
         if (data.Workload == Workload.StreamTable)
         {
             for (int k = 0; k < data.Keys.Length; k++) driver.Pipe(rightTopic, data.KeyBytes[k], data.TableValueBytes[k], Dataset.T0, null);
@@ -77,8 +78,10 @@ internal static class BraidWorkloads
             {
                 int k = data.KeyIdx[i];
                 driver.Pipe(data.IsLeft(i) ? leftTopic : rightTopic, data.KeyBytes[k], data.ValueBytes[i], data.Ts[i], null);
+                stores.AfterRecord(i);
             }
             driver.Dispose();
+            stores.Dispose();
         }
         return (Run, () => outputs);
     }

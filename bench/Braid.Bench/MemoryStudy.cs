@@ -10,7 +10,7 @@ namespace Braid.Bench;
 
 /// <summary>One sample of the memory study: state of a stream–stream inner join after <see cref="Records"/> inputs.</summary>
 internal sealed record MemorySample(string Backend, long WindowMs, long GraceMs, int RatePerSec, long Records, long StreamTimeMs,
-    long BufferedRecords, long ExpectedBuffered, double HeapMb, double BytesPerBuffered);
+    long BufferedRecords, long ExpectedBuffered, double HeapMb, double DiskMb, double BytesPerBuffered);
 
 /// <summary>
 /// How much state a stream–stream join keeps (issue #5): for window ±W, grace G and input rate R (records/s of event
@@ -18,7 +18,9 @@ internal sealed record MemorySample(string Backend, long WindowMs, long GraceMs,
 /// (2W + G)·R records in all, whatever the run length. Samples every tenth of a long run: records buffered (counted
 /// through the public Fetch, so what the stores answer, not what they physically keep: the in-memory store drops
 /// whole half-retention segments, so up to 1.5× stays allocated) and the GC heap after a full collection, above
-/// the heap before the first record. Bytes per buffered record = heap growth / buffered records.
+/// the heap before the first record. Bytes per buffered record = heap growth / buffered records in memory; on RocksDB
+/// (committed every <see cref="BenchStores.CommitEvery"/> records) = size of the database directory on disk / buffered
+/// records (SST files hold expired data until compaction drops it, so this is an upper bound), heap shown beside it.
 /// </summary>
 internal static class MemoryStudy
 {
@@ -30,13 +32,14 @@ internal static class MemoryStudy
         (long W, long G, int R)[] configs = [(1_000, 0, 1_000), (5_000, 0, 1_000), (20_000, 0, 1_000), (5_000, 5_000, 1_000), (5_000, 0, 4_000)];
         int records = opts.Quick ? 300_000 : 2_000_000;
         var samples = new List<MemorySample>();
-        foreach (var (w, g, r) in configs)
-            samples.AddRange(RunOne("braid-memory", w, g, r, records, opts.Seed));
+        foreach (var kind in new[] { StoreKind.Memory, StoreKind.RocksDb })
+            foreach (var (w, g, r) in configs)
+                samples.AddRange(RunOne(kind, w, g, r, records, opts.Seed));
         Print(samples);
         Write(samples, Paths.Results);
     }
 
-    private static List<MemorySample> RunOne(string backend, long windowMs, long graceMs, int rate, int records, long seed)
+    private static List<MemorySample> RunOne(StoreKind kind, long windowMs, long graceMs, int rate, int records, long seed)
     {
         var keyStrings = Enumerable.Range(0, Keys).Select(k => "k" + k.ToString("D5", CultureInfo.InvariantCulture)).ToArray();
         var keyBytes = keyStrings.Select(Encoding.UTF8.GetBytes).ToArray();
@@ -52,7 +55,8 @@ internal static class MemoryStudy
         b.Stream("left", strings)
             .Join(b.Stream("right", strings), JoinSpec.Join, windows, new StreamJoined<string, string, string> { StoreName = "mem" })
             .Foreach((_, _) => outputs++);
-        using var driver = new TopologyTestDriver(b.Build());
+        using var state = new BenchStores(kind);
+        using var driver = state.CreateDriver(b.Build());
         var stores = new[] { "mem-this-join-store", "mem-other-join-store" }
             .Select(n => (IWindowStore<string, string>)driver.GetStateStore(n)).ToArray();
 
@@ -64,6 +68,7 @@ internal static class MemoryStudy
         {
             ts = Dataset.T0 + (long)i * 1000 / rate;
             driver.Pipe((i & 1) == 0 ? "left" : "right", keyBytes[keyIdx[i]], value, ts, null);
+            state.AfterRecord(i);
             if ((i + 1) % every != 0) continue;
             long buffered = 0;
             var scratch = new List<TimestampedValue<string>>();
@@ -75,8 +80,10 @@ internal static class MemoryStudy
                 }
             double heapMb = (GC.GetTotalMemory(forceFullCollection: true) - heap0) / 1048576.0;
             long expected = Math.Min(i + 1, (2 * windowMs + graceMs) * rate / 1000);
-            samples.Add(new MemorySample(backend, windowMs, graceMs, rate, i + 1, ts - Dataset.T0, buffered, expected, heapMb,
-                buffered == 0 ? 0 : heapMb * 1048576.0 / buffered));
+            double diskMb = state.DiskBytes() / 1048576.0;
+            double perRecordMb = kind == StoreKind.Memory ? heapMb : diskMb;
+            samples.Add(new MemorySample(BenchStores.ImplName(kind), windowMs, graceMs, rate, i + 1, ts - Dataset.T0, buffered, expected, heapMb,
+                diskMb, buffered == 0 ? 0 : perRecordMb * 1048576.0 / buffered));
         }
         GC.KeepAlive(outputs);
         return samples;
@@ -85,20 +92,20 @@ internal static class MemoryStudy
     private static void Print(IReadOnlyList<MemorySample> samples)
     {
         Console.WriteLine("stream-stream inner join state: buffered records and heap growth over a long run");
-        Console.WriteLine($"{"backend",-14}{"window",8}{"grace",7}{"rate/s",8}{"records",10}{"stream s",10}{"buffered",10}{"(2W+G)R",10}{"heap MB",9}{"B/buffered",11}");
+        Console.WriteLine($"{"backend",-15}{"window",8}{"grace",7}{"rate/s",8}{"records",10}{"stream s",10}{"buffered",10}{"(2W+G)R",10}{"heap MB",9}{"disk MB",9}{"B/buffered",11}");
         foreach (var s in samples)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Backend,-14}{"±" + s.WindowMs / 1000 + "s",8}{s.GraceMs / 1000 + "s",7}{s.RatePerSec,8}{s.Records,10}{s.StreamTimeMs / 1000.0,10:F0}{s.BufferedRecords,10}{s.ExpectedBuffered,10}{s.HeapMb,9:F1}{s.BytesPerBuffered,11:F0}"));
+                $"{s.Backend,-15}{"±" + s.WindowMs / 1000 + "s",8}{s.GraceMs / 1000 + "s",7}{s.RatePerSec,8}{s.Records,10}{s.StreamTimeMs / 1000.0,10:F0}{s.BufferedRecords,10}{s.ExpectedBuffered,10}{s.HeapMb,9:F1}{s.DiskMb,9:F1}{s.BytesPerBuffered,11:F0}"));
     }
 
     private static void Write(IReadOnlyList<MemorySample> samples, string dir)
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "memory.json"), JsonSerializer.Serialize(samples, BenchResult.Json) + "\n");
-        var csv = new StringBuilder("backend,window_ms,grace_ms,rate_per_sec,records,stream_time_ms,buffered_records,expected_buffered,heap_mb,bytes_per_buffered\n");
+        var csv = new StringBuilder("backend,window_ms,grace_ms,rate_per_sec,records,stream_time_ms,buffered_records,expected_buffered,heap_mb,disk_mb,bytes_per_buffered\n");
         foreach (var s in samples)
             csv.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Backend},{s.WindowMs},{s.GraceMs},{s.RatePerSec},{s.Records},{s.StreamTimeMs},{s.BufferedRecords},{s.ExpectedBuffered},{s.HeapMb:F2},{s.BytesPerBuffered:F1}\n"));
+                $"{s.Backend},{s.WindowMs},{s.GraceMs},{s.RatePerSec},{s.Records},{s.StreamTimeMs},{s.BufferedRecords},{s.ExpectedBuffered},{s.HeapMb:F2},{s.DiskMb:F2},{s.BytesPerBuffered:F1}\n"));
         File.WriteAllText(Path.Combine(dir, "memory.csv"), csv.ToString());
     }
 }

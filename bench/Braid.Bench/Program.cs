@@ -12,14 +12,18 @@ if (opts.Memory)
     return 0;
 }
 
+StoreKind[] storeKinds = [StoreKind.Memory, StoreKind.RocksDb];
 var results = new List<BenchResult>();
 foreach (var w in WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Where(w => w != Workload.Timeline))
 {
     var data = Shapes.Create(w, opts.Records, opts.Seed);
     var warm = Shapes.Create(w, Math.Min(opts.Records, 100_000), opts.Seed + 1);
     long reference = PlainReference.Count(data);
-    BraidWorkloads.Prepare(warm).Run();
-    results.Add(Measure.Run("braid-driver", w.Name(), data.Count, opts.Runs, () => BraidWorkloads.Prepare(data)).Checked(reference));
+    foreach (var kind in storeKinds)
+    {
+        BraidWorkloads.Prepare(warm, kind).Run();
+        results.Add(Measure.Run(BenchStores.ImplName(kind), w.Name(), data.Count, opts.Runs, () => BraidWorkloads.Prepare(data, kind)).Checked(reference));
+    }
     if (WorkloadNames.BraidOnly.Contains(w))
     {
         PlainReference.Prepare(warm).Run();
@@ -29,9 +33,12 @@ foreach (var w in WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Where(w => w
 
 // The timeline is checked by state (final timelines vs a plain model, in the warm-up run) rather than by count.
 var events = TimelineWorkload.Generate(Math.Min(opts.Records, TimelineWorkload.MaxEvents), opts.Seed);
-TimelineWorkload.Prepare(events, verify: true).Run();
-results.Add(Measure.Run("braid-driver", Workload.Timeline.Name(), events.Length, opts.Runs, () => TimelineWorkload.Prepare(events, verify: false))
-    with { Check = "ok (state)" });
+foreach (var kind in storeKinds)
+{
+    TimelineWorkload.Prepare(events, verify: true, kind).Run();
+    results.Add(Measure.Run(BenchStores.ImplName(kind), Workload.Timeline.Name(), events.Length, opts.Runs,
+        () => TimelineWorkload.Prepare(events, verify: false, kind)) with { Check = "ok (state)" });
+}
 
 if (opts.CompareStreamiz)
 {

@@ -78,7 +78,7 @@ internal static class TimelineWorkload
     private static string User(int u) => "u" + u.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A fresh driver (untimed); Run pipes every event, optionally checks the final timelines, and disposes it.</summary>
-    public static (Action Run, Func<long> Outputs) Prepare(Event[] events, bool verify)
+    public static (Action Run, Func<long> Outputs) Prepare(Event[] events, bool verify, StoreKind kind = StoreKind.Memory)
     {
         long outputs = 0;
         var b = new StreamsBuilder();
@@ -90,12 +90,19 @@ internal static class TimelineWorkload
             .Collect(e => (e.Timestamp, e.TweetId), descending: true, limit: Limit, Materialized.As<string, IReadOnlyList<TimelineEntry>>(Store))
             .ToStream()
             .Foreach((_, _) => outputs++);
-        var driver = new TopologyTestDriver(b.Build());
+        var stores = new BenchStores(kind);
+        var driver = stores.CreateDriver(b.Build());
         void Run()
         {
-            foreach (var e in events) driver.Pipe(e.IsTweet ? TweetsTopic : FollowsTopic, e.Key, e.Value, e.Ts, null);
+            for (int i = 0; i < events.Length; i++)
+            {
+                var e = events[i];
+                driver.Pipe(e.IsTweet ? TweetsTopic : FollowsTopic, e.Key, e.Value, e.Ts, null);
+                stores.AfterRecord(i);
+            }
             if (verify) Verify(driver, events);
             driver.Dispose();
+            stores.Dispose();
         }
         return (Run, () => outputs);
     }
