@@ -5,9 +5,13 @@ namespace Braid.Bench;
 
 internal sealed record BenchOptions(int Records, int Runs, long Seed, bool CompareStreamiz, bool Quick, bool Memory)
 {
+    /// <summary>Warm-up input size: enough to JIT every path; smaller in quick mode.</summary>
+    public int WarmupRecords => Math.Min(Records, Quick ? 20_000 : 100_000);
+
     public static BenchOptions Parse(string[] args)
     {
-        int records = 1_000_000, runs = 3;
+        int records = 1_000_000;
+        int? runs = null;
         long seed = 42;
         bool compare = false, quick = false, memory = false;
         for (int i = 0; i < args.Length; i++)
@@ -23,8 +27,9 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                 default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --compare streamiz --quick --memory");
             }
         }
+        // Quick: a sanity run that stays within a few minutes of CPU; the published numbers come from a full run.
         if (quick) records = Math.Min(records, 200_000);
-        return new BenchOptions(records, runs, seed, compare, quick, memory);
+        return new BenchOptions(records, runs ?? (quick ? 1 : 3), seed, compare, quick, memory);
     }
 }
 

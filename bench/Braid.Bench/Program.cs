@@ -17,7 +17,7 @@ var results = new List<BenchResult>();
 foreach (var w in WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Where(w => w != Workload.Timeline))
 {
     var data = Shapes.Create(w, opts.Records, opts.Seed);
-    var warm = Shapes.Create(w, Math.Min(opts.Records, 100_000), opts.Seed + 1);
+    var warm = Shapes.Create(w, opts.WarmupRecords, opts.Seed + 1);
     long reference = PlainReference.Count(data);
     foreach (var kind in storeKinds)
     {
@@ -44,9 +44,11 @@ if (opts.CompareStreamiz)
 {
     var tmp = Path.Combine(Path.GetTempPath(), $"braid-baselines-{Environment.ProcessId}.json");
     var workloads = string.Join(",", WorkloadNames.All.Select(w => w.Name()));
+    // Streamiz's in-memory window store manages a few hundred records/s: quick mode caps it harder.
+    string slow = opts.Quick ? " --max-records-slow 2000" : "";
     var psi = new ProcessStartInfo("dotnet",
         $"run -c Release --project {Paths.Baselines} -- --records {opts.Records} --runs {opts.Runs} --seed {opts.Seed} " +
-        $"--impl streamiz-rocksdb,streamiz-memory,plain,plain-serdes --workload {workloads} --json {tmp}")
+        $"--warmup-records {opts.WarmupRecords}{slow} --impl streamiz-rocksdb,streamiz-memory,plain,plain-serdes --workload {workloads} --json {tmp}")
     { RedirectStandardOutput = true };
     using var child = Process.Start(psi)!;
     child.StandardOutput.ReadToEnd();
