@@ -129,3 +129,62 @@ internal sealed class CommittedVersionedView<TKey, TValue>(RocksVersionedStore<T
 
     public void Close() { }
 }
+
+/// <summary>Committed-only view of a session store.</summary>
+internal sealed class CommittedSessionView<TKey, TValue>(RocksSessionStore<TKey, TValue> store) : ISessionStore<TKey, TValue>
+{
+    private readonly Lock _lock = new();
+
+    public string Name => store.Name;
+
+    public bool IsPersistent => true;
+
+    public long RetentionMs => store.RetentionMs;
+
+    public long ObservedStreamTime
+    {
+        get
+        {
+            lock (_lock)
+            {
+                store.LoadCommittedMetadata();
+                return store.ObservedStreamTime;
+            }
+        }
+    }
+
+    public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessions(TKey key, long earliestSessionEndTime, long latestSessionStartTime)
+    {
+        lock (_lock)
+        {
+            store.LoadCommittedMetadata();
+            return store.FindSessions(key, earliestSessionEndTime, latestSessionStartTime);
+        }
+    }
+
+    public bool TryFetchSession(TKey key, long sessionStart, long sessionEnd, out TValue value)
+    {
+        lock (_lock)
+        {
+            store.LoadCommittedMetadata();
+            return store.TryFetchSession(key, sessionStart, sessionEnd, out value);
+        }
+    }
+
+    public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessionsByEndTime(long earliestSessionEndTime, long latestSessionEndTime)
+    {
+        lock (_lock)
+        {
+            store.LoadCommittedMetadata();
+            return store.FindSessionsByEndTime(earliestSessionEndTime, latestSessionEndTime);
+        }
+    }
+
+    public bool Put(Windowed<TKey> session, TValue value) => store.Put(session, value);
+
+    public bool Remove(Windowed<TKey> session) => store.Remove(session);
+
+    public void Flush() { }
+
+    public void Close() { }
+}

@@ -34,4 +34,12 @@ internal sealed class RocksStoreFactory(RocksTaskState task, bool committedOnly)
         task.Register(store);
         return store;
     }
+
+    public ISessionStore<TKey, TValue> CreateSessionStore<TKey, TValue>(SessionStoreBuilder<TKey, TValue> builder)
+    {
+        var store = new RocksSessionStore<TKey, TValue>(task.Database, task.TaskId, builder, committedOnly);
+        if (committedOnly) return new CommittedSessionView<TKey, TValue>(store);
+        task.Register(store);
+        return store;
+    }
 }
