@@ -6,7 +6,10 @@ namespace Braid;
 
 public sealed partial class KTable<TKey, TValue>
 {
-    /// <summary>Set on the table a windowed aggregation returns: what <see cref="Suppress"/> needs to know when windows close.</summary>
+    /// <summary>
+    /// Set on the table a windowed aggregation returns, and kept by Filter and MapValues (as Kafka finds the
+    /// grace by walking up the graph): what <see cref="Suppress"/> needs to know when windows close.
+    /// </summary>
     internal WindowedTableInfo<TKey>? Windowing { get; init; }
 
     /// <summary>
@@ -23,15 +26,15 @@ public sealed partial class KTable<TKey, TValue>
         if (suppressed.IsUntilWindowCloses && Windowing is null)
         {
             throw new TopologyException(
-                $"Suppressed.UntilWindowCloses needs to know when windows close; apply it directly to the table a windowed " +
-                $"Count/Reduce/Aggregate returns (table '{NodeName}' is not one).");
+                $"Suppressed.UntilWindowCloses needs to know when windows close; apply it to the table a windowed " +
+                $"Count/Reduce/Aggregate returns, or a Filter/MapValues of it (table '{NodeName}' is not one).");
         }
         string n = suppressed.Name ?? B.NewName("KTABLE-SUPPRESS-");
         string store = suppressed.Name is not null ? suppressed.Name + "-store" : B.NewStoreName("KTABLE-SUPPRESS-");
         var ks = KeySerde ?? Serdes.Default<TKey>();
         var vs = ValueSerde ?? Serdes.Default<TValue>();
         B.AddStore(new KeyValueStoreBuilder<byte[], BufferEntry<TKey, TValue>>(store, Serdes.ByteArray, new BufferEntrySerde<TKey, TValue>(ks, vs)));
-        var windowEnd = suppressed.IsUntilWindowCloses ? Windowing!.WindowEnd : null;
+        var windowEnd = suppressed.IsUntilWindowCloses ? Windowing!.ClosesAt : null;
         long duration = suppressed.IsUntilWindowCloses ? Windowing!.GraceMs : suppressed.TimeLimitMs;
         var buffer = suppressed.Buffer;
         B.AddProcessor(n, () => new SuppressProcessor<TKey, TValue>(n, store, ks, windowEnd, duration, buffer), NodeName);
@@ -40,5 +43,8 @@ public sealed partial class KTable<TKey, TValue>
     }
 }
 
-/// <summary>The grace of a windowed table's windows and how to read a window end from its key.</summary>
-internal sealed record WindowedTableInfo<TKey>(long GraceMs, Func<TKey, long> WindowEnd);
+/// <summary>
+/// The grace of a windowed table's windows, and the first instant after a window (its end for time windows,
+/// end + 1 for the inclusive sliding and session windows): the window is closed once stream time − grace reaches it.
+/// </summary>
+internal sealed record WindowedTableInfo<TKey>(long GraceMs, Func<TKey, long> ClosesAt);

@@ -93,7 +93,7 @@ public sealed partial class KTable<TKey, TValue>
         TableValueGetterSupplier<TKey, TValue> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValue>(store)
             : new FilterValueGetterSupplier<TKey, TValue>(ValueGetter, predicate, negate);
-        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store, store is null ? HistoryRetention : null);
+        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store, store is null ? HistoryRetention : null) { Windowing = Windowing };
     }
 
     /// <summary>Maps each row's value; a null result deletes the row.</summary>
@@ -111,7 +111,7 @@ public sealed partial class KTable<TKey, TValue>
         TableValueGetterSupplier<TKey, TValueOut> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValueOut>(store)
             : new MapValuesValueGetterSupplier<TKey, TValue, TValueOut>(ValueGetter, mapper);
-        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store, store is null ? HistoryRetention : null);
+        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store, store is null ? HistoryRetention : null) { Windowing = Windowing };
     }
 
     /// <summary>The table's changelog as a stream: each update is a record, a delete a null-value record.</summary>

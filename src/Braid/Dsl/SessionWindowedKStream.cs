@@ -100,7 +100,8 @@ public sealed class SessionWindowedKStream<TKey, TValue>
         b.ConnectStores(n, emitStore is null ? [store] : [store, emitStore]);
         return new KTable<Windowed<TKey>, TAgg>(_grouped.Builder, n, windowedSerde, vs, new SessionStoreValueGetterSupplier<TKey, TAgg>(store), store)
         {
-            Windowing = new WindowedTableInfo<Windowed<TKey>>(_windows.GraceMs, w => w.Window.End),
+            // Sessions include their end, so they close one ms after it plus grace.
+            Windowing = new WindowedTableInfo<Windowed<TKey>>(_windows.GraceMs, w => w.Window.End + 1),
         };
     }
 }

@@ -103,7 +103,9 @@ public sealed class TimeWindowedKStream<TKey, TValue>
         b.ConnectStores(n, emitStore is null ? [store] : [store, emitStore]);
         return new KTable<Windowed<TKey>, TAgg>(_grouped.Builder, n, windowedSerde, vs, new WindowStoreValueGetterSupplier<TKey, TAgg>(store), store)
         {
-            Windowing = new WindowedTableInfo<Windowed<TKey>>(_windows.GraceMs, w => w.Window.End),
+            // Sliding windows include their end, so they close one ms later than a time window with the same end.
+            Windowing = new WindowedTableInfo<Windowed<TKey>>(_windows.GraceMs,
+                _windows.TimeWindows is not null ? w => w.Window.End : w => w.Window.End + 1),
         };
     }
 }

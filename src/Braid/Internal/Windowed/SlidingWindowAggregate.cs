@@ -13,7 +13,7 @@ namespace Braid.Internal.Windowed;
 /// previous record's right window when that window now has a record. Each update is forwarded (or, with
 /// emit-on-window-close, held until the window closes).</item>
 /// <item>Time rule: windows are <c>[start, start + d]</c>, both inclusive; a window is open while
-/// <c>end &gt; streamTime - grace</c>. Records before <c>d</c> share <c>[0, d]</c>. The output timestamp is the
+/// <c>end &gt;= streamTime - grace</c> (inclusive ends, as Kafka). Records before <c>d</c> share <c>[0, d]</c>. The output timestamp is the
 /// largest record timestamp in the window.</item>
 /// <item>Absence: null keys and values are dropped (counted). A record whose left and right windows are both
 /// closed (<c>t + 1 + d &lt;= streamTime - grace</c>) is dropped, counted as <c>expired-window</c> and handed to the
@@ -52,7 +52,8 @@ internal sealed class SlidingWindowAggregate<TKey, TValue, TAgg>(string name, Wi
         }
         // Every window the record belongs to was closed (the fast check above, or all skipped below).
         if (!_updatedAny) DropLate(record);
-        EmitClosed(record, closeTime);
+        // Open while end >= close time, so the last closed end is closeTime - 1.
+        EmitClosed(record, closeTime - 1);
     }
 
     private void ProcessInOrder(in Record<TKey, TValue> record, long closeTime)
@@ -75,7 +76,7 @@ internal sealed class SlidingWindowAggregate<TKey, TValue, TAgg>(string name, Wi
                 // A window ending before t: its newest record is the latest one before t, so far.
                 leftAgg = w.Value;
                 hasLeftAgg = true;
-                if (previous is null || maxTs > previous) previous = maxTs;
+                previous = maxTs;
             }
             else if (end == t)
             {
@@ -175,8 +176,9 @@ internal sealed class SlidingWindowAggregate<TKey, TValue, TAgg>(string name, Wi
     private void Update(in Record<TKey, TValue> record, long start, ValueAndTimestamp<TAgg> current, bool hadOld, long closeTime, bool seed = false)
     {
         long end = start + _d;
-        // A closed window is skipped; the record counts as dropped only when it changed no window at all.
-        if (end <= closeTime) return;
+        // Inclusive ends: a window is open while end >= close time. A closed window is skipped; the record
+        // counts as dropped only when it changed no window at all.
+        if (end < closeTime) return;
         _updatedAny = true;
         var key = record.Key!;
         TAgg agg = hadOld ? Spec.Aggregator(key, record.Value!, current.Value) : Spec.Start(key, record.Value!);

@@ -15,7 +15,8 @@ namespace Braid.Internal.Windowed;
 /// bound either emits its oldest key early or, when strict, fails the task.</item>
 /// <item>Time rule: stream time is the largest timestamp this node has received (upstream aggregates forward
 /// the largest record timestamp of the window, so records an aggregation dropped as late do not advance it).
-/// Buffer time is the window end with suppress duration = the aggregation's grace (until window closes), or
+/// Buffer time is the window end (end + 1 for the inclusive sliding and session windows, so a final result is
+/// never followed by an update) with suppress duration = the aggregation's grace (until window closes), or
 /// the key's first held record timestamp with duration = the time limit. Emitted records keep their timestamp.</item>
 /// <item>Absence: a held value is explicit (flags); nothing is invented for a key never seen.</item>
 /// </list>
@@ -23,13 +24,13 @@ namespace Braid.Internal.Windowed;
 /// c@12 (12 - 2 = 10 &gt;= 10) → [0,10)=2 emitted. Pinned by SuppressTests.UntilWindowCloses_EmitsOnlyTheFinalCount_WhenStreamTimePassesEndPlusGrace.
 /// </summary>
 internal sealed class SuppressProcessor<TKey, TValue>(
-    string name, string storeName, Serde<TKey> keySerde, Func<TKey, long>? windowEnd, long suppressDurationMs, BufferConfig bufferConfig)
+    string name, string storeName, Serde<TKey> keySerde, Func<TKey, long>? windowClosesAt, long suppressDurationMs, BufferConfig bufferConfig)
     : ProcessorNode<TKey, Change<TValue>, TKey, Change<TValue>>(name)
 {
     private TimeOrderedBuffer<TKey, TValue> _buffer = null!;
     private long _streamTime = long.MinValue;
 
-    private bool FinalResults => windowEnd is not null;
+    private bool FinalResults => windowClosesAt is not null;
 
     public override void Init(TaskContext context)
     {
@@ -45,7 +46,7 @@ internal sealed class SuppressProcessor<TKey, TValue>(
             return;
         }
         if (record.Timestamp > _streamTime) _streamTime = record.Timestamp;
-        long bufferTime = windowEnd is not null ? windowEnd(record.Key) : record.Timestamp;
+        long bufferTime = windowClosesAt is not null ? windowClosesAt(record.Key) : record.Timestamp;
         _buffer.Put(record.Key, bufferTime, record.Value, record.Timestamp);
 
         foreach (var e in _buffer.EvictUpTo(_streamTime - suppressDurationMs)) Emit(e, record.Headers);
