@@ -45,6 +45,12 @@ internal static class BraidWorkloads
                     (leftTopic, rightTopic) = ("left", "right");
                     break;
                 }
+            case Workload.WindowedCount:
+                b.Stream("stream", strings).GroupByKey()
+                    .WindowedBy(TimeWindows.OfSizeWithNoGrace(TimeSpan.FromMilliseconds(JoinSpec.WindowSizeMs)))
+                    .Count().ToStream().Foreach((_, _) => outputs++);
+                (leftTopic, rightTopic) = ("stream", "stream");
+                break;
             case Workload.ForeignKey:
                 // Both sides are read via IsLeft: left rows (with their foreign key in the value) and right rows.
                 b.Table("left", strings)

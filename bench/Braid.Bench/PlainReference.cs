@@ -52,6 +52,11 @@ internal static class PlainReference
                         }
                     }, () => tt.Sink.Outputs);
                 }
+            case Workload.WindowedCount:
+                {
+                    var wc = new PlainWindowedCount<CountingSink>(cap);
+                    return (() => { for (int i = 0; i < d.Count; i++) wc.Process(d.Keys[d.KeyIdx[i]], d.Ts[i]); }, () => wc.Sink.Outputs);
+                }
             case Workload.ForeignKey:
                 {
                     var fk = new PlainForeignKeyJoin(cap);

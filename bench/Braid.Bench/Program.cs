@@ -4,7 +4,7 @@ using System.Text.Json;
 using Braid.Bench;
 using Braid.Bench.Baselines;
 
-// Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--compare streamiz] [--quick] [--memory]
+// Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--workload LIST] [--compare streamiz] [--quick] [--memory]
 var opts = BenchOptions.Parse(args);
 if (opts.Memory)
 {
@@ -14,7 +14,7 @@ if (opts.Memory)
 
 StoreKind[] storeKinds = [StoreKind.Memory, StoreKind.RocksDb];
 var results = new List<BenchResult>();
-foreach (var w in WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Where(w => w != Workload.Timeline))
+foreach (var w in opts.Workloads.Where(w => w != Workload.Timeline))
 {
     var data = Shapes.Create(w, opts.Records, opts.Seed);
     var warm = Shapes.Create(w, opts.WarmupRecords, opts.Seed + 1);
@@ -32,18 +32,19 @@ foreach (var w in WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Where(w => w
 }
 
 // The timeline is checked by state (final timelines vs a plain model, in the warm-up run) rather than by count.
-var events = TimelineWorkload.Generate(Math.Min(opts.Records, TimelineWorkload.MaxEvents), opts.Seed);
-foreach (var kind in storeKinds)
+var events = opts.Workloads.Contains(Workload.Timeline) ? TimelineWorkload.Generate(Math.Min(opts.Records, TimelineWorkload.MaxEvents), opts.Seed) : [];
+foreach (var kind in events.Length > 0 ? storeKinds : [])
 {
     TimelineWorkload.Prepare(events, verify: true, kind).Run();
     results.Add(Measure.Run(BenchStores.ImplName(kind), Workload.Timeline.Name(), events.Length, opts.Runs,
         () => TimelineWorkload.Prepare(events, verify: false, kind)) with { Check = "ok (state)" });
 }
 
-if (opts.CompareStreamiz)
+var streamizWorkloads = opts.Workloads.Where(WorkloadNames.All.Contains).ToList();
+if (opts.CompareStreamiz && streamizWorkloads.Count > 0)
 {
     var tmp = Path.Combine(Path.GetTempPath(), $"braid-baselines-{Environment.ProcessId}.json");
-    var workloads = string.Join(",", WorkloadNames.All.Select(w => w.Name()));
+    var workloads = string.Join(",", streamizWorkloads.Select(w => w.Name()));
     // Streamiz's in-memory window store manages a few hundred records/s: quick mode caps it harder.
     string slow = opts.Quick ? " --max-records-slow 2000" : "";
     var psi = new ProcessStartInfo("dotnet",
@@ -63,7 +64,7 @@ Report.Write(results, Paths.Results);
 var mismatches = results.Where(r => r.Check.StartsWith("MISMATCH", StringComparison.Ordinal)).ToList();
 foreach (var m in mismatches)
     Console.Error.WriteLine($"OUTPUT COUNT MISMATCH: {m.Impl} {m.Workload} records={m.Records}: outputs={m.Outputs}, plain reference={m.ReferenceOutputs}");
-if (opts.CompareStreamiz)
+if (opts.CompareStreamiz && streamizWorkloads.Count > 0)
 {
     double min = results.Where(r => r.Impl == "braid-driver" && WorkloadNames.All.Any(w => w.Name() == r.Workload))
         .Min(b => b.MedianRps / results.Where(s => s.Workload == b.Workload && s.Impl.StartsWith("streamiz", StringComparison.Ordinal)).Max(s => s.MedianRps));
