@@ -1,0 +1,172 @@
+using Braid.Embedded.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Embedded;
+
+public sealed partial class BraidApplication
+{
+    /// <summary>
+    /// Stops gracefully: each thread finishes its current batch, commits, and ends; then stores, logs and
+    /// the state directory lock are released. The state ends <see cref="BraidState.NotRunning"/> (or stays
+    /// <see cref="BraidState.Error"/>).
+    /// </summary>
+    /// <param name="timeout">How long to wait for threads (default 30 s); a thread still running after it is abandoned, uncommitted.</param>
+    /// <returns>A task that completes when closed.</returns>
+    public Task CloseAsync(TimeSpan? timeout = null) => Task.Run(() => Close(timeout ?? TimeSpan.FromSeconds(30)));
+
+    /// <summary>Waits until every task has processed and committed everything visible in its inputs,
+    /// including records that flow through internal topics (useful in tests, demos and batch imports).</summary>
+    /// <param name="timeout">Give up after this long (TimeoutException).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when idle.</returns>
+    public async Task WaitForIdleAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        int stable = 0;
+        while (true)
+        {
+            if (Error is { } error) throw new StreamsException("The application failed: " + error.Message, error);
+            if (State is BraidState.NotRunning or BraidState.PendingShutdown) throw new InvalidOperationException($"The application is {State}.");
+            long version = _activity.Version;
+            bool idle = State == BraidState.Running && AllTasks().All(t => t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0);
+            // Two consecutive idle observations with no record made visible in between: nothing is in flight.
+            stable = idle && version == _activity.Version ? stable + 1 : 0;
+            if (stable >= 2) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The application did not become idle within {timeout}.");
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<EmbeddedTask> AllTasks()
+    {
+        List<StreamThread> threads;
+        lock (_stateLock) threads = _threads.ToList();
+        var tasks = threads.SelectMany(t => t.Tasks);
+        return _globalTask is null ? tasks.ToList() : tasks.Append(_globalTask).ToList();
+    }
+
+    private void OnThreadExit(StreamThread thread, Exception? error)
+    {
+        if (error is null) return;
+        var response = StreamThreadExceptionResponse.ShutdownApplication;
+        try
+        {
+            if (Options.UncaughtExceptionHandler is { } handler && thread != _globalThread) response = handler(error);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "The uncaught-exception handler threw; shutting down.");
+        }
+        lock (_stateLock)
+        {
+            if (State is BraidState.Running or BraidState.Rebalancing && response == StreamThreadExceptionResponse.ReplaceThread)
+            {
+                _threads.Remove(thread);
+                try
+                {
+                    var globals = _globalTask?.Task.Stores ?? new Dictionary<string, Braid.State.IStateStore>();
+                    var fresh = thread.Tasks.Select(t => Rebuild(t, globals)).ToList();
+                    _logger.LogWarning(error, "Replacing stream thread {Thread}; its tasks restart from their last commit.", thread.Name);
+                    StartThread(fresh);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    error = new AggregateException(error, e);
+                }
+            }
+        }
+        Fail(error);
+    }
+
+    /// <summary>Drops a failed task's uncommitted work and recreates it from its last commit.</summary>
+    private EmbeddedTask Rebuild(EmbeddedTask failed, IReadOnlyDictionary<string, Braid.State.IStateStore> globals)
+    {
+        failed.State.DiscardPending();
+        failed.Collector?.Discard();
+        try
+        {
+            failed.Dispose();
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Closing failed task {Task} threw.", failed.Id);
+        }
+        return CreateTask(failed.Id.Subtopology, failed.Id.Partition, globals);
+    }
+
+    private void Fail(Exception error)
+    {
+        List<StreamThread> others;
+        lock (_stateLock)
+        {
+            if (State is BraidState.Error or BraidState.NotRunning) return;
+            Error = error;
+            others = _threads.ToList();
+            if (_globalThread is not null) others.Add(_globalThread);
+            SetState(BraidState.PendingShutdown);
+        }
+        _logger.LogError(error, "Braid application {App} is shutting down after an error; committed data is intact.", Options.Streams.ApplicationId);
+        // Stop the others from a pool thread: this may be running on one of them.
+        _ = Task.Run(() =>
+        {
+            StopThreads(others, TimeSpan.FromSeconds(30));
+            lock (_stateLock) SetState(BraidState.Error);
+        });
+    }
+
+    private void StopThreads(List<StreamThread> threads, TimeSpan timeout)
+    {
+        foreach (var t in threads) t.RequestStop();
+        foreach (var t in threads)
+        {
+            if (Thread.CurrentThread.Name != t.Name && !t.Join(timeout))
+                _logger.LogError("Stream thread {Thread} did not stop within {Timeout}; its uncommitted work is abandoned.", t.Name, timeout);
+        }
+    }
+
+    private void Close(TimeSpan timeout)
+    {
+        List<StreamThread> threads;
+        lock (_stateLock)
+        {
+            if (_disposed) return;
+            threads = _threads.ToList();
+            if (_globalThread is not null) threads.Add(_globalThread);
+            if (State is not BraidState.Error) SetState(BraidState.PendingShutdown);
+        }
+        // Stream threads first (they read global stores), then the global thread.
+        StopThreads(threads.Where(t => t != _globalThread).ToList(), timeout);
+        if (_globalThread is not null) StopThreads([_globalThread], timeout);
+        lock (_stateLock)
+        {
+            _disposed = true;
+            _cleaner.Dispose();
+            foreach (var task in AllTasksUnlocked(threads))
+            {
+                try
+                {
+                    task.Dispose();
+                }
+                catch (Exception e)
+                {
+                    _logger.LogWarning(e, "Closing task {Task} threw.", task.Id);
+                }
+            }
+            _backend.Dispose();
+            _logs.Dispose();
+            _dirLock.Dispose();
+            _globalLock.Dispose();
+            if (State is not BraidState.Error) SetState(BraidState.NotRunning);
+        }
+    }
+
+    private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<StreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
+
+    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    public void Dispose() => Close(TimeSpan.FromSeconds(30));
+
+    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <returns>A task that completes when closed.</returns>
+    public ValueTask DisposeAsync() => new(CloseAsync());
+}

@@ -1,0 +1,219 @@
+using Braid.Embedded.Logs;
+using Braid.Embedded.Runtime;
+using Braid.Embedded.State;
+using Braid.Internal;
+using Braid.Internal.State;
+using Braid.State;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Embedded;
+
+/// <summary>
+/// Runs a <see cref="Topology"/> inside this process (Kafka's <c>KafkaStreams</c> counterpart, without a
+/// broker): topics are partitioned logs under the state directory, state is durable, and every commit
+/// makes input offsets, state and output durable together. Construct it (validates the options, locks
+/// the state directory, recovers logs and state), produce input, <see cref="StartAsync"/>, read output or
+/// query stores, and <see cref="CloseAsync"/>.
+/// </summary>
+public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
+{
+    private readonly object _stateLock = new();
+    private readonly TopologyModel _model;
+    private readonly TopologyLayout _layout;
+    private readonly StateDirectoryLock _dirLock;
+    private readonly IStateBackend _backend;
+    private readonly LogManager _logs;
+    private readonly LogActivity _activity = new();
+    private readonly CommitCoordinator _commits;
+    private readonly ReaderWriterLockSlim _globalLock = new(LockRecursionPolicy.NoRecursion);
+    private readonly ILogger _logger;
+    private readonly List<StreamThread> _threads = new();
+    private readonly LogCleaner _cleaner;
+    private EmbeddedTask? _globalTask;
+    private StreamThread? _globalThread;
+    private int _threadCounter;
+    private bool _disposed;
+
+    /// <summary>
+    /// Validates <paramref name="options"/> (a <see cref="ConfigException"/> names the bad key before
+    /// anything is written), locks the state directory (<see cref="StateDirectoryLockedException"/> if
+    /// another instance holds it), opens the state and the topic logs, cutting torn tails and records
+    /// beyond the last commit.
+    /// </summary>
+    /// <param name="topology">The topology to run.</param>
+    /// <param name="options">The settings.</param>
+    public BraidApplication(Topology topology, BraidApplicationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        if (options is null) throw new ConfigException(nameof(options), "must not be null.");
+        options.Validate();
+        Options = options;
+        _model = topology.Model;
+        _layout = TopologyLayout.Compute(_model, options);
+        _logger = options.Streams.LoggerFactory.CreateLogger("Braid.Embedded");
+        AppDirectory = Path.Combine(Path.GetFullPath(options.StateDirectory), options.Streams.ApplicationId);
+        _dirLock = StateDirectoryLock.Acquire(AppDirectory);
+        try
+        {
+            _backend = StateBackends.Create(Path.Combine(AppDirectory, "state"), options);
+            _logs = new LogManager(AppDirectory, options);
+            foreach (var (topic, partitions) in _layout.Partitions) OpenTopic(topic, partitions);
+            _commits = new CommitCoordinator(_backend, ExactlyOnce, options.Durability == Durability.PowerLoss, _activity);
+            _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
+        }
+        catch
+        {
+            _logs?.Dispose();
+            _backend?.Dispose();
+            _dirLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The settings in force.</summary>
+    public BraidApplicationOptions Options { get; }
+
+    /// <summary>Where this application keeps its topics and state (<c>StateDirectory/ApplicationId</c>).</summary>
+    public string AppDirectory { get; }
+
+    /// <summary>The current state.</summary>
+    public BraidState State { get; private set; } = BraidState.Created;
+
+    /// <summary>The error that moved the application to <see cref="BraidState.Error"/>, if any.</summary>
+    public Exception? Error { get; private set; }
+
+    /// <summary>Raised on every state change (on the thread that caused it).</summary>
+    public event EventHandler<BraidStateChange>? StateChanged;
+
+    private bool ExactlyOnce => Options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce;
+
+    /// <summary>
+    /// Creates the tasks (restoring each from its last commit), catches the global tables up, starts the
+    /// stream threads, and returns once the application is <see cref="BraidState.Running"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting (the application keeps starting).</param>
+    /// <returns>A task that completes when running.</returns>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_stateLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (State != BraidState.Created) throw new InvalidOperationException($"The application can be started only once (state {State}).");
+            SetState(BraidState.Rebalancing);
+        }
+        return Task.Run(StartCore, cancellationToken);
+    }
+
+    private void StartCore()
+    {
+        try
+        {
+            var globalStores = StartGlobal();
+            var tasks = _layout.Tasks.Select(t => CreateTask(t.Subtopology, t.Partition, globalStores)).ToList();
+            int n = Math.Min(Options.StreamThreads, Math.Max(1, tasks.Count));
+            var groups = Enumerable.Range(0, n).Select(_ => new List<EmbeddedTask>()).ToList();
+            for (int i = 0; i < tasks.Count; i++) groups[i % n].Add(tasks[i]);
+            lock (_stateLock)
+            {
+                if (State != BraidState.Rebalancing) throw new InvalidOperationException($"The application was stopped while starting (state {State}).");
+                foreach (var g in groups) StartThread(g);
+                _cleaner.Start();
+                SetState(BraidState.Running);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
+
+    private IReadOnlyDictionary<string, IStateStore> StartGlobal()
+    {
+        var state = _backend.OpenTask(GlobalTaskId);
+        var task = _model.CreateGlobalTask(Options.Streams, WallClock, state.Stores);
+        if (task is null)
+        {
+            state.Dispose();
+            return new Dictionary<string, IStateStore>();
+        }
+        var inputs = _layout.GlobalTopics.SelectMany(t => _logs.Get(t).Partitions).ToArray();
+        _globalTask = new EmbeddedTask(task, state, null, inputs, _backend, 0, Options.MaxPollRecords);
+        // Bootstrap: stream tasks start only once the global tables hold everything committed so far.
+        while (!_globalTask.CaughtUp)
+        {
+            _globalTask.Fetch();
+            _globalTask.Process(int.MaxValue, WallClock());
+        }
+        _commits.Commit([_globalTask]);
+        _globalThread = NewThread("braid-global", [_globalTask], globalWriter: true);
+        _globalThread.Start();
+        return task.Stores;
+    }
+
+    private static readonly Braid.Processors.TaskId GlobalTaskId = new(-1, -1);
+
+    private static long WallClock() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private EmbeddedTask CreateTask(int subtopology, int partition, IReadOnlyDictionary<string, IStateStore> globalStores)
+    {
+        var id = new Braid.Processors.TaskId(subtopology, partition);
+        var state = _backend.OpenTask(id);
+        try
+        {
+            var collector = new OutputCollector(WrittenTopic);
+            var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, state.Stores, globalStores);
+            var inputs = _layout.SubtopologySources[subtopology].Select(t => _logs.Get(t).Partitions[partition]).ToArray();
+            return new EmbeddedTask(task, state, collector, inputs, _backend, (long)Options.MaxTaskIdle.TotalMilliseconds, Options.MaxPollRecords);
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
+    }
+
+    private TopicLog OpenTopic(string topic, int partitions)
+    {
+        bool written = _layout.Written.Contains(topic) || !_layout.Partitions.ContainsKey(topic);
+        // Exactly-once: a log the application writes is cut back to its committed high-water mark.
+        return _logs.Open(topic, partitions, written, p => written && ExactlyOnce
+            ? CommitKeys.Decode(_backend.ReadMetadata(CommitKeys.HighWatermark(topic, p))) ?? 0
+            : null);
+    }
+
+    /// <summary>Topics chosen per record by a topic extractor are opened on first use.</summary>
+    private TopicLog WrittenTopic(string topic)
+    {
+        if (_logs.TryGet(topic, out var log)) return log;
+        BraidApplicationOptions.ValidateTopicName(topic, "topic");
+        return OpenTopic(topic, Options.PartitionsOf(topic));
+    }
+
+    private StreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter) =>
+        new(name, tasks, _commits, _activity, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
+            _logger, OnThreadExit);
+
+    private void StartThread(List<EmbeddedTask> tasks)
+    {
+        var t = NewThread($"braid-stream-{++_threadCounter}", tasks, globalWriter: false);
+        _threads.Add(t);
+        t.Start();
+    }
+
+    private void SetState(BraidState next)
+    {
+        var old = State;
+        if (old == next) return;
+        State = next;
+        _logger.LogInformation("Braid application {App}: {Old} -> {New}.", Options.Streams.ApplicationId, old, next);
+        try
+        {
+            StateChanged?.Invoke(this, new BraidStateChange(old, next));
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A state listener threw.");
+        }
+    }
+}

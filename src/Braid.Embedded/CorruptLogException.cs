@@ -1,0 +1,25 @@
+namespace Braid.Embedded;
+
+/// <summary>
+/// A local log holds a record that fails its checksum where a torn write cannot explain it (in the
+/// middle of a log, or below the committed end). Braid never skips such data silently.
+/// </summary>
+public sealed class CorruptLogException : StreamsException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="filePath">The segment file.</param>
+    /// <param name="position">The byte position of the bad record.</param>
+    /// <param name="detail">What was found.</param>
+    public CorruptLogException(string filePath, long position, string detail)
+        : base($"Corrupt log segment {filePath} at byte {position}: {detail}")
+    {
+        FilePath = filePath;
+        Position = position;
+    }
+
+    /// <summary>The segment file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The byte position of the bad record.</summary>
+    public long Position { get; }
+}

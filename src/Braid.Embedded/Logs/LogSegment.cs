@@ -1,0 +1,176 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+
+namespace Braid.Embedded.Logs;
+
+/// <summary>Visits one checked frame at a file position; return false to stop.</summary>
+internal delegate bool FrameVisitor(ReadOnlySpan<byte> frame, long position);
+
+/// <summary>
+/// One segment file of a partition log, named after the first offset it was created for. Keeps a sparse
+/// index (offset → file position, one entry per <see cref="IndexIntervalBytes"/>) built while scanning
+/// or appending, so a read seeks close to its offset. All positional I/O (pread/pwrite): readers and the
+/// single appender never share a file pointer.
+/// </summary>
+internal sealed class LogSegment : IDisposable
+{
+    public const int IndexIntervalBytes = 4096;
+
+    private readonly List<long> _indexOffsets = new();
+    private readonly List<long> _indexPositions = new();
+    private long _lastIndexedPosition = -IndexIntervalBytes;
+    private SafeFileHandle? _handle;
+
+    public LogSegment(string path, long baseOffset)
+    {
+        Path = path;
+        BaseOffset = baseOffset;
+        NextOffset = baseOffset;
+    }
+
+    public string Path { get; }
+
+    public long BaseOffset { get; }
+
+    /// <summary>Bytes of whole, valid records (the file may be longer until a cut).</summary>
+    public long Size { get; private set; }
+
+    /// <summary>The offset after this segment's last record (BaseOffset while empty). Valid once scanned.</summary>
+    public long NextOffset { get; private set; }
+
+    /// <summary>Largest record timestamp in the segment (for time retention); long.MinValue when empty.</summary>
+    public long MaxTimestamp { get; private set; } = long.MinValue;
+
+    public bool Scanned { get; private set; }
+
+    public SafeFileHandle Handle => _handle ??= File.OpenHandle(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+
+    public static string FileName(long baseOffset) => baseOffset.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + ".log";
+
+    /// <summary>
+    /// Reads every frame from the start, checking each, stopping before the first record whose offset is
+    /// <paramref name="stopAtOffset"/> or more. Returns where valid data ends and why the scan stopped.
+    /// </summary>
+    public (long ValidEnd, RecordFormat.ReadStatus Status) Scan(long stopAtOffset)
+    {
+        _indexOffsets.Clear();
+        _indexPositions.Clear();
+        _lastIndexedPosition = -IndexIntervalBytes;
+        long next = BaseOffset, maxTs = long.MinValue;
+        long fileLength = RandomAccess.GetLength(Handle);
+        var (end, status) = Visit(0, fileLength, (frame, pos) =>
+        {
+            var (offset, ts) = RecordFormat.PeekOffset(frame);
+            if (offset >= stopAtOffset) return false;
+            AddIndex(offset, pos);
+            next = offset + 1;
+            if (ts > maxTs) maxTs = ts;
+            return true;
+        });
+        Size = end;
+        NextOffset = next;
+        MaxTimestamp = maxTs;
+        Scanned = true;
+        return (end, status);
+    }
+
+    /// <summary>Appends framed bytes holding records up to <paramref name="nextOffset"/>; the caller indexes them.</summary>
+    public void Append(ReadOnlySpan<byte> frames, long firstOffset, long nextOffset, long maxTimestamp)
+    {
+        // A crash inside this write leaves a torn tail; recovery cuts it (input logs) or truncates to the
+        // committed high-water mark (logs the application writes), so a partial write is never read.
+        RandomAccess.Write(Handle, frames, Size);
+        AddIndex(firstOffset, Size);
+        Size += frames.Length;
+        NextOffset = nextOffset;
+        if (maxTimestamp > MaxTimestamp) MaxTimestamp = maxTimestamp;
+        Scanned = true;
+    }
+
+    /// <summary>Cuts the file back to <paramref name="validEnd"/> bytes (the scan must have stopped there).</summary>
+    public void Truncate(long validEnd)
+    {
+        RandomAccess.SetLength(Handle, validEnd);
+        Size = validEnd;
+    }
+
+    public void Sync() => RandomAccess.FlushToDisk(Handle);
+
+    /// <summary>The file position to start reading for <paramref name="offset"/> (a record at or before it).</summary>
+    public long PositionFor(long offset)
+    {
+        int i = _indexOffsets.BinarySearch(offset);
+        if (i >= 0) return _indexPositions[i];
+        i = ~i - 1;
+        return i < 0 ? 0 : _indexPositions[i];
+    }
+
+    /// <summary>
+    /// Visits checked frames from <paramref name="position"/> to <paramref name="end"/>. Stops at the first
+    /// frame that is cut short or fails its checksum and reports it; the caller decides whether that is a
+    /// torn tail or corruption.
+    /// </summary>
+    public (long End, RecordFormat.ReadStatus Status) Visit(long position, long end, FrameVisitor visit)
+    {
+        var buf = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            long bufPos = position;
+            int bufLen = 0, cursor = 0;
+            while (true)
+            {
+                var span = buf.AsSpan(cursor, bufLen - cursor);
+                var st = RecordFormat.Check(span, out int size);
+                long abs = bufPos + cursor;
+                if (st == RecordFormat.ReadStatus.Ok && abs + size <= end)
+                {
+                    if (!visit(span[..size], abs)) return (abs, RecordFormat.ReadStatus.Ok);
+                    cursor += size;
+                    continue;
+                }
+                if (abs >= end) return (abs, RecordFormat.ReadStatus.EndOfData);
+                long available = end - (bufPos + bufLen);
+                if (st is RecordFormat.ReadStatus.Truncated or RecordFormat.ReadStatus.EndOfData && available > 0)
+                {
+                    span.CopyTo(buf);
+                    bufLen = span.Length;
+                    bufPos = abs;
+                    cursor = 0;
+                    int need = span.Length >= 4 ? RecordFormat.FrameHeaderSize + BitConverter.ToInt32(buf, 0) : RecordFormat.FrameHeaderSize;
+                    if (need > buf.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(need);
+                        buf.AsSpan(0, bufLen).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buf);
+                        buf = bigger;
+                    }
+                    int toRead = (int)Math.Min(buf.Length - bufLen, available);
+                    int n = RandomAccess.Read(Handle, buf.AsSpan(bufLen, toRead), bufPos + bufLen);
+                    if (n <= 0) return (abs, RecordFormat.ReadStatus.Truncated);
+                    bufLen += n;
+                    continue;
+                }
+                return (abs, st == RecordFormat.ReadStatus.Ok || st == RecordFormat.ReadStatus.EndOfData ? RecordFormat.ReadStatus.Truncated : st);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+        }
+    }
+
+    /// <summary>Drops the cached handle (after the file was replaced by a compacted copy or deleted).</summary>
+    public void Dispose()
+    {
+        _handle?.Dispose();
+        _handle = null;
+    }
+
+    private void AddIndex(long offset, long position)
+    {
+        if (position - _lastIndexedPosition < IndexIntervalBytes) return;
+        _indexOffsets.Add(offset);
+        _indexPositions.Add(position);
+        _lastIndexedPosition = position;
+    }
+}

@@ -1,0 +1,301 @@
+using System.Buffers;
+using Braid.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Embedded.Logs;
+
+/// <summary>
+/// One partition of a local topic: append-only segment files under <c>topics/&lt;topic&gt;/&lt;partition&gt;/</c>.
+/// Offsets are dense when written (compaction later leaves gaps). Readers see records below
+/// <see cref="VisibleEnd"/> only: the committed high-water mark for logs the application writes under
+/// exactly-once, the log end otherwise. One lock guards appends, reads and segment swaps.
+/// </summary>
+internal sealed class PartitionLog : IDisposable
+{
+    private readonly object _lock = new();
+    private readonly List<LogSegment> _segments = new();
+    private readonly ILogger _logger;
+    private readonly long _segmentBytes;
+    private readonly HashSet<LogSegment> _unsynced = new();
+    private long _visibleEnd;
+
+    private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger)
+    {
+        Topic = topic;
+        Partition = partition;
+        Directory = directory;
+        _segmentBytes = segmentBytes;
+        _logger = logger;
+    }
+
+    public string Topic { get; }
+
+    public int Partition { get; }
+
+    public string Directory { get; }
+
+    /// <summary>The next offset an append will assign.</summary>
+    public long EndOffset { get; private set; }
+
+    /// <summary>Readers see offsets below this.</summary>
+    public long VisibleEnd
+    {
+        get => Volatile.Read(ref _visibleEnd);
+        set => Volatile.Write(ref _visibleEnd, value);
+    }
+
+    public long StartOffset
+    {
+        get
+        {
+            lock (_lock) return _segments[0].BaseOffset;
+        }
+    }
+
+    public long SizeBytes
+    {
+        get
+        {
+            lock (_lock) return _segments.Sum(s => s.Size);
+        }
+    }
+
+    internal object SyncRoot => _lock;
+
+    internal List<LogSegment> Segments => _segments;
+
+    /// <summary>
+    /// Opens (or creates) the log. With <paramref name="committedEnd"/> (logs this application writes, under
+    /// exactly-once) everything from that offset on is cut: it was appended by a commit whose atomic state
+    /// write never happened, so no reader ever saw it and the state that produced it will produce it again.
+    /// Without it (input logs) a torn or corrupt tail left by a crash mid-write is cut, with a warning.
+    /// Corruption followed by valid records is never cut: that is damage, not a torn write.
+    /// </summary>
+    public static PartitionLog Open(string topic, int partition, string directory, long segmentBytes, long? committedEnd, ILogger logger)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        foreach (var leftover in System.IO.Directory.GetFiles(directory, "*.cleaned")) File.Delete(leftover);
+        var log = new PartitionLog(topic, partition, directory, segmentBytes, logger);
+        var files = System.IO.Directory.GetFiles(directory, "*.log")
+            .Select(f => (Path: f, Base: long.Parse(System.IO.Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(f => f.Base).ToList();
+        foreach (var (path, b) in files) log._segments.Add(new LogSegment(path, b));
+        long limit = committedEnd ?? long.MaxValue;
+        // Segments created at or after the committed end hold only uncommitted records.
+        while (log._segments.Count > 1 && log._segments[^1].BaseOffset >= limit)
+        {
+            var s = log._segments[^1];
+            log._segments.RemoveAt(log._segments.Count - 1);
+            s.Dispose();
+            File.Delete(s.Path);
+        }
+        if (log._segments.Count == 0)
+            log._segments.Add(new LogSegment(System.IO.Path.Combine(directory, LogSegment.FileName(0)), 0));
+        log.RecoverTail(limit, committedEnd.HasValue);
+        log.VisibleEnd = log.EndOffset;
+        return log;
+    }
+
+    private void RecoverTail(long limit, bool committed)
+    {
+        // Only the last segment can hold a torn write. Sealed segments are not scanned here (restart stays
+        // fast with large logs); they are checked record by record when first read.
+        var seg = _segments[^1];
+        var (end, status) = seg.Scan(limit);
+        long fileLength = RandomAccess.GetLength(seg.Handle);
+        bool bad = status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated;
+        if (bad && committed)
+        {
+            // The scan stops at the committed end, so a bad frame here lies below it: committed data is damaged.
+            throw new CorruptLogException(seg.Path, end, $"a record below the committed end (offset {limit}) fails its checksum.");
+        }
+        if (bad && FollowedByValidFrame(seg, end, fileLength))
+            throw new CorruptLogException(seg.Path, end, "a record fails its checksum but valid records follow it; this is damage, not a torn write.");
+        if (end < fileLength)
+        {
+            if (bad)
+            {
+                _logger.LogWarning("Log {Topic}-{Partition}: cut a torn or corrupt tail in {File} at byte {Position} ({Status}; {Bytes} bytes dropped).",
+                    Topic, Partition, seg.Path, end, status, fileLength - end);
+            }
+            else
+            {
+                _logger.LogInformation("Log {Topic}-{Partition}: removed {Bytes} uncommitted bytes from {File} at byte {Position}.",
+                    Topic, Partition, fileLength - end, seg.Path, end);
+            }
+            seg.Truncate(end);
+        }
+        // Compaction may have removed the last records below the committed end; offsets never go back.
+        EndOffset = committed ? Math.Max(seg.NextOffset, limit) : seg.NextOffset;
+    }
+
+    private static bool FollowedByValidFrame(LogSegment seg, long badAt, long fileLength)
+    {
+        // A torn write leaves garbage only at the very end; look for any checked frame after the bad one.
+        Span<byte> header = stackalloc byte[RecordFormat.FrameHeaderSize];
+        if (RandomAccess.Read(seg.Handle, header, badAt) < header.Length) return false;
+        int body = BitConverter.ToInt32(header);
+        if (body <= 0 || body > RecordFormat.MaxBodySize) return false;
+        long next = badAt + RecordFormat.FrameHeaderSize + body;
+        if (next >= fileLength) return false;
+        var (_, status) = seg.Visit(next, fileLength, (_, _) => false);
+        return status == RecordFormat.ReadStatus.Ok;
+    }
+
+    /// <summary>Appends records (their offsets are assigned here) and hands the bytes to the OS, so a
+    /// process crash keeps them; <see cref="Sync"/> makes them survive a power loss. Returns the new end.</summary>
+    public long Append(IReadOnlyList<RawRecord> records)
+    {
+        lock (_lock)
+        {
+            int i = 0;
+            while (i < records.Count)
+            {
+                var seg = _segments[^1];
+                if (seg.Size >= _segmentBytes) seg = Roll();
+                long first = EndOffset, maxTs = long.MinValue;
+                int bytes = 0, start = i;
+                while (i < records.Count && (i == start || seg.Size + bytes < _segmentBytes))
+                {
+                    bytes += RecordFormat.FrameHeaderSize + RecordFormat.BodySize(records[i]);
+                    maxTs = Math.Max(maxTs, records[i].Timestamp);
+                    i++;
+                }
+                var buf = ArrayPool<byte>.Shared.Rent(bytes);
+                try
+                {
+                    int p = 0;
+                    for (int j = start; j < i; j++) p += RecordFormat.Write(records[j], EndOffset++, buf.AsSpan(p));
+                    seg.Append(buf.AsSpan(0, p), first, EndOffset, maxTs);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buf);
+                }
+                _unsynced.Add(seg);
+            }
+            return EndOffset;
+        }
+    }
+
+    /// <summary>Appends and makes the records visible at once (input topics: producers are their only writers).</summary>
+    public long AppendAndPublish(IReadOnlyList<RawRecord> records)
+    {
+        lock (_lock)
+        {
+            long end = Append(records);
+            VisibleEnd = end;
+            return end;
+        }
+    }
+
+    private LogSegment Roll()
+    {
+        var seg = new LogSegment(System.IO.Path.Combine(Directory, LogSegment.FileName(EndOffset)), EndOffset);
+        _segments.Add(seg);
+        return seg;
+    }
+
+    /// <summary>fsyncs every segment written since the last sync (power-loss durability).</summary>
+    public void Sync()
+    {
+        lock (_lock)
+        {
+            foreach (var s in _unsynced) s.Sync();
+            _unsynced.Clear();
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="max"/> visible records from <paramref name="from"/> (clamped to the log start).</summary>
+    public long Read(long from, int max, List<RawRecord> into)
+    {
+        lock (_lock)
+        {
+            long limit = VisibleEnd;
+            if (from < _segments[0].BaseOffset) from = _segments[0].BaseOffset;
+            int si = SegmentIndexFor(from);
+            long next = from;
+            int taken = 0;
+            for (; si < _segments.Count && next < limit && taken < max; si++)
+            {
+                var seg = _segments[si];
+                if (!seg.Scanned) ScanSealed(seg);
+                var (end, status) = seg.Visit(seg.PositionFor(next), seg.Size, (frame, _) =>
+                {
+                    var (offset, _) = RecordFormat.PeekOffset(frame);
+                    if (offset >= limit) return false;
+                    if (offset < next) return true;
+                    into.Add(RecordFormat.Decode(frame, Topic, Partition));
+                    next = offset + 1;
+                    return ++taken < max;
+                });
+                if (status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated)
+                    throw new CorruptLogException(seg.Path, end, "a record fails its checksum in the middle of the log.");
+                if (taken < max && si + 1 < _segments.Count) next = Math.Max(next, _segments[si + 1].BaseOffset);
+            }
+            return next;
+        }
+    }
+
+    private void ScanSealed(LogSegment seg)
+    {
+        var (end, status) = seg.Scan(long.MaxValue);
+        if (status != RecordFormat.ReadStatus.EndOfData)
+            throw new CorruptLogException(seg.Path, end, "a record fails its checksum in a sealed segment.");
+    }
+
+    private int SegmentIndexFor(long offset)
+    {
+        int lo = 0, hi = _segments.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (_segments[mid].BaseOffset <= offset) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    /// <summary>Deletes the oldest sealed segment (retention); the caller checked it may go.</summary>
+    internal void DeleteOldest()
+    {
+        lock (_lock)
+        {
+            if (_segments.Count < 2) return;
+            var s = _segments[0];
+            _segments.RemoveAt(0);
+            _unsynced.Remove(s);
+            s.Dispose();
+            File.Delete(s.Path);
+        }
+    }
+
+    /// <summary>Swaps a sealed segment for its compacted copy (already written and fsynced as <c>.cleaned</c>).</summary>
+    internal void ReplaceSegment(LogSegment old, string cleanedPath)
+    {
+        lock (_lock)
+        {
+            int i = _segments.IndexOf(old);
+            if (i < 0 || i == _segments.Count - 1)
+            {
+                File.Delete(cleanedPath);
+                return;
+            }
+            old.Dispose();
+            // rename(2) is atomic: after a crash the segment is either the old file or the whole compacted
+            // copy, both holding the latest value of every key they cover.
+            File.Move(cleanedPath, old.Path, overwrite: true);
+            var fresh = new LogSegment(old.Path, old.BaseOffset);
+            ScanSealed(fresh);
+            _segments[i] = fresh;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var s in _segments) s.Dispose();
+        }
+    }
+}

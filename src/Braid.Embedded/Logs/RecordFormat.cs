@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using Braid.Internal;
+
+namespace Braid.Embedded.Logs;
+
+/// <summary>
+/// On-disk layout of one log record: <c>[int32 body length][uint32 CRC-32 of body][body]</c>, body =
+/// offset, timestamp, key, value, headers (lengths little-endian, -1 for null). The offset lives in the
+/// record (not implied by position) because compaction removes records and leaves gaps.
+/// </summary>
+internal static class RecordFormat
+{
+    public const int FrameHeaderSize = 8;
+
+    /// <summary>Bodies above this are treated as garbage (a torn length field), never allocated.</summary>
+    public const int MaxBodySize = 64 * 1024 * 1024;
+
+    public static int BodySize(in RawRecord r)
+    {
+        int size = 8 + 8 + 4 + (r.Key?.Length ?? 0) + 4 + (r.Value?.Length ?? 0) + 4;
+        if (r.Headers is not null)
+        {
+            foreach (var h in r.Headers) size += 4 + Encoding.UTF8.GetByteCount(h.Key) + 4 + (h.Value?.Length ?? 0);
+        }
+        return size;
+    }
+
+    /// <summary>Writes the framed record into <paramref name="dest"/> (which must hold FrameHeaderSize + BodySize).</summary>
+    public static int Write(in RawRecord r, long offset, Span<byte> dest)
+    {
+        int bodySize = BodySize(r);
+        var body = dest.Slice(FrameHeaderSize, bodySize);
+        int p = 0;
+        BinaryPrimitives.WriteInt64LittleEndian(body[p..], offset); p += 8;
+        BinaryPrimitives.WriteInt64LittleEndian(body[p..], r.Timestamp); p += 8;
+        p = WriteBytes(body, p, r.Key);
+        p = WriteBytes(body, p, r.Value);
+        BinaryPrimitives.WriteInt32LittleEndian(body[p..], r.Headers?.Count ?? 0); p += 4;
+        if (r.Headers is not null)
+        {
+            foreach (var h in r.Headers)
+            {
+                p = WriteBytes(body, p, Encoding.UTF8.GetBytes(h.Key));
+                p = WriteBytes(body, p, h.Value);
+            }
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(dest, bodySize);
+        BinaryPrimitives.WriteUInt32LittleEndian(dest[4..], Crc32.HashToUInt32(body));
+        return FrameHeaderSize + bodySize;
+    }
+
+    /// <summary>Outcome of trying to read one frame at a position.</summary>
+    public enum ReadStatus { Ok, EndOfData, Truncated, Corrupt }
+
+    /// <summary>Validates the frame at the start of <paramref name="data"/>: length sane, fully present, checksum right.</summary>
+    public static ReadStatus Check(ReadOnlySpan<byte> data, out int frameSize)
+    {
+        frameSize = 0;
+        if (data.Length == 0) return ReadStatus.EndOfData;
+        if (data.Length < FrameHeaderSize) return ReadStatus.Truncated;
+        int bodySize = BinaryPrimitives.ReadInt32LittleEndian(data);
+        if (bodySize < 28 || bodySize > MaxBodySize) return ReadStatus.Corrupt;
+        if (data.Length < FrameHeaderSize + bodySize) return ReadStatus.Truncated;
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+        if (Crc32.HashToUInt32(data.Slice(FrameHeaderSize, bodySize)) != crc) return ReadStatus.Corrupt;
+        frameSize = FrameHeaderSize + bodySize;
+        return ReadStatus.Ok;
+    }
+
+    /// <summary>Reads only the offset and timestamp of a checked frame.</summary>
+    public static (long Offset, long Timestamp) PeekOffset(ReadOnlySpan<byte> frame) =>
+        (BinaryPrimitives.ReadInt64LittleEndian(frame[FrameHeaderSize..]), BinaryPrimitives.ReadInt64LittleEndian(frame[(FrameHeaderSize + 8)..]));
+
+    /// <summary>Decodes a frame already validated by <see cref="Check"/>.</summary>
+    public static RawRecord Decode(ReadOnlySpan<byte> frame, string topic, int partition)
+    {
+        var body = frame[FrameHeaderSize..];
+        int p = 0;
+        long offset = BinaryPrimitives.ReadInt64LittleEndian(body); p += 8;
+        long ts = BinaryPrimitives.ReadInt64LittleEndian(body[p..]); p += 8;
+        var key = ReadBytes(body, ref p);
+        var value = ReadBytes(body, ref p);
+        int headerCount = BinaryPrimitives.ReadInt32LittleEndian(body[p..]); p += 4;
+        Headers? headers = null;
+        if (headerCount > 0)
+        {
+            headers = new Headers();
+            for (int i = 0; i < headerCount; i++)
+            {
+                var hk = ReadBytes(body, ref p) ?? [];
+                headers.Add(Encoding.UTF8.GetString(hk), ReadBytes(body, ref p));
+            }
+        }
+        return new RawRecord(topic, partition, offset, key, value, ts, headers);
+    }
+
+    /// <summary>The key bytes of a validated frame, without copying the rest (compaction reads only keys).</summary>
+    public static ReadOnlySpan<byte> KeyOf(ReadOnlySpan<byte> frame, out bool isNull)
+    {
+        var body = frame[(FrameHeaderSize + 16)..];
+        int len = BinaryPrimitives.ReadInt32LittleEndian(body);
+        isNull = len < 0;
+        return isNull ? default : body.Slice(4, len);
+    }
+
+    private static int WriteBytes(Span<byte> body, int p, byte[]? bytes)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(body[p..], bytes is null ? -1 : bytes.Length);
+        p += 4;
+        if (bytes is not null)
+        {
+            bytes.CopyTo(body[p..]);
+            p += bytes.Length;
+        }
+        return p;
+    }
+
+    private static byte[]? ReadBytes(ReadOnlySpan<byte> body, ref int p)
+    {
+        int len = BinaryPrimitives.ReadInt32LittleEndian(body[p..]);
+        p += 4;
+        if (len < 0) return null;
+        var b = body.Slice(p, len).ToArray();
+        p += len;
+        return b;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Braid.Embedded.Logs;
+using Braid.Internal.State;
+
+namespace Braid.Embedded.Runtime;
+
+/// <summary>
+/// Makes the work of a set of tasks durable in one step. Commits of all threads are serialized by one
+/// application-wide lock (processing stays parallel). Exactly-once protocol:
+/// <list type="number">
+/// <item>(a) append the tasks' buffered output to the logs; fsync them when durability is PowerLoss;</item>
+/// <item>(b) one atomic <see cref="IStateBackend.Commit"/> with the tasks' state, their input offsets and
+/// stream times, and the new end of every log written (its committed high-water mark);</item>
+/// <item>(c) publish the new high-water marks, so downstream tasks and readers see the records.</item>
+/// </list>
+/// Crash before or during (a): the appended tail is beyond the committed high-water mark; restart cuts it,
+/// and the old state and offsets make the tasks produce it again — nothing lost, nothing twice.
+/// Crash during (b): the backend write is atomic, so the same holds. Crash after (b), before (c): restart
+/// reads the new high-water marks from the backend, so the records are kept and shown; the offsets say
+/// they were produced, so they are not produced again. No reader ever saw a record above a committed
+/// high-water mark, so nothing downstream depended on a record that vanished.
+/// </summary>
+internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce, bool fsync, LogActivity activity)
+{
+    private readonly object _lock = new();
+
+    public object Lock => _lock;
+
+    public void Commit(IReadOnlyList<EmbeddedTask> tasks)
+    {
+        long start = Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            var touched = new HashSet<PartitionLog>();
+            foreach (var t in tasks) t.Collector?.AppendTo(touched);
+            if (fsync)
+            {
+                foreach (var log in touched) log.Sync();
+            }
+            var metadata = new Dictionary<string, byte[]?>();
+            foreach (var t in tasks) t.AddCommitMetadata(metadata);
+            if (exactlyOnce)
+            {
+                foreach (var log in touched) metadata[CommitKeys.HighWatermark(log.Topic, log.Partition)] = CommitKeys.Encode(log.EndOffset);
+            }
+            backend.Commit(tasks.Select(t => t.State).ToList(), metadata);
+            long produced = 0;
+            foreach (var log in touched)
+            {
+                produced += log.EndOffset - log.VisibleEnd;
+                log.VisibleEnd = log.EndOffset;
+            }
+            foreach (var t in tasks) t.MarkCommitted();
+            if (produced > 0) EmbeddedMetrics.RecordsProduced.Add(produced);
+            if (touched.Count > 0) activity.Signal();
+        }
+        EmbeddedMetrics.Commits.Add(1);
+        EmbeddedMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    /// <summary>At-least-once: output becomes visible as soon as a batch is processed, before its commit.</summary>
+    public void FlushOutputs(IReadOnlyList<EmbeddedTask> tasks)
+    {
+        lock (_lock)
+        {
+            var touched = new HashSet<PartitionLog>();
+            foreach (var t in tasks) t.Collector?.AppendTo(touched);
+            foreach (var log in touched) log.VisibleEnd = log.EndOffset;
+            if (touched.Count > 0) activity.Signal();
+        }
+    }
+}
+
+/// <summary>Wakes idle threads and readers when records become visible somewhere.</summary>
+internal sealed class LogActivity
+{
+    private readonly object _gate = new();
+    private long _version;
+
+    public long Version => Interlocked.Read(ref _version);
+
+    public void Signal()
+    {
+        lock (_gate)
+        {
+            _version++;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Waits until something became visible after <paramref name="seen"/>, or the timeout.</summary>
+    public void Wait(long seen, int timeoutMs)
+    {
+        lock (_gate)
+        {
+            if (_version == seen) Monitor.Wait(_gate, timeoutMs);
+        }
+    }
+}

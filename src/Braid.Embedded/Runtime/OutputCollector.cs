@@ -1,0 +1,51 @@
+using Braid.Embedded.Logs;
+using Braid.Internal;
+using Braid.Internal.Partitioning;
+
+namespace Braid.Embedded.Runtime;
+
+/// <summary>
+/// A task's record collector: resolves the partition (an explicit one, else Kafka's murmur2 of the key
+/// bytes, round-robin for null keys) and buffers the records per partition log until the thread hands
+/// them to the commit (exactly-once) or flushes them after a batch (at-least-once).
+/// </summary>
+internal sealed class OutputCollector(Func<string, TopicLog> topicFor) : IRecordCollector
+{
+    private readonly Dictionary<PartitionLog, List<RawRecord>> _buffer = new();
+    private int _roundRobin;
+
+    public int BufferedCount { get; private set; }
+
+    public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition)
+    {
+        var t = topicFor(topic);
+        int n = t.Partitions.Length;
+        int p = partition ?? (key is null ? (int)((uint)_roundRobin++ % (uint)n) : Murmur2Partitioner.Partition(key, n));
+        if (p < 0 || p >= n)
+            throw new StreamsException($"A partitioner chose partition {p} of topic '{topic}', which has {n} partitions.");
+        var log = t.Partitions[p];
+        if (!_buffer.TryGetValue(log, out var list)) _buffer[log] = list = new List<RawRecord>();
+        list.Add(new RawRecord(topic, p, -1, key, value, timestamp, headers));
+        BufferedCount++;
+    }
+
+    /// <summary>Appends everything buffered to the logs (not made visible here) and returns the logs written.</summary>
+    public void AppendTo(HashSet<PartitionLog> touched)
+    {
+        foreach (var (log, records) in _buffer)
+        {
+            if (records.Count == 0) continue;
+            log.Append(records);
+            records.Clear();
+            touched.Add(log);
+        }
+        BufferedCount = 0;
+    }
+
+    /// <summary>Forgets buffered output (the task is rewound to its last commit, which will produce it again).</summary>
+    public void Discard()
+    {
+        foreach (var l in _buffer.Values) l.Clear();
+        BufferedCount = 0;
+    }
+}
