@@ -24,6 +24,11 @@ foreach (var w in opts.Workloads.Where(w => w != Workload.Timeline))
         BraidWorkloads.Prepare(warm, kind).Run();
         results.Add(Measure.Run(BenchStores.ImplName(kind), w.Name(), data.Count, opts.Runs, () => BraidWorkloads.Prepare(data, kind)).Checked(reference));
     }
+    if (EmbeddedWorkload.Supports(w))
+    {
+        EmbeddedWorkload.Prepare(warm).Run();
+        results.Add(Measure.Run(EmbeddedWorkload.Impl, w.Name(), data.Count, opts.Runs, () => EmbeddedWorkload.Prepare(data)).Checked(reference));
+    }
     if (WorkloadNames.BraidOnly.Contains(w))
     {
         PlainReference.Prepare(warm).Run();
