@@ -5,8 +5,13 @@ using Braid.Bench.Baselines;
 
 namespace Braid.Bench;
 
-internal sealed record BenchOptions(int Records, int Runs, long Seed, bool CompareStreamiz, bool Quick, bool Memory, IReadOnlyList<Workload> Workloads)
+internal sealed record BenchOptions(int Records, int Runs, long Seed, bool CompareStreamiz, bool Quick, bool Memory, IReadOnlyList<Workload> Workloads, IReadOnlyList<string> Impls)
 {
+    public static readonly string[] AllImpls = ["braid-driver", "braid-rocksdb", "braid-embedded", "plain"];
+
+    /// <summary>Whether this run includes the in-process implementation (the baselines child has its own list).</summary>
+    public bool Includes(string impl) => Impls.Contains(impl);
+
     /// <summary>Warm-up input size: enough to JIT every path; smaller in quick mode.</summary>
     public int WarmupRecords => Math.Min(Records, Quick ? 20_000 : 100_000);
 
@@ -17,6 +22,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         long seed = 42;
         bool compare = false, quick = false, memory = false;
         var workloads = WorkloadNames.All.Concat(WorkloadNames.BraidOnly).ToList();
+        var impls = AllImpls.ToList();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -27,17 +33,21 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                 case "--compare" when i + 1 < args.Length && args[i + 1] == "streamiz": compare = true; i++; break;
                 case "--quick": quick = true; break;
                 case "--memory": memory = true; break;
+                case "--impl":
+                    impls = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+                    if (impls.Except(AllImpls).Any()) throw new ArgumentException($"unknown impl in '{args[i]}' (known: {string.Join(",", AllImpls)})");
+                    break;
                 case "--workload":
                     var names = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     workloads = workloads.Where(w => names.Contains(w.Name())).ToList();
                     if (workloads.Count != names.Length) throw new ArgumentException($"unknown workload in '{args[i]}' (known: {string.Join(",", WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Select(w => w.Name()))})");
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --compare streamiz --quick --memory");
+                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory");
             }
         }
         // Quick: a sanity run that stays within a few minutes of CPU; the published numbers come from a full run.
         if (quick) records = Math.Min(records, 200_000);
-        return new BenchOptions(records, runs ?? (quick ? 1 : 3), seed, compare, quick, memory, workloads);
+        return new BenchOptions(records, runs ?? (quick ? 1 : 3), seed, compare, quick, memory, workloads, impls);
     }
 }
 

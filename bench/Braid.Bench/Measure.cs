@@ -8,6 +8,8 @@ internal static class Measure
 {
     public static BenchResult Run(string impl, string workload, int records, int runs, Func<(Action Run, Func<long> Outputs)> prepare)
     {
+        Console.Write($"  {impl,-16} {workload,-24} n={records} ... ");
+        var total = Stopwatch.StartNew();
         var rps = new List<double>();
         long outputs = 0;
         double bytesPerRecord = 0;
@@ -24,6 +26,7 @@ internal static class Measure
             outputs = count();
         }
         rps.Sort();
+        Console.WriteLine($"median {rps[rps.Count / 2]:N0} rec/s, outputs {outputs} ({total.Elapsed.TotalSeconds:F1} s)");
         return new BenchResult(impl, workload, records, runs, rps[0], rps[rps.Count / 2], rps[^1], outputs,
             bytesPerRecord, Process.GetCurrentProcess().PeakWorkingSet64);
     }
