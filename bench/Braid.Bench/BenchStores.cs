@@ -44,10 +44,22 @@ internal sealed class BenchStores : IDisposable
         if (_backend is not null && (i + 1) % CommitEvery == 0) _backend.Commit([_task!], NoMetadata);
     }
 
-    /// <summary>Bytes of the RocksDB directory on disk (0 in memory).</summary>
-    public long DiskBytes() => _dir is null || !Directory.Exists(_dir)
-        ? 0
-        : new DirectoryInfo(_dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+    /// <summary>
+    /// RocksDB only: flushes and fully compacts the stores' column families, then returns their SST bytes, i.e. the
+    /// live state on disk (expired segments are range deletes, which only compaction reclaims). 0 in memory.
+    /// </summary>
+    public long CompactedBytes(IEnumerable<string> storeNames)
+    {
+        if (_backend is null) return 0;
+        long total = 0;
+        foreach (var name in storeNames)
+        {
+            var family = _backend.Database.StoreFamily(name);
+            _backend.Database.Db.CompactRange((byte[]?)null, null, family);
+            total += long.Parse(_backend.Database.Db.GetProperty("rocksdb.total-sst-files-size", family), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return total;
+    }
 
     public void Dispose()
     {

@@ -19,8 +19,8 @@ internal sealed record MemorySample(string Backend, long WindowMs, long GraceMs,
 /// through the public Fetch, so what the stores answer, not what they physically keep: the in-memory store drops
 /// whole half-retention segments, so up to 1.5× stays allocated) and the GC heap after a full collection, above
 /// the heap before the first record. Bytes per buffered record = heap growth / buffered records in memory; on RocksDB
-/// (committed every <see cref="BenchStores.CommitEvery"/> records) = size of the database directory on disk / buffered
-/// records (SST files hold expired data until compaction drops it, so this is an upper bound), heap shown beside it.
+/// (committed every <see cref="BenchStores.CommitEvery"/> records) = SST bytes of the two stores after a flush and full
+/// compaction at each sample (live state on disk, compressed; RocksDB's own memory is native and not in the GC heap).
 /// </summary>
 internal static class MemoryStudy
 {
@@ -46,7 +46,6 @@ internal static class MemoryStudy
         var rng = new Random((int)seed);
         var keyIdx = new int[records];
         for (int i = 0; i < records; i++) keyIdx[i] = rng.Next(Keys);
-        var value = "v0000000"u8.ToArray();
 
         var b = new StreamsBuilder();
         var strings = Consumed.With(Serdes.String, Serdes.String);
@@ -57,8 +56,8 @@ internal static class MemoryStudy
             .Foreach((_, _) => outputs++);
         using var state = new BenchStores(kind);
         using var driver = state.CreateDriver(b.Build());
-        var stores = new[] { "mem-this-join-store", "mem-other-join-store" }
-            .Select(n => (IWindowStore<string, string>)driver.GetStateStore(n)).ToArray();
+        string[] storeNames = ["mem-this-join-store", "mem-other-join-store"];
+        var stores = storeNames.Select(n => (IWindowStore<string, string>)driver.GetStateStore(n)).ToArray();
 
         long heap0 = GC.GetTotalMemory(forceFullCollection: true);
         var samples = new List<MemorySample>();
@@ -67,6 +66,8 @@ internal static class MemoryStudy
         for (int i = 0; i < records; i++)
         {
             ts = Dataset.T0 + (long)i * 1000 / rate;
+            // Distinct values, as in the throughput workloads (identical ones would flatter RocksDB's compression).
+            var value = Encoding.UTF8.GetBytes("v" + i.ToString("D7", CultureInfo.InvariantCulture));
             driver.Pipe((i & 1) == 0 ? "left" : "right", keyBytes[keyIdx[i]], value, ts, null);
             state.AfterRecord(i);
             if ((i + 1) % every != 0) continue;
@@ -80,7 +81,7 @@ internal static class MemoryStudy
                 }
             double heapMb = (GC.GetTotalMemory(forceFullCollection: true) - heap0) / 1048576.0;
             long expected = Math.Min(i + 1, (2 * windowMs + graceMs) * rate / 1000);
-            double diskMb = state.DiskBytes() / 1048576.0;
+            double diskMb = state.CompactedBytes(storeNames) / 1048576.0;
             double perRecordMb = kind == StoreKind.Memory ? heapMb : diskMb;
             samples.Add(new MemorySample(BenchStores.ImplName(kind), windowMs, graceMs, rate, i + 1, ts - Dataset.T0, buffered, expected, heapMb,
                 diskMb, buffered == 0 ? 0 : perRecordMb * 1048576.0 / buffered));
@@ -92,7 +93,7 @@ internal static class MemoryStudy
     private static void Print(IReadOnlyList<MemorySample> samples)
     {
         Console.WriteLine("stream-stream inner join state: buffered records and heap growth over a long run");
-        Console.WriteLine($"{"backend",-15}{"window",8}{"grace",7}{"rate/s",8}{"records",10}{"stream s",10}{"buffered",10}{"(2W+G)R",10}{"heap MB",9}{"disk MB",9}{"B/buffered",11}");
+        Console.WriteLine($"{"backend",-15}{"window",8}{"grace",7}{"rate/s",8}{"records",10}{"stream s",10}{"buffered",10}{"(2W+G)R",10}{"heap MB",9}{"SST MB",9}{"B/buffered",11}");
         foreach (var s in samples)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{s.Backend,-15}{"±" + s.WindowMs / 1000 + "s",8}{s.GraceMs / 1000 + "s",7}{s.RatePerSec,8}{s.Records,10}{s.StreamTimeMs / 1000.0,10:F0}{s.BufferedRecords,10}{s.ExpectedBuffered,10}{s.HeapMb,9:F1}{s.DiskMb,9:F1}{s.BytesPerBuffered,11:F0}"));
@@ -102,7 +103,7 @@ internal static class MemoryStudy
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "memory.json"), JsonSerializer.Serialize(samples, BenchResult.Json) + "\n");
-        var csv = new StringBuilder("backend,window_ms,grace_ms,rate_per_sec,records,stream_time_ms,buffered_records,expected_buffered,heap_mb,disk_mb,bytes_per_buffered\n");
+        var csv = new StringBuilder("backend,window_ms,grace_ms,rate_per_sec,records,stream_time_ms,buffered_records,expected_buffered,heap_mb,sst_mb_compacted,bytes_per_buffered\n");
         foreach (var s in samples)
             csv.Append(string.Create(CultureInfo.InvariantCulture,
                 $"{s.Backend},{s.WindowMs},{s.GraceMs},{s.RatePerSec},{s.Records},{s.StreamTimeMs},{s.BufferedRecords},{s.ExpectedBuffered},{s.HeapMb:F2},{s.DiskMb:F2},{s.BytesPerBuffered:F1}\n"));
