@@ -121,6 +121,24 @@ public sealed class TopologyTestDriver : IDisposable
     public IKeyValueStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedKeyValueStore<TKey, TValue>(string name) =>
         GetKeyValueStore<TKey, ValueAndTimestamp<TValue>>(name);
 
+    /// <summary>A windowed aggregation's store: aggregates with their timestamps, per key and window start.</summary>
+    /// <param name="name">The store name.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Aggregate type.</typeparam>
+    /// <returns>The store.</returns>
+    public IWindowStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedWindowStore<TKey, TValue>(string name) =>
+        GetStateStore(name) as IWindowStore<TKey, ValueAndTimestamp<TValue>>
+        ?? throw new StreamsException($"Store '{name}' is not a window store of {typeof(TKey).Name} → {typeof(TValue).Name}.");
+
+    /// <summary>A session aggregation's store.</summary>
+    /// <param name="name">The store name.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Aggregate type.</typeparam>
+    /// <returns>The store.</returns>
+    public ISessionStore<TKey, TValue> GetSessionStore<TKey, TValue>(string name) =>
+        GetStateStore(name) as ISessionStore<TKey, TValue>
+        ?? throw new StreamsException($"Store '{name}' is not a session store of {typeof(TKey).Name} → {typeof(TValue).Name}.");
+
     internal void Pipe(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers)
     {
         ThrowIfDisposed();

@@ -85,8 +85,9 @@ public sealed record Materialized<TKey, TValue>
     public TimeSpan? VersionedHistoryRetention { get; init; }
 
     /// <summary>
-    /// For windowed aggregations: how long windows (sessions) are kept in the store, in stream time. Must be
-    /// at least the window size (or inactivity gap) plus grace, which is also the default when null.
+    /// For windowed aggregations: how long windows (sessions) are kept in the store, in stream time. Must be at
+    /// least what the windows need, which is also the default when null: size + grace (time windows),
+    /// 2 × time difference + grace (sliding windows), inactivity gap + grace (sessions).
     /// </summary>
     public TimeSpan? Retention { get; init; }
 }

@@ -80,6 +80,23 @@ public sealed class SessionWindowedAggregationTests
     }
 
     [Fact]
+    public void SessionStore_HoldsOnlyTheMergedSession_WithGapPlusGraceRetention()
+    {
+        var sb = new StreamsBuilder();
+        sb.Stream<string, string>("in").GroupByKey().WindowedBy(SessionWindows.OfInactivityGapAndGrace(Ms(5), Ms(20)))
+            .Count(Materialized.As<string, long>("sessions"));
+        using var d = new Testing.TopologyTestDriver(sb.Build());
+        var input = d.CreateInputTopic<string, string>("in");
+        input.PipeInput("k", "a", 0);
+        input.PipeInput("k", "b", 10);
+        input.PipeInput("k", "c", 5);
+        var store = d.GetSessionStore<string, long>("sessions");
+        var session = Assert.Single(store.FindSessions("k", 0, 100));
+        Assert.Equal((new Window(0, 10), 3L), (session.Key.Window, session.Value));
+        Assert.Equal(25, store.RetentionMs);
+    }
+
+    [Fact]
     public void SessionWindowedSerde_UsesKafkasLayout_KeyThenEndThenStart()
     {
         var serde = WindowedSerdes.SessionWindowed(Serdes.String);

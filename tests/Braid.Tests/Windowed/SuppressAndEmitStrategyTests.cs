@@ -49,9 +49,9 @@ public sealed class SuppressAndEmitStrategyTests
         h.Pipe("k", "b", 10);
         // [0,0] and [10,10] merge into [0,10]; their tombstones never leave the buffer
         Assert.Empty(h.Pipe("k", "c", 5));
-        // [0,10] includes its end: closed once stream time - grace passes 10
-        Assert.Empty(h.Pipe("x", "z", 20));
-        Assert.Equal(["k[0,10]=3@10"], h.Pipe("x", "z", 21));
+        // [0,10] is final once no record within grace can reach it: stream time - grace > 10 + gap
+        Assert.Empty(h.Pipe("x", "z", 25));
+        Assert.Equal(["k[0,10]=3@10"], h.Pipe("x", "z", 26));
     }
 
     [Fact]
@@ -132,9 +132,9 @@ public sealed class SuppressAndEmitStrategyTests
             .EmitStrategy(EmitStrategy.OnWindowClose()).Count()), WindowedSerdes.SessionWindowed(Serdes.String));
         h.Pipe("k", "a", 0);
         Assert.Empty(h.Pipe("k", "b", 3));
-        // [0,3] ends at 3: closed once 3 < stream time
-        Assert.Empty(h.Pipe("x", "z", 3));
-        Assert.Equal(["k[0,3]=2@3"], h.Pipe("x", "z", 4));
+        // [0,3] is final once a record that is not late cannot merge with it: 3 + gap < stream time
+        Assert.Empty(h.Pipe("x", "z", 8));
+        Assert.Equal(["k[0,3]=2@3"], h.Pipe("x", "z", 9));
     }
 
     [Fact]

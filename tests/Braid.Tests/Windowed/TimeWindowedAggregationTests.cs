@@ -111,16 +111,23 @@ public sealed class TimeWindowedAggregationTests
         var input = d.CreateInputTopic<string, string>("in");
         input.PipeInput("a", "x", 3);
         input.PipeInput("a", "x", 4);
-        var store = Assert.IsAssignableFrom<Braid.State.IWindowStore<string, Braid.State.ValueAndTimestamp<long>>>(d.GetStateStore("counts"));
+        var store = d.GetTimestampedWindowStore<string, long>("counts");
         Assert.Equal([(0L, 2L, 4L)], store.Fetch("a", 0, 100).Select(v => (v.Timestamp, v.Value.Value, v.Value.Timestamp)));
         Assert.Equal(15, store.RetentionMs);
     }
 
     [Fact]
-    public void MaterializedRetention_ShorterThanSizePlusGrace_IsRejected()
+    public void MaterializedRetention_ShorterThanSizePlusGrace_IsRejected_LongerIsKept()
     {
         var g = new StreamsBuilder().Stream<string, string>("in").GroupByKey().WindowedBy(TimeWindows.OfSizeAndGrace(Ms(10), Ms(5)));
         var e = Assert.Throws<TopologyException>(() => g.Count(new Materialized<string, long> { StoreName = "s", Retention = Ms(14) }));
         Assert.Contains("15 ms", e.Message);
+
+        // a longer retention is kept
+        var b = new StreamsBuilder();
+        b.Stream<string, string>("in").GroupByKey().WindowedBy(TimeWindows.OfSizeAndGrace(Ms(10), Ms(5)))
+            .Count(new Materialized<string, long> { StoreName = "long", Retention = Ms(1000) });
+        using var d = new Testing.TopologyTestDriver(b.Build());
+        Assert.Equal(1000, d.GetTimestampedWindowStore<string, long>("long").RetentionMs);
     }
 }

@@ -34,7 +34,6 @@ public sealed record SessionWindows
     {
         long gap = WindowMs.Positive(nameof(SessionWindows), inactivityGap, "the inactivity gap");
         long g = WindowMs.NonNegative(nameof(SessionWindows), afterWindowEnd, "the grace period");
-        WindowMs.NoOverflow(nameof(SessionWindows), gap, g, "gap plus grace");
         return new SessionWindows(gap, g);
     }
 }

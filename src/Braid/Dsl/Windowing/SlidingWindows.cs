@@ -36,7 +36,6 @@ public sealed record SlidingWindows
     {
         long d = WindowMs.Positive(nameof(SlidingWindows), timeDifference, "the time difference");
         long g = WindowMs.NonNegative(nameof(SlidingWindows), afterWindowEnd, "the grace period");
-        WindowMs.NoOverflow(nameof(SlidingWindows), 2 * Math.Min(d, long.MaxValue / 2), g, "twice the time difference plus grace");
         return new SlidingWindows(d, g);
     }
 }

@@ -37,7 +37,10 @@ public readonly record struct Windowed<TKey>(TKey Key, Window Window)
 /// <typeparam name="TValue">Value type.</typeparam>
 public sealed record LateRecord<TKey, TValue>(string Processor, TKey Key, TValue Value, long Timestamp, long StreamTime, long GraceMs);
 
-/// <summary>Millisecond conversions shared by the window definitions.</summary>
+/// <summary>
+/// Millisecond conversions shared by the window definitions. A TimeSpan holds at most about 9.2e14 ms, so
+/// sums of a few converted durations (size + grace, 2 × difference + grace) cannot overflow a long.
+/// </summary>
 internal static class WindowMs
 {
     public static long NonNegative(string owner, TimeSpan value, string what)
@@ -52,11 +55,6 @@ internal static class WindowMs
         if (value <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(value), value, $"{owner}: {what} must be positive.");
         return Whole(owner, value);
-    }
-
-    public static void NoOverflow(string owner, long a, long b, string what)
-    {
-        if (a > long.MaxValue - b) throw new ArgumentException($"{owner}: {what} ({a} ms + {b} ms) overflows.");
     }
 
     private static long Whole(string owner, TimeSpan value)

@@ -12,7 +12,9 @@ namespace Braid.Internal.Windowed;
 /// them all, and, unless the result is exactly <c>[t, t]</c>, removes each merged session and forwards a tombstone
 /// for it (old value attached) before forwarding the merged session. Kafka does the same, so a record landing
 /// inside an existing session retracts it and re-adds it. With emit-on-window-close, removed sessions are
-/// forgotten and each surviving session is forwarded once when it closes.</item>
+/// forgotten and each surviving session is forwarded once it is final: when <c>end + gap + grace &lt; streamTime</c>,
+/// so no record that is not late can still merge with it (a deliberate deviation: Kafka emits at
+/// <c>end + grace &lt; streamTime</c>, which can emit a session a later record then extends).</item>
 /// <item>Time rule: sessions are <c>[first, last]</c>, both inclusive; the merged session is closed (the record
 /// dropped) when <c>end &lt; streamTime - grace</c> — strictly less, unlike time windows. Output timestamps are the
 /// session end, for updates and tombstones alike.</item>
@@ -72,7 +74,9 @@ internal sealed class SessionWindowAggregate<TKey, TValue, TAgg>(
             _store.Put(sessionKey, agg);
             EmitUpdate(record, sessionKey, agg, false, default, end);
         }
-        // A session is closed once end < close time, so the last closed end is closeTime - 1.
-        EmitClosed(record, closeTime == long.MinValue ? long.MinValue : closeTime - 1);
+        // Final only once no record that is not late (t >= closeTime) can merge with it: end + gap < closeTime.
+        // Kafka emits at end < closeTime, and a later record within the gap then makes a larger session while
+        // the emitted one is never retracted (pinned by WindowedCountPropertyTests, session case).
+        EmitClosed(record, closeTime - windows.InactivityGapMs - 1);
     }
 }

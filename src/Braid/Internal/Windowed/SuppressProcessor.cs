@@ -47,9 +47,9 @@ internal sealed class SuppressProcessor<TKey, TValue>(
         }
         if (record.Timestamp > _streamTime) _streamTime = record.Timestamp;
         long bufferTime = windowClosesAt is not null ? windowClosesAt(record.Key) : record.Timestamp;
-        _buffer.Put(record.Key, bufferTime, record.Value, record.Timestamp);
+        _buffer.Put(record.Key, bufferTime, record.Value, record.Timestamp, record.Headers);
 
-        foreach (var e in _buffer.EvictUpTo(_streamTime - suppressDurationMs)) Emit(e, record.Headers);
+        foreach (var e in _buffer.EvictUpTo(_streamTime - suppressDurationMs)) Emit(e);
         if (bufferConfig.MaxRecords is { } max)
         {
             while (_buffer.Count > max)
@@ -59,15 +59,16 @@ internal sealed class SuppressProcessor<TKey, TValue>(
                     throw new StreamsException(
                         $"Suppression buffer of '{Name}' exceeded its bound of {max} keys; raise the bound or use BufferConfig.Unbounded().");
                 }
-                Emit(_buffer.EvictOldest(), record.Headers);
+                Emit(_buffer.EvictOldest());
             }
         }
     }
 
-    private void Emit(BufferEntry<TKey, TValue> e, Headers? headers)
+    /// <summary>An entry leaves with the timestamp and headers of the last update it holds, as Kafka's buffer keeps its record context.</summary>
+    private void Emit(BufferEntry<TKey, TValue> e)
     {
         // A final result that is a tombstone is a window that disappeared before closing: nothing to report.
         if (FinalResults && !e.HasValue) return;
-        Forward(new Record<TKey, Change<TValue>>(e.Key, new Change<TValue>(e.Value, e.HasValue, e.Prior, e.HasPrior), e.Timestamp, headers));
+        Forward(new Record<TKey, Change<TValue>>(e.Key, new Change<TValue>(e.Value, e.HasValue, e.Prior, e.HasPrior), e.Timestamp, e.Headers));
     }
 }

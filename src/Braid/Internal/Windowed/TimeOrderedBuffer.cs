@@ -5,8 +5,12 @@ using Braid.State;
 
 namespace Braid.Internal.Windowed;
 
-/// <summary>One held update: the latest change of a key, the value before the first held update (prior), and when it may leave.</summary>
-internal sealed record BufferEntry<TKey, TValue>(TKey Key, TValue? Value, bool HasValue, TValue? Prior, bool HasPrior, long Timestamp, long BufferTime);
+/// <summary>
+/// One held update: the latest change of a key (with its record's timestamp and headers), the value before
+/// the first held update (prior), and when it may leave.
+/// </summary>
+internal sealed record BufferEntry<TKey, TValue>(TKey Key, TValue? Value, bool HasValue, TValue? Prior, bool HasPrior, long Timestamp, long BufferTime,
+    Headers? Headers = null);
 
 /// <summary>
 /// Kafka's time-ordered suppression buffer over a key–value store, so a host can persist and restore it.
@@ -21,16 +25,16 @@ internal sealed class TimeOrderedBuffer<TKey, TValue>(IKeyValueStore<byte[], Buf
 
     public int Count => _index.Count;
 
-    public void Put(TKey key, long bufferTime, in Change<TValue> change, long timestamp)
+    public void Put(TKey key, long bufferTime, in Change<TValue> change, long timestamp, Headers? headers = null)
     {
         var keyBytes = keySerde.Serialize(key);
         if (_index.TryGetValue(keyBytes, out var storeKey) && store.TryGet(storeKey, out var held))
         {
-            store.Put(storeKey, held with { Value = change.New, HasValue = change.HasNew, Timestamp = timestamp });
+            store.Put(storeKey, held with { Value = change.New, HasValue = change.HasNew, Timestamp = timestamp, Headers = headers });
             return;
         }
         storeKey = StoreKey(bufferTime, keyBytes);
-        store.Put(storeKey, new BufferEntry<TKey, TValue>(key, change.New, change.HasNew, change.Old, change.HasOld, timestamp, bufferTime));
+        store.Put(storeKey, new BufferEntry<TKey, TValue>(key, change.New, change.HasNew, change.Old, change.HasOld, timestamp, bufferTime, headers));
         _index[keyBytes] = storeKey;
     }
 
@@ -83,8 +87,8 @@ internal sealed class TimeOrderedBuffer<TKey, TValue>(IKeyValueStore<byte[], Buf
 }
 
 /// <summary>
-/// Persists buffer entries: buffer time, timestamp (8 bytes each), presence flags (1), then
-/// length-prefixed key, value and prior bytes.
+/// Persists buffer entries: buffer time, timestamp (8 bytes each), presence flags (1), then length-prefixed
+/// key, value and prior bytes, then the headers (count, and per header a name and optional bytes).
 /// </summary>
 internal sealed class BufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, Serde<TValue> valueSerde) : Serde<BufferEntry<TKey, TValue>>
 {
@@ -96,10 +100,20 @@ internal sealed class BufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, Serde
         using var w = new BinaryWriter(ms);
         w.Write(e.BufferTime);
         w.Write(e.Timestamp);
-        w.Write((byte)((e.HasValue ? 1 : 0) | (e.HasPrior ? 2 : 0)));
+        w.Write((byte)((e.HasValue ? 1 : 0) | (e.HasPrior ? 2 : 0) | (e.Headers is null ? 0 : 4)));
         Write(w, keySerde.Serialize(e.Key));
         if (e.HasValue) Write(w, valueSerde.Serialize(e.Value!));
         if (e.HasPrior) Write(w, valueSerde.Serialize(e.Prior!));
+        if (e.Headers is not null)
+        {
+            w.Write(e.Headers.Count);
+            foreach (var h in e.Headers)
+            {
+                w.Write(h.Key);
+                w.Write(h.Value is not null);
+                if (h.Value is not null) Write(w, h.Value);
+            }
+        }
         w.Flush();
         return ms.ToArray();
     }
@@ -107,15 +121,26 @@ internal sealed class BufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, Serde
     public override BufferEntry<TKey, TValue> Deserialize(ReadOnlySpan<byte> data)
     {
         if (data.Length < 17) throw new SerializationException($"A suppression buffer entry needs at least 17 bytes, got {data.Length}.");
-        long bufferTime = BitConverter.ToInt64(data);
-        long timestamp = BitConverter.ToInt64(data[8..]);
-        byte flags = data[16];
-        int pos = 17;
-        var key = keySerde.Deserialize(Read(data, ref pos));
+        using var r = new BinaryReader(new MemoryStream(data.ToArray()));
+        long bufferTime = r.ReadInt64();
+        long timestamp = r.ReadInt64();
+        byte flags = r.ReadByte();
+        var key = keySerde.Deserialize(Read(r));
         bool hasValue = (flags & 1) != 0, hasPrior = (flags & 2) != 0;
-        TValue? value = hasValue ? valueSerde.Deserialize(Read(data, ref pos)) : default;
-        TValue? prior = hasPrior ? valueSerde.Deserialize(Read(data, ref pos)) : default;
-        return new BufferEntry<TKey, TValue>(key, value, hasValue, prior, hasPrior, timestamp, bufferTime);
+        TValue? value = hasValue ? valueSerde.Deserialize(Read(r)) : default;
+        TValue? prior = hasPrior ? valueSerde.Deserialize(Read(r)) : default;
+        Headers? headers = null;
+        if ((flags & 4) != 0)
+        {
+            headers = new Headers();
+            int n = r.ReadInt32();
+            for (int i = 0; i < n; i++)
+            {
+                string name = r.ReadString();
+                headers.Add(name, r.ReadBoolean() ? Read(r) : null);
+            }
+        }
+        return new BufferEntry<TKey, TValue>(key, value, hasValue, prior, hasPrior, timestamp, bufferTime, headers);
     }
 
     private static void Write(BinaryWriter w, byte[] bytes)
@@ -124,11 +149,5 @@ internal sealed class BufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, Serde
         w.Write(bytes);
     }
 
-    private static ReadOnlySpan<byte> Read(ReadOnlySpan<byte> data, ref int pos)
-    {
-        int len = BitConverter.ToInt32(data[pos..]);
-        var slice = data.Slice(pos + 4, len);
-        pos += 4 + len;
-        return slice;
-    }
+    private static byte[] Read(BinaryReader r) => r.ReadBytes(r.ReadInt32());
 }
