@@ -4,7 +4,13 @@ using System.Text.Json;
 using Braid.Bench;
 using Braid.Bench.Baselines;
 
-// Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--workload LIST] [--compare streamiz] [--quick] [--memory]
+// Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--workload LIST] [--impl LIST] [--compare streamiz] [--quick] [--memory]
+if (args.Contains("--embedded"))
+{
+    // Embedded runtime vs driver, and restart after kill -9 (bench/Braid.Bench/EmbeddedBench.cs).
+    EmbeddedBench.Run(args);
+    return 0;
+}
 var opts = BenchOptions.Parse(args);
 if (opts.Memory)
 {

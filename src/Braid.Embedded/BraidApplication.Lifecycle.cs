@@ -64,6 +64,7 @@ public sealed partial class BraidApplication
                 _threads.Remove(thread);
                 try
                 {
+                    CutUncommittedOutput();
                     var globals = _globalTask?.Task.Stores ?? new Dictionary<string, Braid.State.IStateStore>();
                     var fresh = thread.Tasks.Select(t => Rebuild(t, globals)).ToList();
                     _logger.LogWarning(error, "Replacing stream thread {Thread}; its tasks restart from their last commit.", thread.Name);
@@ -77,6 +78,21 @@ public sealed partial class BraidApplication
             }
         }
         Fail(error);
+    }
+
+    /// <summary>
+    /// Exactly-once: a commit that failed after appending output but before its state write left records
+    /// beyond the committed end of some logs; cut them before any later commit could publish them.
+    /// </summary>
+    private void CutUncommittedOutput()
+    {
+        if (!ExactlyOnce) return;
+        lock (_commits.Lock)
+        {
+            List<Logs.TopicLog> topics;
+            lock (_logs.Topics) topics = _logs.Topics.Values.Where(t => t.WrittenByApplication).ToList();
+            foreach (var p in topics.SelectMany(t => t.Partitions)) p.CutUncommitted();
+        }
     }
 
     /// <summary>Drops a failed task's uncommitted work and recreates it from its last commit.</summary>
@@ -141,6 +157,7 @@ public sealed partial class BraidApplication
         lock (_stateLock)
         {
             _disposed = true;
+            EmbeddedMetrics.Applications.TryRemove(this, out _);
             _cleaner.Dispose();
             foreach (var task in AllTasksUnlocked(threads))
             {

@@ -118,6 +118,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
                 if (State != BraidState.Rebalancing) throw new InvalidOperationException($"The application was stopped while starting (state {State}).");
                 foreach (var g in groups) StartThread(g);
                 _cleaner.Start();
+                EmbeddedMetrics.Applications.TryAdd(this, 0);
                 SetState(BraidState.Running);
             }
         }

@@ -26,8 +26,8 @@ public static class CrashHarness
         var rng = new Random(o.Seed);
         for (int k = 1; k <= o.Kills; k++)
         {
-            int delay = rng.Next(30, o.MaxKillDelayMs);
-            RunChild(o, "run", kill: delay, log);
+            var kill = rng.Next(5) == 0 ? new Kill(true, rng.Next(50, 1500)) : new Kill(false, rng.Next(0, o.MaxKillDelayMs));
+            RunChild(o, "run", kill, log);
         }
         RunChild(o, "finish", kill: null, log);
         var reference = CrashWorkload.Reference(CrashWorkload.Generate(o.Records, o.Seed));
@@ -64,7 +64,10 @@ public static class CrashHarness
             .ReadToEnd().Select(r => (r.Key, r.Value, r.Timestamp)).ToList());
     }
 
-    private static void RunChild(HarnessOptions o, string mode, int? kill, TextWriter log)
+    /// <summary>Where a kill lands: during start-up and recovery, or at a random moment while processing.</summary>
+    private readonly record struct Kill(bool DuringStartup, int DelayMs);
+
+    private static void RunChild(HarnessOptions o, string mode, Kill? kill, TextWriter log)
     {
         var psi = ChildStartInfo();
         foreach (var a in new[] { "--child", mode, "--dir", o.Directory, "--records", o.Records.ToString(), "--seed", o.Seed.ToString(),
@@ -72,23 +75,36 @@ public static class CrashHarness
             psi.ArgumentList.Add(a);
         psi.RedirectStandardError = true;
         psi.RedirectStandardOutput = true;
-        using var child = Process.Start(psi) ?? throw new InvalidOperationException("could not start the child process");
-        var stderr = child.StandardError.ReadToEndAsync();
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        if (kill is { } ms)
+        using var running = new ManualResetEventSlim();
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var child = new Process { StartInfo = psi };
+        child.OutputDataReceived += (_, e) =>
         {
-            if (!child.WaitForExit(ms))
+            if (e.Data is null) return;
+            output.Enqueue(e.Data);
+            if (e.Data.StartsWith("lag ", StringComparison.Ordinal)) running.Set();
+        };
+        if (!child.Start()) throw new InvalidOperationException("could not start the child process");
+        child.BeginOutputReadLine();
+        var stderr = child.StandardError.ReadToEndAsync();
+        if (kill is { } k)
+        {
+            // Startup kills hit recovery (log truncation, state open); the others hit processing and commits.
+            if (!k.DuringStartup && !running.Wait(TimeSpan.FromSeconds(60)))
+                throw new InvalidOperationException($"child '{mode}' did not start processing within 60 s:\n{string.Join('\n', output)}\n{stderr.Result}");
+            if (!child.WaitForExit(k.DelayMs))
             {
                 child.Kill(); // SIGKILL on Unix: no finally blocks, no flush, no graceful anything.
                 child.WaitForExit();
-                log.WriteLine($"  killed after {ms} ms");
+                string lag = output.LastOrDefault(l => l.StartsWith("lag ", StringComparison.Ordinal)) ?? "not processing yet";
+                log.WriteLine($"  killed {(k.DuringStartup ? "during start-up" : "while running")} after {k.DelayMs} ms ({lag})");
                 return;
             }
         }
         child.WaitForExit();
         if (child.ExitCode != 0)
-            throw new InvalidOperationException($"child '{mode}' exited with {child.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
-        log.WriteLine($"  {mode}: {stdout.Result.Trim()}");
+            throw new InvalidOperationException($"child '{mode}' exited with {child.ExitCode}:\n{string.Join('\n', output)}\n{stderr.Result}");
+        log.WriteLine($"  {mode}: {output.LastOrDefault()}");
     }
 
     private static ProcessStartInfo ChildStartInfo()

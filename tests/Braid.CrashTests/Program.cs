@@ -27,6 +27,7 @@ internal static class Child
 {
     public static int Run(string mode, string dir, int records, int seed, ProcessingGuarantee guarantee)
     {
+        if (mode == "run") Console.WriteLine("starting");
         using var app = new BraidApplication(CrashWorkload.Build(), CrashWorkload.Options(dir, guarantee));
         if (mode == "produce")
         {
@@ -39,8 +40,12 @@ internal static class Child
         app.StartAsync().GetAwaiter().GetResult();
         if (mode == "run")
         {
-            // Run until killed; the parent never lets this end normally.
-            Thread.Sleep(Timeout.Infinite);
+            // Run until killed; the parent never lets this end normally. The lag reports show where each kill landed.
+            while (true)
+            {
+                Console.WriteLine($"lag {app.GetLag().Values.Sum()}");
+                Thread.Sleep(50);
+            }
         }
         app.WaitForIdleAsync(TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
         app.CloseAsync().GetAwaiter().GetResult();

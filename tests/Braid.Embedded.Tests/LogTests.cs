@@ -127,6 +127,22 @@ public class LogTests
     }
 
     [Fact]
+    public void CutUncommitted_RemovesRecordsOfAFailedCommit_SoNoLaterCommitPublishesThem()
+    {
+        using var dir = new TempDir();
+        using var log = PartitionLog.Open("t", 0, dir.Path, 1024, 0, NullLogger.Instance);
+        log.Append(Enumerable.Range(0, 60).Select(i => Rec("k" + i, "v" + i, i)).ToList());
+        log.VisibleEnd = 25;
+        log.CutUncommitted();
+        Assert.Equal(25, log.EndOffset);
+        Assert.Equal(25, log.Append([Rec("next", "n", 99)]) - 1);
+        log.VisibleEnd = log.EndOffset;
+        var all = ReadAll(log);
+        Assert.Equal(26, all.Count);
+        Assert.Equal("n", Value(all[^1]));
+    }
+
+    [Fact]
     public void Readers_SeeOnlyBelowTheVisibleEnd()
     {
         using var dir = new TempDir();

@@ -178,6 +178,32 @@ internal sealed class PartitionLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Cuts records appended beyond the visible end (a commit that failed between appending its output and
+    /// writing its state): they must not become visible with a later commit. The caller holds the commit lock.
+    /// </summary>
+    public void CutUncommitted()
+    {
+        lock (_lock)
+        {
+            long end = VisibleEnd;
+            if (EndOffset <= end) return;
+            while (_segments.Count > 1 && _segments[^1].BaseOffset >= end)
+            {
+                var s = _segments[^1];
+                _segments.RemoveAt(_segments.Count - 1);
+                _unsynced.Remove(s);
+                s.Dispose();
+                File.Delete(s.Path);
+            }
+            var seg = _segments[^1];
+            var (validEnd, _) = seg.Scan(end);
+            seg.Truncate(validEnd);
+            EndOffset = Math.Max(seg.NextOffset, end);
+            _logger.LogWarning("Log {Topic}-{Partition}: cut records from offset {Offset} appended by a failed commit.", Topic, Partition, end);
+        }
+    }
+
     /// <summary>Appends and makes the records visible at once (input topics: producers are their only writers).</summary>
     public long AppendAndPublish(IReadOnlyList<RawRecord> records)
     {

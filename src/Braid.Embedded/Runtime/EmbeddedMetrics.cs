@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Braid.Internal;
 
@@ -14,6 +15,33 @@ internal static class EmbeddedMetrics
 
     public static readonly Counter<long> RecordsProduced =
         BraidMetrics.Meter.CreateCounter<long>("braid.records.produced", "records", "Records the topology wrote to its output and internal topics (committed).");
+
+    /// <summary>Running applications, for the observable gauges.</summary>
+    public static readonly ConcurrentDictionary<BraidApplication, byte> Applications = new();
+
+    public static readonly ObservableGauge<long> Lag = BraidMetrics.Meter.CreateObservableGauge("braid.consumer.lag", ObserveLag, "records",
+        "Records visible in an input partition but not yet processed, per application and topic-partition.");
+
+    private static IEnumerable<Measurement<long>> ObserveLag()
+    {
+        foreach (var app in Applications.Keys)
+        {
+            IReadOnlyDictionary<string, long> lag;
+            try
+            {
+                lag = app.GetLag();
+            }
+            catch (ObjectDisposedException)
+            {
+                continue;
+            }
+            foreach (var (partition, value) in lag)
+            {
+                yield return new Measurement<long>(value, new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId),
+                    new KeyValuePair<string, object?>("partition", partition));
+            }
+        }
+    }
 
     public static readonly Counter<long> Commits =
         BraidMetrics.Meter.CreateCounter<long>("braid.commits", "commits", "Commits made by stream threads.");

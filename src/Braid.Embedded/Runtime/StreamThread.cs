@@ -42,9 +42,6 @@ internal sealed class StreamThread
 
     public List<EmbeddedTask> Tasks { get; }
 
-    /// <summary>True when every task has processed everything visible and committed it.</summary>
-    public bool Idle { get; private set; }
-
     public void Start() => _thread.Start();
 
     public void RequestStop() => _stopRequested = true;
@@ -101,7 +98,6 @@ internal sealed class StreamThread
                 CommitIfNeeded(force: false);
                 sinceCommit.Restart();
             }
-            Idle = processed == 0 && Tasks.TrueForAll(t => t.CaughtUp && t.Uncommitted == 0);
             if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
         }
     }
