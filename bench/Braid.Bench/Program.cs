@@ -44,8 +44,8 @@ foreach (var w in opts.Workloads.Where(w => w != Workload.Timeline))
 
 // The timeline is checked by state (final timelines vs a plain model, in the warm-up run on a prefix) rather than by count.
 var events = opts.Workloads.Contains(Workload.Timeline) ? TimelineWorkload.Generate(Math.Min(opts.Records, TimelineWorkload.MaxEvents), opts.Seed) : [];
-// Quick mode times the timeline on in-memory stores only: on RocksDB 100k events take minutes (every update rewrites a
-// follower's whole member list).
+// Quick mode times the timeline on in-memory stores only: on RocksDB it is several times slower (each commit serializes
+// every touched follower's whole member list), too slow for a quick run.
 foreach (var kind in events.Length > 0 ? storeKinds.Where(k => opts.Includes(BenchStores.ImplName(k)) && !(opts.Quick && k == StoreKind.RocksDb)) : [])
 {
     TimelineWorkload.Prepare(events[..Math.Min(events.Length, opts.WarmupRecords)], verify: true, kind).Run();
