@@ -7,7 +7,8 @@ namespace Braid.Bench.Baselines;
 /// implementations. Record i: key = Keys[KeyIdx[i]] (uniform over the key space, SplitMix64), value = "v{i:D7}",
 /// timestamp = T0 + i * step + jitter (jitter uniform in [0, jitterMs]), side = i % 2 (0 = left / table A,
 /// 1 = right / table B) for the two-input workloads; stream-table sends every record to the stream side and
-/// preloads the table with one value per key ("t{k:D5}").
+/// preloads the table with one value per key ("t{k:D5}"); windowed-count sends every record to one stream. fk-table-table: left rows (even i) carry their foreign key
+/// in the value, "{foreign key}|v{i:D7}" (foreign key uniform over the same key space); right rows are plain.
 /// </summary>
 internal sealed class Dataset
 {
@@ -26,8 +27,11 @@ internal sealed class Dataset
     public required string[] TableValues { get; init; }
     public required byte[][] TableValueBytes { get; init; }
 
+    /// <summary>The foreign key of a fk-table-table left row: the key prefix of its value.</summary>
+    public static string ForeignKeyOf(string leftValue) => leftValue[..leftValue.IndexOf('|')];
+
     /// <summary>True when record i goes to the left stream / table A.</summary>
-    public bool IsLeft(int i) => Workload == Workload.StreamTable || (i & 1) == 0;
+    public bool IsLeft(int i) => Workload is Workload.StreamTable or Workload.WindowedCount || (i & 1) == 0;
 
     public static Dataset Create(Workload w, int count, int keyCount, long seed, int stepMs, int jitterMs)
     {
@@ -48,6 +52,7 @@ internal sealed class Dataset
         {
             idx[i] = (int)(rng.Next() % (ulong)keyCount);
             values[i] = "v" + i.ToString("D7");
+            if (w == Workload.ForeignKey && (i & 1) == 0) values[i] = keys[rng.Next() % (ulong)keyCount] + "|" + values[i];
             valueBytes[i] = Encoding.UTF8.GetBytes(values[i]);
             long jitter = jitterMs == 0 ? 0 : (long)(rng.Next() % (ulong)(jitterMs + 1));
             ts[i] = T0 + (long)i * stepMs + jitter;

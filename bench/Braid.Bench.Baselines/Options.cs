@@ -62,7 +62,7 @@ internal sealed class Options
           --records N            input records per run (default 1000000)
           --runs R               timed runs per (impl, workload) after one warm-up (default 3)
           --impl LIST            streamiz-rocksdb,streamiz-memory,plain,plain-serdes (default all)
-          --workload LIST        stream-table,stream-stream-inner,stream-stream-left,table-table (default all)
+          --workload LIST        stream-table,stream-stream-inner,stream-stream-left,table-table,windowed-count (default all)
           --json PATH            also write results as a JSON array
           --max-records-slow N   cap for streamiz-memory stream-stream workloads (default 20000)
           --warmup-records N     warm-up input size, capped at the run size (default 100000)

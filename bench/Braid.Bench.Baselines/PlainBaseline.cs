@@ -28,6 +28,7 @@ internal sealed class PlainBaseline(string name, bool serdes) : IBaseline
         private readonly PlainStreamTableJoin<TSink>? _st;
         private readonly PlainStreamStreamJoin<TSink>? _ss;
         private readonly PlainTableTableJoin<TSink>? _tt;
+        private readonly PlainWindowedCount<TSink>? _wc;
 
         public PlainRun(Dataset d, int n, bool serdes)
         {
@@ -42,6 +43,9 @@ internal sealed class PlainBaseline(string name, bool serdes) : IBaseline
                     break;
                 case Workload.StreamStreamInner or Workload.StreamStreamLeft:
                     _ss = new PlainStreamStreamJoin<TSink>(d.Workload == Workload.StreamStreamLeft, cap);
+                    break;
+                case Workload.WindowedCount:
+                    _wc = new PlainWindowedCount<TSink>(cap);
                     break;
                 default:
                     _tt = new PlainTableTableJoin<TSink>(cap);
@@ -70,6 +74,11 @@ internal sealed class PlainBaseline(string name, bool serdes) : IBaseline
                     else ss.ProcessRight(Key(idx[i]), Value(i), ts[i]);
                 }
                 return ss.Sink.Outputs;
+            }
+            if (_wc is { } wc)
+            {
+                for (int i = 0; i < _n; i++) wc.Process(Key(idx[i]), ts[i]);
+                return wc.Sink.Outputs;
             }
             var tt = _tt!;
             for (int i = 0; i < _n; i++)

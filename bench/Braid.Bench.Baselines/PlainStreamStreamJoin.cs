@@ -12,6 +12,11 @@ namespace Braid.Bench.Baselines;
 ///   removes it; it is emitted as (l, null) only when stream time &gt; l.ts + after + grace (window closed), checked
 ///   whenever a record advances stream time. A left record whose window is already closed on arrival
 ///   (l.ts + after &lt; stream time) is emitted at once. Nothing is flushed at end of input.</item>
+/// <item>Kafka's cheap pre-check (KAFKA-10847) is modelled because it changes when results come out: a scan of the outer
+///   buffer only happens when minTime + after + grace &lt; stream time, and a scan leaves minTime at the timestamp of the
+///   last buffer entry it visited. A left join never breaks out of that scan early (no right-side entries), so minTime
+///   becomes the newest held timestamp and held records are released in batches up to after + grace late. Without
+///   this, counts differ from Kafka's (and Braid's) at end of input: 551,090 vs 551,057 on the 1M-record benchmark.</item>
 /// </list>
 /// Kafka's wall-clock throttle of the outer emission (emit.interval) is not modelled: emission is purely by stream time.
 /// </summary>
@@ -37,12 +42,13 @@ internal sealed class PlainStreamStreamJoin<TSink>(bool leftJoin, int capacity) 
     private readonly Dictionary<string, KeyState> _keys = new(capacity);
     private readonly PriorityQueue<(string Key, Entry Entry), long> _outer = new();
     private long _streamTime = long.MinValue;
+    private long _minTime = long.MaxValue;
     public TSink Sink = default;
 
     public void ProcessLeft(string key, string value, long ts)
     {
         if (ts > _streamTime) _streamTime = ts;
-        if (leftJoin && ts == _streamTime) EmitClosedOuter();
+        if (leftJoin && ts == _streamTime) EmitClosedOuter(After);
 
         var state = State(key);
         bool matched = false;
@@ -62,6 +68,7 @@ internal sealed class PlainStreamStreamJoin<TSink>(bool leftJoin, int capacity) 
             {
                 e.Pending = true;
                 _outer.Enqueue((key, e), ts);
+                if (ts < _minTime) _minTime = ts;
             }
         }
         Expire(state.Left);
@@ -71,7 +78,7 @@ internal sealed class PlainStreamStreamJoin<TSink>(bool leftJoin, int capacity) 
     public void ProcessRight(string key, string value, long ts)
     {
         if (ts > _streamTime) _streamTime = ts;
-        if (leftJoin && ts == _streamTime) EmitClosedOuter();
+        if (leftJoin && ts == _streamTime) EmitClosedOuter(Before);
 
         var state = State(key);
         Expire(state.Left);
@@ -85,8 +92,13 @@ internal sealed class PlainStreamStreamJoin<TSink>(bool leftJoin, int capacity) 
         state.Right.Add(new Entry(ts, value));
     }
 
-    private void EmitClosedOuter()
+    /// <param name="thisAfter">The triggering side's look-ahead (Kafka's joinAfterMs: after for left, before for right).</param>
+    private void EmitClosedOuter(long thisAfter)
     {
+        if (_minTime == long.MaxValue || _minTime + thisAfter + Grace >= _streamTime) return;
+        _minTime = long.MaxValue;
+        foreach (var (item, _) in _outer.UnorderedItems)
+            if (item.Entry.Pending && (_minTime == long.MaxValue || item.Entry.Ts > _minTime)) _minTime = item.Entry.Ts;
         while (_outer.TryPeek(out var item, out long ts) && ts + After + Grace < _streamTime)
         {
             _outer.Dequeue();

@@ -37,7 +37,7 @@ foreach (var workload in opts.Workloads)
     {
         var impl = Baselines.Create(implName);
         int n = opts.Records;
-        bool capped = implName == "streamiz-memory" && workload.IsStreamStream() && n > opts.MaxRecordsSlow;
+        bool capped = implName == "streamiz-memory" && workload.UsesWindowStore() && n > opts.MaxRecordsSlow;
         if (capped)
         {
             n = opts.MaxRecordsSlow;

@@ -1,11 +1,15 @@
 namespace Braid.Bench.Baselines;
 
-internal enum Workload { StreamTable, StreamStreamInner, StreamStreamLeft, TableTable }
+internal enum Workload { StreamTable, StreamStreamInner, StreamStreamLeft, TableTable, ForeignKey, VersionedStreamTable, Timeline, WindowedCount }
 
 internal static class WorkloadNames
 {
+    /// <summary>The workloads every implementation runs (Streamiz included).</summary>
     public static readonly Workload[] All =
-        [Workload.StreamTable, Workload.StreamStreamInner, Workload.StreamStreamLeft, Workload.TableTable];
+        [Workload.StreamTable, Workload.StreamStreamInner, Workload.StreamStreamLeft, Workload.TableTable, Workload.WindowedCount];
+
+    /// <summary>Workloads Streamiz has no operator for (foreign-key joins, versioned tables): Braid and plain C# only.</summary>
+    public static readonly Workload[] BraidOnly = [Workload.ForeignKey, Workload.VersionedStreamTable, Workload.Timeline];
 
     public static string Name(this Workload w) => w switch
     {
@@ -13,6 +17,10 @@ internal static class WorkloadNames
         Workload.StreamStreamInner => "stream-stream-inner",
         Workload.StreamStreamLeft => "stream-stream-left",
         Workload.TableTable => "table-table",
+        Workload.ForeignKey => "fk-table-table",
+        Workload.VersionedStreamTable => "versioned-stream-table",
+        Workload.Timeline => "timeline",
+        Workload.WindowedCount => "windowed-count",
         _ => throw new ArgumentOutOfRangeException(nameof(w)),
     };
 
@@ -23,7 +31,13 @@ internal static class WorkloadNames
 
     public static bool IsStreamStream(this Workload w) => w is Workload.StreamStreamInner or Workload.StreamStreamLeft;
 
-    /// <summary>Inner joins are order-insensitive, so every implementation must produce the same output count.</summary>
+    /// <summary>Workloads whose state is a window store (Streamiz's in-memory one is very slow, so its runs are capped).</summary>
+    public static bool UsesWindowStore(this Workload w) => w.IsStreamStream() || w == Workload.WindowedCount;
+
+    /// <summary>
+    /// Whether Streamiz must match the plain count. Its left join emits unmatched records eagerly (pre-KIP-633), so only
+    /// that one may differ; Braid must match plain everywhere.
+    /// </summary>
     public static bool IsInner(this Workload w) => w != Workload.StreamStreamLeft;
 }
 
@@ -34,6 +48,9 @@ internal static class JoinSpec
     public const long BeforeMs = 5_000, AfterMs = 5_000;
     /// <summary>Grace 0 (JoinWindows.ofTimeDifferenceWithNoGrace).</summary>
     public const long GraceMs = 0;
+
+    /// <summary>windowed-count: tumbling windows of 10 s, grace 0 (TimeWindows.ofSizeWithNoGrace).</summary>
+    public const long WindowSizeMs = 10_000;
 
     /// <summary>The value joiner used everywhere: "left-right" ("left-" when right is null).</summary>
     public static string Join(string left, string? right) => string.Concat(left, "-", right);

@@ -5,50 +5,20 @@ using Braid.Testing;
 namespace Braid.Bench;
 
 /// <summary>
-/// The shared workloads on Braid's TopologyTestDriver with in-memory stores: bytes in (pre-serialized
-/// before timing), deserialized by the sources, joined, counted by a sink inside the topology.
+/// The record-driven workloads on Braid's TopologyTestDriver with in-memory or RocksDB stores: bytes in
+/// (pre-serialized before timing), deserialized by the sources, joined, counted by a sink inside the topology.
 /// </summary>
 internal static class BraidWorkloads
 {
-    public static bool Supports(Workload w) => true;
+    public const long VersionedHistoryRetentionMs = PlainReference.VersionedHistoryRetentionMs;
 
     /// <summary>Builds a fresh driver for the workload (untimed) and returns the timed part plus the output counter.</summary>
-    public static (Action Run, Func<long> Outputs) Prepare(Dataset data)
+    public static (Action Run, Func<long> Outputs) Prepare(Dataset data, StoreKind kind = StoreKind.Memory)
     {
-        long outputs = 0;
-        var b = new StreamsBuilder();
-        var strings = Consumed.With(Serdes.String, Serdes.String);
-        string leftTopic, rightTopic;
-        switch (data.Workload)
-        {
-            case Workload.StreamTable:
-                {
-                    var table = b.Table("table", strings);
-                    b.Stream("stream", strings).Join(table, JoinSpec.Join).Foreach((_, _) => outputs++);
-                    (leftTopic, rightTopic) = ("stream", "table");
-                    break;
-                }
-            case Workload.TableTable:
-                b.Table("a", strings).Join(b.Table("b", strings), JoinSpec.Join).ToStream().Foreach((_, _) => outputs++);
-                (leftTopic, rightTopic) = ("a", "b");
-                break;
-            case Workload.StreamStreamInner:
-            case Workload.StreamStreamLeft:
-                {
-                    var windows = JoinWindows.OfTimeDifferenceWithNoGrace(TimeSpan.FromMilliseconds(JoinSpec.AfterMs));
-                    var l = b.Stream("left", strings);
-                    var r = b.Stream("right", strings);
-                    var joined = data.Workload == Workload.StreamStreamInner
-                        ? l.Join(r, JoinSpec.Join, windows)
-                        : l.LeftJoin(r, JoinSpec.Join, windows);
-                    joined.Foreach((_, _) => outputs++);
-                    (leftTopic, rightTopic) = ("left", "right");
-                    break;
-                }
-            default:
-                throw new NotSupportedException($"Braid does not run workload {data.Workload.Name()} in this harness yet.");
-        }
-        var driver = new TopologyTestDriver(b.Build());
+        var outputs = new Counter();
+        var (topology, leftTopic, rightTopic) = Build(data.Workload, outputs);
+        var stores = new BenchStores(kind);
+        var driver = stores.CreateDriver(topology);
         if (data.Workload == Workload.StreamTable)
         {
             for (int k = 0; k < data.Keys.Length; k++) driver.Pipe(rightTopic, data.KeyBytes[k], data.TableValueBytes[k], Dataset.T0, null);
@@ -59,9 +29,79 @@ internal static class BraidWorkloads
             {
                 int k = data.KeyIdx[i];
                 driver.Pipe(data.IsLeft(i) ? leftTopic : rightTopic, data.KeyBytes[k], data.ValueBytes[i], data.Ts[i], null);
+                stores.AfterRecord(i);
             }
             driver.Dispose();
+            stores.Dispose();
         }
-        return (Run, () => outputs);
+        return (Run, () => outputs.Value);
     }
+
+    /// <summary>The workload's topology, counting outputs in a sink inside it, and its two input topics (the same one twice for single-input workloads).</summary>
+    public static (Topology Topology, string Left, string Right) Build(Workload workload, Counter outputs)
+    {
+        var b = new StreamsBuilder();
+        var strings = Consumed.With(Serdes.String, Serdes.String);
+        string leftTopic, rightTopic;
+        switch (workload)
+        {
+            case Workload.StreamTable:
+                {
+                    var table = b.Table("table", strings);
+                    b.Stream("stream", strings).Join(table, JoinSpec.Join).Foreach((_, _) => outputs.Value++);
+                    (leftTopic, rightTopic) = ("stream", "table");
+                    break;
+                }
+            case Workload.TableTable:
+                b.Table("a", strings).Join(b.Table("b", strings), JoinSpec.Join).ToStream().Foreach((_, _) => outputs.Value++);
+                (leftTopic, rightTopic) = ("a", "b");
+                break;
+            case Workload.StreamStreamInner:
+            case Workload.StreamStreamLeft:
+                {
+                    var windows = JoinWindows.OfTimeDifferenceWithNoGrace(TimeSpan.FromMilliseconds(JoinSpec.AfterMs));
+                    var l = b.Stream("left", strings);
+                    var r = b.Stream("right", strings);
+                    var joined = workload == Workload.StreamStreamInner
+                        ? l.Join(r, JoinSpec.Join, windows)
+                        : l.LeftJoin(r, JoinSpec.Join, windows);
+                    joined.Foreach((_, _) => outputs.Value++);
+                    (leftTopic, rightTopic) = ("left", "right");
+                    break;
+                }
+            case Workload.WindowedCount:
+                b.Stream("stream", strings).GroupByKey()
+                    .WindowedBy(TimeWindows.OfSizeWithNoGrace(TimeSpan.FromMilliseconds(JoinSpec.WindowSizeMs)))
+                    .Count().ToStream().Foreach((_, _) => outputs.Value++);
+                (leftTopic, rightTopic) = ("stream", "stream");
+                break;
+            case Workload.ForeignKey:
+                // Both sides are read via IsLeft: left rows (with their foreign key in the value) and right rows.
+                b.Table("left", strings)
+                    .Join(b.Table("right", strings), v => Dataset.ForeignKeyOf(v), JoinSpec.Join)
+                    .ToStream().Foreach((_, _) => outputs.Value++);
+                (leftTopic, rightTopic) = ("left", "right");
+                break;
+            case Workload.VersionedStreamTable:
+                {
+                    var versioned = new Materialized<string, string>
+                    {
+                        StoreName = "versions", VersionedHistoryRetention = TimeSpan.FromMilliseconds(VersionedHistoryRetentionMs),
+                    };
+                    var table = b.Table("table", strings, versioned);
+                    b.Stream("stream", strings).Join(table, JoinSpec.Join).Foreach((_, _) => outputs.Value++);
+                    (leftTopic, rightTopic) = ("stream", "table");
+                    break;
+                }
+            default:
+                throw new NotSupportedException($"Braid does not run workload {workload.Name()} through this path.");
+        }
+        return (b.Build(), leftTopic, rightTopic);
+    }
+}
+
+/// <summary>Output counter shared with a topology's sink (a class, so a stream thread's increments are seen after it goes idle).</summary>
+internal sealed class Counter
+{
+    public long Value;
 }

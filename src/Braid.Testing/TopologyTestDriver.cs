@@ -29,6 +29,12 @@ public sealed class TopologyTestDriver : IDisposable
     /// <param name="config">Settings; by default application id "test-driver" and no throttling of held-back join results.</param>
     /// <param name="initialWallClockMs">The starting wall-clock time in ms (default 0, for determinism).</param>
     public TopologyTestDriver(Topology topology, StreamsConfig? config = null, long initialWallClockMs = 0)
+        : this(topology, config, initialWallClockMs, InMemoryStoreFactory.Instance)
+    {
+    }
+
+    /// <summary>As the public constructor, with the task's stores made by <paramref name="taskStores"/> (the benchmark runs RocksDB stores this way).</summary>
+    internal TopologyTestDriver(Topology topology, StreamsConfig? config, long initialWallClockMs, IStoreFactory taskStores)
     {
         _topology = topology ?? throw new ArgumentNullException(nameof(topology));
         Config = config ?? new StreamsConfig { ApplicationId = "test-driver", OuterJoinEmitInterval = TimeSpan.Zero };
@@ -38,7 +44,7 @@ public sealed class TopologyTestDriver : IDisposable
         _globalTask = model.CreateGlobalTask(Config, () => _wallClock, InMemoryStoreFactory.Instance);
         _globalTask?.Initialize();
         IReadOnlyDictionary<string, IStateStore> globals = _globalTask?.Stores ?? new Dictionary<string, IStateStore>();
-        _task = model.CreateTask(new TaskId(0, 0), null, Config, new Collector(this), () => _wallClock, InMemoryStoreFactory.Instance, globals);
+        _task = model.CreateTask(new TaskId(0, 0), null, Config, new Collector(this), () => _wallClock, taskStores, globals);
         _task.Initialize();
     }
 

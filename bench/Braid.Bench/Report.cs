@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Braid.Bench;
+
+internal static class Report
+{
+    public static void Print(IReadOnlyList<BenchResult> results)
+    {
+        Console.WriteLine($"{"impl",-18}{"workload",-24}{"records",10}{"min rec/s",14}{"median rec/s",14}{"max rec/s",14}{"outputs",10}{"B/rec",9}{"peak MB",9}  check");
+        foreach (var r in results.OrderBy(r => r.Workload, StringComparer.Ordinal).ThenByDescending(r => r.MedianRps))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Impl,-18}{r.Workload,-24}{r.Records,10}{r.MinRps,14:N0}{r.MedianRps,14:N0}{r.MaxRps,14:N0}{r.Outputs,10}{r.BytesPerRecord,9:F0}{r.PeakWorkingSetBytes / 1048576.0,9:F0}  {r.Check}"));
+        }
+    }
+
+    public static void Write(IReadOnlyList<BenchResult> results, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(results, BenchResult.Json) + "\n");
+        var csv = new StringBuilder("impl,workload,records,runs,min_rps,median_rps,max_rps,outputs,bytes_per_record,peak_working_set_bytes,reference_outputs,check\n");
+        foreach (var r in results)
+            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Impl},{r.Workload},{r.Records},{r.Runs},{r.MinRps:F0},{r.MedianRps:F0},{r.MaxRps:F0},{r.Outputs},{r.BytesPerRecord:F1},{r.PeakWorkingSetBytes},{r.ReferenceOutputs},{r.Check}\n"));
+        File.WriteAllText(Path.Combine(dir, "results.csv"), csv.ToString());
+        File.WriteAllText(Path.Combine(dir, "results.html"), Chart(results, dir));
+    }
+
+    /// <summary>
+    /// A self-contained HTML page: one horizontal bar chart (log scale) per workload, "n/a" where Streamiz has no
+    /// such operator, and the memory study's table when bench/results/memory.json exists.
+    /// </summary>
+    private static string Chart(IReadOnlyList<BenchResult> results, string dir)
+    {
+        var sb = new StringBuilder("<!doctype html><meta charset=utf-8><title>Braid benchmark</title><body style=\"font-family:sans-serif\"><h1>Braid vs Streamiz vs plain C# (median records/s, log scale)</h1>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p>{results.Max(r => r.Records):N0} records per run, {results[0].Runs} runs; output counts checked against plain C# (column check in results.csv).</p>");
+        double max = Math.Log10(results.Max(r => r.MedianRps));
+        foreach (var g in results.GroupBy(r => r.Workload))
+        {
+            var rows = g.OrderByDescending(r => r.MedianRps).ToList();
+            bool noStreamiz = !rows.Any(r => r.Impl.StartsWith("streamiz", StringComparison.Ordinal));
+            sb.Append(CultureInfo.InvariantCulture, $"<h2>{g.Key}</h2><svg width=900 height={(rows.Count + (noStreamiz ? 1 : 0)) * 28 + 10}>");
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var r = rows[i];
+                double w = Math.Max(1, 560 * Math.Log10(Math.Max(10, r.MedianRps)) / max);
+                string color = r.Impl.StartsWith("braid", StringComparison.Ordinal) ? "#2a7" : r.Impl.StartsWith("plain", StringComparison.Ordinal) ? "#999" : "#c55";
+                sb.Append(CultureInfo.InvariantCulture, $"<text x=0 y={i * 28 + 20}>{r.Impl}</text><rect x=170 y={i * 28 + 6} width={w:F0} height=20 fill='{color}'/><text x={175 + w:F0} y={i * 28 + 20}>{r.MedianRps:N0}</text>");
+            }
+            if (noStreamiz)
+                sb.Append(CultureInfo.InvariantCulture, $"<text x=0 y={rows.Count * 28 + 20}>streamiz</text><text x=175 y={rows.Count * 28 + 20} fill='#c55'>n/a (no such operator in Streamiz 1.8.2)</text>");
+            sb.Append("</svg>");
+        }
+        var memory = Path.Combine(dir, "memory.csv");
+        if (File.Exists(memory))
+        {
+            sb.Append("<h2>Stream–stream join state over a long run (--memory)</h2><table border=1 cellpadding=3 style=\"border-collapse:collapse\">");
+            foreach (var line in File.ReadAllLines(memory).Where(l => l.Length > 0))
+                sb.Append("<tr><td>").Append(string.Join("</td><td>", line.Split(','))).Append("</td></tr>");
+            sb.Append("</table>");
+        }
+        return sb.Append("</body>").ToString();
+    }
+}
