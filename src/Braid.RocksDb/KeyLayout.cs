@@ -60,10 +60,10 @@ internal sealed class KeyBuffer
     private byte[] _buffer = new byte[64];
 
     /// <summary>Copies <paramref name="prefix"/> then <paramref name="key"/> and returns a view of the result (valid until the next call).</summary>
-    public ReadOnlySpan<byte> Compose(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> key, int reserveAfter = 0)
+    public ReadOnlySpan<byte> Compose(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> key)
     {
         int length = prefix.Length + key.Length;
-        Ensure(length + reserveAfter);
+        Ensure(length);
         prefix.CopyTo(_buffer);
         key.CopyTo(_buffer.AsSpan(prefix.Length));
         return _buffer.AsSpan(0, length);

@@ -6,8 +6,8 @@ namespace Braid.RocksDb;
 /// <summary>
 /// Builds one task's RocksDB stores: either the task's own (writes pending until the backend commits,
 /// registered with the task so the commit finds them) or read-only views of committed state.
-/// Every store is persistent here, including those whose builder asks for memory: the embedded runtime
-/// has no changelog to restore an in-memory store from, so only the backend can make it survive a crash.
+/// Builders marked <see cref="StoreBuilder.InMemory"/> never reach this factory (the topology model
+/// builds them in memory), so every store built here is persistent.
 /// </summary>
 internal sealed class RocksStoreFactory(RocksTaskState task, bool committedOnly) : IStoreFactory
 {
@@ -29,7 +29,7 @@ internal sealed class RocksStoreFactory(RocksTaskState task, bool committedOnly)
 
     public IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder)
     {
-        var store = new RocksWindowStore<TKey, TValue>(task.Database, task.TaskId, builder, committedOnly);
+        var store = new RocksWindowStore<TKey, TValue>(task.Database, task.TaskId, builder, task.CacheEntries, committedOnly);
         if (committedOnly) return new CommittedWindowView<TKey, TValue>(store);
         task.Register(store);
         return store;
