@@ -10,7 +10,7 @@ namespace Braid.Bench;
 /// Embedded-runtime workloads (<c>--embedded</c>): the stream–table join on <see cref="BraidApplication"/>
 /// (RocksDB state, exactly-once, output written to a local topic) against the same data in the
 /// TopologyTestDriver with in-memory stores; and restart time after a kill -9 with a large state.
-/// Usage: <c>--embedded [--records N] [--keys K] [--threads T] [--restart-gib G] [--seed S]</c>.
+/// Usage: <c>--embedded [--records N] [--keys K] [--threads T] [--restart-gib G] [--seed S] [--restart-only]</c>.
 /// </summary>
 internal static class EmbeddedBench
 {
@@ -26,6 +26,11 @@ internal static class EmbeddedBench
         int threads = int.Parse(Arg(args, "--threads", "2"), CultureInfo.InvariantCulture);
         double gib = double.Parse(Arg(args, "--restart-gib", "1"), CultureInfo.InvariantCulture);
         long seed = long.Parse(Arg(args, "--seed", "42"), CultureInfo.InvariantCulture);
+        if (args.Contains("--restart-only"))
+        {
+            RestartAfterKill((long)(gib * (1L << 30)));
+            return;
+        }
         var data = Dataset.Create(Workload.StreamTable, records, keys, seed, 1, 0);
 
         var (run, _) = BraidWorkloads.Prepare(data);
@@ -102,12 +107,19 @@ internal static class EmbeddedBench
         var app = new BraidApplication(Table(), TableOptions(dir));
         app.StartAsync().GetAwaiter().GetResult();
         var producer = app.CreateProducer("big", Serdes.String, Serdes.ByteArray);
-        var value = new byte[1024];
-        long n = bytes / (value.Length + 16);
+        // Random values: RocksDB compresses, and zeros would make "1 GiB of state" a few MiB on disk.
+        var rng = new Random(7);
+        const int valueSize = 1024;
+        long n = bytes / (valueSize + 16);
         const int batch = 50_000;
         for (long i = 0; i < n; i += batch)
         {
-            producer.Send(Enumerable.Range(0, (int)Math.Min(batch, n - i)).Select(j => new TopicRecord<string, byte[]>("key" + (i + j).ToString("D10", CultureInfo.InvariantCulture), value, i + j)));
+            producer.Send(Enumerable.Range(0, (int)Math.Min(batch, n - i)).Select(j =>
+            {
+                var value = new byte[valueSize];
+                rng.NextBytes(value);
+                return new TopicRecord<string, byte[]>("key" + (i + j).ToString("D10", CultureInfo.InvariantCulture), value, i + j);
+            }));
             // Keep the input log bounded: wait for the state to catch up before producing more.
             app.WaitForIdleAsync(TimeSpan.FromMinutes(30)).GetAwaiter().GetResult();
         }

@@ -32,7 +32,12 @@ public sealed partial class BraidApplication
             // Two consecutive idle observations with no record made visible in between: nothing is in flight.
             stable = idle && version == _activity.Version ? stable + 1 : 0;
             if (stable >= 2) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The application did not become idle within {timeout}.");
+            if (DateTime.UtcNow > deadline)
+            {
+                var busy = AllTasks().Where(t => !(t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0))
+                    .Select(t => $"{t.Id} (lag {Enumerable.Range(0, t.Inputs.Count).Sum(t.Lag)}, uncommitted {t.Uncommitted}, buffered output {t.Collector?.BufferedCount ?? 0})");
+                throw new TimeoutException($"The application did not become idle within {timeout} (state {State}; busy tasks: {string.Join(", ", busy)}).");
+            }
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
     }

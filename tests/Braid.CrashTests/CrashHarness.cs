@@ -4,7 +4,7 @@ using Braid.Serialization;
 
 namespace Braid.CrashTests;
 
-public sealed record HarnessOptions(int Kills, int Records, int Seed, ProcessingGuarantee Guarantee, string Directory, int MaxKillDelayMs = 1200);
+public sealed record HarnessOptions(int Kills, int Records, int Seed, ProcessingGuarantee Guarantee, string Directory, int MaxKillDelayMs = 1200, int ThrottleEvery = 0);
 
 public sealed record HarnessResult(int Kills, int Expected, int Lost, int Duplicated, bool TablesEqual, string Line)
 {
@@ -20,7 +20,7 @@ public static class CrashHarness
 {
     public static HarnessResult Run(HarnessOptions o, TextWriter log)
     {
-        log.WriteLine($"crash harness: kills {o.Kills}, records {o.Records}, seed {o.Seed}, guarantee {o.Guarantee}, dir {o.Directory}");
+        log.WriteLine($"crash harness: kills {o.Kills}, records {o.Records}, seed {o.Seed}, guarantee {o.Guarantee}, throttle {o.ThrottleEvery}, dir {o.Directory}");
         if (Directory.Exists(o.Directory)) Directory.Delete(o.Directory, recursive: true);
         RunChild(o, "produce", kill: null, log);
         var rng = new Random(o.Seed);
@@ -71,7 +71,8 @@ public static class CrashHarness
     {
         var psi = ChildStartInfo();
         foreach (var a in new[] { "--child", mode, "--dir", o.Directory, "--records", o.Records.ToString(), "--seed", o.Seed.ToString(),
-                     "--guarantee", o.Guarantee == ProcessingGuarantee.ExactlyOnce ? "exactly-once" : "at-least-once" })
+                     "--guarantee", o.Guarantee == ProcessingGuarantee.ExactlyOnce ? "exactly-once" : "at-least-once",
+                     "--throttle", mode == "run" ? o.ThrottleEvery.ToString() : "0" })
             psi.ArgumentList.Add(a);
         psi.RedirectStandardError = true;
         psi.RedirectStandardOutput = true;

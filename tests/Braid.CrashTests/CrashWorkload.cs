@@ -16,13 +16,24 @@ public static class CrashWorkload
 
     public static readonly string[] Outputs = ["enriched", "matched", "profiles"];
 
+    /// <summary>When positive, processing sleeps 1 ms every this many records (crash runs: so that kills
+    /// keep landing while input is still being processed instead of on an idle application).</summary>
+    public static int ThrottleEvery { get; set; }
+
+    private static int _seen;
+
+    private static void Throttle()
+    {
+        if (ThrottleEvery > 0 && Interlocked.Increment(ref _seen) % ThrottleEvery == 0) Thread.Sleep(1);
+    }
+
     public static Topology Build()
     {
         var b = new StreamsBuilder();
         var strings = Consumed.With(Serdes.String, Serdes.String);
         var customers = b.Table("customers", strings, Materialized.As<string, string>("customers-store"));
         var addresses = b.Table("addresses", strings, Materialized.As<string, string>("addresses-store"));
-        var orders = b.Stream("orders", strings);
+        var orders = b.Stream("orders", strings).Peek((_, _) => Throttle());
         var payments = b.Stream("payments", strings);
         var produced = Produced.With(Serdes.String, Serdes.String);
         orders.LeftJoin(customers, (o, c) => $"{o}|{c ?? "-"}").To("enriched", produced);

@@ -3,6 +3,7 @@ using Braid.Embedded;
 using Braid.Serialization;
 
 // Usage: dotnet run -c Release --project tests/Braid.CrashTests -- --kills K --records N [--seed S] [--guarantee exactly-once|at-least-once] [--dir D]
+//        [--throttle R: children sleep 1 ms every R records, so kills keep landing mid-processing in long runs]
 var a = Args.Parse(args);
 var guarantee = a.Get("--guarantee", "exactly-once") switch
 {
@@ -15,9 +16,14 @@ int seed = int.Parse(a.Get("--seed", Environment.TickCount.ToString()));
 string dir = a.Get("--dir", Path.Combine(Path.GetTempPath(), $"braid-crash-{Environment.ProcessId}"));
 string? child = a.Get("--child", null!);
 
-if (child is not null) return Child.Run(child, dir, records, seed, guarantee);
+int throttle = int.Parse(a.Get("--throttle", "0"));
+if (child is not null)
+{
+    CrashWorkload.ThrottleEvery = throttle;
+    return Child.Run(child, dir, records, seed, guarantee);
+}
 
-var result = CrashHarness.Run(new HarnessOptions(int.Parse(a.Get("--kills", "10")), records, seed, guarantee, dir), Console.Out);
+var result = CrashHarness.Run(new HarnessOptions(int.Parse(a.Get("--kills", "10")), records, seed, guarantee, dir, ThrottleEvery: throttle), Console.Out);
 if (!result.TablesEqual) Console.WriteLine("final table 'profiles' differs from the reference");
 Console.WriteLine($"replay: --kills {result.Kills} --records {records} --seed {seed} --guarantee {a.Get("--guarantee", "exactly-once")}");
 Console.WriteLine(result.Line);
@@ -47,7 +53,7 @@ internal static class Child
                 Thread.Sleep(50);
             }
         }
-        app.WaitForIdleAsync(TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
+        app.WaitForIdleAsync(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BRAID_CRASH_IDLE_SECONDS") ?? "600"))).GetAwaiter().GetResult();
         app.CloseAsync().GetAwaiter().GetResult();
         Console.WriteLine($"finished ({app.State})");
         return 0;

@@ -43,6 +43,30 @@ internal static class EmbeddedMetrics
         }
     }
 
+    public static readonly ObservableGauge<long> StoreEntries = BraidMetrics.Meter.CreateObservableGauge("braid.store.entries", ObserveStores, "entries",
+        "Approximate committed entries per key-value store, per application.");
+
+    private static IEnumerable<Measurement<long>> ObserveStores()
+    {
+        foreach (var app in Applications.Keys)
+        {
+            List<(string Store, long Entries)> sizes;
+            try
+            {
+                sizes = app.StoreSizes().ToList();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                continue;
+            }
+            foreach (var (store, entries) in sizes)
+            {
+                yield return new Measurement<long>(entries, new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId),
+                    new KeyValuePair<string, object?>("store", store));
+            }
+        }
+    }
+
     public static readonly Counter<long> Commits =
         BraidMetrics.Meter.CreateCounter<long>("braid.commits", "commits", "Commits made by stream threads.");
 }
