@@ -60,7 +60,8 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
             Forward(new Record<TKey, Change<IReadOnlyList<TValue>>>(key, new Change<IReadOnlyList<TValue>>(null, false, old.Value, true), ts, record.Headers));
             return;
         }
-        IReadOnlyList<TValue> view = members.GetRange(0, shown).ToArray();
+        // One copy (not GetRange + ToArray): the view is emitted and stored, so it must not alias the member list.
+        IReadOnlyList<TValue> view = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(members)[..shown].ToArray();
         _views.Put(key, new ValueAndTimestamp<IReadOnlyList<TValue>>(view, ts));
         Forward(new Record<TKey, Change<IReadOnlyList<TValue>>>(key, new Change<IReadOnlyList<TValue>>(view, true, old.Value, hadView), ts, record.Headers));
     }
