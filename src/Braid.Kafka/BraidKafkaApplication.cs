@@ -64,6 +64,10 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
 
     internal long ProcessedRecords => _thread?.ProcessedRecords ?? 0;
 
+    internal long RestoredRecords => _thread?.RestoredRecords ?? 0;
+
+    internal int TaskRebuilds => _thread?.Rebuilds ?? 0;
+
     internal TopicLayout? Layout => _layout;
 
     internal IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores => _thread?.GlobalStores;
@@ -89,9 +93,14 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
             _thread = new StreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
             SetState(KafkaStreamsState.Rebalancing);
+            KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
+                new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
             _thread.Start();
-            _ = _thread.Finished.Task.ContinueWith(t => SetState(t.IsFaulted ? KafkaStreamsState.Error : KafkaStreamsState.NotRunning),
-                TaskScheduler.Default);
+            _ = _thread.Finished.Task.ContinueWith(t =>
+            {
+                KafkaMetrics.UntrackLag(this);
+                SetState(t.IsFaulted ? KafkaStreamsState.Error : KafkaStreamsState.NotRunning);
+            }, TaskScheduler.Default);
         }, cancellationToken);
     }
 

@@ -60,8 +60,28 @@ internal static class Topologies
         return b.Build();
     }
 
+    /// <summary>Latest value per key of a changelog-like list (a null value deletes).</summary>
+    public static Dictionary<string, TV> ToTable<TV>(IEnumerable<KeyValue<string?, TV?>> records)
+    {
+        var map = new Dictionary<string, TV>();
+        foreach (var kv in records)
+        {
+            if (kv.Value is null) map.Remove(kv.Key!);
+            else map[kv.Key!] = kv.Value;
+        }
+        return map;
+    }
+
+    public static List<(string?, string?)> Sorted(IEnumerable<KeyValue<string?, string?>> records) => records.Select(kv => (kv.Key, kv.Value)).Order().ToList();
+
+    public static List<(string?, string?)> Sorted(IEnumerable<(string Key, string? Value)> records) => records.Select(kv => ((string?)kv.Key, kv.Value)).Order().ToList();
+
     /// <summary>Runs the same topology on the test driver with the inputs in the given order; returns what the sink wrote.</summary>
-    public static List<KeyValue<string?, string?>> Reference(Topology topology, string output, params (string Topic, IEnumerable<(string Key, string? Value, long Ts)> Records)[] inputs)
+    public static List<KeyValue<string?, string?>> Reference(Topology topology, string output, params (string Topic, IEnumerable<(string Key, string? Value, long Ts)> Records)[] inputs) =>
+        Reference(topology, output, Serdes.String, inputs);
+
+    public static List<KeyValue<string?, TV?>> Reference<TV>(Topology topology, string output, Serde<TV> outputValueSerde,
+        params (string Topic, IEnumerable<(string Key, string? Value, long Ts)> Records)[] inputs)
     {
         using var driver = new TopologyTestDriver(topology);
         foreach (var (topic, records) in inputs)
@@ -69,6 +89,6 @@ internal static class Topologies
             var t = driver.CreateInputTopic(topic, Serdes.String, Serdes.String);
             foreach (var (k, v, ts) in records) t.PipeInput(k, v, ts);
         }
-        return driver.CreateOutputTopic(output, Serdes.String, Serdes.String).ReadKeyValuesToList();
+        return driver.CreateOutputTopic(output, Serdes.String, outputValueSerde).ReadKeyValuesToList();
     }
 }

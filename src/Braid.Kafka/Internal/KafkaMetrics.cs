@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Braid.Kafka.Internal;
@@ -6,6 +7,17 @@ namespace Braid.Kafka.Internal;
 internal static class KafkaMetrics
 {
     public static readonly Meter Meter = new("Braid.Kafka", "1.0");
+
+    private static readonly ConcurrentDictionary<object, Func<Measurement<long>>> LagSources = new();
+
+    /// <summary>Unprocessed input records per running instance (tagged with application and instance id).</summary>
+    public static readonly ObservableGauge<long> ConsumerLag =
+        Meter.CreateObservableGauge("braid.kafka.consumer.lag", () => LagSources.Values.Select(f => f()), "records",
+            "Records in the input partitions of an instance's tasks not processed yet (refreshed at each commit).");
+
+    public static void TrackLag(object owner, Func<Measurement<long>> measure) => LagSources[owner] = measure;
+
+    public static void UntrackLag(object owner) => LagSources.TryRemove(owner, out _);
 
     public static readonly Counter<long> RestoredRecords =
         Meter.CreateCounter<long>("braid.kafka.restore.records", "records", "Changelog records applied to stores while restoring tasks.");

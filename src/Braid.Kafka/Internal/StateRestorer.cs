@@ -11,6 +11,11 @@ namespace Braid.Kafka.Internal;
 /// </summary>
 internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, ILogger logger, TimeSpan timeout)
 {
+    private long _total;
+
+    /// <summary>Changelog records applied since this instance started.</summary>
+    public long TotalRestored => Interlocked.Read(ref _total);
+
     public void Restore(IReadOnlyCollection<KafkaTask> tasks)
     {
         var stores = new Dictionary<TopicPartition, IRestorableStore>();
@@ -48,6 +53,7 @@ internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, ILogge
                 logger.LogInformation("Restoring: {Count} changelog records applied, {Remaining} partitions to go.", restored, remaining.Count);
         }
         consumer.Unassign();
+        Interlocked.Add(ref _total, restored);
         KafkaMetrics.RestoredRecords.Add(restored);
         KafkaMetrics.RestoredTasks.Add(tasks.Count);
         logger.LogInformation("Restored {Tasks} task(s): {Count} changelog records in {Ms} ms.", tasks.Count, restored, sw.ElapsedMilliseconds);

@@ -93,6 +93,7 @@ internal sealed partial class StreamThread
             CloseTask(id);
             if (except is null || !except.Contains(id)) _pending.Add(id);
             KafkaMetrics.TaskRebuilds.Add(1);
+            Rebuilds++;
         }
     }
 

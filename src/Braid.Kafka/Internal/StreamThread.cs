@@ -64,6 +64,12 @@ internal sealed partial class StreamThread : IDisposable
     /// <summary>Records in the input partitions of this instance's tasks not yet processed (refreshed at each commit).</summary>
     public long Lag => Interlocked.Read(ref _lag);
 
+    /// <summary>Changelog records applied while restoring tasks.</summary>
+    public long RestoredRecords => _restorer?.TotalRestored ?? 0;
+
+    /// <summary>Tasks closed dirty and rebuilt after producer failures.</summary>
+    public int Rebuilds { get; private set; }
+
     /// <summary>Names of running tasks ("subtopology_partition"); safe to read from any thread.</summary>
     public IReadOnlyList<string> ActiveTasks { get; private set; } = [];
 
