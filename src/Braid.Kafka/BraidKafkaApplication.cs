@@ -114,7 +114,11 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             SetState(KafkaStreamsState.NotRunning);
             return;
         }
-        if (State is KafkaStreamsState.NotRunning or KafkaStreamsState.Error) return;
+        if (State is KafkaStreamsState.NotRunning or KafkaStreamsState.Error)
+        {
+            _thread.Directory.Dispose();
+            return;
+        }
         SetState(KafkaStreamsState.PendingShutdown);
         _thread.RequestStop();
         try

@@ -15,6 +15,7 @@ internal sealed class InstanceDirectory : IDisposable
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly string _topic;
+    private bool _disposed;
     private readonly ConcurrentDictionary<string, string[]> _instances = new(StringComparer.Ordinal);
 
     public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer)
@@ -72,6 +73,8 @@ internal sealed class InstanceDirectory : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _consumer.Dispose();
         _producer.Dispose();
     }

@@ -26,6 +26,7 @@ internal sealed partial class StreamThread : IDisposable
     private readonly Dictionary<TaskId, KafkaTask> _tasks = new();
     private readonly Dictionary<TopicPartition, KafkaTask> _byInput = new();
     private readonly HashSet<TaskId> _pending = new();
+    private readonly Dictionary<KafkaTask, Dictionary<TopicPartition, Queue<ConsumeResult<byte[]?, byte[]?>>>> _batch = new();
     private readonly Thread _thread;
     private IConsumer<byte[]?, byte[]?>? _group;
     private IConsumer<byte[]?, byte[]?>? _input;
@@ -154,6 +155,11 @@ internal sealed partial class StreamThread : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fetches up to <paramref name="max"/> records, then lets each task process its share lowest timestamp
+    /// first across its partitions (order inside a partition is kept), as Kafka Streams' partition group does
+    /// for the records it has buffered.
+    /// </summary>
     private void ProcessBatch(int waitMs, int max)
     {
         if (_byInput.Count == 0)
@@ -162,6 +168,7 @@ internal sealed partial class StreamThread : IDisposable
             return;
         }
         var timeout = TimeSpan.FromMilliseconds(waitMs);
+        _batch.Clear();
         for (int i = 0; i < max; i++)
         {
             ConsumeResult<byte[]?, byte[]?>? r;
@@ -172,18 +179,38 @@ internal sealed partial class StreamThread : IDisposable
             catch (ConsumeException e) when (!e.Error.IsFatal)
             {
                 _logger.LogWarning("Input poll: {Reason}", e.Error.Reason);
-                return;
+                break;
             }
-            if (r is null) return;
+            if (r is null) break;
             if (!_byInput.TryGetValue(r.TopicPartition, out var task)) continue; // fetched just before its task was revoked
-            var m = r.Message;
-            long ts = m.Timestamp.UnixTimestampMs;
-            _currentTimestamp = ts;
-            task.Task.Process(new RawRecord(_layout.ModelName(r.Topic), r.Partition.Value, r.Offset.Value, m.Key, m.Value, ts, KafkaConvert.ToBraid(m.Headers)));
-            task.Processed(r.TopicPartition, r.Offset.Value);
-            BraidMetrics.ProcessedRecords.Add(1);
-            Interlocked.Increment(ref _processed);
+            if (!_batch.TryGetValue(task, out var queues)) _batch[task] = queues = new Dictionary<TopicPartition, Queue<ConsumeResult<byte[]?, byte[]?>>>();
+            if (!queues.TryGetValue(r.TopicPartition, out var q)) queues[r.TopicPartition] = q = new Queue<ConsumeResult<byte[]?, byte[]?>>();
+            q.Enqueue(r);
         }
+        foreach (var (task, queues) in _batch)
+        {
+            while (true)
+            {
+                Queue<ConsumeResult<byte[]?, byte[]?>>? next = null;
+                foreach (var q in queues.Values)
+                {
+                    if (q.Count > 0 && (next is null || q.Peek().Message.Timestamp.UnixTimestampMs < next.Peek().Message.Timestamp.UnixTimestampMs)) next = q;
+                }
+                if (next is null) break;
+                Process(task, next.Dequeue());
+            }
+        }
+    }
+
+    private void Process(KafkaTask task, ConsumeResult<byte[]?, byte[]?> r)
+    {
+        var m = r.Message;
+        long ts = m.Timestamp.UnixTimestampMs;
+        _currentTimestamp = ts;
+        task.Task.Process(new RawRecord(_layout.ModelName(r.Topic), r.Partition.Value, r.Offset.Value, m.Key, m.Value, ts, KafkaConvert.ToBraid(m.Headers)));
+        task.Processed(r.TopicPartition, r.Offset.Value);
+        BraidMetrics.ProcessedRecords.Add(1);
+        Interlocked.Increment(ref _processed);
     }
 
     private void RefreshLag()
