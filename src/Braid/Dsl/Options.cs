@@ -83,6 +83,12 @@ public sealed record Materialized<TKey, TValue>
     /// force at a past timestamp. Null: an ordinary latest-value store.
     /// </summary>
     public TimeSpan? VersionedHistoryRetention { get; init; }
+
+    /// <summary>
+    /// For windowed aggregations: how long windows (sessions) are kept in the store, in stream time. Must be
+    /// at least the window size (or inactivity gap) plus grace, which is also the default when null.
+    /// </summary>
+    public TimeSpan? Retention { get; init; }
 }
 
 /// <summary>Factory helpers for <see cref="Materialized{TKey,TValue}"/>.</summary>

@@ -14,6 +14,8 @@ internal interface IStoreFactory
     IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder);
 
     IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder);
+
+    ISessionStore<TKey, TValue> CreateSessionStore<TKey, TValue>(SessionStoreBuilder<TKey, TValue> builder);
 }
 
 /// <summary>The in-memory factory: the test driver's, and the fallback for <see cref="StoreBuilder.InMemory"/>.</summary>
@@ -29,4 +31,7 @@ internal sealed class InMemoryStoreFactory : IStoreFactory
 
     public IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder) =>
         new InMemoryWindowStore<TKey, TValue>(builder.Name, (long)builder.Retention.TotalMilliseconds, builder.RetainDuplicates);
+
+    public ISessionStore<TKey, TValue> CreateSessionStore<TKey, TValue>(SessionStoreBuilder<TKey, TValue> builder) =>
+        new InMemorySessionStore<TKey, TValue>(builder.Name, (long)builder.Retention.TotalMilliseconds, builder.KeySerde);
 }

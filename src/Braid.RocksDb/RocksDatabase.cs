@@ -1,0 +1,197 @@
+using System.Runtime.InteropServices;
+using Braid.Serialization;
+using RocksDbSharp;
+
+namespace Braid.RocksDb;
+
+/// <summary>
+/// The one RocksDB database of a state directory, with typed errors, shared read/write options and the
+/// column families of the stores. Thread-safe: RocksDB reads and writes are; creating a column family is locked.
+/// <para>
+/// Layout: one column family per store name (<c>store.&lt;name&gt;</c>), shared by every task that has
+/// that store; keys inside start with the task (<see cref="KeyLayout"/>). Why not one family per
+/// (task, store): each family has its own memtables and files, so their number should follow the
+/// topology, not the partition count. Why not one family for everything: a family per store lets a
+/// dropped store be removed whole and keeps each store's keys dense for scans. Host metadata (input
+/// offsets, high-water marks) lives in the default column family. All families share one write-ahead
+/// log, so a write batch that spans families is still atomic.
+/// </para>
+/// </summary>
+internal sealed class RocksDatabase : IDisposable
+{
+    private const string StoreFamilyPrefix = "store.";
+    private readonly Dictionary<string, ColumnFamilyHandle> _families = new(StringComparer.Ordinal);
+    private readonly Lock _familiesLock = new();
+    private readonly ColumnFamilyOptions _familyOptions;
+
+    private RocksDatabase(RocksDbSharp.RocksDb db, string path, ColumnFamilyOptions familyOptions, RocksDbDurability durability)
+    {
+        Db = db;
+        Path = path;
+        _familyOptions = familyOptions;
+        WriteOptions = new WriteOptions().SetSync(durability == RocksDbDurability.PowerLoss);
+    }
+
+    public RocksDbSharp.RocksDb Db { get; }
+
+    /// <summary>The database directory, named in every error.</summary>
+    public string Path { get; }
+
+    /// <summary>Shared by all point reads and scans (ReadOptions are finalizer-freed, so never allocate one per read).</summary>
+    public ReadOptions ReadOptions { get; } = new();
+
+    public WriteOptions WriteOptions { get; }
+
+    public ColumnFamilyHandle Metadata => Db.GetDefaultColumnFamily();
+
+    public static RocksDatabase Open(string path, RocksDbStateOptions options)
+    {
+        Directory.CreateDirectory(path);
+        var dbOptions = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            .SetDbWriteBufferSize((ulong)options.WriteBufferBytes)
+            .SetKeepLogFileNum(2)
+            // Replay the write-ahead log up to the first torn or corrupt record: a batch cut short by a
+            // crash is dropped whole, and everything before it is kept.
+            .SetWalRecoveryMode(Recovery.PointInTime);
+        var familyOptions = new ColumnFamilyOptions();
+        var families = new ColumnFamilies(familyOptions);
+        try
+        {
+            if (File.Exists(System.IO.Path.Combine(path, "CURRENT")))
+                foreach (var name in RocksDbSharp.RocksDb.ListColumnFamilies(dbOptions, path))
+                    if (name != ColumnFamilies.DefaultName) families.Add(name, familyOptions);
+            var db = RocksDbSharp.RocksDb.Open(dbOptions, path, families);
+            var database = new RocksDatabase(db, path, familyOptions, options.Durability);
+            foreach (var name in families.Names)
+                if (name.StartsWith(StoreFamilyPrefix, StringComparison.Ordinal))
+                    database._families[name[StoreFamilyPrefix.Length..]] = db.GetColumnFamily(name);
+            return database;
+        }
+        catch (RocksDbException e)
+        {
+            throw OpenError(path, e);
+        }
+    }
+
+    private static StateStoreException OpenError(string path, RocksDbException e)
+    {
+        string m = e.Message;
+        if (m.Contains("lock", StringComparison.OrdinalIgnoreCase)) return new StateDirectoryLockedException(path, e);
+        if (m.Contains("Corruption", StringComparison.OrdinalIgnoreCase))
+            return new StateStoreException(path, "the database is corrupt (" + m + "). Restore it from a backup or delete the directory to rebuild state.", e);
+        return new StateStoreException(path, "the database could not be opened: " + m, e);
+    }
+
+    /// <summary>The column family of a store, created on first use.</summary>
+    public ColumnFamilyHandle StoreFamily(string storeName)
+    {
+        lock (_familiesLock)
+        {
+            if (_families.TryGetValue(storeName, out var handle)) return handle;
+            try
+            {
+                // Not part of any commit: a crash after this leaves an empty family, which reads as an empty store.
+                handle = Db.CreateColumnFamily(_familyOptions, StoreFamilyPrefix + storeName);
+            }
+            catch (RocksDbException e)
+            {
+                throw Error($"creating the column family of store '{storeName}' failed", e);
+            }
+            _families.Add(storeName, handle);
+            return handle;
+        }
+    }
+
+    public StateStoreException Error(string what, Exception e) =>
+        e.Message.Contains("Corruption", StringComparison.OrdinalIgnoreCase)
+            ? new StateStoreException(Path, $"{what}: the database is corrupt ({e.Message}).", e)
+            : new StateStoreException(Path, $"{what}: {e.Message}", e);
+
+    /// <summary>
+    /// Point read without copying the value into a managed array: RocksDB pins the value and the serde
+    /// reads it in place. Absence is explicit (false).
+    /// </summary>
+    public unsafe bool TryRead<T>(ColumnFamilyHandle family, ReadOnlySpan<byte> key, Serde<T> serde, out T value)
+    {
+        IntPtr slice, error;
+        fixed (byte* k = key)
+            slice = Native.Instance.rocksdb_get_pinned_cf(Db.Handle, ReadOptions.Handle, family.Handle, k, (UIntPtr)key.Length, out error);
+        if (error != IntPtr.Zero) throw Error("a read failed", new IOException(TakeNativeError(error)));
+        if (slice == IntPtr.Zero)
+        {
+            value = default!;
+            return false;
+        }
+        try
+        {
+            IntPtr data = Native.Instance.rocksdb_pinnableslice_value(slice, out UIntPtr length);
+            value = serde.Deserialize(new ReadOnlySpan<byte>((void*)data, (int)length));
+            return true;
+        }
+        finally
+        {
+            Native.Instance.rocksdb_pinnableslice_destroy(slice);
+        }
+    }
+
+    /// <summary>Point read into a new array, for cold paths (store metadata); null when absent.</summary>
+    public byte[]? TryReadBytes(ColumnFamilyHandle family, ReadOnlySpan<byte> key)
+    {
+        try
+        {
+            return Db.Get(key, family, ReadOptions);
+        }
+        catch (RocksDbException e)
+        {
+            throw Error("a read failed", e);
+        }
+    }
+
+    public Iterator NewIterator(ColumnFamilyHandle family)
+    {
+        try
+        {
+            return Db.NewIterator(family, ReadOptions);
+        }
+        catch (RocksDbException e)
+        {
+            throw Error("opening an iterator failed", e);
+        }
+    }
+
+    /// <summary>
+    /// Call when <see cref="Iterator.Valid"/> turns false: an iterator also stops on an I/O error or
+    /// corruption, and the managed wrapper does not check for it, so without this an error would read
+    /// as the end of the data.
+    /// </summary>
+    public void ThrowIfFailed(Iterator iterator)
+    {
+        Native.Instance.rocksdb_iter_get_error(iterator.Handle, out IntPtr error);
+        if (error == IntPtr.Zero) return;
+        throw Error("reading stored entries failed", new IOException(TakeNativeError(error)));
+    }
+
+    /// <summary>Reads and frees an error string allocated by RocksDB.</summary>
+    private static string TakeNativeError(IntPtr error)
+    {
+        string message = Marshal.PtrToStringAnsi(error) ?? "unknown error";
+        Native.Instance.rocksdb_free(error);
+        return message;
+    }
+
+    public void Write(WriteBatch batch)
+    {
+        try
+        {
+            Db.Write(batch, WriteOptions);
+        }
+        catch (RocksDbException e)
+        {
+            throw Error("the commit failed (after a restart the state is that of the previous commit or of this one, whole, never a mix)", e);
+        }
+    }
+
+    public void Dispose() => Db.Dispose();
+}

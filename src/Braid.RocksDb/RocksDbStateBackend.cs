@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Braid.Internal.State;
+using Braid.Processors;
+using RocksDbSharp;
+
+namespace Braid.RocksDb;
+
+/// <summary>
+/// The durable state backend: one RocksDB database per application state directory
+/// (<c>&lt;stateDir&gt;/rocksdb</c>), shared by every task of the instance.
+/// <para>
+/// Commit protocol: stores keep their writes pending in memory. <see cref="Commit"/> serializes the
+/// pending writes of the given tasks and the host metadata into one <see cref="WriteBatch"/> and applies
+/// it with one write. RocksDB appends a batch to its write-ahead log as one record before applying it,
+/// and on reopen replays the log only up to the last complete record (point-in-time recovery), so after
+/// a kill -9 the database holds either everything of a commit or nothing of it. With
+/// <see cref="RocksDbDurability.PowerLoss"/> the log is also fsynced before the commit returns.
+/// </para>
+/// Thread-safety: tasks may be opened, used and committed from different threads, as long as each task
+/// is used by one thread at a time and no two concurrent commits share a task.
+/// </summary>
+internal sealed class RocksDbStateBackend : IStateBackend
+{
+    private readonly ConcurrentDictionary<TaskId, RocksTaskState> _open = new();
+    private int _disposed;
+
+    private RocksDbStateBackend(RocksDatabase database, RocksDbStateOptions options)
+    {
+        Database = database;
+        Options = options;
+    }
+
+    internal RocksDatabase Database { get; }
+
+    internal RocksDbStateOptions Options { get; }
+
+    /// <summary>The database directory inside a state directory.</summary>
+    public static string DatabasePath(string stateDirectory) => Path.Combine(stateDirectory, "rocksdb");
+
+    /// <summary>
+    /// Opens (creating if missing) the state of <paramref name="stateDirectory"/>. Throws
+    /// <see cref="StateDirectoryLockedException"/> when another process or instance has it open, and
+    /// <see cref="StateStoreException"/> naming the path when the database is corrupt or unreadable.
+    /// </summary>
+    public static RocksDbStateBackend Open(string stateDirectory, RocksDbStateOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stateDirectory);
+        options ??= new RocksDbStateOptions();
+        options.Validate();
+        return new RocksDbStateBackend(RocksDatabase.Open(DatabasePath(stateDirectory), options), options);
+    }
+
+    public ITaskState OpenTask(TaskId taskId)
+    {
+        ThrowIfDisposed();
+        var task = new RocksTaskState(this, taskId);
+        if (!_open.TryAdd(taskId, task))
+            throw new InvalidOperationException($"Task {taskId} is already open in this state backend; dispose it before opening it again.");
+        return task;
+    }
+
+    public void Commit(IReadOnlyCollection<ITaskState> tasks, IReadOnlyDictionary<string, byte[]?> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ThrowIfDisposed();
+        using var batch = new WriteBatch();
+        foreach (var task in tasks) Own(task).WritePending(batch);
+        var family = Database.Metadata;
+        foreach (var (key, value) in metadata)
+        {
+            var keyBytes = Encoding.UTF8.GetBytes(key);
+            if (value is null) batch.Delete(keyBytes, family);
+            else batch.Put(keyBytes, value, family);
+        }
+        // The single write is the commit point. Before it, nothing of this commit is durable and the
+        // stores still hold their pending writes; a crash inside it leaves the whole batch or none of it.
+        Database.Write(batch);
+        foreach (var task in tasks) Own(task).Committed();
+    }
+
+    public byte[]? ReadMetadata(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ThrowIfDisposed();
+        return Database.TryReadBytes(Database.Metadata, Encoding.UTF8.GetBytes(key));
+    }
+
+    public IEnumerable<KeyValuePair<string, byte[]>> ReadMetadataPrefix(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ThrowIfDisposed();
+        var start = Encoding.UTF8.GetBytes(prefix);
+        var result = new List<KeyValuePair<string, byte[]>>();
+        using var iterator = Database.NewIterator(Database.Metadata);
+        for (iterator.Seek(start); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(start)) break;
+            result.Add(new(Encoding.UTF8.GetString(key), iterator.GetValueSpan().ToArray()));
+        }
+        Database.ThrowIfFailed(iterator);
+        return result;
+    }
+
+    private RocksTaskState Own(ITaskState task) =>
+        task is RocksTaskState own && ReferenceEquals(own.Backend, this)
+            ? own
+            : throw new ArgumentException($"Task {task.TaskId} was not opened by this state backend.", nameof(task));
+
+    internal void Release(RocksTaskState task) => _open.TryRemove(new KeyValuePair<TaskId, RocksTaskState>(task.TaskId, task));
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>Closes every open task (dropping uncommitted writes) and the database, releasing the directory lock.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        foreach (var task in _open.Values) task.Dispose();
+        Database.Dispose();
+    }
+}

@@ -1,0 +1,323 @@
+using System.Buffers.Binary;
+using Braid.Internal.State;
+using Braid.Processors;
+using Braid.Serialization;
+using Braid.State;
+using RocksDbSharp;
+
+namespace Braid.RocksDb;
+
+#pragma warning disable CS8714 // Store keys may be of a nullable type parameter; every public entry point rejects null keys.
+
+/// <summary>
+/// RocksDB session store of one task, with the semantics of <c>InMemorySessionStore</c>.
+/// <para>
+/// Two layouts, both cut into segments of half the retention by session end (as the window store), so
+/// expiry is one DeleteRange each:
+/// <list type="bullet">
+/// <item>sessions <c>[task][0x01][segment][key length][key][end][start]</c> → value: a key's sessions in
+/// (end, start) order per segment, for <see cref="FindSessions"/> (one seek per live segment);</item>
+/// <item>end index <c>[task][0x02][end][key length][key][start]</c> → empty: sessions by end, for
+/// <see cref="FindSessionsByEndTime"/> (results are re-sorted by serialized key, because the length
+/// prefix orders keys by length first).</item>
+/// </list>
+/// <c>[task][0x00]</c> holds observed stream time. Pending puts and removes are objects per key.
+/// </para>
+/// </summary>
+internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TValue>, ICommittable
+{
+    private const long EstimatedEntryBytes = 96;
+    private const byte IndexTag = 0x02;
+
+    private readonly RocksDatabase _db;
+    private readonly ColumnFamilyHandle _family;
+    private readonly byte[] _prefix;
+    private readonly byte[] _indexPrefix;
+    private readonly byte[] _metaKey;
+    private readonly Serde<TKey> _keySerde;
+    private readonly Serde<TValue> _valueSerde;
+    private readonly bool _readOnly;
+    private readonly long _segmentInterval;
+    private readonly Dictionary<TKey, SortedDictionary<(long End, long Start), Pending>> _pending = StoreDictionary.Create<TKey, SortedDictionary<(long End, long Start), Pending>>();
+    private readonly byte[] _meta = new byte[8];
+    private int _pendingCount;
+    private long _committedStreamTime = long.MinValue;
+    private long _deletedBelowSegment = long.MinValue;
+
+    public RocksSessionStore(RocksDatabase db, TaskId task, SessionStoreBuilder<TKey, TValue> builder, bool readOnly)
+    {
+        _db = db;
+        _family = db.StoreFamily(builder.Name);
+        _prefix = KeyLayout.DataPrefix(task);
+        _indexPrefix = (byte[])_prefix.Clone();
+        _indexPrefix[KeyLayout.TaskPrefixLength] = IndexTag;
+        _metaKey = KeyLayout.MetaKey(task);
+        _keySerde = builder.KeySerde;
+        _valueSerde = builder.ValueSerde;
+        _readOnly = readOnly;
+        Name = builder.Name;
+        RetentionMs = (long)builder.Retention.TotalMilliseconds;
+        _segmentInterval = Math.Max(1, RetentionMs / 2);
+        LoadCommittedMetadata();
+    }
+
+    public string Name { get; }
+
+    public bool IsPersistent => true;
+
+    public long RetentionMs { get; }
+
+    public long ObservedStreamTime { get; private set; } = long.MinValue;
+
+    public long PendingBytes => _pendingCount * EstimatedEntryBytes;
+
+    private long MinLiveEnd => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
+
+    /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
+    internal void LoadCommittedMetadata()
+    {
+        if (_db.TryReadBytes(_family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
+        ObservedStreamTime = _committedStreamTime;
+    }
+
+    public bool Put(Windowed<TKey> session, TValue value)
+    {
+        ArgumentNullException.ThrowIfNull(session.Key);
+        ArgumentNullException.ThrowIfNull(value);
+        ThrowIfReadOnly();
+        var (start, end) = (session.Window.Start, session.Window.End);
+        if (start > end) throw new ArgumentException($"session store '{Name}': a session must not start ({start}) after it ends ({end}).", nameof(session));
+        if (end > ObservedStreamTime) ObservedStreamTime = end;
+        if (end < MinLiveEnd) return false;
+        SetPending(session.Key, end, start, new Pending(value, IsRemove: false));
+        return true;
+    }
+
+    public bool Remove(Windowed<TKey> session)
+    {
+        ArgumentNullException.ThrowIfNull(session.Key);
+        ThrowIfReadOnly();
+        if (!TryFetchSession(session.Key, session.Window.Start, session.Window.End, out _)) return false;
+        SetPending(session.Key, session.Window.End, session.Window.Start, new Pending(default!, IsRemove: true));
+        return true;
+    }
+
+    private void SetPending(TKey key, long end, long start, Pending pending)
+    {
+        if (!_pending.TryGetValue(key, out var sessions))
+        {
+            sessions = new SortedDictionary<(long End, long Start), Pending>();
+            _pending.Add(key, sessions);
+        }
+        if (!sessions.ContainsKey((end, start))) _pendingCount++;
+        sessions[(end, start)] = pending;
+    }
+
+    public bool TryFetchSession(TKey key, long sessionStart, long sessionEnd, out TValue value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        value = default!;
+        if (sessionEnd < MinLiveEnd) return false;
+        if (_pending.TryGetValue(key, out var sessions) && sessions.TryGetValue((sessionEnd, sessionStart), out var pending))
+        {
+            value = pending.Value;
+            return !pending.IsRemove;
+        }
+        return _db.TryRead(_family, SessionKey(_keySerde.Serialize(key), sessionEnd, sessionStart), _valueSerde, out value);
+    }
+
+    public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessions(TKey key, long earliestSessionEndTime, long latestSessionStartTime)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var found = new SortedDictionary<(long End, long Start), TValue>();
+        long minEnd = Math.Max(earliestSessionEndTime, MinLiveEnd);
+        if (ObservedStreamTime != long.MinValue && minEnd <= ObservedStreamTime)
+        {
+            var keyBytes = _keySerde.Serialize(key);
+            using var iterator = _db.NewIterator(_family);
+            for (long segment = SegmentId(minEnd), last = SegmentId(ObservedStreamTime); segment <= last; segment++)
+            {
+                var seek = SessionKey(keyBytes, minEnd, long.MinValue, segment);
+                var keyPrefix = seek.AsSpan(0, seek.Length - 16);
+                for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
+                {
+                    var stored = iterator.GetKeySpan();
+                    if (stored.Length != seek.Length || !stored.StartsWith(keyPrefix)) break;
+                    long start = KeyLayout.ReadOrderedInt64(stored[^8..]);
+                    if (start <= latestSessionStartTime)
+                        found[(KeyLayout.ReadOrderedInt64(stored[^16..]), start)] = _valueSerde.Deserialize(iterator.GetValueSpan());
+                }
+                _db.ThrowIfFailed(iterator);
+            }
+        }
+        if (_pending.TryGetValue(key, out var sessions))
+        {
+            foreach (var ((end, start), pending) in sessions)
+            {
+                if (pending.IsRemove) found.Remove((end, start));
+                else if (end >= minEnd && start <= latestSessionStartTime) found[(end, start)] = pending.Value;
+            }
+        }
+        var result = new List<KeyValue<Windowed<TKey>, TValue>>(found.Count);
+        foreach (var ((end, start), value) in found) result.Add(new(new Windowed<TKey>(key, new Window(start, end)), value));
+        return result;
+    }
+
+    public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessionsByEndTime(long earliestSessionEndTime, long latestSessionEndTime)
+    {
+        long from = Math.Max(earliestSessionEndTime, MinLiveEnd);
+        var found = new SortedDictionary<(long End, byte[] Key, long Start), (TKey Key, TValue Value)>(ByEndComparer.Instance);
+        if (from > latestSessionEndTime) return [];
+        var seek = new byte[_indexPrefix.Length + 8];
+        _indexPrefix.CopyTo(seek, 0);
+        KeyLayout.WriteOrderedInt64(seek.AsSpan(_indexPrefix.Length), from);
+        using (var iterator = _db.NewIterator(_family))
+        {
+            for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
+            {
+                var stored = iterator.GetKeySpan();
+                if (!stored.StartsWith(_indexPrefix)) break;
+                var entry = stored[_indexPrefix.Length..];
+                long end = KeyLayout.ReadOrderedInt64(entry);
+                if (end > latestSessionEndTime) break;
+                int keyLength = BinaryPrimitives.ReadInt32BigEndian(entry[8..]);
+                var keyBytes = entry.Slice(12, keyLength).ToArray();
+                long start = KeyLayout.ReadOrderedInt64(entry[(12 + keyLength)..]);
+                if (_db.TryRead(_family, SessionKey(keyBytes, end, start), _valueSerde, out var value))
+                    found[(end, keyBytes, start)] = (_keySerde.Deserialize(keyBytes), value);
+            }
+            _db.ThrowIfFailed(iterator);
+        }
+        foreach (var (key, sessions) in _pending)
+        {
+            byte[]? keyBytes = null;
+            foreach (var ((end, start), pending) in sessions)
+            {
+                if (end < from || end > latestSessionEndTime) continue;
+                keyBytes ??= _keySerde.Serialize(key);
+                if (pending.IsRemove) found.Remove((end, keyBytes, start));
+                else found[(end, keyBytes, start)] = (key, pending.Value);
+            }
+        }
+        var result = new List<KeyValue<Windowed<TKey>, TValue>>(found.Count);
+        foreach (var ((end, _, start), (key, value)) in found) result.Add(new(new Windowed<TKey>(key, new Window(start, end)), value));
+        return result;
+    }
+
+    /// <summary>Every segment below this one holds only expired sessions.</summary>
+    private long FirstLiveSegment => ObservedStreamTime == long.MinValue ? long.MinValue : SegmentId(MinLiveEnd);
+
+    private long SegmentId(long end) => Math.DivRem(end, _segmentInterval) is var (q, r) && r < 0 ? q - 1 : q;
+
+    private byte[] SessionKey(byte[] keyBytes, long end, long start) => SessionKey(keyBytes, end, start, SegmentId(end));
+
+    private byte[] SessionKey(byte[] keyBytes, long end, long start, long segment)
+    {
+        var stored = new byte[_prefix.Length + 8 + 4 + keyBytes.Length + 16];
+        _prefix.CopyTo(stored, 0);
+        var span = stored.AsSpan(_prefix.Length);
+        KeyLayout.WriteOrderedInt64(span, segment);
+        BinaryPrimitives.WriteInt32BigEndian(span[8..], keyBytes.Length);
+        keyBytes.CopyTo(span[12..]);
+        KeyLayout.WriteOrderedInt64(span[(12 + keyBytes.Length)..], end);
+        KeyLayout.WriteOrderedInt64(span[(20 + keyBytes.Length)..], start);
+        return stored;
+    }
+
+    private byte[] IndexKey(byte[] keyBytes, long end, long start)
+    {
+        var stored = new byte[_indexPrefix.Length + 8 + 4 + keyBytes.Length + 8];
+        _indexPrefix.CopyTo(stored, 0);
+        var span = stored.AsSpan(_indexPrefix.Length);
+        KeyLayout.WriteOrderedInt64(span, end);
+        BinaryPrimitives.WriteInt32BigEndian(span[8..], keyBytes.Length);
+        keyBytes.CopyTo(span[12..]);
+        KeyLayout.WriteOrderedInt64(span[(12 + keyBytes.Length)..], start);
+        return stored;
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
+    }
+
+    public void WritePending(WriteBatch batch)
+    {
+        foreach (var (key, sessions) in _pending)
+        {
+            var keyBytes = _keySerde.Serialize(key);
+            foreach (var ((end, start), pending) in sessions)
+            {
+                var sessionKey = SessionKey(keyBytes, end, start);
+                var indexKey = IndexKey(keyBytes, end, start);
+                if (pending.IsRemove)
+                {
+                    batch.Delete(sessionKey, _family);
+                    batch.Delete(indexKey, _family);
+                }
+                else
+                {
+                    batch.Put(sessionKey, _valueSerde.Serialize(pending.Value), _family);
+                    batch.Put(indexKey, Array.Empty<byte>(), _family);
+                }
+            }
+        }
+        // After the puts, so sessions that expired while pending are removed by the same batch. Only
+        // whole segments, so range tombstones accumulate once per half retention, not once per commit.
+        if (FirstLiveSegment > _deletedBelowSegment)
+        {
+            DeleteBelow(batch, _prefix, FirstLiveSegment);
+            DeleteBelow(batch, _indexPrefix, FirstLiveSegment * _segmentInterval);
+        }
+        if (ObservedStreamTime != _committedStreamTime)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(_meta, ObservedStreamTime);
+            batch.Put(_metaKey, _meta, _family);
+        }
+    }
+
+    private void DeleteBelow(WriteBatch batch, byte[] prefix, long bound)
+    {
+        var start = new byte[prefix.Length + 8];
+        var end = new byte[prefix.Length + 8];
+        prefix.CopyTo(start, 0);
+        prefix.CopyTo(end, 0);
+        KeyLayout.WriteOrderedInt64(start.AsSpan(prefix.Length), long.MinValue);
+        KeyLayout.WriteOrderedInt64(end.AsSpan(prefix.Length), bound);
+        batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, _family);
+    }
+
+    public void Committed()
+    {
+        _committedStreamTime = ObservedStreamTime;
+        _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
+        _pending.Clear();
+        _pendingCount = 0;
+    }
+
+    public void DiscardPending()
+    {
+        ObservedStreamTime = _committedStreamTime;
+        _pending.Clear();
+        _pendingCount = 0;
+    }
+
+    /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
+    public void Flush() { }
+
+    public void Close() { }
+
+    private readonly record struct Pending(TValue Value, bool IsRemove);
+
+    private sealed class ByEndComparer : IComparer<(long End, byte[] Key, long Start)>
+    {
+        public static readonly ByEndComparer Instance = new();
+
+        public int Compare((long End, byte[] Key, long Start) x, (long End, byte[] Key, long Start) y)
+        {
+            int c = x.End.CompareTo(y.End);
+            if (c == 0) c = ByteArrayComparer.Instance.Compare(x.Key, y.Key);
+            return c != 0 ? c : x.Start.CompareTo(y.Start);
+        }
+    }
+}

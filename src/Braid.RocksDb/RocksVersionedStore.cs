@@ -1,0 +1,287 @@
+using System.Buffers.Binary;
+using Braid.Processors;
+using Braid.Serialization;
+using Braid.State;
+using RocksDbSharp;
+
+namespace Braid.RocksDb;
+
+#pragma warning disable CS8714 // Store keys may be of a nullable type parameter; every public entry point rejects null keys.
+
+/// <summary>
+/// RocksDB versioned key–value store of one task, with the semantics of
+/// <c>InMemoryVersionedKeyValueStore</c> (which documents the rules: ordering, tombstones, expiry).
+/// <para>
+/// Layout: <c>[task][0x01][serialized key]</c> → all versions of the key, oldest first
+/// (<see cref="VersionListSerde{TValue}"/>); <c>[task][0x00]</c> → observed stream time. One value per
+/// key keeps a lookup to one read; a key's history is short (it is bounded by the retention), and it is
+/// rewritten whole when the key is written, which is also when its expired versions are dropped.
+/// Deviation from Kafka's segmented layout: the expired history of a key that is never written again
+/// stays on disk (it is never readable: reads check the retention cutoff) until that key is written.
+/// </para>
+/// Version lists are kept deserialized: pending (written since the last commit) and cached (committed).
+/// </summary>
+internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStore<TKey, TValue>, ICommittable
+{
+    private const long EstimatedEntryBytes = 96;
+    private static readonly List<Version<TValue>> NoVersions = [];
+
+    private readonly RocksDatabase _db;
+    private readonly ColumnFamilyHandle _family;
+    private readonly byte[] _prefix;
+    private readonly byte[] _metaKey;
+    private readonly Serde<TKey> _keySerde;
+    private readonly VersionListSerde<TValue> _listSerde;
+    private readonly long _retentionMs;
+    private readonly bool _readOnly;
+    private readonly Dictionary<TKey, List<Version<TValue>>> _pending = StoreDictionary.Create<TKey, List<Version<TValue>>>();
+    private readonly ValueCache<TKey, List<Version<TValue>>> _cache;
+    private readonly KeyBuffer _keyBuffer = new();
+    private readonly byte[] _meta = new byte[8];
+    private long _observedStreamTime = long.MinValue;
+    private long _committedStreamTime = long.MinValue;
+
+    public RocksVersionedStore(RocksDatabase db, TaskId task, VersionedStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
+    {
+        _db = db;
+        _family = db.StoreFamily(builder.Name);
+        _prefix = KeyLayout.DataPrefix(task);
+        _metaKey = KeyLayout.MetaKey(task);
+        _keySerde = builder.KeySerde;
+        _listSerde = new VersionListSerde<TValue>(builder.ValueSerde);
+        _readOnly = readOnly;
+        _cache = new ValueCache<TKey, List<Version<TValue>>>(readOnly ? 0 : cacheEntries);
+        Name = builder.Name;
+        HistoryRetention = builder.HistoryRetention;
+        _retentionMs = (long)builder.HistoryRetention.TotalMilliseconds;
+        LoadCommittedMetadata();
+    }
+
+    public string Name { get; }
+
+    public bool IsPersistent => true;
+
+    public TimeSpan HistoryRetention { get; }
+
+    public long PendingBytes => _pending.Count * EstimatedEntryBytes;
+
+    private long Cutoff => _observedStreamTime == long.MinValue ? long.MinValue : _observedStreamTime - _retentionMs;
+
+    /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
+    internal void LoadCommittedMetadata()
+    {
+        if (_db.TryReadBytes(_family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
+        _observedStreamTime = _committedStreamTime;
+    }
+
+    public VersionedPutResult Put(TKey key, TValue? value, long timestamp) => PutVersion(key, value, value is null, timestamp);
+
+    public bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ThrowIfReadOnly();
+        if (timestamp < Cutoff)
+        {
+            deleted = default;
+            return false;
+        }
+        bool found = TryGet(key, timestamp, out deleted);
+        PutVersion(key, default, isTombstone: true, timestamp);
+        return found;
+    }
+
+    public bool TryGet(TKey key, out VersionedRecord<TValue> record)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var versions = Versions(key);
+        if (versions.Count > 0 && !versions[^1].IsTombstone)
+        {
+            var v = versions[^1];
+            record = new VersionedRecord<TValue>(v.Value!, v.Timestamp, null);
+            return true;
+        }
+        record = default;
+        return false;
+    }
+
+    public bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        record = default;
+        if (asOfTimestamp < Cutoff) return false;
+        var versions = Versions(key);
+        int i = LastAtOrBefore(versions, asOfTimestamp);
+        if (i < 0 || versions[i].IsTombstone) return false;
+        long? validTo = i + 1 < versions.Count ? versions[i + 1].Timestamp : null;
+        record = new VersionedRecord<TValue>(versions[i].Value!, versions[i].Timestamp, validTo);
+        return true;
+    }
+
+    /// <summary>The key's versions, pending first, then cached, then read; never mutate the result (it may be shared).</summary>
+    private List<Version<TValue>> Versions(TKey key)
+    {
+        if (_pending.TryGetValue(key, out var versions) || _cache.TryGet(key, out versions)) return versions;
+        versions = _db.TryRead(_family, _keyBuffer.Compose(_prefix, _keySerde.Serialize(key)), _listSerde, out var read) ? read : NoVersions;
+        _cache.Set(key, versions);
+        return versions;
+    }
+
+    private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ThrowIfReadOnly();
+        if (timestamp < Cutoff) return VersionedPutResult.NotPut;
+        _observedStreamTime = Math.Max(_observedStreamTime, timestamp);
+
+        if (!_pending.TryGetValue(key, out var versions))
+        {
+            // A copy: the committed list may be cached, and it must stay as committed until the commit.
+            versions = new List<Version<TValue>>(Versions(key));
+            _pending.Add(key, versions);
+        }
+        var version = new Version<TValue>(timestamp, value, isTombstone);
+        int i = LastAtOrBefore(versions, timestamp);
+        int at;
+        if (i >= 0 && versions[i].Timestamp == timestamp)
+        {
+            versions[i] = version;
+            at = i;
+        }
+        else
+        {
+            at = i + 1;
+            versions.Insert(at, version);
+        }
+        var result = at == versions.Count - 1 ? VersionedPutResult.Latest : VersionedPutResult.History;
+        Expire(versions);
+        return result;
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
+    }
+
+    /// <summary>Drops versions no readable timestamp can see (an empty list deletes the key at the commit).</summary>
+    private void Expire(List<Version<TValue>> versions)
+    {
+        long cutoff = Cutoff;
+        int drop = 0;
+        while (drop + 1 < versions.Count && versions[drop + 1].Timestamp <= cutoff) drop++;
+        // A leading tombstone at or before the cutoff reads exactly like "no version".
+        if (drop < versions.Count && versions[drop].IsTombstone && versions[drop].Timestamp <= cutoff) drop++;
+        if (drop > 0) versions.RemoveRange(0, drop);
+    }
+
+    /// <summary>Index of the last version with timestamp ≤ <paramref name="timestamp"/>, or −1.</summary>
+    private static int LastAtOrBefore(List<Version<TValue>> versions, long timestamp)
+    {
+        int lo = 0, hi = versions.Count - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (versions[mid].Timestamp <= timestamp)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    public void WritePending(WriteBatch batch)
+    {
+        foreach (var (key, versions) in _pending)
+        {
+            var stored = _keyBuffer.Compose(_prefix, _keySerde.Serialize(key));
+            if (versions.Count == 0) batch.Delete(stored, _family);
+            else batch.Put(stored, _listSerde.Serialize(versions), _family);
+        }
+        if (_observedStreamTime != _committedStreamTime)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(_meta, _observedStreamTime);
+            batch.Put(_metaKey, _meta, _family);
+        }
+    }
+
+    public void Committed()
+    {
+        foreach (var (key, versions) in _pending) _cache.Set(key, versions.Count == 0 ? NoVersions : versions);
+        _pending.Clear();
+        _committedStreamTime = _observedStreamTime;
+    }
+
+    public void DiscardPending()
+    {
+        _pending.Clear();
+        _cache.Clear();
+        _observedStreamTime = _committedStreamTime;
+    }
+
+    /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
+    public void Flush() { }
+
+    public void Close() { }
+}
+
+/// <summary>One version of a key; a tombstone has no value.</summary>
+internal readonly record struct Version<TValue>(long Timestamp, TValue? Value, bool IsTombstone);
+
+/// <summary>A key's versions, oldest first: per version 8 bytes timestamp, 1 byte kind (0 tombstone,
+/// 1 value), then for values a 4-byte length and the serialized value; all big-endian.</summary>
+internal sealed class VersionListSerde<TValue>(Serde<TValue> valueSerde) : Serde<List<Version<TValue>>>
+{
+    public override byte[] Serialize(List<Version<TValue>> value)
+    {
+        var parts = new byte[]?[value.Count];
+        int length = 0;
+        for (int i = 0; i < value.Count; i++)
+        {
+            parts[i] = value[i].IsTombstone ? null : valueSerde.Serialize(value[i].Value!);
+            length += 9 + (parts[i] is { } p ? 4 + p.Length : 0);
+        }
+        var bytes = new byte[length];
+        var span = bytes.AsSpan();
+        for (int i = 0; i < value.Count; i++)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(span, value[i].Timestamp);
+            if (parts[i] is { } p)
+            {
+                span[8] = 1;
+                BinaryPrimitives.WriteInt32BigEndian(span[9..], p.Length);
+                p.CopyTo(span[13..]);
+                span = span[(13 + p.Length)..];
+            }
+            else
+            {
+                span[8] = 0;
+                span = span[9..];
+            }
+        }
+        return bytes;
+    }
+
+    public override List<Version<TValue>> Deserialize(ReadOnlySpan<byte> data)
+    {
+        var versions = new List<Version<TValue>>(2);
+        while (!data.IsEmpty)
+        {
+            if (data.Length < 9) throw new SerializationException($"A stored version list is truncated ({data.Length} bytes left).");
+            long timestamp = BinaryPrimitives.ReadInt64BigEndian(data);
+            if (data[8] == 0)
+            {
+                versions.Add(new Version<TValue>(timestamp, default, IsTombstone: true));
+                data = data[9..];
+                continue;
+            }
+            int length = BinaryPrimitives.ReadInt32BigEndian(data[9..]);
+            versions.Add(new Version<TValue>(timestamp, valueSerde.Deserialize(data.Slice(13, length)), IsTombstone: false));
+            data = data[(13 + length)..];
+        }
+        return versions;
+    }
+}

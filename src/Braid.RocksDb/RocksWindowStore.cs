@@ -1,0 +1,256 @@
+using System.Buffers.Binary;
+using Braid.Processors;
+using Braid.Serialization;
+using Braid.State;
+using RocksDbSharp;
+
+namespace Braid.RocksDb;
+
+#pragma warning disable CS8714 // Store keys may be of a nullable type parameter; every public entry point rejects null keys.
+
+/// <summary>
+/// RocksDB window store of one task, with the semantics of <c>InMemoryWindowStore</c>.
+/// <para>
+/// Layout: <c>[task][0x01][segment][key length][key][timestamp][sequence]</c> (segment and timestamp in
+/// sign-flipped big-endian, so byte order is time order). Segments are half the retention long, as in
+/// memory, so a fetch seeks once per live segment (at most four) and expiry is one DeleteRange over the
+/// expired segments. The key length makes a key's entries contiguous and never confused with a longer
+/// key sharing its bytes. The sequence number is 0 without duplicates (a put at the same timestamp
+/// overwrites) and increases per put with duplicates (put order survives a restart). The store's
+/// metadata <c>[task][0x00]</c> holds observed stream time and the next sequence number.
+/// </para>
+/// Pending puts are kept as objects per key, sorted by (timestamp, sequence), and merged into fetches.
+/// </summary>
+internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue>, ICommittable
+{
+    private const long EstimatedEntryBytes = 64;
+    private const int SuffixLength = 16;
+    private static readonly List<Entry> NoEntries = [];
+
+    private readonly RocksDatabase _db;
+    private readonly ColumnFamilyHandle _family;
+    private readonly byte[] _prefix;
+    private readonly byte[] _metaKey;
+    private readonly Serde<TKey> _keySerde;
+    private readonly Serde<TValue> _valueSerde;
+    private readonly bool _retainDuplicates;
+    private readonly bool _readOnly;
+    private readonly long _segmentInterval;
+    private readonly Dictionary<TKey, List<Entry>> _pending = StoreDictionary.Create<TKey, List<Entry>>();
+    private readonly KeyBuffer _keyBuffer = new();
+    private readonly byte[] _meta = new byte[16];
+    private int _pendingCount;
+    private long _nextSequence;
+    private long _committedStreamTime = long.MinValue;
+    private long _committedNextSequence;
+    private long _deletedBelowSegment = long.MinValue;
+    private Iterator? _iterator;
+
+    public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, bool readOnly)
+    {
+        _db = db;
+        _family = db.StoreFamily(builder.Name);
+        _prefix = KeyLayout.DataPrefix(task);
+        _metaKey = KeyLayout.MetaKey(task);
+        _keySerde = builder.KeySerde;
+        _valueSerde = builder.ValueSerde;
+        _retainDuplicates = builder.RetainDuplicates;
+        _readOnly = readOnly;
+        Name = builder.Name;
+        RetentionMs = (long)builder.Retention.TotalMilliseconds;
+        _segmentInterval = Math.Max(1, RetentionMs / 2);
+        LoadCommittedMetadata();
+    }
+
+    public string Name { get; }
+
+    public bool IsPersistent => true;
+
+    public long RetentionMs { get; }
+
+    public long ObservedStreamTime { get; private set; } = long.MinValue;
+
+    public long PendingBytes => _pendingCount * EstimatedEntryBytes;
+
+    private long MinLiveTimestamp => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
+
+    /// <summary>Reads observed stream time and the sequence counter as last committed (read-only views call it per read).</summary>
+    internal void LoadCommittedMetadata()
+    {
+        if (_db.TryReadBytes(_family, _metaKey) is { } meta)
+        {
+            _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
+            _committedNextSequence = BinaryPrimitives.ReadInt64BigEndian(meta.AsSpan(8));
+        }
+        ObservedStreamTime = _committedStreamTime;
+        _nextSequence = _committedNextSequence;
+    }
+
+    public bool Put(TKey key, TValue value, long timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
+        if (timestamp > ObservedStreamTime) ObservedStreamTime = timestamp;
+        if (timestamp < MinLiveTimestamp) return false;
+        if (!_pending.TryGetValue(key, out var entries))
+        {
+            entries = new List<Entry>(2);
+            _pending.Add(key, entries);
+        }
+        // Values arrive mostly in timestamp order: search from the end for the insertion point.
+        int i = entries.Count;
+        while (i > 0 && entries[i - 1].Timestamp > timestamp) i--;
+        if (!_retainDuplicates && i > 0 && entries[i - 1].Timestamp == timestamp)
+        {
+            entries[i - 1] = new Entry(timestamp, 0, value);
+            return true;
+        }
+        entries.Insert(i, new Entry(timestamp, _retainDuplicates ? _nextSequence++ : 0, value));
+        _pendingCount++;
+        return true;
+    }
+
+    public IEnumerable<TimestampedValue<TValue>> Fetch(TKey key, long timeFrom, long timeTo)
+    {
+        var results = new List<TimestampedValue<TValue>>();
+        Fetch(key, timeFrom, timeTo, results);
+        return results;
+    }
+
+    public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(results);
+        long from = Math.Max(timeFrom, MinLiveTimestamp);
+        // Nothing is stored after observed stream time, so segments beyond it need no seek.
+        long to = Math.Min(timeTo, ObservedStreamTime);
+        if (ObservedStreamTime == long.MinValue || from > to) return 0;
+        int before = results.Count;
+        var pending = _pending.TryGetValue(key, out var found) ? found : NoEntries;
+        int p = 0;
+        while (p < pending.Count && pending[p].Timestamp < from) p++;
+
+        var keyBytes = _keySerde.Serialize(key);
+        int entryPrefixLength = _prefix.Length + 8 + 4 + keyBytes.Length;
+        var iterator = AcquireIterator();
+        try
+        {
+            for (long segment = SegmentId(from), last = SegmentId(to); segment <= last; segment++)
+            {
+                var seek = _keyBuffer.Get(entryPrefixLength + SuffixLength);
+                WriteEntryPrefix(seek, segment, keyBytes);
+                KeyLayout.WriteOrderedInt64(seek[entryPrefixLength..], from);
+                BinaryPrimitives.WriteInt64BigEndian(seek[(entryPrefixLength + 8)..], 0);
+                for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
+                {
+                    var stored = iterator.GetKeySpan();
+                    if (stored.Length != entryPrefixLength + SuffixLength || !stored.StartsWith(seek[..entryPrefixLength])) break;
+                    long timestamp = KeyLayout.ReadOrderedInt64(stored[entryPrefixLength..]);
+                    if (timestamp > to) break;
+                    long sequence = BinaryPrimitives.ReadInt64BigEndian(stored[(entryPrefixLength + 8)..]);
+                    while (p < pending.Count && pending[p].Timestamp <= to && pending[p].IsBefore(timestamp, sequence))
+                        results.Add(pending[p++].ToValue());
+                    if (p < pending.Count && pending[p].Timestamp == timestamp && pending[p].Sequence == sequence)
+                        continue; // overwritten by a pending put; emitted by the merge above or below
+                    results.Add(new TimestampedValue<TValue>(timestamp, _valueSerde.Deserialize(iterator.GetValueSpan())));
+                }
+                _db.ThrowIfFailed(iterator);
+            }
+        }
+        finally
+        {
+            if (_readOnly) iterator.Dispose();
+        }
+        while (p < pending.Count && pending[p].Timestamp <= to) results.Add(pending[p++].ToValue());
+        return results.Count - before;
+    }
+
+    private void WriteEntryPrefix(Span<byte> destination, long segment, byte[] keyBytes)
+    {
+        _prefix.CopyTo(destination);
+        KeyLayout.WriteOrderedInt64(destination[_prefix.Length..], segment);
+        BinaryPrimitives.WriteInt32BigEndian(destination[(_prefix.Length + 8)..], keyBytes.Length);
+        keyBytes.CopyTo(destination[(_prefix.Length + 12)..]);
+    }
+
+    private long SegmentId(long timestamp) => Math.DivRem(timestamp, _segmentInterval) is var (q, r) && r < 0 ? q - 1 : q;
+
+    /// <summary>Every segment below this one holds only expired values (its newest timestamp is before the minimum live one).</summary>
+    private long FirstLiveSegment => ObservedStreamTime == long.MinValue ? long.MinValue : SegmentId(MinLiveTimestamp);
+
+    private Iterator AcquireIterator() => _readOnly ? _db.NewIterator(_family) : _iterator ??= _db.NewIterator(_family);
+
+    public void WritePending(WriteBatch batch)
+    {
+        foreach (var (key, entries) in _pending)
+        {
+            var keyBytes = _keySerde.Serialize(key);
+            int entryPrefixLength = _prefix.Length + 12 + keyBytes.Length;
+            foreach (var entry in entries)
+            {
+                var stored = _keyBuffer.Get(entryPrefixLength + SuffixLength);
+                WriteEntryPrefix(stored, SegmentId(entry.Timestamp), keyBytes);
+                KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
+                BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
+                batch.Put(stored, _valueSerde.Serialize(entry.Value), _family);
+            }
+        }
+        // After the puts: a pending value that already expired is removed by the same batch.
+        if (FirstLiveSegment > _deletedBelowSegment)
+        {
+            var start = new byte[_prefix.Length + 8];
+            var end = new byte[_prefix.Length + 8];
+            _prefix.CopyTo(start, 0);
+            _prefix.CopyTo(end, 0);
+            KeyLayout.WriteOrderedInt64(start.AsSpan(_prefix.Length), long.MinValue);
+            KeyLayout.WriteOrderedInt64(end.AsSpan(_prefix.Length), FirstLiveSegment);
+            batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, _family);
+        }
+        if (ObservedStreamTime != _committedStreamTime || _nextSequence != _committedNextSequence)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(_meta, ObservedStreamTime);
+            BinaryPrimitives.WriteInt64BigEndian(_meta.AsSpan(8), _nextSequence);
+            batch.Put(_metaKey, _meta, _family);
+        }
+    }
+
+    public void Committed()
+    {
+        _committedStreamTime = ObservedStreamTime;
+        _committedNextSequence = _nextSequence;
+        _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
+        ClearPending();
+    }
+
+    public void DiscardPending()
+    {
+        ObservedStreamTime = _committedStreamTime;
+        _nextSequence = _committedNextSequence;
+        ClearPending();
+    }
+
+    private void ClearPending()
+    {
+        _pending.Clear();
+        _pendingCount = 0;
+        _iterator?.Dispose();
+        _iterator = null;
+    }
+
+    /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
+    public void Flush() { }
+
+    public void Close()
+    {
+        _iterator?.Dispose();
+        _iterator = null;
+    }
+
+    private readonly record struct Entry(long Timestamp, long Sequence, TValue Value)
+    {
+        public bool IsBefore(long timestamp, long sequence) => Timestamp < timestamp || (Timestamp == timestamp && Sequence < sequence);
+
+        public TimestampedValue<TValue> ToValue() => new(Timestamp, Value);
+    }
+}
