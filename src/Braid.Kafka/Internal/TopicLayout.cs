@@ -154,7 +154,7 @@ internal sealed class TopicLayout
         static string Ms(TimeSpan t) => ((long)(t + TimeSpan.FromDays(1)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         return builder.Kind switch
         {
-            "Window" => new() { ["cleanup.policy"] = "compact,delete", ["retention.ms"] = Ms(Span(builder, "Retention")) },
+            "Window" or "Session" => new() { ["cleanup.policy"] = "compact,delete", ["retention.ms"] = Ms(Span(builder, "Retention")) },
             // A versioned store's changelog keeps full history inside the retention: compaction may not remove older versions earlier.
             "Versioned" => new() { ["cleanup.policy"] = "compact", ["min.compaction.lag.ms"] = Ms(Span(builder, "HistoryRetention")) },
             _ => new() { ["cleanup.policy"] = "compact" },

@@ -28,4 +28,10 @@ internal sealed class ChangeloggingStoreFactory(IStoreFactory inner, Func<string
             ? new ChangeloggingWindowStore<TKey, TValue>(store, builder.KeySerde, builder.ValueSerde, builder.RetainDuplicates, t)
             : store;
     }
+
+    public ISessionStore<TKey, TValue> CreateSessionStore<TKey, TValue>(SessionStoreBuilder<TKey, TValue> builder)
+    {
+        var store = inner.CreateSessionStore(builder);
+        return targetFor(builder.Name) is { } t ? new ChangeloggingSessionStore<TKey, TValue>(store, builder.KeySerde, builder.ValueSerde, t) : store;
+    }
 }
