@@ -35,6 +35,14 @@ public sealed record KafkaStreamsOptions
     /// <summary>Bound on restoring the stores of newly assigned tasks from their changelogs. Default 10 min.</summary>
     public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Where this instance keeps task state on disk (RocksDB, one database per application id below it). With a
+    /// state directory a task restores only the changelog records after its local checkpoint; without one
+    /// (default) stores live in memory and every assignment replays the whole changelog. Instances in one
+    /// process need different directories.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>Create missing internal topics (repartition, changelog, task and instance topics) at start-up (default true).
     /// When false they must exist with the right partition counts.</summary>
     public bool CreateInternalTopics { get; init; } = true;
@@ -67,6 +75,8 @@ public sealed record KafkaStreamsOptions
             throw new ConfigException(nameof(CommitInterval), "must be positive.");
         if (ApplicationServer is not null && !IsHostPort(ApplicationServer))
             throw new ConfigException(nameof(ApplicationServer), $"'{ApplicationServer}' is not host:port.");
+        if (StateDirectory is not null && string.IsNullOrWhiteSpace(StateDirectory))
+            throw new ConfigException(nameof(StateDirectory), "must be a directory path, or null for in-memory state.");
         if (RequestTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RequestTimeout), "must be positive.");
         if (RestoreTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RestoreTimeout), "must be positive.");
     }

@@ -67,7 +67,9 @@ public sealed class KafkaTestCluster : IDisposable
 
     public BraidKafkaApplication App(Topology topology, string appId, KafkaStreamsOptions? options = null, string? server = null)
     {
-        var app = new BraidKafkaApplication(topology, new StreamsConfig { ApplicationId = Prefix + appId }, options ?? Options(server), Admin);
+        var config = new StreamsConfig { ApplicationId = Prefix + appId };
+        if (StderrLoggerFactory.FromEnvironment() is { } logs) config = config with { LoggerFactory = logs };
+        var app = new BraidKafkaApplication(topology, config, options ?? Options(server), Admin);
         _apps.Add(app);
         return app;
     }

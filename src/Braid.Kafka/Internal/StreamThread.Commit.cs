@@ -16,6 +16,8 @@ internal sealed partial class StreamThread : IRecordCollector, IChangelogSink
     private int _producerGeneration;
     private bool _transactionHasWrites;
     private volatile Error? _deliveryError;
+    // Next offset of each changelog partition this thread has written (from delivery reports, which arrive on librdkafka's thread).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartition, long> _changelogEnds = new();
 
     private bool ExactlyOnce => _options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2;
 
@@ -53,7 +55,13 @@ internal sealed partial class StreamThread : IRecordCollector, IChangelogSink
 
     private void OnDelivery(DeliveryReport<byte[]?, byte[]?> report)
     {
-        if (report.Error.IsError) _deliveryError ??= report.Error;
+        if (report.Error.IsError)
+        {
+            _deliveryError ??= report.Error;
+            return;
+        }
+        if (_backend is not null && _layout.IsChangelog(report.Topic))
+            _changelogEnds.AddOrUpdate(report.TopicPartition, report.Offset.Value + 1, (_, old) => Math.Max(old, report.Offset.Value + 1));
     }
 
     private IProducer<byte[]?, byte[]?> CreateProducer()
@@ -99,6 +107,7 @@ internal sealed partial class StreamThread : IRecordCollector, IChangelogSink
             return;
         }
         _transactionHasWrites = false;
+        CommitLocalState(_tasks.Values, _changelogEnds);
         if (offsets.Count == 0) return;
         try
         {
@@ -119,6 +128,7 @@ internal sealed partial class StreamThread : IRecordCollector, IChangelogSink
         {
             if (offsets.Count > 0) _producer!.SendOffsetsToTransaction(offsets, _group!.ConsumerGroupMetadata, _options.RequestTimeout);
             _producer!.CommitTransaction(_options.RequestTimeout);
+            CommitLocalState(_tasks.Values, _changelogEnds);
             foreach (var t in _tasks.Values) t.OffsetsCommitted();
             KafkaMetrics.Commits.Add(1);
             _transactionHasWrites = false;

@@ -1,5 +1,6 @@
 using Braid.Processors;
 using Braid.Internal;
+using Braid.Internal.State;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +28,7 @@ internal sealed partial class StreamThread
         {
             var id = _layout.Tasks[p.Partition.Value];
             _pending.Remove(id);
-            if (_tasks.ContainsKey(id)) CloseTask(id);
+            if (_tasks.ContainsKey(id)) CloseTask(id, dirty: false);
         }
         _logger.LogInformation("Revoked tasks [{Tasks}].", string.Join(", ", partitions.Select(p => KafkaTask.Name(_layout.Tasks[p.Partition.Value]))));
         Announce();
@@ -47,7 +48,7 @@ internal sealed partial class StreamThread
         foreach (var id in lost)
         {
             _pending.Remove(id);
-            if (_tasks.ContainsKey(id)) CloseTask(id);
+            if (_tasks.ContainsKey(id)) CloseTask(id, dirty: true);
         }
         Announce();
     }
@@ -57,10 +58,13 @@ internal sealed partial class StreamThread
     {
         var globals = _global?.Stores ?? new Dictionary<string, Braid.State.IStateStore>();
         var created = _pending.Where(id => !_tasks.ContainsKey(id)).OrderBy(id => id.Subtopology).ThenBy(id => id.Partition)
-            .Select(id => KafkaTask.Create(id, _model, _layout, _config, this, this, () => _currentTimestamp, globals)).ToList();
+            .Select(id => KafkaTask.Create(id, _model, _layout, _config, this, this, () => _currentTimestamp, globals, _backend)).ToList();
         _pending.Clear();
         if (created.Count == 0) return;
-        _restorer!.Restore(created);
+        var reached = _restorer!.Restore(created, tp => ReadCheckpoint(created, tp));
+        // Ends seen before an earlier revocation are stale; replaying from a stale checkpoint would duplicate window-store entries.
+        foreach (var (tp, end) in reached) _changelogEnds[tp] = end;
+        CommitLocalState(created, reached);
         foreach (var t in created) t.Task.Initialize();
         var inputs = created.SelectMany(t => t.Inputs).ToList();
         var committed = _group!.Committed(inputs, _options.RequestTimeout);
@@ -76,13 +80,48 @@ internal sealed partial class StreamThread
             string.Join(", ", created.Select(t => KafkaTask.Name(t.Id))), string.Join(", ", start.Select(s => s.ToString())));
     }
 
-    private void CloseTask(TaskId id)
+    /// <summary>Closes a task; dirty drops its uncommitted store writes (the changelog and the last commit are the truth).</summary>
+    private void CloseTask(TaskId id, bool dirty)
     {
         var t = _tasks[id];
         _tasks.Remove(id);
         foreach (var tp in t.Inputs) _byInput.Remove(tp);
         _input!.IncrementalUnassign(t.Inputs);
+        if (dirty) t.State?.DiscardPending();
         t.Task.Close();
+        t.State?.Dispose();
+    }
+
+    private long? ReadCheckpoint(IEnumerable<KafkaTask> tasks, TopicPartition tp)
+    {
+        if (_backend is null || !tasks.Any(t => t.Id.Partition == tp.Partition.Value && t.Checkpointed.Contains(tp.Topic))) return null;
+        var bytes = _backend.ReadMetadata(KafkaTask.CheckpointKey(tp));
+        return bytes is null ? null : System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes);
+    }
+
+    /// <summary>
+    /// Persists the on-disk stores of <paramref name="tasks"/> with, per changelog partition, the next changelog
+    /// offset they already contain — one atomic write, so state and checkpoint never disagree after a crash.
+    /// </summary>
+    private void CommitLocalState(IEnumerable<KafkaTask> tasks, IReadOnlyDictionary<TopicPartition, long> changelogEnds)
+    {
+        if (_backend is null) return;
+        var states = new List<ITaskState>();
+        var metadata = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        foreach (var t in tasks)
+        {
+            if (t.State is null) continue;
+            states.Add(t.State);
+            foreach (var topic in t.Checkpointed)
+            {
+                var tp = new TopicPartition(topic, t.Id.Partition);
+                if (!changelogEnds.TryGetValue(tp, out long end)) continue;
+                var bytes = new byte[8];
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, end);
+                metadata[KafkaTask.CheckpointKey(tp)] = bytes;
+            }
+        }
+        if (states.Count > 0) _backend.Commit(states, metadata);
     }
 
     /// <summary>Closes every task without committing and queues it to be rebuilt: state from the changelog, input from the last commit.</summary>
@@ -90,7 +129,7 @@ internal sealed partial class StreamThread
     {
         foreach (var id in _tasks.Keys.ToList())
         {
-            CloseTask(id);
+            CloseTask(id, dirty: true);
             if (except is null || !except.Contains(id)) _pending.Add(id);
             KafkaMetrics.TaskRebuilds.Add(1);
             Rebuilds++;

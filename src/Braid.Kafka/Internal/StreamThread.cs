@@ -1,6 +1,8 @@
 using Braid.Processors;
 using System.Diagnostics;
 using Braid.Internal;
+using Braid.Internal.State;
+using Braid.RocksDb;
 using Braid.State;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -32,6 +34,7 @@ internal sealed partial class StreamThread : IDisposable
     private IConsumer<byte[]?, byte[]?>? _input;
     private IConsumer<byte[]?, byte[]?>? _restoreConsumer;
     private GlobalStateUpdater? _global;
+    private IStateBackend? _backend;
     private StateRestorer? _restorer;
     private volatile bool _stop;
     private volatile bool _kill;
@@ -114,22 +117,24 @@ internal sealed partial class StreamThread : IDisposable
                 if (_assignedOnce && _pending.Count == 0) _setState(KafkaStreamsState.Running);
             }
             if (!_kill) CloseCleanly();
-            Finished.TrySetResult();
         }
         catch (Exception e)
         {
             Error = e;
             _logger.LogError(e, "Stream thread failed.");
-            Finished.TrySetException(e);
         }
         finally
         {
+            // Signal only after every client and the state directory lock are released, so a successor can start at once.
             DisposeClients();
+            if (Error is null) Finished.TrySetResult();
+            else Finished.TrySetException(Error);
         }
     }
 
     private void Open()
     {
+        if (_options.StateDirectory is { } dir) _backend = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
         _producer = CreateProducer();
         _input = _clients.AssignedConsumer("input", partitionEof: false);
         _restoreConsumer = _clients.AssignedConsumer("restore", partitionEof: true);
@@ -228,7 +233,7 @@ internal sealed partial class StreamThread : IDisposable
     private void CloseCleanly()
     {
         Commit();
-        foreach (var id in _tasks.Keys.ToList()) CloseTask(id);
+        foreach (var id in _tasks.Keys.ToList()) CloseTask(id, dirty: false);
         Directory.Withdraw();
         _group!.Close();
     }
@@ -241,6 +246,7 @@ internal sealed partial class StreamThread : IDisposable
         _restoreConsumer?.Dispose();
         _global?.Dispose();
         _producer?.Dispose();
+        _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
     }
 
     public void Join(TimeSpan timeout) => _thread.Join(timeout);

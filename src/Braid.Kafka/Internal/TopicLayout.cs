@@ -15,6 +15,7 @@ internal sealed class TopicLayout
 {
     private readonly TopologyModel _model;
     private readonly Dictionary<string, string> _realToModel = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changelogs = new(StringComparer.Ordinal);
 
     private TopicLayout(TopologyModel model, string applicationId)
     {
@@ -50,6 +51,8 @@ internal sealed class TopicLayout
         _model.InternalTopics.Contains(modelTopic) ? ApplicationId + "-" + modelTopic : modelTopic;
 
     public string ModelName(string realTopic) => _realToModel.TryGetValue(realTopic, out var m) ? m : realTopic;
+
+    public bool IsChangelog(string topic) => _changelogs.Contains(topic);
 
     public static string ChangelogName(string applicationId, string store) => applicationId + "-" + store + "-changelog";
 
@@ -135,6 +138,7 @@ internal sealed class TopicLayout
                 var builder = _model.Stores[store];
                 if (!builder.LoggingEnabled) continue;
                 logs[store] = ChangelogName(ApplicationId, store);
+                _changelogs.Add(logs[store]);
                 InternalTopics.Add(new TopicSpec(logs[store], counts[i], ChangelogConfig(builder)));
             }
             ChangelogsPerSubtopology.Add(logs);
