@@ -68,7 +68,7 @@ public sealed class KafkaTestCluster : IDisposable
     public BraidKafkaApplication App(Topology topology, string appId, KafkaStreamsOptions? options = null, string? server = null)
     {
         var config = new StreamsConfig { ApplicationId = Prefix + appId };
-        if (StderrLoggerFactory.FromEnvironment() is { } logs) config = config with { LoggerFactory = logs };
+        if (FileLoggerFactory.FromEnvironment() is { } logs) config = config with { LoggerFactory = logs };
         var app = new BraidKafkaApplication(topology, config, options ?? Options(server), Admin);
         _apps.Add(app);
         return app;
