@@ -81,7 +81,9 @@ internal sealed class KafkaClients(KafkaStreamsOptions options, string applicati
 
     private void Log(LogMessage m)
     {
-        var level = m.Level <= SyslogLevel.Error ? LogLevel.Error : m.Level == SyslogLevel.Warning ? LogLevel.Warning : LogLevel.Debug;
+        // The user's settings go to every client, so consumer-only settings on producers (CONFWARN) are expected.
+        var level = m.Facility == "CONFWARN" ? LogLevel.Debug
+            : m.Level <= SyslogLevel.Error ? LogLevel.Error : m.Level == SyslogLevel.Warning ? LogLevel.Warning : LogLevel.Debug;
         if (logger.IsEnabled(level)) logger.Log(level, "librdkafka {Facility}: {Message}", m.Facility, m.Message);
     }
 }

@@ -31,12 +31,14 @@ internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, ILogge
         if (stores.Count == 0) return reached;
         var sw = Stopwatch.StartNew();
         var remaining = new HashSet<TopicPartition>();
+        var high = new Dictionary<TopicPartition, long>();
         var start = new List<TopicPartitionOffset>();
         foreach (var tp in stores.Keys)
         {
             var wm = consumer.QueryWatermarkOffsets(tp, timeout);
             long from = Math.Max(checkpoint(tp) ?? wm.Low.Value, wm.Low.Value);
             reached[tp] = Math.Max(from, wm.Low.Value);
+            high[tp] = wm.High.Value;
             if (wm.High.Value > from)
             {
                 remaining.Add(tp);
@@ -53,7 +55,12 @@ internal sealed class StateRestorer(IConsumer<byte[]?, byte[]?> consumer, ILogge
                     "(RestoreTimeout); the changelog is unreachable or too large for the timeout.");
             }
             var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (r is null) continue;
+            if (r is null)
+            {
+                // Transaction markers occupy offsets but are never delivered: the position is the reliable end test.
+                remaining.RemoveWhere(tp => consumer.Position(tp) is var p && p != Offset.Unset && p.Value >= high[tp]);
+                continue;
+            }
             if (r.IsPartitionEOF)
             {
                 remaining.Remove(r.TopicPartition);

@@ -15,7 +15,7 @@ namespace Braid.Kafka.Internal;
 /// Loop: poll the group (assignments) → restore and start new tasks → global updates → input records →
 /// wall-clock punctuation → commit when due.
 /// </summary>
-internal sealed partial class StreamThread : IDisposable
+internal sealed partial class StreamThread
 {
     private readonly TopologyModel _model;
     private readonly StreamsConfig _config;
@@ -249,11 +249,4 @@ internal sealed partial class StreamThread : IDisposable
         _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
     }
 
-    public void Join(TimeSpan timeout) => _thread.Join(timeout);
-
-    public void Dispose()
-    {
-        RequestStop();
-        if (_thread.IsAlive) _thread.Join();
-    }
 }

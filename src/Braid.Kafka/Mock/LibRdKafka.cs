@@ -34,6 +34,9 @@ internal static partial class LibRdKafka
     [LibraryImport(Lib)]
     public static partial IntPtr rd_kafka_conf_new();
 
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int rd_kafka_conf_set(IntPtr conf, string name, string value, [Out] byte[] errstr, UIntPtr errstrSize);
+
     [LibraryImport(Lib)]
     public static partial IntPtr rd_kafka_new(int type, IntPtr conf, [Out] byte[] errstr, UIntPtr errstrSize);
 

@@ -16,7 +16,10 @@ internal sealed class MockKafkaCluster : IDisposable
     {
         LibRdKafka.EnsureLoaded();
         var err = new byte[512];
-        _rk = LibRdKafka.rd_kafka_new(0, LibRdKafka.rd_kafka_conf_new(), err, (UIntPtr)err.Length);
+        var conf = LibRdKafka.rd_kafka_conf_new();
+        // The handle only hosts the cluster; its notice that it has no bootstrap.servers is noise.
+        LibRdKafka.rd_kafka_conf_set(conf, "log_level", "3", err, (UIntPtr)err.Length);
+        _rk = LibRdKafka.rd_kafka_new(0, conf, err, (UIntPtr)err.Length);
         if (_rk == IntPtr.Zero) throw new InvalidOperationException("rd_kafka_new failed: " + System.Text.Encoding.UTF8.GetString(err).TrimEnd('\0'));
         _cluster = LibRdKafka.rd_kafka_mock_cluster_new(_rk, brokers);
         if (_cluster == IntPtr.Zero) throw new InvalidOperationException("rd_kafka_mock_cluster_new failed.");
