@@ -248,5 +248,4 @@ internal sealed partial class StreamThread
         _producer?.Dispose();
         _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
     }
-
 }
