@@ -46,7 +46,7 @@ public sealed class KafkaTestCluster : IDisposable
             _mock.CreateTopic(topic, partitions);
             return;
         }
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).SetLogHandler(Quiet).Build();
         admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1 }]).GetAwaiter().GetResult();
     }
 
@@ -76,7 +76,7 @@ public sealed class KafkaTestCluster : IDisposable
 
     public void Produce<TK, TV>(string topic, Serde<TK> ks, Serde<TV> vs, IEnumerable<(TK Key, TV? Value, long Ts)> records)
     {
-        using var p = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = BootstrapServers, Partitioner = Partitioner.Murmur2Random, LingerMs = 2 }).Build();
+        using var p = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = BootstrapServers, Partitioner = Partitioner.Murmur2Random, LingerMs = 2 }).SetLogHandler(Quiet).Build();
         foreach (var (k, v, ts) in records)
         {
             p.Produce(topic, new Message<byte[]?, byte[]?>
@@ -93,8 +93,8 @@ public sealed class KafkaTestCluster : IDisposable
         using var c = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
             BootstrapServers = BootstrapServers, GroupId = Prefix + "reader", EnableAutoCommit = false, EnablePartitionEof = true,
-        }).Build();
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        }).SetLogHandler(Quiet).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).SetLogHandler(Quiet).Build();
         var md = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
         var tps = md.Topics[0].Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
         var remaining = tps.Where(tp => c.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)) is var w && w.High > w.Low).ToHashSet();
@@ -122,6 +122,9 @@ public sealed class KafkaTestCluster : IDisposable
         }
         return map;
     }
+
+    // librdkafka would print connection errors to stderr (the broker down/up test causes them on purpose).
+    private static void Quiet<T>(T client, LogMessage message) { }
 
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
