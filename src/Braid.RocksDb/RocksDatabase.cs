@@ -78,9 +78,13 @@ internal sealed class RocksDatabase : IDisposable
     private static StateStoreException OpenError(string path, RocksDbException e)
     {
         string m = e.Message;
-        if (m.Contains("lock", StringComparison.OrdinalIgnoreCase)) return new StateDirectoryLockedException(path, e);
+        // Corruption first: its messages may mention a "block", which contains "lock".
         if (m.Contains("Corruption", StringComparison.OrdinalIgnoreCase))
             return new StateStoreException(path, "the database is corrupt (" + m + "). Restore it from a backup or delete the directory to rebuild state.", e);
+        // RocksDB reports "lock hold by current process ... /LOCK: No locks available" (same process)
+        // or "While lock file: .../LOCK: Resource temporarily unavailable" (another process).
+        if (m.Contains("/LOCK", StringComparison.Ordinal) || m.Contains("lock hold", StringComparison.OrdinalIgnoreCase))
+            return new StateDirectoryLockedException(path, e);
         return new StateStoreException(path, "the database could not be opened: " + m, e);
     }
 

@@ -43,6 +43,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
     private int _pendingCount;
     private long _committedStreamTime = long.MinValue;
     private long _deletedBelowSegment = long.MinValue;
+    private Iterator? _iterator;
 
     public RocksSessionStore(RocksDatabase db, TaskId task, SessionStoreBuilder<TKey, TValue> builder, bool readOnly)
     {
@@ -132,24 +133,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         var found = new SortedDictionary<(long End, long Start), TValue>();
         long minEnd = Math.Max(earliestSessionEndTime, MinLiveEnd);
         if (ObservedStreamTime != long.MinValue && minEnd <= ObservedStreamTime)
-        {
-            var keyBytes = _keySerde.Serialize(key);
-            using var iterator = _db.NewIterator(_family);
-            for (long segment = SegmentId(minEnd), last = SegmentId(ObservedStreamTime); segment <= last; segment++)
-            {
-                var seek = SessionKey(keyBytes, minEnd, long.MinValue, segment);
-                var keyPrefix = seek.AsSpan(0, seek.Length - 16);
-                for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
-                {
-                    var stored = iterator.GetKeySpan();
-                    if (stored.Length != seek.Length || !stored.StartsWith(keyPrefix)) break;
-                    long start = KeyLayout.ReadOrderedInt64(stored[^8..]);
-                    if (start <= latestSessionStartTime)
-                        found[(KeyLayout.ReadOrderedInt64(stored[^16..]), start)] = _valueSerde.Deserialize(iterator.GetValueSpan());
-                }
-                _db.ThrowIfFailed(iterator);
-            }
-        }
+            ReadCommittedSessions(_keySerde.Serialize(key), minEnd, latestSessionStartTime, found);
         if (_pending.TryGetValue(key, out var sessions))
         {
             foreach (var ((end, start), pending) in sessions)
@@ -163,6 +147,32 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         return result;
     }
 
+    private void ReadCommittedSessions(byte[] keyBytes, long minEnd, long latestStart, SortedDictionary<(long End, long Start), TValue> found)
+    {
+        var iterator = AcquireIterator();
+        try
+        {
+            for (long segment = SegmentId(minEnd), last = SegmentId(ObservedStreamTime); segment <= last; segment++)
+            {
+                var seek = SessionKey(keyBytes, minEnd, long.MinValue, segment);
+                var keyPrefix = seek.AsSpan(0, seek.Length - 16);
+                for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
+                {
+                    var stored = iterator.GetKeySpan();
+                    if (stored.Length != seek.Length || !stored.StartsWith(keyPrefix)) break;
+                    long start = KeyLayout.ReadOrderedInt64(stored[^8..]);
+                    if (start <= latestStart)
+                        found[(KeyLayout.ReadOrderedInt64(stored[^16..]), start)] = _valueSerde.Deserialize(iterator.GetValueSpan());
+                }
+                _db.ThrowIfFailed(iterator);
+            }
+        }
+        finally
+        {
+            ReleaseIterator(iterator);
+        }
+    }
+
     public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessionsByEndTime(long earliestSessionEndTime, long latestSessionEndTime)
     {
         long from = Math.Max(earliestSessionEndTime, MinLiveEnd);
@@ -171,7 +181,8 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         var seek = new byte[_indexPrefix.Length + 8];
         _indexPrefix.CopyTo(seek, 0);
         KeyLayout.WriteOrderedInt64(seek.AsSpan(_indexPrefix.Length), from);
-        using (var iterator = _db.NewIterator(_family))
+        var iterator = AcquireIterator();
+        try
         {
             for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
             {
@@ -187,6 +198,10 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
                     found[(end, keyBytes, start)] = (_keySerde.Deserialize(keyBytes), value);
             }
             _db.ThrowIfFailed(iterator);
+        }
+        finally
+        {
+            ReleaseIterator(iterator);
         }
         foreach (var (key, sessions) in _pending)
         {
@@ -206,6 +221,21 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
 
     /// <summary>Every segment below this one holds only expired sessions.</summary>
     private long FirstLiveSegment => ObservedStreamTime == long.MinValue ? long.MinValue : SegmentId(MinLiveEnd);
+
+    // Reused between commits (only this task's commits change its keys; Committed() renews it);
+    // read-only views take a fresh one per read, since they must see every new commit.
+    private Iterator AcquireIterator() => _readOnly ? _db.NewIterator(_family) : _iterator ??= _db.NewIterator(_family);
+
+    private void ReleaseIterator(Iterator iterator)
+    {
+        if (_readOnly) iterator.Dispose();
+    }
+
+    private void ResetIterator()
+    {
+        _iterator?.Dispose();
+        _iterator = null;
+    }
 
     private long SegmentId(long end) => Math.DivRem(end, _segmentInterval) is var (q, r) && r < 0 ? q - 1 : q;
 
@@ -293,6 +323,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
         _pending.Clear();
         _pendingCount = 0;
+        ResetIterator();
     }
 
     public void DiscardPending()
@@ -300,12 +331,13 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         ObservedStreamTime = _committedStreamTime;
         _pending.Clear();
         _pendingCount = 0;
+        ResetIterator();
     }
 
     /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
     public void Flush() { }
 
-    public void Close() { }
+    public void Close() => ResetIterator();
 
     private readonly record struct Pending(TValue Value, bool IsRemove);
 

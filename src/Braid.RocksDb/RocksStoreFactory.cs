@@ -29,7 +29,7 @@ internal sealed class RocksStoreFactory(RocksTaskState task, bool committedOnly)
 
     public IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder)
     {
-        var store = new RocksWindowStore<TKey, TValue>(task.Database, task.TaskId, builder, committedOnly);
+        var store = new RocksWindowStore<TKey, TValue>(task.Database, task.TaskId, builder, task.CacheEntries, committedOnly);
         if (committedOnly) return new CommittedWindowView<TKey, TValue>(store);
         task.Register(store);
         return store;

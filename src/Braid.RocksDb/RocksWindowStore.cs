@@ -19,7 +19,8 @@ namespace Braid.RocksDb;
 /// overwrites) and increases per put with duplicates (put order survives a restart). The store's
 /// metadata <c>[task][0x00]</c> holds observed stream time and the next sequence number.
 /// </para>
-/// Pending puts are kept as objects per key, sorted by (timestamp, sequence), and merged into fetches.
+/// Pending puts are kept as objects per key, sorted by (timestamp, sequence), and merged into fetches;
+/// committed entries of hot keys are cached deserialized (<see cref="CommittedEntries"/>).
 /// </summary>
 internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue>, ICommittable
 {
@@ -38,6 +39,8 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
     private readonly long _segmentInterval;
     private readonly Dictionary<TKey, List<Entry>> _pending = StoreDictionary.Create<TKey, List<Entry>>();
     private readonly KeyBuffer _keyBuffer = new();
+    private readonly ValueCache<TKey, List<Entry>> _cache;
+    private readonly List<Entry> _scratch = new();
     private readonly byte[] _meta = new byte[16];
     private int _pendingCount;
     private long _nextSequence;
@@ -46,7 +49,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
     private long _deletedBelowSegment = long.MinValue;
     private Iterator? _iterator;
 
-    public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, bool readOnly)
+    public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
     {
         _db = db;
         _family = db.StoreFamily(builder.Name);
@@ -56,6 +59,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
         _valueSerde = builder.ValueSerde;
         _retainDuplicates = builder.RetainDuplicates;
         _readOnly = readOnly;
+        _cache = new ValueCache<TKey, List<Entry>>(readOnly ? 0 : cacheEntries);
         Name = builder.Name;
         RetentionMs = (long)builder.Retention.TotalMilliseconds;
         _segmentInterval = Math.Max(1, RetentionMs / 2);
@@ -128,9 +132,43 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
         if (ObservedStreamTime == long.MinValue || from > to) return 0;
         int before = results.Count;
         var pending = _pending.TryGetValue(key, out var found) ? found : NoEntries;
-        int p = 0;
-        while (p < pending.Count && pending[p].Timestamp < from) p++;
+        var committed = CommittedEntries(key, from, to);
+        int p = FirstAtOrAfter(pending, from), c = FirstAtOrAfter(committed, from);
+        while (true)
+        {
+            bool hasPending = p < pending.Count && pending[p].Timestamp <= to;
+            bool hasCommitted = c < committed.Count && committed[c].Timestamp <= to;
+            if (!hasPending && !hasCommitted) break;
+            if (hasPending && hasCommitted && pending[p].Timestamp == committed[c].Timestamp && pending[p].Sequence == committed[c].Sequence)
+                c++; // overwritten by the pending put
+            else if (!hasCommitted || (hasPending && pending[p].IsBefore(committed[c].Timestamp, committed[c].Sequence)))
+                results.Add(pending[p++].ToValue());
+            else
+                results.Add(committed[c++].ToValue());
+        }
+        return results.Count - before;
+    }
 
+    /// <summary>
+    /// The key's committed entries, sorted, covering at least [from, to]. With the cache on, all of the
+    /// key's live committed entries are read once and kept (a join fetches the same hot keys again and
+    /// again, and a RocksDB seek per live segment costs microseconds); commits merge into cached lists.
+    /// </summary>
+    private List<Entry> CommittedEntries(TKey key, long from, long to)
+    {
+        if (!_cache.Enabled)
+        {
+            _scratch.Clear();
+            return ReadCommitted(key, from, to, _scratch);
+        }
+        if (_cache.TryGet(key, out var cached)) return cached;
+        cached = ReadCommitted(key, MinLiveTimestamp, ObservedStreamTime, new List<Entry>());
+        _cache.Set(key, cached);
+        return cached;
+    }
+
+    private List<Entry> ReadCommitted(TKey key, long from, long to, List<Entry> into)
+    {
         var keyBytes = _keySerde.Serialize(key);
         int entryPrefixLength = _prefix.Length + 8 + 4 + keyBytes.Length;
         var iterator = AcquireIterator();
@@ -149,11 +187,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
                     long timestamp = KeyLayout.ReadOrderedInt64(stored[entryPrefixLength..]);
                     if (timestamp > to) break;
                     long sequence = BinaryPrimitives.ReadInt64BigEndian(stored[(entryPrefixLength + 8)..]);
-                    while (p < pending.Count && pending[p].Timestamp <= to && pending[p].IsBefore(timestamp, sequence))
-                        results.Add(pending[p++].ToValue());
-                    if (p < pending.Count && pending[p].Timestamp == timestamp && pending[p].Sequence == sequence)
-                        continue; // overwritten by a pending put; emitted by the merge above or below
-                    results.Add(new TimestampedValue<TValue>(timestamp, _valueSerde.Deserialize(iterator.GetValueSpan())));
+                    into.Add(new Entry(timestamp, sequence, _valueSerde.Deserialize(iterator.GetValueSpan())));
                 }
                 _db.ThrowIfFailed(iterator);
             }
@@ -162,8 +196,38 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
         {
             if (_readOnly) iterator.Dispose();
         }
-        while (p < pending.Count && pending[p].Timestamp <= to) results.Add(pending[p++].ToValue());
-        return results.Count - before;
+        return into;
+    }
+
+    /// <summary>Index of the first entry with timestamp ≥ <paramref name="timestamp"/> (lists are sorted by timestamp).</summary>
+    private static int FirstAtOrAfter(List<Entry> entries, long timestamp)
+    {
+        int lo = 0, hi = entries.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (entries[mid].Timestamp < timestamp) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>A cached committed list after a commit of <paramref name="pending"/>: expired entries dropped, pending ones merged in (winning on equal timestamp and sequence).</summary>
+    private List<Entry> MergeCommitted(List<Entry> committed, List<Entry> pending)
+    {
+        long minLive = MinLiveTimestamp;
+        var merged = new List<Entry>(committed.Count + pending.Count);
+        int c = FirstAtOrAfter(committed, minLive), p = FirstAtOrAfter(pending, minLive);
+        while (c < committed.Count || p < pending.Count)
+        {
+            if (c < committed.Count && p < pending.Count && committed[c].Timestamp == pending[p].Timestamp && committed[c].Sequence == pending[p].Sequence)
+                c++;
+            else if (c == committed.Count || (p < pending.Count && pending[p].IsBefore(committed[c].Timestamp, committed[c].Sequence)))
+                merged.Add(pending[p++]);
+            else
+                merged.Add(committed[c++]);
+        }
+        return merged;
     }
 
     private void WriteEntryPrefix(Span<byte> destination, long segment, byte[] keyBytes)
@@ -217,6 +281,8 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
 
     public void Committed()
     {
+        foreach (var (key, entries) in _pending)
+            if (_cache.TryGet(key, out var cached)) _cache.Set(key, MergeCommitted(cached, entries));
         _committedStreamTime = ObservedStreamTime;
         _committedNextSequence = _nextSequence;
         _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
@@ -225,6 +291,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
 
     public void DiscardPending()
     {
+        _cache.Clear();
         ObservedStreamTime = _committedStreamTime;
         _nextSequence = _committedNextSequence;
         ClearPending();

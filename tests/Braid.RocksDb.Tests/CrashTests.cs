@@ -8,6 +8,31 @@ public sealed class CrashTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    private Process StartWriter() => Process.Start(new ProcessStartInfo("dotnet")
+    {
+        ArgumentList = { typeof(CrashWriter).Assembly.Location, "crash-writer", _dir.Path },
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+    })!;
+
+    [Fact]
+    public void AStateDirectoryOpenInAnotherProcess_IsReportedAsLocked()
+    {
+        var child = StartWriter();
+        try
+        {
+            Assert.NotNull(child.StandardOutput.ReadLine()); // the child has the database open
+            var e = Assert.Throws<StateDirectoryLockedException>(() => RocksDbStateBackend.Open(_dir.Path));
+            Assert.Equal(RocksDbStateBackend.DatabasePath(_dir.Path), e.Path);
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit();
+        }
+    }
+
     /// <summary>
     /// A child process commits generation after generation (every key of two tasks plus a metadata entry
     /// per commit) and is killed with SIGKILL while it runs. After reopening, the metadata names one
@@ -17,13 +42,7 @@ public sealed class CrashTests : IDisposable
     [Fact]
     public void KillDuringCommits_LeavesExactlyTheLastCompleteCommit()
     {
-        var child = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { typeof(CrashWriter).Assembly.Location, "crash-writer", _dir.Path },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
+        var child = StartWriter();
         long lastReported = 0;
         try
         {

@@ -13,6 +13,7 @@ public sealed class RocksDbStateBackendTests : IDisposable
     private static readonly KeyValueStoreBuilder<string, string> Kv = Stores.KeyValue("kv", Serdes.String, Serdes.String);
     private static readonly WindowStoreBuilder<string, string> Window = new("win", TimeSpan.FromMilliseconds(100), true, Serdes.String, Serdes.String);
     private static readonly VersionedStoreBuilder<string, string> Versioned = new("ver", TimeSpan.FromMilliseconds(100), Serdes.String, Serdes.String);
+    private static readonly SessionStoreBuilder<string, string> Session = new("ses", TimeSpan.FromMilliseconds(100), Serdes.String, Serdes.String);
     private static readonly Dictionary<string, byte[]?> NoMetadata = new();
 
     private readonly TempStateDirectory _dir = new();
@@ -51,6 +52,7 @@ public sealed class RocksDbStateBackendTests : IDisposable
             var versioned = task.Stores.CreateVersionedKeyValueStore(Versioned);
             versioned.Put("v", "old", 10);
             versioned.Put("v", "new", 20);
+            task.Stores.CreateSessionStore(Session).Put(new Windowed<string>("s", new Window(5, 30)), "session");
             backend.Commit([task], new Dictionary<string, byte[]?> { ["offset/in/0"] = [7] });
             Assert.Equal(0, task.PendingBytes);
         }
@@ -64,6 +66,10 @@ public sealed class RocksDbStateBackendTests : IDisposable
         var reread = again.Stores.CreateVersionedKeyValueStore(Versioned);
         Assert.True(reread.TryGet("v", 15, out var old));
         Assert.Equal(new VersionedRecord<string>("old", 10, 20), old);
+        var sessions = again.Stores.CreateSessionStore(Session);
+        Assert.Equal(30, sessions.ObservedStreamTime);
+        Assert.True(sessions.TryFetchSession("s", 5, 30, out var session));
+        Assert.Equal("session", session);
         Assert.Equal([7], reopened.ReadMetadata("offset/in/0"));
     }
 
@@ -102,22 +108,48 @@ public sealed class RocksDbStateBackendTests : IDisposable
     }
 
     [Fact]
+    public void WindowPut_AtACommittedTimestamp_ReplacesIt_WithoutDuplicates()
+    {
+        using var backend = _dir.Open();
+        var task = backend.OpenTask(TaskA);
+        var window = task.Stores.CreateWindowStore(new WindowStoreBuilder<string, string>("nodup", TimeSpan.FromMilliseconds(100), false, Serdes.String, Serdes.String));
+        window.Put("k", "committed", 5);
+        backend.Commit([task], NoMetadata);
+        window.Put("k", "pending", 5);
+        Assert.Equal([new TimestampedValue<string>(5, "pending")], window.Fetch("k", 0, 10));
+        backend.Commit([task], NoMetadata);
+        Assert.Equal([new TimestampedValue<string>(5, "pending")], window.Fetch("k", 0, 10));
+    }
+
+    [Fact]
     public void DiscardPending_ReturnsEveryStoreToItsCommittedState()
     {
         using var backend = _dir.Open();
         var task = backend.OpenTask(TaskA);
         var kv = task.Stores.CreateKeyValueStore(Kv);
         var window = task.Stores.CreateWindowStore(Window);
+        var versioned = task.Stores.CreateVersionedKeyValueStore(Versioned);
+        var sessions = task.Stores.CreateSessionStore(Session);
         kv.Put("a", "committed");
         window.Put("w", "committed", 10);
+        versioned.Put("v", "committed", 10);
+        sessions.Put(new Windowed<string>("s", new Window(0, 10)), "committed");
         backend.Commit([task], NoMetadata);
+        Assert.True(versioned.TryGet("v", out _)); // cached: the pending put below must not change the cached copy
         kv.Put("a", "pending");
         window.Put("w", "pending", 500);
+        versioned.Put("v", "pending", 20);
+        sessions.Put(new Windowed<string>("s", new Window(0, 10)), "pending");
+        sessions.Put(new Windowed<string>("s", new Window(400, 500)), "pending");
         task.DiscardPending();
         Assert.True(kv.TryGet("a", out var v));
         Assert.Equal("committed", v);
         Assert.Equal(10, window.ObservedStreamTime);
         Assert.Equal(["committed"], window.Fetch("w", 0, 1000).Select(x => x.Value));
+        Assert.True(versioned.TryGet("v", out var latest));
+        Assert.Equal(new VersionedRecord<string>("committed", 10, null), latest);
+        Assert.Equal(10, sessions.ObservedStreamTime);
+        Assert.Equal(["committed"], sessions.FindSessions("s", 0, 1000).Select(x => x.Value));
     }
 
     [Fact]

@@ -30,18 +30,18 @@ public sealed class TempStateDirectory : IDisposable
 
 /// <summary>
 /// One backend shared by the stores a contract test creates; each store gets its own task, so stores
-/// never see each other's data and no column family is created per store.
+/// never see each other's data and no column family is created per store. Thread-safe (CsCheck samples in parallel).
 /// </summary>
 internal sealed class SharedBackend : IDisposable
 {
     private readonly TempStateDirectory _dir = new();
     private int _nextPartition;
 
-    public SharedBackend() => Backend = _dir.Open();
+    public SharedBackend(RocksDbStateOptions? options = null) => Backend = _dir.Open(options);
 
     public RocksDbStateBackend Backend { get; }
 
-    public Braid.Internal.State.ITaskState NewTask() => Backend.OpenTask(new TaskId(0, _nextPartition++));
+    public Braid.Internal.State.ITaskState NewTask() => Backend.OpenTask(new TaskId(0, Interlocked.Increment(ref _nextPartition)));
 
     public void Dispose() => _dir.Dispose();
 }
