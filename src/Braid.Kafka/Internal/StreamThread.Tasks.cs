@@ -27,7 +27,7 @@ internal sealed partial class StreamThread
         foreach (var p in partitions)
         {
             var id = _layout.Tasks[p.Partition.Value];
-            _pending.Remove(id);
+            DropPending(id);
             if (_tasks.ContainsKey(id)) CloseTask(id, dirty: false);
         }
         _logger.LogInformation("Revoked tasks [{Tasks}].", string.Join(", ", partitions.Select(p => KafkaTask.Name(_layout.Tasks[p.Partition.Value]))));
@@ -47,7 +47,7 @@ internal sealed partial class StreamThread
         }
         foreach (var id in lost)
         {
-            _pending.Remove(id);
+            DropPending(id);
             if (_tasks.ContainsKey(id)) CloseTask(id, dirty: true);
         }
         Announce();
@@ -74,22 +74,35 @@ internal sealed partial class StreamThread
             _tasks[t.Id] = t;
             foreach (var tp in t.Inputs) _byInput[tp] = t;
         }
-        _input!.IncrementalAssign(start);
+        // Partitions of rebuilt tasks stayed assigned (an unassign immediately followed by an assign of the same
+        // partition can leave it unfetched): rewind them instead.
+        var assigned = _input!.Assignment.ToHashSet();
+        foreach (var s in start.Where(s => assigned.Contains(s.TopicPartition))) _input.Seek(s);
+        _input.IncrementalAssign(start.Where(s => !assigned.Contains(s.TopicPartition)));
         Announce();
         _logger.LogInformation("Running tasks [{Tasks}] from offsets [{Offsets}].",
             string.Join(", ", created.Select(t => KafkaTask.Name(t.Id))), string.Join(", ", start.Select(s => s.ToString())));
     }
 
     /// <summary>Closes a task; dirty drops its uncommitted store writes (the changelog and the last commit are the truth).</summary>
-    private void CloseTask(TaskId id, bool dirty)
+    private void CloseTask(TaskId id, bool dirty, bool keepInputAssigned = false)
     {
         var t = _tasks[id];
         _tasks.Remove(id);
         foreach (var tp in t.Inputs) _byInput.Remove(tp);
-        _input!.IncrementalUnassign(t.Inputs);
+        if (!keepInputAssigned) _input!.IncrementalUnassign(t.Inputs);
         if (dirty) t.State?.DiscardPending();
         t.Task.Close();
         t.State?.Dispose();
+    }
+
+    /// <summary>Forgets a task that was waiting to be (re)built; a rebuilt task may still hold its input partitions.</summary>
+    private void DropPending(TaskId id)
+    {
+        if (!_pending.Remove(id)) return;
+        var inputs = _layout.SourcesPerSubtopology[id.Subtopology].Select(t => new TopicPartition(t, id.Partition));
+        var held = inputs.Where(_input!.Assignment.Contains).ToList();
+        if (held.Count > 0) _input.IncrementalUnassign(held);
     }
 
     private long? ReadCheckpoint(IEnumerable<KafkaTask> tasks, TopicPartition tp)
@@ -129,8 +142,9 @@ internal sealed partial class StreamThread
     {
         foreach (var id in _tasks.Keys.ToList())
         {
-            CloseTask(id, dirty: true);
-            if (except is null || !except.Contains(id)) _pending.Add(id);
+            bool rebuild = except is null || !except.Contains(id);
+            CloseTask(id, dirty: true, keepInputAssigned: rebuild);
+            if (rebuild) _pending.Add(id);
             KafkaMetrics.TaskRebuilds.Add(1);
             Rebuilds++;
         }
