@@ -1,0 +1,223 @@
+using Braid.Processors;
+using Braid.Internal;
+using Braid.Internal.Partitioning;
+using Braid.Kafka.Internal;
+using Braid.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Kafka;
+
+/// <summary>
+/// Runs a <see cref="Topology"/> on Apache Kafka, as Kafka Streams' <c>KafkaStreams</c>: instances with the same
+/// <see cref="StreamsConfig.ApplicationId"/> form one consumer group and share the tasks (one per sub-topology and
+/// partition); state lives in changelog topics and moves with its task.
+/// </summary>
+public sealed class BraidKafkaApplication : IAsyncDisposable
+{
+    private readonly Topology _topology;
+    private readonly StreamsConfig _config;
+    private readonly KafkaStreamsOptions _options;
+    private readonly Func<KafkaStreamsOptions, ITopicAdmin> _adminFactory;
+    private readonly ILogger _logger;
+    private readonly object _stateLock = new();
+    private StreamThread? _thread;
+    private TopicLayout? _layout;
+
+    /// <summary>Creates the application (nothing connects before <see cref="StartAsync"/>).</summary>
+    /// <param name="topology">The topology to run.</param>
+    /// <param name="config">The shared settings (application id, error handling, logging).</param>
+    /// <param name="options">The Kafka settings.</param>
+    public BraidKafkaApplication(Topology topology, StreamsConfig config, KafkaStreamsOptions options)
+        : this(topology, config, options, o => new AdminClientTopicAdmin(new KafkaClients(o, config.ApplicationId, "admin", config.LoggerFactory.CreateLogger("Braid.Kafka")).Base()))
+    {
+    }
+
+    internal BraidKafkaApplication(Topology topology, StreamsConfig config, KafkaStreamsOptions options, Func<KafkaStreamsOptions, ITopicAdmin> adminFactory)
+    {
+        _topology = topology ?? throw new ArgumentNullException(nameof(topology));
+        _config = config ?? throw new ArgumentNullException(nameof(config));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _adminFactory = adminFactory;
+        _config.Validate();
+        _options.Validate();
+        _logger = config.LoggerFactory.CreateLogger("Braid.Kafka");
+        InstanceId = options.ApplicationServer ?? "instance-" + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    /// <summary>This instance's name in instance metadata: <see cref="KafkaStreamsOptions.ApplicationServer"/> or a generated id.</summary>
+    public string InstanceId { get; }
+
+    /// <summary>The current state.</summary>
+    public KafkaStreamsState State { get; private set; } = KafkaStreamsState.Created;
+
+    /// <summary>Raised on every state change with (new state, old state), on the thread that caused it.</summary>
+    public event Action<KafkaStreamsState, KafkaStreamsState>? StateChanged;
+
+    /// <summary>The error that moved the application to <see cref="KafkaStreamsState.Error"/>, if any.</summary>
+    public Exception? Error => _thread?.Error;
+
+    /// <summary>This instance's running tasks ("subtopology_partition").</summary>
+    public IReadOnlyList<string> ActiveTasks => _thread?.ActiveTasks ?? [];
+
+    /// <summary>Input records not yet processed in this instance's task partitions (also the <c>braid.kafka.consumer.lag</c> gauge).</summary>
+    public long ConsumerLag => _thread?.Lag ?? 0;
+
+    internal long ProcessedRecords => _thread?.ProcessedRecords ?? 0;
+
+    internal long RestoredRecords => _thread?.RestoredRecords ?? 0;
+
+    internal int TaskRebuilds => _thread?.Rebuilds ?? 0;
+
+    internal TopicLayout? Layout => _layout;
+
+    internal IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores => _thread?.GlobalStores;
+
+    /// <summary>
+    /// Checks the cluster (reachable within <see cref="KafkaStreamsOptions.RequestTimeout"/>, source topics exist,
+    /// co-partitioning holds), creates and verifies internal topics, then starts processing in the background.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the start-up checks.</param>
+    /// <returns>A task that completes when processing has started (state Rebalancing).</returns>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (State != KafkaStreamsState.Created) throw new InvalidOperationException($"the application was already started (state {State}).");
+        return Task.Run(() =>
+        {
+            using var admin = _adminFactory(_options);
+            var external = TopicLayout.ExternalTopics(_topology.Model);
+            var partitions = admin.DescribeTopics(external, _options.RequestTimeout);
+            cancellationToken.ThrowIfCancellationRequested();
+            _layout = TopicLayout.Compute(_topology.Model, _config.ApplicationId, partitions);
+            EnsureInternalTopics(admin, _layout);
+            var clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
+            var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
+            _thread = new StreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
+            SetState(KafkaStreamsState.Rebalancing);
+            KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
+                new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
+            _thread.Start();
+            _ = _thread.Finished.Task.ContinueWith(t =>
+            {
+                KafkaMetrics.UntrackLag(this);
+                SetState(t.IsFaulted ? KafkaStreamsState.Error : KafkaStreamsState.NotRunning);
+            }, TaskScheduler.Default);
+        }, cancellationToken);
+    }
+
+    /// <summary>Commits, closes every task, leaves the group and stops (state PendingShutdown, then NotRunning).</summary>
+    /// <param name="timeout">How long to wait for the stream thread (default: <see cref="KafkaStreamsOptions.RequestTimeout"/>).</param>
+    /// <returns>A task that completes when the instance stopped.</returns>
+    public async Task CloseAsync(TimeSpan? timeout = null)
+    {
+        if (_thread is null)
+        {
+            SetState(KafkaStreamsState.NotRunning);
+            return;
+        }
+        if (State is KafkaStreamsState.NotRunning or KafkaStreamsState.Error)
+        {
+            _thread.Directory.Dispose();
+            return;
+        }
+        SetState(KafkaStreamsState.PendingShutdown);
+        _thread.RequestStop();
+        try
+        {
+            await _thread.Finished.Task.WaitAsync(timeout ?? _options.RequestTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("The stream thread did not stop within the timeout.");
+        }
+        catch (Exception)
+        {
+            // The failure is in Error and the state; closing itself succeeded.
+        }
+        _thread.Directory.Dispose();
+    }
+
+    /// <summary>Stops as a crash would: no commit, no flush, no leaving the group (tests of fail-over).</summary>
+    internal async Task KillAsync()
+    {
+        if (_thread is null) return;
+        _thread.Kill();
+        await _thread.Finished.Task.ConfigureAwait(false);
+        _thread.Directory.Dispose();
+    }
+
+    /// <summary>Waits until the application reaches a state.</summary>
+    internal async Task WaitForStateAsync(KafkaStreamsState state, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (State != state)
+        {
+            if (State == KafkaStreamsState.Error) throw new StreamsException("the application failed.", Error);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The topology as it runs here: internal topics carry their real names (<c>&lt;application id&gt;-&lt;name&gt;</c>).</summary>
+    /// <returns>The description.</returns>
+    public TopologyDescription Describe() => KafkaTopologyDescription.Describe(_topology, _config.ApplicationId);
+
+    /// <summary>Which partition, task and instance hold a key of a store (for routing interactive queries).</summary>
+    /// <param name="storeName">A store of the topology (not a global one: every instance has those).</param>
+    /// <param name="key">The key.</param>
+    /// <param name="keySerde">The key serde; the type's default when null.</param>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <returns>The metadata; <see cref="KeyQueryMetadata.ActiveHost"/> is null while no instance runs the task.</returns>
+    public KeyQueryMetadata QueryMetadataForKey<TKey>(string storeName, TKey key, Serde<TKey>? keySerde = null)
+    {
+        var layout = _layout ?? throw new InvalidOperationException("the application is not started.");
+        int sub = _topology.Model.Subtopologies.FindIndex(s => s.Any(n => n.Stores.Contains(storeName)));
+        if (sub < 0 || _topology.Model.GlobalStoreNames.Contains(storeName))
+            throw new StreamsException($"'{storeName}' is not a (non-global) store of this topology.");
+        var bytes = (keySerde ?? Serdes.Default<TKey>()).Serialize(key);
+        int partition = Murmur2Partitioner.Partition(bytes, layout.PartitionsPerSubtopology[sub]);
+        string task = KafkaTask.Name(new TaskId(sub, partition));
+        return new KeyQueryMetadata(partition, task, _thread?.Directory.HostOf(task));
+    }
+
+    /// <summary>Every instance of the application known to this one, with its tasks.</summary>
+    /// <returns>The instances, this one included once it runs tasks.</returns>
+    public IReadOnlyList<StreamsInstanceMetadata> AllMetadata() => _thread?.Directory.Snapshot() ?? [];
+
+    private void EnsureInternalTopics(ITopicAdmin admin, TopicLayout layout)
+    {
+        if (_options.CreateInternalTopics) admin.CreateTopics(layout.InternalTopics, _options.RequestTimeout);
+        var found = admin.DescribeTopics(layout.InternalTopics.Select(t => t.Name), _options.RequestTimeout);
+        foreach (var t in layout.InternalTopics)
+        {
+            if (!found.TryGetValue(t.Name, out int n))
+                throw new UnknownTopicException(t.Name, "this internal topic is missing and CreateInternalTopics is false; create it with " + t.Partitions + " partitions.");
+            if (n != t.Partitions)
+                throw new TopologyException($"internal topic '{t.Name}' has {n} partitions, but the topology needs {t.Partitions}.");
+        }
+    }
+
+    private void SetState(KafkaStreamsState next)
+    {
+        KafkaStreamsState old;
+        lock (_stateLock)
+        {
+            old = State;
+            if (old == next || !Allowed(old, next)) return;
+            State = next;
+        }
+        _logger.LogInformation("State {Old} -> {New}.", old, next);
+        StateChanged?.Invoke(next, old);
+    }
+
+    // As Kafka Streams: once shutting down, only the end states follow; the end states are final.
+    private static bool Allowed(KafkaStreamsState from, KafkaStreamsState to) => from switch
+    {
+        KafkaStreamsState.NotRunning or KafkaStreamsState.Error => false,
+        KafkaStreamsState.PendingShutdown => to is KafkaStreamsState.NotRunning or KafkaStreamsState.Error,
+        _ => true,
+    };
+
+    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <returns>A task that completes when closed.</returns>
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Braid.Kafka.Internal;
+
+/// <summary>Kafka-host instruments (System.Diagnostics.Metrics: OpenTelemetry and dotnet-counters see them).</summary>
+internal static class KafkaMetrics
+{
+    public static readonly Meter Meter = new("Braid.Kafka", "1.0");
+
+    private static readonly ConcurrentDictionary<object, Func<Measurement<long>>> LagSources = new();
+
+    /// <summary>Unprocessed input records per running instance (tagged with application and instance id).</summary>
+    public static readonly ObservableGauge<long> ConsumerLag =
+        Meter.CreateObservableGauge("braid.kafka.consumer.lag", () => LagSources.Values.Select(f => f()), "records",
+            "Records in the input partitions of an instance's tasks not processed yet (refreshed at each commit).");
+
+    public static void TrackLag(object owner, Func<Measurement<long>> measure) => LagSources[owner] = measure;
+
+    public static void UntrackLag(object owner) => LagSources.TryRemove(owner, out _);
+
+    public static readonly Counter<long> RestoredRecords =
+        Meter.CreateCounter<long>("braid.kafka.restore.records", "records", "Changelog records applied to stores while restoring tasks.");
+
+    public static readonly Counter<long> RestoredTasks =
+        Meter.CreateCounter<long>("braid.kafka.restore.tasks", "tasks", "Tasks whose stores finished restoring.");
+
+    public static readonly Counter<long> Commits =
+        Meter.CreateCounter<long>("braid.kafka.commits", "commits", "Offset commits (transactions under exactly-once).");
+
+    public static readonly Counter<long> TaskRebuilds =
+        Meter.CreateCounter<long>("braid.kafka.task.rebuilds", "tasks", "Tasks closed dirty and rebuilt after a producer or transaction failure.");
+}

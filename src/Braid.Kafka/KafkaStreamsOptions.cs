@@ -1,0 +1,89 @@
+namespace Braid.Kafka;
+
+/// <summary>
+/// Kafka settings of a <see cref="BraidKafkaApplication"/>. Moving an application from the test driver
+/// or the embedded runtime to Kafka changes only configuration: the same <see cref="Topology"/> and
+/// <see cref="StreamsConfig"/>, plus these options. Every value is checked by <see cref="Validate"/>.
+/// </summary>
+public sealed record KafkaStreamsOptions
+{
+    private static readonly string[] OwnedKeys =
+    [
+        "group.id", "enable.auto.commit", "enable.auto.offset.store", "transactional.id", "isolation.level",
+        "partition.assignment.strategy", "group.protocol",
+    ];
+
+    /// <summary>Comma-separated host:port list of brokers. Required.</summary>
+    public string BootstrapServers { get; init; } = "";
+
+    /// <summary>Any librdkafka setting, passed to every client (security, timeouts, <c>session.timeout.ms</c>, …).
+    /// Settings Braid owns (group.id, transactional.id, isolation.level, commit and assignment settings) are rejected.</summary>
+    public IReadOnlyDictionary<string, string> ClientSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>At-least-once (default) or exactly-once v2.</summary>
+    public ProcessingGuarantee ProcessingGuarantee { get; init; } = ProcessingGuarantee.AtLeastOnce;
+
+    /// <summary>How often offsets (and, under exactly-once, transactions) are committed. Default: 30 s at-least-once, 100 ms exactly-once.</summary>
+    public TimeSpan? CommitInterval { get; init; }
+
+    /// <summary>This instance's endpoint for interactive queries (Kafka Streams' <c>application.server</c>), "host:port".</summary>
+    public string? ApplicationServer { get; init; }
+
+    /// <summary>Bound on each blocking cluster call at start-up and shutdown (metadata, topic checks, commits). Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bound on restoring the stores of newly assigned tasks from their changelogs. Default 10 min.</summary>
+    public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Where this instance keeps task state on disk (RocksDB, one database per application id below it). With a
+    /// state directory a task restores only the changelog records after its local checkpoint; without one
+    /// (default) stores live in memory and every assignment replays the whole changelog. Instances in one
+    /// process need different directories.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>Create missing internal topics (repartition, changelog, task and instance topics) at start-up (default true).
+    /// When false they must exist with the right partition counts.</summary>
+    public bool CreateInternalTopics { get; init; } = true;
+
+    /// <summary>The commit interval in force.</summary>
+    public TimeSpan EffectiveCommitInterval =>
+        CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
+
+    /// <summary>Checks every value; throws <see cref="ConfigException"/> naming the first bad key.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(BootstrapServers))
+            throw new ConfigException(nameof(BootstrapServers), "must list at least one broker as host:port.");
+        foreach (var server in BootstrapServers.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!IsHostPort(server))
+                throw new ConfigException(nameof(BootstrapServers), $"'{server}' is not host:port.");
+        }
+        if (ClientSettings is null) throw new ConfigException(nameof(ClientSettings), "must not be null.");
+        foreach (var key in ClientSettings.Keys)
+        {
+            if (OwnedKeys.Contains(key, StringComparer.Ordinal))
+                throw new ConfigException(key, "is set by Braid (from ApplicationId and ProcessingGuarantee) and may not be overridden in ClientSettings.");
+            if (key == "bootstrap.servers")
+                throw new ConfigException(key, "set BootstrapServers instead.");
+        }
+        if (!Enum.IsDefined(ProcessingGuarantee))
+            throw new ConfigException(nameof(ProcessingGuarantee), $"unknown value {(int)ProcessingGuarantee}.");
+        if (CommitInterval is { } ci && ci <= TimeSpan.Zero)
+            throw new ConfigException(nameof(CommitInterval), "must be positive.");
+        if (ApplicationServer is not null && !IsHostPort(ApplicationServer))
+            throw new ConfigException(nameof(ApplicationServer), $"'{ApplicationServer}' is not host:port.");
+        if (StateDirectory is not null && string.IsNullOrWhiteSpace(StateDirectory))
+            throw new ConfigException(nameof(StateDirectory), "must be a directory path, or null for in-memory state.");
+        if (RequestTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RequestTimeout), "must be positive.");
+        if (RestoreTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RestoreTimeout), "must be positive.");
+    }
+
+    private static bool IsHostPort(string s)
+    {
+        int colon = s.LastIndexOf(':');
+        return colon > 0 && int.TryParse(s.AsSpan(colon + 1), out int port) && port is > 0 and < 65536;
+    }
+}

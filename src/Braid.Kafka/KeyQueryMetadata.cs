@@ -1,0 +1,13 @@
+namespace Braid.Kafka;
+
+/// <summary>Where the state for one key lives: the partition it maps to and the instance whose task holds it.</summary>
+/// <param name="Partition">The partition of the key (Kafka's murmur2 over the store's sub-topology partition count).</param>
+/// <param name="Task">The task id ("subtopology_partition", as Kafka Streams names tasks).</param>
+/// <param name="ActiveHost">The <see cref="KafkaStreamsOptions.ApplicationServer"/> of the instance running the task,
+/// or null while no instance has announced it (during a rebalance).</param>
+public sealed record KeyQueryMetadata(int Partition, string Task, string? ActiveHost);
+
+/// <summary>One running instance of the application and the tasks it runs.</summary>
+/// <param name="Host">Its <see cref="KafkaStreamsOptions.ApplicationServer"/> (or generated instance id).</param>
+/// <param name="Tasks">Its active tasks ("subtopology_partition").</param>
+public sealed record StreamsInstanceMetadata(string Host, IReadOnlyList<string> Tasks);
