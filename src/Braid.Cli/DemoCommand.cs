@@ -23,6 +23,11 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         [DefaultValue("embedded")]
         public string Host { get; init; } = "embedded";
 
+        [CommandOption("--backend <BACKEND>")]
+        [Description("local (default): run on this machine (see --host); kafka: run the product-views demo on an in-process Kafka mock cluster with two instances and show which instance ran which partitions.")]
+        [DefaultValue("local")]
+        public string Backend { get; init; } = "local";
+
         [CommandOption("--list")]
         [Description("List the demos and exit.")]
         public bool List { get; init; }
@@ -31,6 +36,10 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         {
             if (Name is not null && DemoCatalog.Find(Name) is null)
                 return ValidationResult.Error($"there is no demo '{Name}'; run `braid demo --list` to see the five names.");
+            if (Backend is not ("local" or "kafka"))
+                return ValidationResult.Error($"--backend must be local or kafka, not '{Backend}'.");
+            if (Backend == "kafka" && Name is not null && Name != "product-views")
+                return ValidationResult.Error("--backend kafka runs the product-views demo; leave out the name or pass product-views.");
             if (DemoHosts.Find(Host) is null)
                 return ValidationResult.Error($"--host must be embedded or driver, not '{Host}'.");
             return ValidationResult.Success();
@@ -45,6 +54,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             foreach (var d in DemoCatalog.All) console.MarkupLineInterpolated($"[bold]{d.Name}[/]  {d.Title}");
             return ExitCodes.Success;
         }
+        if (settings.Backend == "kafka") return KafkaBackend.Run(console, cancellationToken);
         var demos = settings.Name is null ? DemoCatalog.All : [DemoCatalog.Find(settings.Name)!];
         var host = DemoHosts.Find(settings.Host)!;
         var printer = new DemoPrinter(console);

@@ -5,8 +5,10 @@ using Confluent.Kafka;
 namespace Braid.Kafka;
 
 /// <summary>
-/// A self-contained demonstration: starts librdkafka's in-process mock cluster, runs the orders ⋈ customers
-/// stream–table join on two instances of one application, and prints which instance ran which partitions.
+/// A self-contained demonstration of the product-views seed example on Kafka: starts librdkafka's in-process
+/// mock cluster, runs the product-views ⋈ products stream–table join (views keyed by product id, so both
+/// topics are co-partitioned) on two instances of one application, and prints which instance ran which
+/// partitions and where a product's state lives.
 /// </summary>
 public static class KafkaDemo
 {
@@ -19,8 +21,8 @@ public static class KafkaDemo
         ArgumentNullException.ThrowIfNull(output);
         using var cluster = new MockKafkaCluster(3);
         const int partitions = 4;
-        foreach (var t in new[] { "orders", "customers", "enriched-orders" }) cluster.CreateTopic(t, partitions);
-        await output.WriteLineAsync($"Mock cluster: {cluster.BootstrapServers}; topics orders, customers, enriched-orders ({partitions} partitions).").ConfigureAwait(false);
+        foreach (var t in new[] { "product-views", "products", "enriched-views" }) cluster.CreateTopic(t, partitions);
+        await output.WriteLineAsync($"Mock cluster: {cluster.BootstrapServers}; topics product-views, products, enriched-views ({partitions} partitions each).").ConfigureAwait(false);
 
         var config = new StreamsConfig { ApplicationId = "braid-demo" };
         var options = new KafkaStreamsOptions
@@ -40,12 +42,12 @@ public static class KafkaDemo
 
             using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Partitioner = Partitioner.Murmur2Random }).Build())
             {
-                for (int c = 0; c < 20; c++)
-                    producer.Produce("customers", new Message<string, string> { Key = "c" + c, Value = "Customer " + c, Timestamp = new Timestamp(1000, TimestampType.CreateTime) });
+                for (int p = 0; p < 20; p++)
+                    producer.Produce("products", new Message<string, string> { Key = "prod" + p, Value = $"product {p}, {1000 + 100 * p} won", Timestamp = new Timestamp(1000, TimestampType.CreateTime) });
                 producer.Flush(TimeSpan.FromSeconds(10));
                 await WaitAsync(() => apps.Sum(a => a.ProcessedRecords) >= 20, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-                for (int o = 0; o < 200; o++)
-                    producer.Produce("orders", new Message<string, string> { Key = "c" + (o % 20), Value = "order-" + o, Timestamp = new Timestamp(2000 + o, TimestampType.CreateTime) });
+                for (int v = 0; v < 200; v++)
+                    producer.Produce("product-views", new Message<string, string> { Key = "prod" + (v % 20), Value = "user" + v, Timestamp = new Timestamp(2000 + v, TimestampType.CreateTime) });
                 producer.Flush(TimeSpan.FromSeconds(10));
             }
             await WaitAsync(() => apps.Sum(a => a.ProcessedRecords) >= 220, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
@@ -55,8 +57,8 @@ public static class KafkaDemo
                 var tasks = string.Join(", ", app.ActiveTasks);
                 await output.WriteLineAsync($"{app.InstanceId}: tasks [{tasks}] (task = subtopology_partition), {app.ProcessedRecords} records processed").ConfigureAwait(false);
             }
-            var where = apps[0].QueryMetadataForKey("customers-store", "c7", Serdes.String);
-            await output.WriteLineAsync($"Key 'c7' of store customers-store: partition {where.Partition}, task {where.Task}, served by {where.ActiveHost}.").ConfigureAwait(false);
+            var where = apps[0].QueryMetadataForKey("products-store", "prod7", Serdes.String);
+            await output.WriteLineAsync($"Key 'prod7' of store products-store: partition {where.Partition}, task {where.Task}, served by {where.ActiveHost}.").ConfigureAwait(false);
             await output.WriteLineAsync("Topology as deployed:").ConfigureAwait(false);
             await output.WriteAsync(apps[0].Describe().ToString()).ConfigureAwait(false);
         }
@@ -69,10 +71,10 @@ public static class KafkaDemo
     internal static Topology BuildTopology()
     {
         var builder = new StreamsBuilder();
-        var customers = builder.Table("customers", Consumed.With(Serdes.String, Serdes.String), Materialized.As<string, string>("customers-store"));
-        builder.Stream("orders", Consumed.With(Serdes.String, Serdes.String))
-            .Join(customers, (order, customer) => order + " for " + customer)
-            .To("enriched-orders", Produced.With(Serdes.String, Serdes.String));
+        var products = builder.Table("products", Consumed.With(Serdes.String, Serdes.String), Materialized.As<string, string>("products-store"));
+        builder.Stream("product-views", Consumed.With(Serdes.String, Serdes.String))
+            .Join(products, (user, product) => user + " saw " + product)
+            .To("enriched-views", Produced.With(Serdes.String, Serdes.String));
         return builder.Build();
     }
 

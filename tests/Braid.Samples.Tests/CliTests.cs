@@ -73,6 +73,25 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Demo_OnTheKafkaBackend_ReportsWhichInstanceRanWhichPartitions()
+    {
+        var (code, output, err, _) = Braid("demo", "--backend", "kafka");
+        Assert.True(code == 0, err);
+        Assert.Contains("instance-a:8080: tasks [", output);
+        Assert.Contains("instance-b:8080: tasks [", output);
+        Assert.DoesNotContain("tasks []", output);
+        Assert.Contains("Key 'prod7' of store products-store", output);
+    }
+
+    [Fact]
+    public void Demo_OnTheKafkaBackend_RefusesAnotherDemo()
+    {
+        var (code, _, err, _) = Braid("demo", "timelines", "--backend", "kafka");
+        Assert.Equal(2, code);
+        Assert.Contains("--backend kafka runs the product-views demo", err);
+    }
+
+    [Fact]
     public void Demo_List_NamesTheFiveDemos()
     {
         var (code, output, _, _) = Braid("demo", "--list");
