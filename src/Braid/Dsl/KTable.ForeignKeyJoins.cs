@@ -87,6 +87,31 @@ public sealed partial class KTable<TKey, TValue>
         return JoinOnForeignKey(other, foreignKeyExtractor, (_, l, r) => joiner(l, r), leftJoin: true, joined);
     }
 
+    /// <summary>
+    /// Foreign-key full outer join (Kafka has none). A left-keyed table cannot hold a right row that no left
+    /// row references, so the result is keyed by the pair (this key, foreign key), as a many-to-many join on
+    /// the foreign key: a matched row under (key, foreign key); a row whose foreign key is null or references
+    /// no right row under <see cref="JoinKey{TLeftKey,TRightKey}.LeftOnly"/>; a right row no left row references
+    /// under <see cref="JoinKey{TLeftKey,TRightKey}.RightOnly"/>, retracted when its first referencing row
+    /// arrives. Semantics in docs/semantics.md ("Foreign-key outer join").
+    /// </summary>
+    /// <param name="other">The table looked up by foreign key.</param>
+    /// <param name="foreignKeyExtractor">The foreign key of a value (null: no match).</param>
+    /// <param name="joiner">Combines a pair (either side null when unmatched).</param>
+    /// <param name="materialized">Store name and serdes of the result.</param>
+    /// <typeparam name="TForeignKey">Key type of the other table.</typeparam>
+    /// <typeparam name="TOther">Value type of the other table (must admit null).</typeparam>
+    /// <typeparam name="TResult">Result type.</typeparam>
+    /// <returns>The joined table, keyed by (this key, foreign key).</returns>
+    public KTable<JoinKey<TKey, TForeignKey>, TResult> OuterJoin<TForeignKey, TOther, TResult>(KTable<TForeignKey, TOther> other,
+        Func<TValue, TForeignKey?> foreignKeyExtractor, Func<TValue?, TOther?, TResult> joiner,
+        Materialized<JoinKey<TKey, TForeignKey>, TResult>? materialized = null)
+    {
+        ArgumentNullException.ThrowIfNull(foreignKeyExtractor);
+        // The right table's join attribute is its primary key, so each left row meets at most the one row it references.
+        return OuterJoin<TForeignKey, TOther, TForeignKey, TResult>(other, (_, v) => foreignKeyExtractor(v), (rk, _) => rk, joiner, materialized);
+    }
+
     private KTable<TKey, TResult> JoinOnForeignKey<TForeignKey, TOther, TResult>(KTable<TForeignKey, TOther> other,
         Func<TKey, TValue, TForeignKey?> extractor, Func<TKey, TValue, TOther?, TResult> joiner, bool leftJoin, ForeignKeyJoined<TKey, TResult>? joined)
     {
