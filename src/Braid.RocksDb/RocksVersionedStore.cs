@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Braid.Internal.State;
 using Braid.Processors;
 using Braid.Serialization;
 using Braid.State;
@@ -93,28 +94,14 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
     public bool TryGet(TKey key, out VersionedRecord<TValue> record)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var versions = Versions(key);
-        if (versions.Count > 0 && !versions[^1].IsTombstone)
-        {
-            var v = versions[^1];
-            record = new VersionedRecord<TValue>(v.Value!, v.Timestamp, null);
-            return true;
-        }
-        record = default;
-        return false;
+        return VersionHistory.TryGetLatest(Versions(key), out record);
     }
 
     public bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record)
     {
         ArgumentNullException.ThrowIfNull(key);
         record = default;
-        if (asOfTimestamp < Cutoff) return false;
-        var versions = Versions(key);
-        int i = LastAtOrBefore(versions, asOfTimestamp);
-        if (i < 0 || versions[i].IsTombstone) return false;
-        long? validTo = i + 1 < versions.Count ? versions[i + 1].Timestamp : null;
-        record = new VersionedRecord<TValue>(versions[i].Value!, versions[i].Timestamp, validTo);
-        return true;
+        return asOfTimestamp >= Cutoff && VersionHistory.TryGetAsOf(Versions(key), asOfTimestamp, out record);
     }
 
     /// <summary>The key's versions, pending first, then cached, then read; never mutate the result (it may be shared).</summary>
@@ -139,58 +126,15 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
             versions = new List<Version<TValue>>(Versions(key));
             _pending.Add(key, versions);
         }
-        var version = new Version<TValue>(timestamp, value, isTombstone);
-        int i = LastAtOrBefore(versions, timestamp);
-        int at;
-        if (i >= 0 && versions[i].Timestamp == timestamp)
-        {
-            versions[i] = version;
-            at = i;
-        }
-        else
-        {
-            at = i + 1;
-            versions.Insert(at, version);
-        }
-        var result = at == versions.Count - 1 ? VersionedPutResult.Latest : VersionedPutResult.History;
-        Expire(versions);
+        var result = VersionHistory.Insert(versions, new Version<TValue>(timestamp, value, isTombstone));
+        // An emptied list deletes the key at the commit.
+        VersionHistory.Expire(versions, Cutoff);
         return result;
     }
 
     private void ThrowIfReadOnly()
     {
         if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
-    }
-
-    /// <summary>Drops versions no readable timestamp can see (an empty list deletes the key at the commit).</summary>
-    private void Expire(List<Version<TValue>> versions)
-    {
-        long cutoff = Cutoff;
-        int drop = 0;
-        while (drop + 1 < versions.Count && versions[drop + 1].Timestamp <= cutoff) drop++;
-        // A leading tombstone at or before the cutoff reads exactly like "no version".
-        if (drop < versions.Count && versions[drop].IsTombstone && versions[drop].Timestamp <= cutoff) drop++;
-        if (drop > 0) versions.RemoveRange(0, drop);
-    }
-
-    /// <summary>Index of the last version with timestamp ≤ <paramref name="timestamp"/>, or −1.</summary>
-    private static int LastAtOrBefore(List<Version<TValue>> versions, long timestamp)
-    {
-        int lo = 0, hi = versions.Count - 1, found = -1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (versions[mid].Timestamp <= timestamp)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        return found;
     }
 
     public void WritePending(WriteBatch batch)
@@ -227,9 +171,6 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
 
     public void Close() { }
 }
-
-/// <summary>One version of a key; a tombstone has no value.</summary>
-internal readonly record struct Version<TValue>(long Timestamp, TValue? Value, bool IsTombstone);
 
 /// <summary>A key's versions, oldest first: per version 8 bytes timestamp, 1 byte kind (0 tombstone,
 /// 1 value), then for values a 4-byte length and the serialized value; all big-endian.</summary>

@@ -21,7 +21,7 @@ namespace Braid.Internal.State;
 /// </summary>
 internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedKeyValueStore<TKey, TValue>
 {
-    private readonly Dictionary<TKey, List<Version>> _map;
+    private readonly Dictionary<TKey, List<Version<TValue>>> _map;
     private readonly long _retentionMs;
     private long _observedStreamTime = long.MinValue;
     private int _putsSinceSweep;
@@ -32,8 +32,8 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
         HistoryRetention = historyRetention;
         _retentionMs = (long)historyRetention.TotalMilliseconds;
         _map = typeof(TKey) == typeof(byte[])
-            ? new Dictionary<TKey, List<Version>>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
-            : new Dictionary<TKey, List<Version>>();
+            ? new Dictionary<TKey, List<Version<TValue>>>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
+            : new Dictionary<TKey, List<Version<TValue>>>();
     }
 
     public string Name { get; }
@@ -63,12 +63,7 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
     public bool TryGet(TKey key, out VersionedRecord<TValue> record)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_map.TryGetValue(key, out var versions) && versions.Count > 0 && !versions[^1].IsTombstone)
-        {
-            var v = versions[^1];
-            record = new VersionedRecord<TValue>(v.Value!, v.Timestamp, null);
-            return true;
-        }
+        if (_map.TryGetValue(key, out var versions)) return VersionHistory.TryGetLatest(versions, out record);
         record = default;
         return false;
     }
@@ -77,12 +72,7 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
     {
         ArgumentNullException.ThrowIfNull(key);
         record = default;
-        if (asOfTimestamp < Cutoff || !_map.TryGetValue(key, out var versions)) return false;
-        int i = LastAtOrBefore(versions, asOfTimestamp);
-        if (i < 0 || versions[i].IsTombstone) return false;
-        long? validTo = i + 1 < versions.Count ? versions[i + 1].Timestamp : null;
-        record = new VersionedRecord<TValue>(versions[i].Value!, versions[i].Timestamp, validTo);
-        return true;
+        return asOfTimestamp >= Cutoff && _map.TryGetValue(key, out var versions) && VersionHistory.TryGetAsOf(versions, asOfTimestamp, out record);
     }
 
     private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
@@ -93,37 +83,19 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
 
         if (!_map.TryGetValue(key, out var versions))
         {
-            versions = new List<Version>(1);
+            versions = new List<Version<TValue>>(1);
             _map.Add(key, versions);
         }
-        var version = new Version(timestamp, value, isTombstone);
-        int i = LastAtOrBefore(versions, timestamp);
-        int at;
-        if (i >= 0 && versions[i].Timestamp == timestamp)
-        {
-            versions[i] = version;
-            at = i;
-        }
-        else
-        {
-            at = i + 1;
-            versions.Insert(at, version);
-        }
-        var result = at == versions.Count - 1 ? VersionedPutResult.Latest : VersionedPutResult.History;
+        var result = VersionHistory.Insert(versions, new Version<TValue>(timestamp, value, isTombstone));
         Expire(key, versions);
         MaybeSweep();
         return result;
     }
 
     /// <summary>Drops versions no readable timestamp can see; removes the key when nothing is left.</summary>
-    private void Expire(TKey key, List<Version> versions)
+    private void Expire(TKey key, List<Version<TValue>> versions)
     {
-        long cutoff = Cutoff;
-        int drop = 0;
-        while (drop + 1 < versions.Count && versions[drop + 1].Timestamp <= cutoff) drop++;
-        // A leading tombstone at or before the cutoff reads exactly like "no version".
-        if (drop < versions.Count && versions[drop].IsTombstone && versions[drop].Timestamp <= cutoff) drop++;
-        if (drop > 0) versions.RemoveRange(0, drop);
+        VersionHistory.Expire(versions, Cutoff);
         if (versions.Count == 0) _map.Remove(key);
     }
 
@@ -134,29 +106,8 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
         foreach (var (key, versions) in _map.ToList()) Expire(key, versions);
     }
 
-    /// <summary>Index of the last version with timestamp ≤ <paramref name="timestamp"/>, or −1.</summary>
-    private static int LastAtOrBefore(List<Version> versions, long timestamp)
-    {
-        int lo = 0, hi = versions.Count - 1, found = -1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (versions[mid].Timestamp <= timestamp)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        return found;
-    }
-
     public void Flush() { }
 
     public void Close() { }
 
-    private readonly record struct Version(long Timestamp, TValue? Value, bool IsTombstone);
 }

@@ -1,0 +1,87 @@
+using Braid.State;
+
+namespace Braid.Internal.State;
+
+/// <summary>One version of a key; a tombstone has no value.</summary>
+internal readonly record struct Version<TValue>(long Timestamp, TValue? Value, bool IsTombstone);
+
+/// <summary>
+/// The rules of one key's version list, oldest first, shared by the in-memory and RocksDB versioned stores
+/// so both answer identically (the stores add only where the list lives and when it is persisted):
+/// a put at an existing timestamp replaces that version; a tombstone is a version; a version is dropped once
+/// its successor is at or before the retention cutoff, and a leading tombstone at or before the cutoff reads
+/// exactly like "no version".
+/// </summary>
+internal static class VersionHistory
+{
+    /// <summary>Inserts (or replaces at the same timestamp) and says whether the version became the latest.</summary>
+    public static VersionedPutResult Insert<TValue>(List<Version<TValue>> versions, Version<TValue> version)
+    {
+        int i = LastAtOrBefore(versions, version.Timestamp);
+        int at;
+        if (i >= 0 && versions[i].Timestamp == version.Timestamp)
+        {
+            versions[i] = version;
+            at = i;
+        }
+        else
+        {
+            at = i + 1;
+            versions.Insert(at, version);
+        }
+        return at == versions.Count - 1 ? VersionedPutResult.Latest : VersionedPutResult.History;
+    }
+
+    /// <summary>Drops versions no timestamp at or after <paramref name="cutoff"/> can see.</summary>
+    public static void Expire<TValue>(List<Version<TValue>> versions, long cutoff)
+    {
+        int drop = 0;
+        while (drop + 1 < versions.Count && versions[drop + 1].Timestamp <= cutoff) drop++;
+        if (drop < versions.Count && versions[drop].IsTombstone && versions[drop].Timestamp <= cutoff) drop++;
+        if (drop > 0) versions.RemoveRange(0, drop);
+    }
+
+    /// <summary>The latest version, unless there is none or it is a tombstone.</summary>
+    public static bool TryGetLatest<TValue>(List<Version<TValue>> versions, out VersionedRecord<TValue> record)
+    {
+        if (versions.Count > 0 && !versions[^1].IsTombstone)
+        {
+            var v = versions[^1];
+            record = new VersionedRecord<TValue>(v.Value!, v.Timestamp, null);
+            return true;
+        }
+        record = default;
+        return false;
+    }
+
+    /// <summary>The version valid at <paramref name="asOfTimestamp"/> with its validity end (the caller checks the cutoff).</summary>
+    public static bool TryGetAsOf<TValue>(List<Version<TValue>> versions, long asOfTimestamp, out VersionedRecord<TValue> record)
+    {
+        record = default;
+        int i = LastAtOrBefore(versions, asOfTimestamp);
+        if (i < 0 || versions[i].IsTombstone) return false;
+        long? validTo = i + 1 < versions.Count ? versions[i + 1].Timestamp : null;
+        record = new VersionedRecord<TValue>(versions[i].Value!, versions[i].Timestamp, validTo);
+        return true;
+    }
+
+    /// <summary>Index of the last version with timestamp ≤ <paramref name="timestamp"/>, or −1.</summary>
+    private static int LastAtOrBefore<TValue>(List<Version<TValue>> versions, long timestamp)
+    {
+        int lo = 0, hi = versions.Count - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (versions[mid].Timestamp <= timestamp)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+}
