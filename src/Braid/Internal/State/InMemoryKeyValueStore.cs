@@ -17,6 +17,10 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
     private readonly Serde<TKey> _keySerde;
     private SortedSet<IndexEntry>? _index;
 
+    // The serialized form of each indexed key, so a delete finds its index entry without serializing the
+    // key a second time (join buffers put and delete every record: that was half their serialization).
+    private Dictionary<TKey, byte[]>? _indexBytes;
+
     public InMemoryKeyValueStore(string name, Serde<TKey> keySerde)
     {
         Name = name;
@@ -49,14 +53,17 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         }
         ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out bool existed);
         slot = value;
-        if (!existed) _index.Add(new IndexEntry(_keySerde.Serialize(key), key));
+        if (existed) return;
+        var bytes = _keySerde.Serialize(key);
+        _indexBytes!.Add(key, bytes);
+        _index.Add(new IndexEntry(bytes, key));
     }
 
     public bool Delete(TKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (!_map.Remove(key)) return false;
-        _index?.Remove(new IndexEntry(_keySerde.Serialize(key), key));
+        if (_index is not null && _indexBytes!.Remove(key, out var bytes)) _index.Remove(new IndexEntry(bytes, key));
         return true;
     }
 
@@ -95,7 +102,15 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
     {
         if (_index is not null) return _index;
         _index = new SortedSet<IndexEntry>(IndexEntryComparer.Instance);
-        foreach (var key in _map.Keys) _index.Add(new IndexEntry(_keySerde.Serialize(key), key));
+        _indexBytes = typeof(TKey) == typeof(byte[])
+            ? new Dictionary<TKey, byte[]>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
+            : new Dictionary<TKey, byte[]>();
+        foreach (var key in _map.Keys)
+        {
+            var bytes = _keySerde.Serialize(key);
+            _indexBytes.Add(key, bytes);
+            _index.Add(new IndexEntry(bytes, key));
+        }
         return _index;
     }
 
