@@ -7,8 +7,8 @@ public sealed partial class BraidApplication
 {
     /// <summary>
     /// Stops gracefully: each thread finishes its current batch, commits, and ends; then stores, logs and
-    /// the state directory lock are released. The state ends <see cref="BraidState.NotRunning"/> (or stays
-    /// <see cref="BraidState.Error"/>).
+    /// the state directory lock are released. The state ends <see cref="StreamsState.NotRunning"/> (or stays
+    /// <see cref="StreamsState.Error"/>).
     /// </summary>
     /// <param name="timeout">How long to wait for threads (default 30 s); a thread still running after it is abandoned, uncommitted.</param>
     /// <returns>A task that completes when closed.</returns>
@@ -26,9 +26,9 @@ public sealed partial class BraidApplication
         while (true)
         {
             if (Error is { } error) throw new StreamsException("The application failed: " + error.Message, error);
-            if (State is BraidState.NotRunning or BraidState.PendingShutdown) throw new InvalidOperationException($"The application is {State}.");
+            if (State is StreamsState.NotRunning or StreamsState.PendingShutdown) throw new InvalidOperationException($"The application is {State}.");
             long version = _activity.Version;
-            bool idle = State == BraidState.Running && AllTasks().All(t => t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0);
+            bool idle = State == StreamsState.Running && AllTasks().All(t => t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0);
             // Two consecutive idle observations with no record made visible in between: nothing is in flight.
             stable = idle && version == _activity.Version ? stable + 1 : 0;
             if (stable >= 2) return;
@@ -64,7 +64,7 @@ public sealed partial class BraidApplication
         }
         lock (_stateLock)
         {
-            if (State is BraidState.Running or BraidState.Rebalancing && response == StreamThreadExceptionResponse.ReplaceThread)
+            if (State is StreamsState.Running or StreamsState.Rebalancing && response == StreamThreadExceptionResponse.ReplaceThread)
             {
                 _threads.Remove(thread);
                 try
@@ -121,18 +121,18 @@ public sealed partial class BraidApplication
         List<StreamThread> others;
         lock (_stateLock)
         {
-            if (State is BraidState.Error or BraidState.NotRunning) return;
+            if (State is StreamsState.Error or StreamsState.NotRunning) return;
             Error = error;
             others = _threads.ToList();
             if (_globalThread is not null) others.Add(_globalThread);
-            SetState(BraidState.PendingShutdown);
+            SetState(StreamsState.PendingShutdown);
         }
         _logger.LogError(error, "Braid application {App} is shutting down after an error; committed data is intact.", Options.Streams.ApplicationId);
         // Stop the others from a pool thread: this may be running on one of them.
         _ = Task.Run(() =>
         {
             StopThreads(others, TimeSpan.FromSeconds(30));
-            lock (_stateLock) SetState(BraidState.Error);
+            lock (_stateLock) SetState(StreamsState.Error);
         });
     }
 
@@ -154,7 +154,7 @@ public sealed partial class BraidApplication
             if (_disposed) return;
             threads = _threads.ToList();
             if (_globalThread is not null) threads.Add(_globalThread);
-            if (State is not BraidState.Error) SetState(BraidState.PendingShutdown);
+            if (State is not StreamsState.Error) SetState(StreamsState.PendingShutdown);
         }
         // Stream threads first (they read global stores), then the global thread.
         StopThreads(threads.Where(t => t != _globalThread).ToList(), timeout);
@@ -179,7 +179,7 @@ public sealed partial class BraidApplication
             _logs.Dispose();
             _dirLock.Dispose();
             _globalLock.Dispose();
-            if (State is not BraidState.Error) SetState(BraidState.NotRunning);
+            if (State is not StreamsState.Error) SetState(StreamsState.NotRunning);
         }
     }
 

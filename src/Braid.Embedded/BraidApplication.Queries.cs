@@ -73,7 +73,7 @@ public sealed partial class BraidApplication
         ArgumentNullException.ThrowIfNull(name);
         lock (_stateLock)
         {
-            if (State is not (BraidState.Running or BraidState.Rebalancing))
+            if (State is not (StreamsState.Running or StreamsState.Rebalancing))
                 throw new InvalidOperationException($"Stores can be queried only while the application runs (state {State}).");
             if (!_model.Stores.TryGetValue(name, out var builder))
                 throw new StreamsException($"No store named '{name}'. Stores: {string.Join(", ", _model.Stores.Keys)}.");

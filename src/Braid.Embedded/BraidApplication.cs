@@ -77,9 +77,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     public string AppDirectory { get; }
 
     /// <summary>The current state.</summary>
-    public BraidState State { get; private set; } = BraidState.Created;
+    public StreamsState State { get; private set; } = StreamsState.Created;
 
-    /// <summary>The error that moved the application to <see cref="BraidState.Error"/>, if any.</summary>
+    /// <summary>The error that moved the application to <see cref="StreamsState.Error"/>, if any.</summary>
     public Exception? Error { get; private set; }
 
     /// <summary>Raised on every state change (on the thread that caused it).</summary>
@@ -89,7 +89,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Creates the tasks (restoring each from its last commit), catches the global tables up, starts the
-    /// stream threads, and returns once the application is <see cref="BraidState.Running"/>.
+    /// stream threads, and returns once the application is <see cref="StreamsState.Running"/>.
     /// </summary>
     /// <param name="cancellationToken">Cancels waiting (the application keeps starting).</param>
     /// <returns>A task that completes when running.</returns>
@@ -98,8 +98,8 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         lock (_stateLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (State != BraidState.Created) throw new InvalidOperationException($"The application can be started only once (state {State}).");
-            SetState(BraidState.Rebalancing);
+            if (State != StreamsState.Created) throw new InvalidOperationException($"The application can be started only once (state {State}).");
+            SetState(StreamsState.Rebalancing);
         }
         return Task.Run(StartCore, cancellationToken);
     }
@@ -115,11 +115,11 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             for (int i = 0; i < tasks.Count; i++) groups[i % n].Add(tasks[i]);
             lock (_stateLock)
             {
-                if (State != BraidState.Rebalancing) throw new InvalidOperationException($"The application was stopped while starting (state {State}).");
+                if (State != StreamsState.Rebalancing) throw new InvalidOperationException($"The application was stopped while starting (state {State}).");
                 foreach (var g in groups) StartThread(g);
                 _cleaner.Start();
                 EmbeddedMetrics.Applications.TryAdd(this, 0);
-                SetState(BraidState.Running);
+                SetState(StreamsState.Running);
             }
         }
         catch (Exception e)
@@ -202,7 +202,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         t.Start();
     }
 
-    private void SetState(BraidState next)
+    private void SetState(StreamsState next)
     {
         var old = State;
         if (old == next) return;

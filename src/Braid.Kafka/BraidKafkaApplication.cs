@@ -48,12 +48,12 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     public string InstanceId { get; }
 
     /// <summary>The current state.</summary>
-    public KafkaStreamsState State { get; private set; } = KafkaStreamsState.Created;
+    public StreamsState State { get; private set; } = StreamsState.Created;
 
     /// <summary>Raised on every state change with (new state, old state), on the thread that caused it.</summary>
-    public event Action<KafkaStreamsState, KafkaStreamsState>? StateChanged;
+    public event Action<StreamsState, StreamsState>? StateChanged;
 
-    /// <summary>The error that moved the application to <see cref="KafkaStreamsState.Error"/>, if any.</summary>
+    /// <summary>The error that moved the application to <see cref="StreamsState.Error"/>, if any.</summary>
     public Exception? Error => _thread?.Error;
 
     /// <summary>This instance's running tasks ("subtopology_partition").</summary>
@@ -80,7 +80,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     /// <returns>A task that completes when processing has started (state Rebalancing).</returns>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (State != KafkaStreamsState.Created) throw new InvalidOperationException($"the application was already started (state {State}).");
+        if (State != StreamsState.Created) throw new InvalidOperationException($"the application was already started (state {State}).");
         return Task.Run(() =>
         {
             using var admin = _adminFactory(_options);
@@ -92,14 +92,14 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             var clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
             _thread = new StreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
-            SetState(KafkaStreamsState.Rebalancing);
+            SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
                 new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
             _thread.Start();
             _ = _thread.Finished.Task.ContinueWith(t =>
             {
                 KafkaMetrics.UntrackLag(this);
-                SetState(t.IsFaulted ? KafkaStreamsState.Error : KafkaStreamsState.NotRunning);
+                SetState(t.IsFaulted ? StreamsState.Error : StreamsState.NotRunning);
             }, TaskScheduler.Default);
         }, cancellationToken);
     }
@@ -111,15 +111,15 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     {
         if (_thread is null)
         {
-            SetState(KafkaStreamsState.NotRunning);
+            SetState(StreamsState.NotRunning);
             return;
         }
-        if (State is KafkaStreamsState.NotRunning or KafkaStreamsState.Error)
+        if (State is StreamsState.NotRunning or StreamsState.Error)
         {
             _thread.Directory.Dispose();
             return;
         }
-        SetState(KafkaStreamsState.PendingShutdown);
+        SetState(StreamsState.PendingShutdown);
         _thread.RequestStop();
         try
         {
@@ -146,12 +146,12 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     }
 
     /// <summary>Waits until the application reaches a state.</summary>
-    internal async Task WaitForStateAsync(KafkaStreamsState state, TimeSpan timeout)
+    internal async Task WaitForStateAsync(StreamsState state, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (State != state)
         {
-            if (State == KafkaStreamsState.Error) throw new StreamsException("the application failed.", Error);
+            if (State == StreamsState.Error) throw new StreamsException("the application failed.", Error);
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
             await Task.Delay(20).ConfigureAwait(false);
         }
@@ -196,9 +196,9 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
         }
     }
 
-    private void SetState(KafkaStreamsState next)
+    private void SetState(StreamsState next)
     {
-        KafkaStreamsState old;
+        StreamsState old;
         lock (_stateLock)
         {
             old = State;
@@ -210,10 +210,10 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     }
 
     // As Kafka Streams: once shutting down, only the end states follow; the end states are final.
-    private static bool Allowed(KafkaStreamsState from, KafkaStreamsState to) => from switch
+    private static bool Allowed(StreamsState from, StreamsState to) => from switch
     {
-        KafkaStreamsState.NotRunning or KafkaStreamsState.Error => false,
-        KafkaStreamsState.PendingShutdown => to is KafkaStreamsState.NotRunning or KafkaStreamsState.Error,
+        StreamsState.NotRunning or StreamsState.Error => false,
+        StreamsState.PendingShutdown => to is StreamsState.NotRunning or StreamsState.Error,
         _ => true,
     };
 

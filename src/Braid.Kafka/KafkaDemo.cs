@@ -37,7 +37,7 @@ public static class KafkaDemo
         try
         {
             foreach (var app in apps) await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            await WaitAsync(() => apps.All(a => a.State == KafkaStreamsState.Running) && apps.Sum(a => a.ActiveTasks.Count) == partitions
+            await WaitAsync(() => apps.All(a => a.State == StreamsState.Running) && apps.Sum(a => a.ActiveTasks.Count) == partitions
                 && apps.All(a => a.ActiveTasks.Count > 0), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
 
             using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Partitioner = Partitioner.Murmur2Random }).Build())

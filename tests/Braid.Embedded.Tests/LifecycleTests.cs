@@ -59,18 +59,18 @@ public class LifecycleTests
     public async Task StateListener_SeesTheWholeLifeCycle_AndCloseCommits()
     {
         using var dir = new TempDir();
-        var states = new List<BraidState>();
+        var states = new List<StreamsState>();
         await using (var app = new BraidApplication(Upper(), TestOptions.For(dir.Path) with { CommitInterval = TimeSpan.FromHours(1) }))
         {
             app.StateChanged += (_, change) => { lock (states) states.Add(change.NewState); };
             Produce(app, 0, 100);
             await app.StartAsync();
-            Assert.Equal(BraidState.Running, app.State);
+            Assert.Equal(StreamsState.Running, app.State);
             await app.WaitForIdleAsync(TestOptions.Idle);
             await app.CloseAsync();
-            Assert.Equal(BraidState.NotRunning, app.State);
+            Assert.Equal(StreamsState.NotRunning, app.State);
         }
-        Assert.Equal([BraidState.Rebalancing, BraidState.Running, BraidState.PendingShutdown, BraidState.NotRunning], states);
+        Assert.Equal([StreamsState.Rebalancing, StreamsState.Running, StreamsState.PendingShutdown, StreamsState.NotRunning], states);
         using var reopened = new BraidApplication(Upper(), TestOptions.For(dir.Path));
         Assert.Equal(100, reopened.CreateReader("out", Serdes.String, Serdes.String).ReadToEnd().Count);
     }
@@ -115,7 +115,7 @@ public class LifecycleTests
         await app.StartAsync();
         await app.WaitForIdleAsync(TestOptions.Idle);
         Assert.Equal(1, handled);
-        Assert.Equal(BraidState.Running, app.State);
+        Assert.Equal(StreamsState.Running, app.State);
         var values = app.CreateReader("out", Serdes.String, Serdes.String).ReadToEnd().Select(r => r.Value).Order().ToList();
         Assert.Equal(Enumerable.Range(0, 300).Select(i => "V" + i).Order(), values);
     }
@@ -130,8 +130,8 @@ public class LifecycleTests
         await app.StartAsync();
         var e = await Assert.ThrowsAsync<StreamsException>(() => app.WaitForIdleAsync(TestOptions.Idle));
         Assert.Contains("boom", e.Message);
-        for (int i = 0; i < 200 && app.State != BraidState.Error; i++) await Task.Delay(10);
-        Assert.Equal(BraidState.Error, app.State);
+        for (int i = 0; i < 200 && app.State != StreamsState.Error; i++) await Task.Delay(10);
+        Assert.Equal(StreamsState.Error, app.State);
         Assert.IsType<InvalidOperationException>(app.Error);
     }
 

@@ -90,11 +90,11 @@ public class QueryAndHostingTests
         using var host = builder.Build();
         await host.StartAsync();
         var app = host.Services.GetRequiredService<BraidApplication>();
-        Assert.Equal(BraidState.Running, app.State);
+        Assert.Equal(StreamsState.Running, app.State);
         app.CreateProducer("orders", Serdes.String, Serdes.String).Send("c1", "o1", 5);
         await app.WaitForIdleAsync(TestOptions.Idle);
         await host.StopAsync();
-        Assert.Equal(BraidState.NotRunning, app.State);
+        Assert.Equal(StreamsState.NotRunning, app.State);
     }
 
     [Fact]

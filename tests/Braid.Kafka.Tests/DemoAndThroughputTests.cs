@@ -36,7 +36,7 @@ public sealed class DemoAndThroughputTests(ITestOutputHelper output) : IDisposab
         foreach (var t in new[] { orders, customers, outTopic }) _k.CreateTopic(t, 4);
         var first = _k.App(Topologies.StreamTable(orders, customers, outTopic), "tput");
         await first.StartAsync();
-        await first.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await first.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var cust = StreamTableJoinTests.Customers(100);
         _k.Produce(customers, Serdes.String, Serdes.String, cust);
         await KafkaTestCluster.WaitUntilAsync(() => first.ProcessedRecords >= cust.Count, TimeSpan.FromSeconds(20), "customers");
@@ -45,7 +45,7 @@ public sealed class DemoAndThroughputTests(ITestOutputHelper output) : IDisposab
         _k.Produce(orders, Serdes.String, Serdes.String, Enumerable.Range(0, n).Select(i => ("c" + (i % 100), (string?)("o" + i), 10_000L + i)));
         var second = _k.App(Topologies.StreamTable(orders, customers, outTopic), "tput");
         await second.StartAsync();
-        await second.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await second.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var sw = Stopwatch.StartNew();
         await KafkaTestCluster.WaitUntilAsync(() => second.ProcessedRecords >= n, TimeSpan.FromSeconds(120), "backlog processed");
         sw.Stop();

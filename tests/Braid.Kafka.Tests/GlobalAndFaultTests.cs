@@ -44,7 +44,7 @@ public sealed class GlobalAndFaultTests : IDisposable
         foreach (var t in new[] { orders, customers, output }) _k.CreateTopic(t, 4);
         var app = _k.App(Topologies.StreamTable(orders, customers, output), "faults");
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var cust = StreamTableJoinTests.Customers(20);
         _k.Produce(customers, Serdes.String, Serdes.String, cust);
         await KafkaTestCluster.WaitUntilAsync(() => app.ProcessedRecords >= cust.Count, TimeSpan.FromSeconds(20), "customers");
@@ -58,7 +58,7 @@ public sealed class GlobalAndFaultTests : IDisposable
         await producing;
         var expected = Topologies.Sorted(Topologies.Reference(Topologies.StreamTable(orders, customers, output), output, (customers, cust), (orders, ord)));
         await KafkaTestCluster.WaitUntilAsync(() => _k.ReadAll(output, Serdes.String, Serdes.String).Count >= expected.Count, TimeSpan.FromSeconds(40), "all results");
-        Assert.NotEqual(KafkaStreamsState.Error, app.State);
+        Assert.NotEqual(StreamsState.Error, app.State);
         Assert.Equal(expected.Distinct(), Topologies.Sorted(_k.ReadAll(output, Serdes.String, Serdes.String)).Distinct());
     }
 
@@ -69,7 +69,7 @@ public sealed class GlobalAndFaultTests : IDisposable
         foreach (var t in new[] { orders, customers, output }) _k.CreateTopic(t, 4);
         var app = _k.App(Topologies.StreamTable(orders, customers, output), "eos", _k.Options(guarantee: ProcessingGuarantee.ExactlyOnceV2));
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var cust = StreamTableJoinTests.Customers(20);
         var ord = StreamTableJoinTests.Orders(200, 20);
         _k.Produce(customers, Serdes.String, Serdes.String, cust);
@@ -77,7 +77,7 @@ public sealed class GlobalAndFaultTests : IDisposable
         _k.Produce(orders, Serdes.String, Serdes.String, ord);
         await KafkaTestCluster.WaitUntilAsync(() => app.ProcessedRecords >= cust.Count + ord.Count, TimeSpan.FromSeconds(20), "orders");
         await app.CloseAsync();
-        Assert.Equal(KafkaStreamsState.NotRunning, app.State);
+        Assert.Equal(StreamsState.NotRunning, app.State);
         Assert.Equal(0, app.TaskRebuilds);
         var expected = Topologies.Reference(Topologies.StreamTable(orders, customers, output), output, (customers, cust), (orders, ord));
         Assert.Equal(Topologies.Sorted(expected), Topologies.Sorted(_k.ReadAll(output, Serdes.String, Serdes.String)));
@@ -91,12 +91,12 @@ public sealed class GlobalAndFaultTests : IDisposable
         foreach (var t in new[] { orders, customers, output }) _k.CreateTopic(t, 2);
         var app = _k.App(Topologies.StreamTable(orders, customers, output), "fenced", _k.Options(guarantee: ProcessingGuarantee.ExactlyOnceV2));
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var cust = StreamTableJoinTests.Customers(10);
         _k.Mock.PushRequestErrors(26 /* EndTxn */, 90 /* PRODUCER_FENCED */);
         _k.Produce(customers, Serdes.String, Serdes.String, cust);
         await KafkaTestCluster.WaitUntilAsync(() => app.TaskRebuilds > 0, TimeSpan.FromSeconds(20), "tasks rebuilt after fencing");
-        await KafkaTestCluster.WaitUntilAsync(() => app.State == KafkaStreamsState.Running, TimeSpan.FromSeconds(20), "running again");
+        await KafkaTestCluster.WaitUntilAsync(() => app.State == StreamsState.Running, TimeSpan.FromSeconds(20), "running again");
 
         var ord = StreamTableJoinTests.Orders(60, 10);
         _k.Produce(orders, Serdes.String, Serdes.String, ord);

@@ -13,7 +13,7 @@ public sealed class JoinTests : IDisposable
         foreach (var t in new[] { left, right, output }) _k.CreateTopic(t, 3);
         var app = _k.App(Topologies.StreamStream(left, right, output), "ss");
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
 
         // Right-side timestamps never go below the left side's, so no record is late for any task's stream time.
         var l = Enumerable.Range(0, 60).Select(i => ("k" + (i % 10), (string?)("L" + i), 10_000L + i)).ToList();
@@ -36,7 +36,7 @@ public sealed class JoinTests : IDisposable
         foreach (var t in new[] { left, right, output }) _k.CreateTopic(t, 4);
         var app = _k.App(Topologies.TableTable(left, right, output), "tt");
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
 
         var l = Enumerable.Range(0, 80).Select(i => ("u" + (i % 25), i % 17 == 0 ? null : (string?)("name" + i), 1000L + i)).ToList();
         var r = Enumerable.Range(0, 50).Select(i => ("u" + (i % 30), (string?)("p" + i), 2000L + i)).ToList();
@@ -60,7 +60,7 @@ public sealed class JoinTests : IDisposable
         _k.CreateTopic(output, 4);
         var app = _k.App(Topologies.RekeyCount(input, output), "count");
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
 
         var records = Enumerable.Range(0, 200).Select(i => ("line" + i, (string?)("w" + (i * 7 % 13)), 1000L + i)).ToList();
         _k.Produce(input, Serdes.String, Serdes.String, records);

@@ -35,7 +35,7 @@ public sealed class LocalStateTests : IDisposable
     {
         var first = App();
         await first.StartAsync();
-        await first.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await first.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var customers = StreamTableJoinTests.Customers(40);
         _k.Produce(_customers, Serdes.String, Serdes.String, customers);
         await KafkaTestCluster.WaitUntilAsync(() => first.ProcessedRecords >= customers.Count, TimeSpan.FromSeconds(20), "customers");
@@ -43,7 +43,7 @@ public sealed class LocalStateTests : IDisposable
 
         var second = App();
         await second.StartAsync();
-        await second.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await second.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         Assert.Equal(0, second.RestoredRecords); // everything was already on disk up to the checkpoint
         Assert.Equal(0, second.ProcessedRecords); // and the customers were not re-read from their topic
         await ProcessOrdersAndCheckAsync(second, customers);
@@ -54,7 +54,7 @@ public sealed class LocalStateTests : IDisposable
     {
         var first = App();
         await first.StartAsync();
-        await first.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await first.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var customers = StreamTableJoinTests.Customers(60);
         _k.Produce(_customers, Serdes.String, Serdes.String, customers.Take(40));
         await KafkaTestCluster.WaitUntilAsync(() => first.ProcessedRecords >= 40, TimeSpan.FromSeconds(20), "first customers");
@@ -65,7 +65,7 @@ public sealed class LocalStateTests : IDisposable
 
         var second = App();
         await second.StartAsync();
-        await second.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await second.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         Assert.InRange(second.RestoredRecords, 0, 20);
         await ProcessOrdersAndCheckAsync(second, customers);
     }

@@ -23,7 +23,7 @@ public sealed class MultiInstanceTests : IDisposable
         var b = _k.App(Topologies.StreamTable(_orders, _customers, _output), "multi", server: "b:2");
         await a.StartAsync();
         await b.StartAsync();
-        await KafkaTestCluster.WaitUntilAsync(() => a.State == KafkaStreamsState.Running && b.State == KafkaStreamsState.Running
+        await KafkaTestCluster.WaitUntilAsync(() => a.State == StreamsState.Running && b.State == StreamsState.Running
             && a.ActiveTasks.Count > 0 && b.ActiveTasks.Count > 0 && a.ActiveTasks.Count + b.ActiveTasks.Count == Partitions,
             TimeSpan.FromSeconds(30), "both instances running with a share of the tasks");
         return (a, b);
@@ -59,8 +59,8 @@ public sealed class MultiInstanceTests : IDisposable
         var movedTasks = a.ActiveTasks.ToList();
 
         await a.CloseAsync();
-        Assert.Equal(KafkaStreamsState.NotRunning, a.State);
-        await KafkaTestCluster.WaitUntilAsync(() => b.ActiveTasks.Count == Partitions && b.State == KafkaStreamsState.Running, TimeSpan.FromSeconds(30), "b runs every task");
+        Assert.Equal(StreamsState.NotRunning, a.State);
+        await KafkaTestCluster.WaitUntilAsync(() => b.ActiveTasks.Count == Partitions && b.State == StreamsState.Running, TimeSpan.FromSeconds(30), "b runs every task");
         Assert.True(b.RestoredRecords > 0, "b restored the customers of a's tasks from their changelog");
 
         var orders = StreamTableJoinTests.Orders(200, 40);
@@ -82,7 +82,7 @@ public sealed class MultiInstanceTests : IDisposable
         await Task.Delay(300); // a few commit intervals, so the changelog writes are flushed
 
         await a.KillAsync();
-        await KafkaTestCluster.WaitUntilAsync(() => b.ActiveTasks.Count == Partitions && b.State == KafkaStreamsState.Running, TimeSpan.FromSeconds(30), "b runs every task");
+        await KafkaTestCluster.WaitUntilAsync(() => b.ActiveTasks.Count == Partitions && b.State == StreamsState.Running, TimeSpan.FromSeconds(30), "b runs every task");
         Assert.True(b.RestoredRecords > 0, "b restored a's tasks from their changelog");
 
         var orders = StreamTableJoinTests.Orders(200, 40);
@@ -99,7 +99,7 @@ public sealed class MultiInstanceTests : IDisposable
     {
         var a = _k.App(Topologies.StreamTable(_orders, _customers, _output), "multi", server: "a:1");
         await a.StartAsync();
-        await a.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await a.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var customers = StreamTableJoinTests.Customers(40);
         _k.Produce(_customers, Serdes.String, Serdes.String, customers);
         await KafkaTestCluster.WaitUntilAsync(() => a.ProcessedRecords >= customers.Count, TimeSpan.FromSeconds(20), "customers");

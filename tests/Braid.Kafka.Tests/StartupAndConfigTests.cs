@@ -42,7 +42,7 @@ public sealed class StartupAndConfigTests : IDisposable
         var e = await Assert.ThrowsAsync<KafkaUnavailableException>(() => app.StartAsync());
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"start-up gave up after {sw.Elapsed}");
         Assert.Contains("no broker answered", e.Message);
-        Assert.Equal(KafkaStreamsState.Created, app.State);
+        Assert.Equal(StreamsState.Created, app.State);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class StartupAndConfigTests : IDisposable
         Assert.Contains(repartition, description.ToString());
 
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _k.BootstrapServers }).Build();
         var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.ToDictionary(t => t.Topic, t => t.Partitions.Count);
         Assert.Equal(3, topics[repartition]);
@@ -104,19 +104,19 @@ public sealed class StartupAndConfigTests : IDisposable
         _k.CreateTopic(orders, 2);
         _k.CreateTopic(customers, 2);
         var app = _k.App(Topologies.StreamTable(orders, customers, _k.Prefix + "out"), "states");
-        var transitions = new List<(KafkaStreamsState Old, KafkaStreamsState New)>();
+        var transitions = new List<(StreamsState Old, StreamsState New)>();
         app.StateChanged += (now, old) => { lock (transitions) transitions.Add((old, now)); };
-        Assert.Equal(KafkaStreamsState.Created, app.State);
+        Assert.Equal(StreamsState.Created, app.State);
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         await app.CloseAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.NotRunning, TimeSpan.FromSeconds(5));
+        await app.WaitForStateAsync(StreamsState.NotRunning, TimeSpan.FromSeconds(5));
         lock (transitions)
         {
-            Assert.Equal((KafkaStreamsState.Created, KafkaStreamsState.Rebalancing), transitions[0]);
-            Assert.Contains((KafkaStreamsState.Rebalancing, KafkaStreamsState.Running), transitions);
-            Assert.Equal((KafkaStreamsState.PendingShutdown, KafkaStreamsState.NotRunning), transitions[^1]);
-            Assert.Equal(KafkaStreamsState.PendingShutdown, transitions[^2].New);
+            Assert.Equal((StreamsState.Created, StreamsState.Rebalancing), transitions[0]);
+            Assert.Contains((StreamsState.Rebalancing, StreamsState.Running), transitions);
+            Assert.Equal((StreamsState.PendingShutdown, StreamsState.NotRunning), transitions[^1]);
+            Assert.Equal(StreamsState.PendingShutdown, transitions[^2].New);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class StreamTableJoinTests : IDisposable
         _k.CreateTopic(output, 4);
         var app = _k.App(Topologies.StreamTable(orders, customers, output), "st");
         await app.StartAsync();
-        await app.WaitForStateAsync(KafkaStreamsState.Running, TimeSpan.FromSeconds(20));
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
 
         var cust = Customers(20);
         var ord = Orders(300, 20);

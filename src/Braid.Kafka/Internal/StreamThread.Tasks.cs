@@ -13,7 +13,7 @@ internal sealed partial class StreamThread
     {
         _assignedOnce = true;
         if (partitions.Count == 0) return;
-        _setState(KafkaStreamsState.Rebalancing);
+        _setState(StreamsState.Rebalancing);
         foreach (var p in partitions) _pending.Add(_layout.Tasks[p.Partition.Value]);
         _logger.LogInformation("Assigned tasks [{Tasks}].", string.Join(", ", partitions.Select(p => KafkaTask.Name(_layout.Tasks[p.Partition.Value]))));
     }
@@ -21,7 +21,7 @@ internal sealed partial class StreamThread
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
     {
         if (partitions.Count == 0) return;
-        _setState(KafkaStreamsState.Rebalancing);
+        _setState(StreamsState.Rebalancing);
         // Commit before handing tasks over, so the next owner starts exactly where these tasks stopped.
         Commit();
         foreach (var p in partitions)
@@ -36,7 +36,7 @@ internal sealed partial class StreamThread
 
     private void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
     {
-        _setState(KafkaStreamsState.Rebalancing);
+        _setState(StreamsState.Rebalancing);
         var lost = partitions.Select(p => _layout.Tasks[p.Partition.Value]).ToHashSet();
         _logger.LogWarning("Lost tasks [{Tasks}] (session expired): closing them without committing.", string.Join(", ", lost.Select(KafkaTask.Name)));
         if (ExactlyOnce)

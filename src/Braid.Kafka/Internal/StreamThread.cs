@@ -23,7 +23,7 @@ internal sealed partial class StreamThread
     private readonly TopicLayout _layout;
     private readonly KafkaClients _clients;
     private readonly ILogger _logger;
-    private readonly Action<KafkaStreamsState> _setState;
+    private readonly Action<StreamsState> _setState;
     private readonly IReadOnlyDictionary<string, int> _partitions;
     private readonly Dictionary<TaskId, KafkaTask> _tasks = new();
     private readonly Dictionary<TopicPartition, KafkaTask> _byInput = new();
@@ -44,7 +44,7 @@ internal sealed partial class StreamThread
     private long _lag;
 
     public StreamThread(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, KafkaClients clients,
-        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<KafkaStreamsState> setState)
+        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState)
     {
         _model = model;
         _config = config;
@@ -114,7 +114,7 @@ internal sealed partial class StreamThread
                     Commit();
                     commitTimer.Restart();
                 }
-                if (_assignedOnce && _pending.Count == 0) _setState(KafkaStreamsState.Running);
+                if (_assignedOnce && _pending.Count == 0) _setState(StreamsState.Running);
             }
             if (!_kill) CloseCleanly();
         }
