@@ -68,6 +68,21 @@ public sealed partial class BraidApplication
         }
     }
 
+    /// <summary>Records forwarded per processor node, summed over this application's tasks (a metric source).</summary>
+    internal IEnumerable<(string Node, long Forwarded)> NodeCounts()
+    {
+        var sums = new Dictionary<string, long>();
+        lock (_stateLock)
+        {
+            if (State is not (StreamsState.Running or StreamsState.Rebalancing or StreamsState.PendingShutdown)) return sums.Select(kv => (kv.Key, kv.Value));
+            foreach (var task in AllTasks())
+            {
+                foreach (var node in task.Task.Nodes) sums[node.Name] = sums.GetValueOrDefault(node.Name) + node.RecordsForwarded;
+            }
+        }
+        return sums.Select(kv => (kv.Key, kv.Value));
+    }
+
     private List<T> Views<T>(string name) where T : class
     {
         ArgumentNullException.ThrowIfNull(name);

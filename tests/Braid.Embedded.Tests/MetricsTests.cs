@@ -37,6 +37,8 @@ public class MetricsTests
             Assert.Contains(mine, s => s.Instrument == "braid.store.entries" && Equals(s.Tags["store"], "metrics-store") && s.Value > 0);
             Assert.Contains(mine, s => s.Instrument == "braid.consumer.lag" && Equals(s.Tags["partition"], "t-0") && s.Value == 0);
             Assert.Contains(seen, s => s.Instrument == "braid.commits");
+            // Per-node counts: the source read all 30 records.
+            Assert.Contains(mine, s => s.Instrument == "braid.node.records.out" && Equals(s.Tags["node"], "KSTREAM-SOURCE-0000000000") && s.Value == 30);
         }
     }
 }

@@ -67,6 +67,30 @@ internal static class EmbeddedMetrics
         }
     }
 
+    public static readonly ObservableCounter<long> NodeRecordsOut = BraidMetrics.Meter.CreateObservableCounter("braid.node.records.out", ObserveNodes,
+        "records", "Records each processor node forwarded downstream (a source node's count is the records it read), per application.");
+
+    private static IEnumerable<Measurement<long>> ObserveNodes()
+    {
+        foreach (var app in Applications.Keys)
+        {
+            List<(string Node, long Forwarded)> counts;
+            try
+            {
+                counts = app.NodeCounts().ToList();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                continue;
+            }
+            foreach (var (node, forwarded) in counts)
+            {
+                yield return new Measurement<long>(forwarded, new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId),
+                    new KeyValuePair<string, object?>("node", node));
+            }
+        }
+    }
+
     public static readonly Counter<long> Commits =
         BraidMetrics.Meter.CreateCounter<long>("braid.commits", "commits", "Commits made by stream threads.");
 }

@@ -21,6 +21,10 @@ internal abstract class ProcessorNode
     internal abstract void AddChild(ProcessorNode child);
 
     internal abstract IReadOnlyList<ProcessorNode> Children { get; }
+
+    /// <summary>Records this node forwarded (a plain field: one increment on the hot path; hosts publish it as
+    /// an observable metric, read racily, which is fine for a monotonic count).</summary>
+    internal long RecordsForwarded;
 }
 
 /// <summary>A node that consumes records of one key/value type.</summary>
@@ -53,6 +57,7 @@ internal abstract class ProcessorNode<TKeyIn, TValueIn, TKeyOut, TValueOut> : Pr
 
     protected void Forward(in Record<TKeyOut, TValueOut> record)
     {
+        RecordsForwarded++;
         var children = _children;
         for (int i = 0; i < children.Length; i++) children[i].Process(record);
     }
@@ -63,6 +68,7 @@ internal abstract class ProcessorNode<TKeyIn, TValueIn, TKeyOut, TValueOut> : Pr
         {
             if (child.Name == childName)
             {
+                RecordsForwarded++;
                 child.Process(record);
                 return;
             }
