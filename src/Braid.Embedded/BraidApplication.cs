@@ -83,7 +83,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     public Exception? Error { get; private set; }
 
     /// <summary>Raised on every state change (on the thread that caused it).</summary>
-    public event EventHandler<BraidStateChange>? StateChanged;
+    public event EventHandler<StreamsStateChange>? StateChanged;
 
     private bool ExactlyOnce => Options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce;
 
@@ -210,7 +210,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         _logger.LogInformation("Braid application {App}: {Old} -> {New}.", Options.Streams.ApplicationId, old, next);
         try
         {
-            StateChanged?.Invoke(this, new BraidStateChange(old, next));
+            StateChanged?.Invoke(this, new StreamsStateChange(old, next));
         }
         catch (Exception e)
         {

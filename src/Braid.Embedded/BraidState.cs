@@ -10,7 +10,3 @@ public enum StreamThreadExceptionResponse
     ShutdownApplication,
 }
 
-/// <summary>A state change of a <see cref="BraidApplication"/>.</summary>
-/// <param name="OldState">The state before.</param>
-/// <param name="NewState">The state now.</param>
-public sealed record BraidStateChange(StreamsState OldState, StreamsState NewState);

@@ -50,8 +50,8 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     /// <summary>The current state.</summary>
     public StreamsState State { get; private set; } = StreamsState.Created;
 
-    /// <summary>Raised on every state change with (new state, old state), on the thread that caused it.</summary>
-    public event Action<StreamsState, StreamsState>? StateChanged;
+    /// <summary>Raised on every state change (on the thread that caused it), as the embedded runtime's.</summary>
+    public event EventHandler<StreamsStateChange>? StateChanged;
 
     /// <summary>The error that moved the application to <see cref="StreamsState.Error"/>, if any.</summary>
     public Exception? Error => _thread?.Error;
@@ -206,7 +206,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             State = next;
         }
         _logger.LogInformation("State {Old} -> {New}.", old, next);
-        StateChanged?.Invoke(next, old);
+        StateChanged?.Invoke(this, new StreamsStateChange(old, next));
     }
 
     // As Kafka Streams: once shutting down, only the end states follow; the end states are final.

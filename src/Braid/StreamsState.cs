@@ -24,3 +24,8 @@ public enum StreamsState
     /// <summary>Stopped by an error it could not recover from; committed data is intact.</summary>
     Error,
 }
+
+/// <summary>A state change, as both runtimes' <c>StateChanged</c> events report it.</summary>
+/// <param name="OldState">The state before.</param>
+/// <param name="NewState">The state now.</param>
+public sealed record StreamsStateChange(StreamsState OldState, StreamsState NewState);

@@ -105,7 +105,7 @@ public sealed class StartupAndConfigTests : IDisposable
         _k.CreateTopic(customers, 2);
         var app = _k.App(Topologies.StreamTable(orders, customers, _k.Prefix + "out"), "states");
         var transitions = new List<(StreamsState Old, StreamsState New)>();
-        app.StateChanged += (now, old) => { lock (transitions) transitions.Add((old, now)); };
+        app.StateChanged += (_, change) => { lock (transitions) transitions.Add((change.OldState, change.NewState)); };
         Assert.Equal(StreamsState.Created, app.State);
         await app.StartAsync();
         await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
