@@ -41,10 +41,13 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
         _config.Validate();
         _options.Validate();
         _logger = config.LoggerFactory.CreateLogger("Braid.Kafka");
-        InstanceId = options.ApplicationServer ?? "instance-" + Guid.NewGuid().ToString("N")[..8];
+        InstanceId = InstanceIdentity.Resolve(options, config.ApplicationId, _logger);
     }
 
-    /// <summary>This instance's name in instance metadata: <see cref="KafkaStreamsOptions.ApplicationServer"/> or a generated id.</summary>
+    /// <summary>
+    /// This instance's name in instance metadata and in its transactional id: <see cref="KafkaStreamsOptions.ApplicationServer"/>,
+    /// else an id persisted in the <see cref="KafkaStreamsOptions.StateDirectory"/> (the same across restarts), else a random id.
+    /// </summary>
     public string InstanceId { get; }
 
     /// <summary>The current state.</summary>
@@ -67,6 +70,14 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     internal long RestoredRecords => _thread?.RestoredRecords ?? 0;
 
     internal int TaskRebuilds => _thread?.Rebuilds ?? 0;
+
+    internal long Commits => _thread?.Commits ?? 0;
+
+    internal long SkippedCommits => _thread?.SkippedCommits ?? 0;
+
+    internal int RefusedCommits => _thread?.RefusedCommits ?? 0;
+
+    internal int OffsetFetchRetries => _thread?.OffsetFetchRetries ?? 0;
 
     internal TopicLayout? Layout => _layout;
 

@@ -47,6 +47,15 @@ public sealed record KafkaStreamsOptions
     /// When false they must exist with the right partition counts.</summary>
     public bool CreateInternalTopics { get; init; } = true;
 
+    /// <summary>
+    /// How often every owned input position is committed again, even when nothing was read. The group subscribes
+    /// only to the task topic, and the broker expires offsets of topics a group does not subscribe to
+    /// <c>offsets.retention.minutes</c> (7 days) after their last commit; an idle input (a table's topic) would then
+    /// restart from the beginning and be reprocessed. Default 1 hour; it must stay well below the broker's retention.
+    /// Positions are also committed right after each assignment.
+    /// </summary>
+    public TimeSpan InputOffsetRenewal { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
         CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
@@ -77,6 +86,13 @@ public sealed record KafkaStreamsOptions
             throw new ConfigException(nameof(ApplicationServer), $"'{ApplicationServer}' is not host:port.");
         if (StateDirectory is not null && string.IsNullOrWhiteSpace(StateDirectory))
             throw new ConfigException(nameof(StateDirectory), "must be a directory path, or null for in-memory state.");
+        if (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 && ClientSettings.TryGetValue("transaction.timeout.ms", out var txn)
+            && (!int.TryParse(txn, out int txnMs) || TimeSpan.FromMilliseconds(txnMs) <= EffectiveCommitInterval))
+        {
+            // As Kafka Streams (StreamsConfig: "Transaction timeout ... was set lower than commit interval"): every commit interval ends a transaction.
+            throw new ConfigException("transaction.timeout.ms", $"'{txn}' must be a number of milliseconds above the commit interval ({EffectiveCommitInterval.TotalMilliseconds:0} ms).");
+        }
+        if (InputOffsetRenewal <= TimeSpan.Zero) throw new ConfigException(nameof(InputOffsetRenewal), "must be positive.");
         if (RequestTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RequestTimeout), "must be positive.");
         if (RestoreTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RestoreTimeout), "must be positive.");
     }

@@ -12,7 +12,7 @@ namespace Braid.Kafka.Internal;
 /// </summary>
 internal sealed class KafkaTask
 {
-    private readonly Dictionary<TopicPartition, long> _processed = new();
+    private readonly Dictionary<TopicPartition, long> _position = new(); // next offset to read per input partition
     private readonly HashSet<TopicPartition> _dirtyOffsets = new();
 
     public KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicPartition> inputs, IReadOnlyList<IRestorableStore> restorable,
@@ -73,13 +73,35 @@ internal sealed class KafkaTask
 
     public void Processed(TopicPartition tp, long offset)
     {
-        _processed[tp] = offset;
+        _position[tp] = offset + 1;
         _dirtyOffsets.Add(tp);
     }
 
-    /// <summary>Offsets to commit (next offset to read) for partitions processed since the last commit.</summary>
+    /// <summary>
+    /// Records where an input partition resumes (its committed offset, or where reading starts when none is
+    /// committed) and marks it to be committed again: a commit right after assignment renews the offsets of
+    /// idle inputs, which the broker would otherwise expire (see <see cref="RenewAllOffsets"/>).
+    /// </summary>
+    public void Resumed(TopicPartition tp, long offset)
+    {
+        _position[tp] = offset;
+        _dirtyOffsets.Add(tp);
+    }
+
+    /// <summary>
+    /// Marks every known input position to be committed again. The group subscribes only to the task topic, and
+    /// a stable group's offsets of topics it does not subscribe to expire <c>offsets.retention.minutes</c> after
+    /// their last commit (KIP-211, GroupMetadata.removeExpiredOffsets): an input that stays idle for that long
+    /// would restart from the beginning. Re-committing the same offsets is idempotent, so renewing is always safe.
+    /// </summary>
+    public void RenewAllOffsets()
+    {
+        foreach (var tp in _position.Keys) _dirtyOffsets.Add(tp);
+    }
+
+    /// <summary>Offsets to commit (next offset to read) for partitions processed, resumed or renewed since the last commit.</summary>
     public IEnumerable<TopicPartitionOffset> PendingOffsets() =>
-        _dirtyOffsets.Select(tp => new TopicPartitionOffset(tp, new Offset(_processed[tp] + 1)));
+        _dirtyOffsets.Select(tp => new TopicPartitionOffset(tp, new Offset(_position[tp])));
 
     public void OffsetsCommitted() => _dirtyOffsets.Clear();
 }

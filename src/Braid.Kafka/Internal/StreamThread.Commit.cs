@@ -114,10 +114,13 @@ internal sealed partial class StreamThread : IRecordCollector, IChangelogSink
             _group!.Commit(offsets);
             foreach (var t in _tasks.Values) t.OffsetsCommitted();
             KafkaMetrics.Commits.Add(1);
+            Commits++;
         }
         catch (KafkaException e) when (!e.Error.IsFatal)
         {
             // Commits during a rebalance may be refused; the offsets stay pending and go with the next commit.
+            RefusedCommits++;
+            _rebalance.Refused(e.Error.Code);
             _logger.LogWarning("Offset commit failed: {Reason}; retrying at the next commit.", e.Error.Reason);
         }
     }
@@ -126,11 +129,26 @@ internal sealed partial class StreamThread : IRecordCollector, IChangelogSink
     {
         try
         {
-            if (offsets.Count > 0) _producer!.SendOffsetsToTransaction(offsets, _group!.ConsumerGroupMetadata, _options.RequestTimeout);
+            if (offsets.Count > 0)
+            {
+                try
+                {
+                    _producer!.SendOffsetsToTransaction(offsets, _group!.ConsumerGroupMetadata, _options.RequestTimeout);
+                }
+                catch (KafkaRetriableException e)
+                {
+                    // The transaction is still usable (e.g. the coordinator was busy): keep it open and retry at the next commit.
+                    RefusedCommits++;
+                    _rebalance.Refused(e.Error.Code);
+                    _logger.LogWarning("Sending offsets to the transaction failed ({Reason}); retrying at the next commit.", e.Error.Reason);
+                    return;
+                }
+            }
             _producer!.CommitTransaction(_options.RequestTimeout);
             CommitLocalState(_tasks.Values, _changelogEnds);
             foreach (var t in _tasks.Values) t.OffsetsCommitted();
             KafkaMetrics.Commits.Add(1);
+            Commits++;
             _transactionHasWrites = false;
             _producer.BeginTransaction();
         }

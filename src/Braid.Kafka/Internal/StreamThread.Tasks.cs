@@ -12,6 +12,7 @@ internal sealed partial class StreamThread
     private void OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
         _assignedOnce = true;
+        _rebalance.Assigned();
         if (partitions.Count == 0) return;
         _setState(StreamsState.Rebalancing);
         foreach (var p in partitions) _pending.Add(_layout.Tasks[p.Partition.Value]);
@@ -23,7 +24,9 @@ internal sealed partial class StreamThread
         if (partitions.Count == 0) return;
         _setState(StreamsState.Rebalancing);
         // Commit before handing tasks over, so the next owner starts exactly where these tasks stopped.
+        // Directly, not through the due-commit check: the revocation is part of the rebalance and must commit (TaskManager.handleRevocation).
         Commit();
+        _rebalance.Revoked();
         foreach (var p in partitions)
         {
             var id = _layout.Tasks[p.Partition.Value];
@@ -37,6 +40,7 @@ internal sealed partial class StreamThread
     private void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
     {
         _setState(StreamsState.Rebalancing);
+        _rebalance.Revoked();
         var lost = partitions.Select(p => _layout.Tasks[p.Partition.Value]).ToHashSet();
         _logger.LogWarning("Lost tasks [{Tasks}] (session expired): closing them without committing.", string.Join(", ", lost.Select(KafkaTask.Name)));
         if (ExactlyOnce)
@@ -53,12 +57,32 @@ internal sealed partial class StreamThread
         Announce();
     }
 
-    /// <summary>Builds the pending tasks, restores their stores, then starts fetching their input from the committed offsets.</summary>
+    /// <summary>
+    /// Builds the pending tasks: committed input offsets first, then their stores are restored, then their input is
+    /// fetched. The order matters under exactly-once: the offset fetch waits until no transaction holding these
+    /// offsets is open (UNSTABLE_OFFSET_COMMIT, KIP-447), and after that a fenced predecessor cannot commit any more,
+    /// so changelog ends read afterwards include everything its last transaction wrote (StoreChangelogReader reads
+    /// end offsets only for tasks whose offsets are known).
+    /// </summary>
     private void ActivatePending()
     {
+        var ids = _pending.Where(id => !_tasks.ContainsKey(id)).OrderBy(id => id.Subtopology).ThenBy(id => id.Partition).ToList();
+        var inputs = ids.SelectMany(id => _layout.SourcesPerSubtopology[id.Subtopology].Select(t => new TopicPartition(t, id.Partition))).ToList();
+        List<TopicPartitionOffset> committed;
+        try
+        {
+            committed = _group!.Committed(inputs, _options.RequestTimeout);
+        }
+        catch (KafkaException e) when (!e.Error.IsFatal)
+        {
+            // Typically UNSTABLE_OFFSET_COMMIT until a crashed predecessor's transaction times out (transaction.timeout.ms):
+            // the tasks stay pending and the fetch is retried on the next loop, while the member keeps polling.
+            OffsetFetchRetries++;
+            _logger.LogWarning("Fetching committed offsets of [{Inputs}] failed ({Reason}); retrying.", string.Join(", ", inputs), e.Error.Reason);
+            return;
+        }
         var globals = _global?.Stores ?? new Dictionary<string, Braid.State.IStateStore>();
-        var created = _pending.Where(id => !_tasks.ContainsKey(id)).OrderBy(id => id.Subtopology).ThenBy(id => id.Partition)
-            .Select(id => KafkaTask.Create(id, _model, _layout, _config, this, this, () => _currentTimestamp, globals, _backend)).ToList();
+        var created = ids.Select(id => KafkaTask.Create(id, _model, _layout, _config, this, this, () => _currentTimestamp, globals, _backend)).ToList();
         _pending.Clear();
         if (created.Count == 0) return;
         var reached = _restorer!.Restore(created, tp => ReadCheckpoint(created, tp));
@@ -66,14 +90,13 @@ internal sealed partial class StreamThread
         foreach (var (tp, end) in reached) _changelogEnds[tp] = end;
         CommitLocalState(created, reached);
         foreach (var t in created) t.Task.Initialize();
-        var inputs = created.SelectMany(t => t.Inputs).ToList();
-        var committed = _group!.Committed(inputs, _options.RequestTimeout);
-        var start = committed.Select(c => c.Offset == Offset.Unset ? new TopicPartitionOffset(c.TopicPartition, Offset.Beginning) : c).ToList();
+        var start = committed.Select(c => new TopicPartitionOffset(c.TopicPartition, c.Offset == Offset.Unset ? StartOf(c.TopicPartition) : c.Offset)).ToList();
         foreach (var t in created)
         {
             _tasks[t.Id] = t;
             foreach (var tp in t.Inputs) _byInput[tp] = t;
         }
+        foreach (var s in start) _byInput[s.TopicPartition].Resumed(s.TopicPartition, s.Offset.Value);
         // Partitions of rebuilt tasks stayed assigned (an unassign immediately followed by an assign of the same
         // partition can leave it unfetched): rewind them instead.
         var assigned = _input!.Assignment.ToHashSet();
@@ -83,6 +106,9 @@ internal sealed partial class StreamThread
         _logger.LogInformation("Running tasks [{Tasks}] from offsets [{Offsets}].",
             string.Join(", ", created.Select(t => KafkaTask.Name(t.Id))), string.Join(", ", start.Select(s => s.ToString())));
     }
+
+    /// <summary>Where an input partition without a committed offset starts: its first offset (auto.offset.reset=earliest), made explicit so it can be committed.</summary>
+    private long StartOf(TopicPartition tp) => _input!.QueryWatermarkOffsets(tp, _options.RequestTimeout).Low.Value;
 
     /// <summary>Closes a task; dirty drops its uncommitted store writes (the changelog and the last commit are the truth).</summary>
     private void CloseTask(TaskId id, bool dirty, bool keepInputAssigned = false)

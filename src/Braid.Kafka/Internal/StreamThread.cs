@@ -36,6 +36,7 @@ internal sealed partial class StreamThread
     private GlobalStateUpdater? _global;
     private IStateBackend? _backend;
     private StateRestorer? _restorer;
+    private readonly RebalanceTracker _rebalance = new();
     private volatile bool _stop;
     private volatile bool _kill;
     private bool _assignedOnce;
@@ -71,6 +72,18 @@ internal sealed partial class StreamThread
     /// <summary>Changelog records applied while restoring tasks.</summary>
     public long RestoredRecords => _restorer?.TotalRestored ?? 0;
 
+    /// <summary>Successful commits (offsets, or transactions under exactly-once).</summary>
+    public long Commits { get; private set; }
+
+    /// <summary>Commits due while a rebalance was in progress, and skipped.</summary>
+    public long SkippedCommits => _rebalance.SkippedCommits;
+
+    /// <summary>Offset commits the group coordinator refused (e.g. sent during a rebalance).</summary>
+    public int RefusedCommits { get; private set; }
+
+    /// <summary>Committed-offset fetches that failed (e.g. UNSTABLE_OFFSET_COMMIT) and were retried.</summary>
+    public int OffsetFetchRetries { get; private set; }
+
     /// <summary>Tasks closed dirty and rebuilt after producer failures.</summary>
     public int Rebuilds { get; private set; }
 
@@ -100,6 +113,7 @@ internal sealed partial class StreamThread
         {
             Open();
             var commitTimer = Stopwatch.StartNew();
+            var renewalTimer = Stopwatch.StartNew();
             while (!_stop)
             {
                 PollGroup();
@@ -109,10 +123,23 @@ internal sealed partial class StreamThread
                 ProcessBatch(_tasks.Count == 0 ? 50 : 10, 2000);
                 long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 foreach (var t in _tasks.Values) t.Task.PunctuateWallClock(now);
+                if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
+                {
+                    foreach (var t in _tasks.Values) t.RenewAllOffsets(); // committed with the next commit (see KafkaTask.RenewAllOffsets)
+                    renewalTimer.Restart();
+                }
                 if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
                 {
-                    Commit();
-                    commitTimer.Restart();
+                    // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
+                    if (_rebalance.InProgress)
+                    {
+                        _rebalance.Skipped();
+                    }
+                    else
+                    {
+                        Commit();
+                        commitTimer.Restart();
+                    }
                 }
                 if (_assignedOnce && _pending.Count == 0) _setState(StreamsState.Running);
             }
@@ -144,7 +171,7 @@ internal sealed partial class StreamThread
             _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);
             _global.Bootstrap(_options.RestoreTimeout);
         }
-        _group = _clients.GroupConsumer(OnAssigned, OnRevoked, OnLost);
+        _group = _clients.GroupConsumer(OnAssigned, OnRevoked, OnLost, _rebalance.OnStatistics);
         _group.Subscribe(_layout.TasksTopic);
     }
 
