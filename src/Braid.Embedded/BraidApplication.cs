@@ -2,6 +2,7 @@ using Braid.Embedded.Logs;
 using Braid.Embedded.Runtime;
 using Braid.Embedded.State;
 using Braid.Internal;
+using Braid.Internal.Runtime;
 using Braid.Internal.State;
 using Braid.State;
 using Microsoft.Extensions.Logging;
@@ -27,11 +28,12 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly CommitCoordinator _commits;
     private readonly ReaderWriterLockSlim _globalLock = new(LockRecursionPolicy.NoRecursion);
     private readonly ILogger _logger;
-    private readonly List<StreamThread> _threads = new();
+    private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
     private EmbeddedTask? _globalTask;
-    private StreamThread? _globalThread;
+    private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
+    private readonly ReplaceThreadBackoff _replaceBackoff;
     private bool _disposed;
 
     /// <summary>
@@ -60,6 +62,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             foreach (var (topic, partitions) in _layout.Partitions) OpenTopic(topic, partitions);
             _commits = new CommitCoordinator(_backend, ExactlyOnce, options.Durability == Durability.PowerLoss, _activity);
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
+            _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
         }
         catch
         {
@@ -132,7 +135,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private IReadOnlyDictionary<string, IStateStore> StartGlobal()
     {
         var state = _backend.OpenTask(GlobalTaskId);
-        var task = _model.CreateGlobalTask(Options.Streams, WallClock, state.Stores);
+        var task = _model.CreateGlobalTask(Options.Streams, WallClock, StorePolicy.WithDurable(state.Stores));
         if (task is null)
         {
             state.Dispose();
@@ -143,8 +146,8 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         // Bootstrap: stream tasks start only once the global tables hold everything committed so far.
         while (!_globalTask.CaughtUp)
         {
-            _globalTask.Fetch();
-            _globalTask.Process(int.MaxValue, WallClock());
+            _globalTask.Fetch(_globalTask.Runtime);
+            _globalTask.Runtime.Process(int.MaxValue, WallClock(), _globalTask.IsCaughtUp);
         }
         _commits.Commit([_globalTask]);
         _globalThread = NewThread("braid-global", [_globalTask], globalWriter: true);
@@ -154,7 +157,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 
     private static readonly Braid.Processors.TaskId GlobalTaskId = new(-1, -1);
 
-    private static long WallClock() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private TimeProvider Clock => Options.Streams.TimeProvider;
+
+    private long WallClock() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     private EmbeddedTask CreateTask(int subtopology, int partition, IReadOnlyDictionary<string, IStateStore> globalStores)
     {
@@ -163,7 +168,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         try
         {
             var collector = new OutputCollector(WrittenTopic);
-            var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, state.Stores, globalStores);
+            var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, StorePolicy.WithDurable(state.Stores), globalStores);
             var inputs = _layout.SubtopologySources[subtopology].Select(t => _logs.Get(t).Partitions[partition]).ToArray();
             return new EmbeddedTask(task, state, collector, inputs, _backend, (long)Options.MaxTaskIdle.TotalMilliseconds, Options.MaxPollRecords);
         }
@@ -179,7 +184,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         bool written = _layout.Written.Contains(topic) || !_layout.Partitions.ContainsKey(topic);
         // Exactly-once: a log the application writes is cut back to its committed high-water mark.
         return _logs.Open(topic, partitions, written, p => written && ExactlyOnce
-            ? CommitKeys.Decode(_backend.ReadMetadata(CommitKeys.HighWatermark(topic, p))) ?? 0
+            ? CommitMetadata.Decode(_backend.ReadMetadata(CommitMetadata.HighWatermark(topic, p))) ?? 0
             : null);
     }
 
@@ -191,13 +196,13 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         return OpenTopic(topic, Options.PartitionsOf(topic));
     }
 
-    private StreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter) =>
-        new(name, tasks, _commits, _activity, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
-            _logger, OnThreadExit);
+    private EmbeddedStreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter, TimeSpan startDelay = default) =>
+        new(name, tasks, _commits, _activity, Clock, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
+            _logger, OnThreadExit) { StartDelay = startDelay };
 
-    private void StartThread(List<EmbeddedTask> tasks)
+    private void StartThread(List<EmbeddedTask> tasks, TimeSpan startDelay = default)
     {
-        var t = NewThread($"braid-stream-{++_threadCounter}", tasks, globalWriter: false);
+        var t = NewThread($"braid-stream-{++_threadCounter}", tasks, globalWriter: false, startDelay);
         _threads.Add(t);
         t.Start();
     }
