@@ -86,7 +86,7 @@ public sealed record KafkaStreamsOptions
             throw new ConfigException(nameof(ApplicationServer), $"'{ApplicationServer}' is not host:port.");
         if (StateDirectory is not null && string.IsNullOrWhiteSpace(StateDirectory))
             throw new ConfigException(nameof(StateDirectory), "must be a directory path, or null for in-memory state.");
-        if (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 && ClientSettings.TryGetValue("transaction.timeout.ms", out var txn)
+        if (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce && ClientSettings.TryGetValue("transaction.timeout.ms", out var txn)
             && (!int.TryParse(txn, out int txnMs) || TimeSpan.FromMilliseconds(txnMs) <= EffectiveCommitInterval))
         {
             // As Kafka Streams (StreamsConfig: "Transaction timeout ... was set lower than commit interval"): every commit interval ends a transaction.

@@ -94,7 +94,7 @@ public sealed class AggregateFailoverTests : IDisposable
     public async Task Exactly_once_after_a_kill_counts_every_click_exactly_once()
     {
         if (_k.IsMock) return;
-        var options = _k.Options(guarantee: ProcessingGuarantee.ExactlyOnceV2);
+        var options = _k.Options(guarantee: ProcessingGuarantee.ExactlyOnce);
         var a = _k.App(Topologies.Count(_input, _output), "eos-count", options with { ApplicationServer = "a:1" });
         var b = _k.App(Topologies.Count(_input, _output), "eos-count", options with { ApplicationServer = "b:2" });
         await a.StartAsync();

@@ -53,7 +53,7 @@ public sealed class InputOffsetTests : IDisposable
         if (!_k.IsMock) return; // injected OffsetFetch errors
         _k.Mock.PushRequestErrors(9 /* OffsetFetch */, Enumerable.Repeat(88 /* UNSTABLE_OFFSET_COMMIT */, 40).ToArray());
         var app = _k.App(Topologies.StreamTable(_orders, _customers, _output), "unstable",
-            _k.Options(guarantee: ProcessingGuarantee.ExactlyOnceV2) with { RequestTimeout = TimeSpan.FromSeconds(1) });
+            _k.Options(guarantee: ProcessingGuarantee.ExactlyOnce) with { RequestTimeout = TimeSpan.FromSeconds(1) });
         await app.StartAsync();
         await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(40));
         var customers = StreamTableJoinTests.Customers(10);

@@ -10,7 +10,7 @@ public sealed class InstanceIdentityTests : IDisposable
 
     private static KafkaStreamsOptions Eos(string? stateDirectory) => new()
     {
-        BootstrapServers = "127.0.0.1:9", ProcessingGuarantee = ProcessingGuarantee.ExactlyOnceV2, StateDirectory = stateDirectory,
+        BootstrapServers = "127.0.0.1:9", ProcessingGuarantee = ProcessingGuarantee.ExactlyOnce, StateDirectory = stateDirectory,
     };
 
     private static BraidKafkaApplication App(KafkaStreamsOptions options) =>

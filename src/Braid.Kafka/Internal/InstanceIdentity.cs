@@ -20,7 +20,7 @@ internal static class InstanceIdentity
     {
         if (options.ApplicationServer is { } server) return server;
         if (options.StateDirectory is { } dir) return ReadOrCreate(Path.Combine(dir, applicationId));
-        if (options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2)
+        if (options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce)
         {
             logger.LogWarning("Neither ApplicationServer nor StateDirectory is set: this instance's transactional id changes at every start, " +
                 "so a restart cannot fence its predecessor and read_committed readers may wait up to transaction.timeout.ms.");
