@@ -20,7 +20,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     private readonly Func<KafkaStreamsOptions, ITopicAdmin> _adminFactory;
     private readonly ILogger _logger;
     private readonly object _stateLock = new();
-    private StreamThread? _thread;
+    private KafkaStreamThread? _thread;
     private TopicLayout? _layout;
 
     /// <summary>Creates the application (nothing connects before <see cref="StartAsync"/>).</summary>
@@ -102,7 +102,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             EnsureInternalTopics(admin, _layout);
             var clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
-            _thread = new StreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
+            _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
             SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
                 new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
