@@ -65,9 +65,11 @@ public sealed class KafkaTestCluster : IDisposable
         ClientSettings = new Dictionary<string, string> { ["session.timeout.ms"] = "2000", ["heartbeat.interval.ms"] = "200" },
     };
 
-    public BraidKafkaApplication App(Topology topology, string appId, KafkaStreamsOptions? options = null, string? server = null)
+    public BraidKafkaApplication App(Topology topology, string appId, KafkaStreamsOptions? options = null, string? server = null,
+        Func<StreamsConfig, StreamsConfig>? configure = null)
     {
         var config = new StreamsConfig { ApplicationId = Prefix + appId };
+        if (configure is not null) config = configure(config);
         if (FileLoggerFactory.FromEnvironment() is { } logs) config = config with { LoggerFactory = logs };
         var app = new BraidKafkaApplication(topology, config, options ?? Options(server), Admin);
         _apps.Add(app);

@@ -47,7 +47,7 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
     {
         if (_pending.Count > 0) BeginPending();
         if (!restorer.Active) return false;
-        var done = restorer.Step(2000, 10);
+        var done = restorer.Step(1000, 10); // at most max.poll.records (1000) per step, as the restore consumer's poll in StoreChangelogReader
         foreach (var t in done) StartRestored(t);
         return done.Count > 0;
     }
