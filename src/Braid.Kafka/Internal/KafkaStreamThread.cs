@@ -38,6 +38,8 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     private TaskManager? _tasks;
     private TaskRebalanceListener? _listener;
     private GlobalStateUpdater? _global;
+    private RepartitionPurger? _purger;
+    private readonly Stopwatch _purgeTimer = Stopwatch.StartNew();
     private IStateBackend? _backend;
     private volatile bool _stop;
     private volatile bool _kill;
@@ -156,13 +158,22 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     /// <summary>The commit sink of the core runner: every running task commits together (one producer, one transaction).</summary>
     public void Commit(IReadOnlyList<KafkaTask> dirty)
     {
-        if (!_committer!.Commit(_runnable)) _tasks!.RebuildAll();
+        if (!_committer!.Commit(_runnable))
+        {
+            _tasks!.RebuildAll();
+        }
+        else if (_purgeTimer.Elapsed >= RepartitionPurger.Interval)
+        {
+            _purger!.Purge(_runnable.SelectMany(t => t.CommittedPositions));
+            _purgeTimer.Restart();
+        }
         Interlocked.Exchange(ref _lag, _input!.Lag());
     }
 
     private void Open()
     {
         if (_options.StateDirectory is { } dir) _backend = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+        _purger = new RepartitionPurger(new AdminClientBuilder(_clients.Base()).SetLogHandler((_, _) => { }).Build(), _layout, _logger);
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
@@ -224,6 +235,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _restorer?.Dispose();
         _global?.Dispose();
         _output?.Dispose();
+        _purger?.Dispose();
         _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
     }
 }

@@ -115,8 +115,12 @@ internal sealed class KafkaTask : IHostedTask, IInputSource
     public IEnumerable<TopicPartitionOffset> Positions() =>
         Inputs.Select((tp, i) => new TopicPartitionOffset(tp, new Offset(Runtime.Consumed(i))));
 
+    /// <summary>The positions of the last successful commit (what may be purged from repartition topics).</summary>
+    public IReadOnlyList<TopicPartitionOffset> CommittedPositions { get; private set; } = [];
+
     public void Committed()
     {
+        CommittedPositions = Positions().ToList();
         Runtime.MarkCommitted();
         _renew = false;
     }
