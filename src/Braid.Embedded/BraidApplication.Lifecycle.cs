@@ -12,7 +12,15 @@ public sealed partial class BraidApplication
     /// </summary>
     /// <param name="timeout">How long to wait for threads (default 30 s); a thread still running after it is abandoned, uncommitted.</param>
     /// <returns>A task that completes when closed.</returns>
-    public Task CloseAsync(TimeSpan? timeout = null) => Task.Run(() => Close(timeout ?? TimeSpan.FromSeconds(30)));
+    public Task CloseAsync(TimeSpan? timeout = null) => CloseOnce(timeout ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>Every close (concurrent or repeated, async or <see cref="Dispose"/>) shares the first one's work and outcome.</summary>
+    private Task CloseOnce(TimeSpan timeout)
+    {
+        var mine = new Lazy<Task>(() => Task.Run(() => Close(timeout)));
+        var winner = Interlocked.CompareExchange(ref _closing, mine, null) ?? mine;
+        return winner.Value;
+    }
 
     /// <summary>Waits until every task has processed and committed everything visible in its inputs,
     /// including records that flow through internal topics (useful in tests, demos and batch imports).</summary>
@@ -186,7 +194,7 @@ public sealed partial class BraidApplication
     private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<StreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
 
     /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
-    public void Dispose() => Close(TimeSpan.FromSeconds(30));
+    public void Dispose() => CloseOnce(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
     /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
     /// <returns>A task that completes when closed.</returns>

@@ -114,6 +114,10 @@ public sealed record BraidApplicationOptions
     {
         if (Streams is null) throw new ConfigException(nameof(Streams), "must not be null.");
         Streams.Validate();
+        // The application id names a directory under StateDirectory: "." or ".." would put the lock, topics and
+        // state beside or above it (StreamsConfig allows dots, so the embedded host checks the path itself).
+        if (Streams.ApplicationId is "." or "..")
+            throw new ConfigException("ApplicationId", $"'{Streams.ApplicationId}' would place the application's files outside StateDirectory; use a name such as 'orders-app'.");
         if (string.IsNullOrWhiteSpace(StateDirectory)) throw new ConfigException(nameof(StateDirectory), "must be a directory path.");
         if (StateDirectory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             throw new ConfigException(nameof(StateDirectory), $"'{StateDirectory}' is not a valid path.");

@@ -20,6 +20,7 @@ internal sealed class PartitionLog : IDisposable
     private readonly long _segmentBytes;
     private readonly HashSet<LogSegment> _unsynced = new();
     private long _visibleEnd;
+    private bool _contiguous;
 
     private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger)
     {
@@ -66,25 +67,36 @@ internal sealed class PartitionLog : IDisposable
 
     internal List<LogSegment> Segments => _segments;
 
+    /// <summary>Opens (or creates) the log, cutting back to <paramref name="committedEnd"/> when given (see <see cref="LogRecoveryRule"/>).</summary>
+    public static PartitionLog Open(string topic, int partition, string directory, long segmentBytes, long? committedEnd, ILogger logger) =>
+        Open(topic, partition, directory, segmentBytes, LogRecoveryRule.For(committedEnd), logger);
+
     /// <summary>
-    /// Opens (or creates) the log. With <paramref name="committedEnd"/> (logs this application writes, under
-    /// exactly-once) everything from that offset on is cut: it was appended by a commit whose atomic state
-    /// write never happened, so no reader ever saw it and the state that produced it will produce it again.
-    /// Without it (input logs) a torn or corrupt tail left by a crash mid-write is cut, with a warning.
-    /// Corruption followed by valid records is never cut: that is damage, not a torn write.
+    /// Opens (or creates) the log and recovers it under <paramref name="rule"/>: records from
+    /// <see cref="LogRecoveryRule.TruncateTo"/> on are cut (appended by a commit whose atomic state write never
+    /// happened, so no reader saw them and the state that produced them will produce them again); otherwise a
+    /// torn tail left by a crash mid-write is cut, with a warning. Everything else is an error naming the file:
+    /// damage followed by valid records, a bad record below the committed end, a log ending below
+    /// <see cref="LogRecoveryRule.RequiredEnd"/>, a missing first segment.
     /// </summary>
-    public static PartitionLog Open(string topic, int partition, string directory, long segmentBytes, long? committedEnd, ILogger logger)
+    public static PartitionLog Open(string topic, int partition, string directory, long segmentBytes, LogRecoveryRule rule, ILogger logger)
     {
         System.IO.Directory.CreateDirectory(directory);
         foreach (var leftover in System.IO.Directory.GetFiles(directory, "*.cleaned")) File.Delete(leftover);
-        var log = new PartitionLog(topic, partition, directory, segmentBytes, logger);
+        var log = new PartitionLog(topic, partition, directory, segmentBytes, logger) { _contiguous = rule.Contiguous };
         var files = System.IO.Directory.GetFiles(directory, "*.log")
             .Select(f => (Path: f, Base: long.Parse(System.IO.Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)))
             .OrderBy(f => f.Base).ToList();
         foreach (var (path, b) in files) log._segments.Add(new LogSegment(path, b));
-        long limit = committedEnd ?? long.MaxValue;
-        // Segments created at or after the committed end hold only uncommitted records.
-        while (log._segments.Count > 1 && log._segments[^1].BaseOffset >= limit)
+        if (rule.StartsAtZero && log._segments.Count > 0 && log._segments[0].BaseOffset != 0)
+        {
+            throw log.Damaged(log._segments[0].Path, 0, $"the log starts at offset {log._segments[0].BaseOffset} but nothing may have deleted its " +
+                $"older segments (no retention is set): segment {LogSegment.FileName(0)} is missing");
+        }
+        long limit = rule.TruncateTo ?? long.MaxValue;
+        // Segments created after the committed end hold only uncommitted records. One starting exactly at it is
+        // kept (cut to empty below): its name carries the end even when compaction emptied the segment before.
+        while (log._segments.Count > 1 && log._segments[^1].BaseOffset > limit)
         {
             var s = log._segments[^1];
             log._segments.RemoveAt(log._segments.Count - 1);
@@ -94,26 +106,27 @@ internal sealed class PartitionLog : IDisposable
         }
         if (log._segments.Count == 0)
             log._segments.Add(new LogSegment(System.IO.Path.Combine(directory, LogSegment.FileName(0)), 0));
-        log.RecoverTail(limit, committedEnd.HasValue);
+        log.RecoverTail(rule);
         log.VisibleEnd = log.EndOffset;
         return log;
     }
 
-    private void RecoverTail(long limit, bool committed)
+    private void RecoverTail(LogRecoveryRule rule)
     {
         // Only the last segment can hold a torn write. Sealed segments are not scanned here (restart stays
         // fast with large logs); they are checked record by record when first read.
         var seg = _segments[^1];
+        long limit = rule.TruncateTo ?? long.MaxValue;
         var (end, status) = seg.Scan(limit);
         long fileLength = RandomAccess.GetLength(seg.Handle);
         bool bad = status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated;
-        if (bad && committed)
+        if (bad && seg.NextOffset < rule.RequiredEnd)
+            throw Damaged(seg.Path, end, $"the record at offset {seg.NextOffset} fails its checksum ({status}), below the committed offset {rule.RequiredEnd}");
+        if (bad && rule.TruncateTo is null && TailScanner.FindNextValidFrame(seg.Handle, end, fileLength, seg.NextOffset - 1) is var next and >= 0)
         {
-            // The scan stops at the committed end, so a bad frame here lies below it: committed data is damaged.
-            throw new CorruptLogException(seg.Path, end, $"a record below the committed end (offset {limit}) fails its checksum.");
+            throw Damaged(seg.Path, end, $"the record at offset {seg.NextOffset} fails its checksum ({status}) but a valid record follows at byte {next}: " +
+                "this is damage, not a torn write");
         }
-        if (bad && FollowedByValidFrame(seg, end, fileLength))
-            throw new CorruptLogException(seg.Path, end, "a record fails its checksum but valid records follow it; this is damage, not a torn write.");
         if (end < fileLength)
         {
             if (bad)
@@ -129,22 +142,19 @@ internal sealed class PartitionLog : IDisposable
             Failpoints.Hit(EmbeddedFailpoints.RecoveryMidTruncation);
             seg.Truncate(end);
         }
-        // Compaction may have removed the last records below the committed end; offsets never go back.
-        EndOffset = committed ? Math.Max(seg.NextOffset, limit) : seg.NextOffset;
+        // A compacted log may have lost its last records below the committed end; offsets never go back.
+        EndOffset = _contiguous ? seg.NextOffset : Math.Max(seg.NextOffset, rule.RequiredEnd);
+        if (EndOffset < rule.RequiredEnd)
+        {
+            throw Damaged(seg.Path, end, $"the log ends at offset {EndOffset} but offsets up to {rule.RequiredEnd} were committed " +
+                "(records were lost: a truncated or deleted file)");
+        }
     }
 
-    private static bool FollowedByValidFrame(LogSegment seg, long badAt, long fileLength)
-    {
-        // A torn write leaves garbage only at the very end; look for any checked frame after the bad one.
-        Span<byte> header = stackalloc byte[RecordFormat.FrameHeaderSize];
-        if (RandomAccess.Read(seg.Handle, header, badAt) < header.Length) return false;
-        int body = BitConverter.ToInt32(header);
-        if (body <= 0 || body > RecordFormat.MaxBodySize) return false;
-        long next = badAt + RecordFormat.FrameHeaderSize + body;
-        if (next >= fileLength) return false;
-        var (_, status) = seg.Visit(next, fileLength, (_, _) => false);
-        return status == RecordFormat.ReadStatus.Ok;
-    }
+    /// <summary>The error for committed data that is damaged or missing: names everything and what to do.</summary>
+    private CorruptLogException Damaged(string file, long position, string detail) =>
+        new(file, position, $"topic '{Topic}' partition {Partition}: {detail}. Braid does not skip committed data. " +
+            "Restore the state directory from a backup, or delete it to start over (losing its data).", Topic, Partition);
 
     /// <summary>Appends records (their offsets are assigned here) and hands the bytes to the OS, so a
     /// process crash keeps them; <see cref="Sync"/> makes them survive a power loss. Returns the new end.</summary>
@@ -261,7 +271,7 @@ internal sealed class PartitionLog : IDisposable
                     return ++taken < max;
                 });
                 if (status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated)
-                    throw new CorruptLogException(seg.Path, end, "a record fails its checksum in the middle of the log.");
+                    throw Damaged(seg.Path, end, $"a record after offset {next - 1} fails its checksum in the middle of the log");
                 if (taken < max && si + 1 < _segments.Count) next = Math.Max(next, _segments[si + 1].BaseOffset);
             }
             return next;
@@ -272,7 +282,14 @@ internal sealed class PartitionLog : IDisposable
     {
         var (end, status) = seg.Scan(long.MaxValue);
         if (status != RecordFormat.ReadStatus.EndOfData)
-            throw new CorruptLogException(seg.Path, end, "a record fails its checksum in a sealed segment.");
+            throw Damaged(seg.Path, end, $"a record after offset {seg.NextOffset - 1} fails its checksum in a sealed segment");
+        // Without compaction offsets are dense: a sealed segment ends where the next begins, or a segment was lost.
+        int i = _segments.IndexOf(seg);
+        if (_contiguous && i >= 0 && i + 1 < _segments.Count && seg.NextOffset != _segments[i + 1].BaseOffset)
+        {
+            throw Damaged(seg.Path, end, $"offsets {seg.NextOffset}..{_segments[i + 1].BaseOffset - 1} are missing between this segment and " +
+                $"{LogSegment.FileName(_segments[i + 1].BaseOffset)} (a segment was lost)");
+        }
     }
 
     private int SegmentIndexFor(long offset)

@@ -38,6 +38,13 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
             if (fsync)
             {
                 foreach (var log in touched) log.Sync();
+                // The offsets about to be committed must not point past input a power loss could drop.
+                foreach (var t in tasks)
+                {
+                    foreach (var input in t.Inputs) input.Sync();
+                    // At-least-once appended output before this commit; the high-water marks below must not outrun it.
+                    foreach (var output in t.Collector?.WrittenLogs ?? []) output.Sync();
+                }
             }
             Failpoints.Hit(EmbeddedFailpoints.CommitBeforeStateBatch);
             var metadata = new Dictionary<string, byte[]?>();
@@ -45,6 +52,16 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
             if (exactlyOnce)
             {
                 foreach (var log in touched) metadata[CommitKeys.HighWatermark(log.Topic, log.Partition)] = CommitKeys.Encode(log.EndOffset);
+            }
+            else
+            {
+                // At-least-once stores high-water marks too (what was visible at this commit), so recovery can
+                // tell a log that lost committed records, and a later switch to exactly-once keeps them.
+                foreach (var t in tasks)
+                {
+                    foreach (var log in t.Collector?.WrittenLogs ?? [])
+                        metadata[CommitKeys.HighWatermark(log.Topic, log.Partition)] = CommitKeys.Encode(log.VisibleEnd);
+                }
             }
             backend.Commit(tasks.Select(t => t.State).ToList(), metadata);
             Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
