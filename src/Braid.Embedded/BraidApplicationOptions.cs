@@ -104,6 +104,9 @@ public sealed record BraidApplicationOptions
     /// <summary>Keep state in memory with a commit journal instead of RocksDB (tests; no native dependency).</summary>
     internal bool UseJournalStateBackend { get; init; }
 
+    /// <summary>The file layer under the logs (tests swap in a fault-injecting one); null = the default.</summary>
+    internal Logs.Files.LogFileSystem? LogFiles { get; init; }
+
     internal TopicOptions TopicOptionsFor(string topic) =>
         Topics.FirstOrDefault(t => t.Name == topic) ?? new TopicOptions { Name = topic };
 

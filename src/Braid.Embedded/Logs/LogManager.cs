@@ -63,7 +63,7 @@ internal sealed class LogManager : IDisposable
         for (int p = 0; p < n; p++)
         {
             parts[p] = PartitionLog.Open(topic, p, Path.Combine(_root, topic, p.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                opts.SegmentBytes ?? _options.SegmentBytes, rule(p), logger);
+                opts.SegmentBytes ?? _options.SegmentBytes, rule(p), logger, _options.LogFiles);
         }
         var t = new TopicLog(topic, opts, parts, writtenByApplication);
         _topics[topic] = t;

@@ -80,14 +80,15 @@ internal sealed class LogRecoveryPlan
         bool contiguous = opts.Cleanup != CleanupPolicy.Compact;
         bool startsAtZero = opts.Cleanup == CleanupPolicy.KeepAll || (opts.Cleanup == CleanupPolicy.Delete && opts.RetentionTime is null && opts.RetentionBytes is null);
         long consumed = _consumed.GetValueOrDefault((topic, partition));
-        if (!writtenByApplication) return new LogRecoveryRule(null, consumed, contiguous, startsAtZero);
+        bool powerLoss = _options.Durability == Durability.PowerLoss;
+        if (!writtenByApplication) return new LogRecoveryRule(null, consumed, contiguous, startsAtZero, powerLoss);
         long? hwm = CommitKeys.Decode(_backend.ReadMetadata(CommitKeys.HighWatermark(topic, partition)));
         // Cut only what an exactly-once run appended beyond its last commit. A directory from before the
         // guarantee was stored: a high-water mark means exactly-once wrote it (at-least-once did not store one).
         bool cut = PreviousGuarantee == Name(ProcessingGuarantee.ExactlyOnce)
             || (PreviousGuarantee is null && hwm is not null && _options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce);
         long required = Math.Max(hwm ?? 0, consumed);
-        return new LogRecoveryRule(cut ? hwm ?? 0 : null, required, contiguous, startsAtZero);
+        return new LogRecoveryRule(cut ? hwm ?? 0 : null, required, contiguous, startsAtZero, powerLoss);
     }
 
     /// <summary>

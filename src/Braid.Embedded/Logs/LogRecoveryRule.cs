@@ -15,7 +15,9 @@ namespace Braid.Embedded.Logs;
 /// meet (a gap is a lost segment).</param>
 /// <param name="StartsAtZero">True when no retention can delete old segments: the first segment must start
 /// at offset 0 (a missing first segment is a lost segment).</param>
-internal readonly record struct LogRecoveryRule(long? TruncateTo, long RequiredEnd, bool Contiguous, bool StartsAtZero)
+/// <param name="PowerLossTail">PowerLoss durability: what lies past everything fsynced may be torn anywhere, even
+/// across segments, and is cut (see <c>PartitionLog.CutPowerLossTail</c>).</param>
+internal readonly record struct LogRecoveryRule(long? TruncateTo, long RequiredEnd, bool Contiguous, bool StartsAtZero, bool PowerLossTail = false)
 {
     /// <summary>Keep every whole record, require nothing (tests, legacy callers).</summary>
     public static LogRecoveryRule KeepAll => new(null, 0, false, false);

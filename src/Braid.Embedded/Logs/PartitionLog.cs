@@ -1,6 +1,7 @@
 using System.Buffers;
 using Braid.Internal;
 using Braid.Internal.Faults;
+using Braid.Embedded.Logs.Files;
 using Braid.Embedded.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,7 @@ namespace Braid.Embedded.Logs;
 /// <see cref="VisibleEnd"/> only: the committed high-water mark for logs the application writes under
 /// exactly-once, the log end otherwise. One lock guards appends, reads and segment swaps.
 /// </summary>
-internal sealed class PartitionLog : IDisposable
+internal sealed partial class PartitionLog : IDisposable
 {
     private readonly object _lock = new();
     private readonly List<LogSegment> _segments = new();
@@ -22,8 +23,12 @@ internal sealed class PartitionLog : IDisposable
     private long _visibleEnd;
     private bool _contiguous;
 
-    private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger)
+    private readonly LogFileSystem _fs;
+    private bool _directoryDirty;
+
+    private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger, LogFileSystem fs)
     {
+        _fs = fs;
         Topic = topic;
         Partition = partition;
         Directory = directory;
@@ -66,95 +71,6 @@ internal sealed class PartitionLog : IDisposable
     internal object SyncRoot => _lock;
 
     internal List<LogSegment> Segments => _segments;
-
-    /// <summary>Opens (or creates) the log, cutting back to <paramref name="committedEnd"/> when given (see <see cref="LogRecoveryRule"/>).</summary>
-    public static PartitionLog Open(string topic, int partition, string directory, long segmentBytes, long? committedEnd, ILogger logger) =>
-        Open(topic, partition, directory, segmentBytes, LogRecoveryRule.For(committedEnd), logger);
-
-    /// <summary>
-    /// Opens (or creates) the log and recovers it under <paramref name="rule"/>: records from
-    /// <see cref="LogRecoveryRule.TruncateTo"/> on are cut (appended by a commit whose atomic state write never
-    /// happened, so no reader saw them and the state that produced them will produce them again); otherwise a
-    /// torn tail left by a crash mid-write is cut, with a warning. Everything else is an error naming the file:
-    /// damage followed by valid records, a bad record below the committed end, a log ending below
-    /// <see cref="LogRecoveryRule.RequiredEnd"/>, a missing first segment.
-    /// </summary>
-    public static PartitionLog Open(string topic, int partition, string directory, long segmentBytes, LogRecoveryRule rule, ILogger logger)
-    {
-        System.IO.Directory.CreateDirectory(directory);
-        foreach (var leftover in System.IO.Directory.GetFiles(directory, "*.cleaned")) File.Delete(leftover);
-        var log = new PartitionLog(topic, partition, directory, segmentBytes, logger) { _contiguous = rule.Contiguous };
-        var files = System.IO.Directory.GetFiles(directory, "*.log")
-            .Select(f => (Path: f, Base: long.Parse(System.IO.Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)))
-            .OrderBy(f => f.Base).ToList();
-        foreach (var (path, b) in files) log._segments.Add(new LogSegment(path, b));
-        if (rule.StartsAtZero && log._segments.Count > 0 && log._segments[0].BaseOffset != 0)
-        {
-            throw log.Damaged(log._segments[0].Path, 0, $"the log starts at offset {log._segments[0].BaseOffset} but nothing may have deleted its " +
-                $"older segments (no retention is set): segment {LogSegment.FileName(0)} is missing");
-        }
-        long limit = rule.TruncateTo ?? long.MaxValue;
-        // Segments created after the committed end hold only uncommitted records. One starting exactly at it is
-        // kept (cut to empty below): its name carries the end even when compaction emptied the segment before.
-        while (log._segments.Count > 1 && log._segments[^1].BaseOffset > limit)
-        {
-            var s = log._segments[^1];
-            log._segments.RemoveAt(log._segments.Count - 1);
-            s.Dispose();
-            File.Delete(s.Path);
-            Failpoints.Hit(EmbeddedFailpoints.RecoveryMidTruncation);
-        }
-        if (log._segments.Count == 0)
-            log._segments.Add(new LogSegment(System.IO.Path.Combine(directory, LogSegment.FileName(0)), 0));
-        log.RecoverTail(rule);
-        log.VisibleEnd = log.EndOffset;
-        return log;
-    }
-
-    private void RecoverTail(LogRecoveryRule rule)
-    {
-        // Only the last segment can hold a torn write. Sealed segments are not scanned here (restart stays
-        // fast with large logs); they are checked record by record when first read.
-        var seg = _segments[^1];
-        long limit = rule.TruncateTo ?? long.MaxValue;
-        var (end, status) = seg.Scan(limit);
-        long fileLength = RandomAccess.GetLength(seg.Handle);
-        bool bad = status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated;
-        if (bad && seg.NextOffset < rule.RequiredEnd)
-            throw Damaged(seg.Path, end, $"the record at offset {seg.NextOffset} fails its checksum ({status}), below the committed offset {rule.RequiredEnd}");
-        if (bad && rule.TruncateTo is null && TailScanner.FindNextValidFrame(seg.Handle, end, fileLength, seg.NextOffset - 1) is var next and >= 0)
-        {
-            throw Damaged(seg.Path, end, $"the record at offset {seg.NextOffset} fails its checksum ({status}) but a valid record follows at byte {next}: " +
-                "this is damage, not a torn write");
-        }
-        if (end < fileLength)
-        {
-            if (bad)
-            {
-                _logger.LogWarning("Log {Topic}-{Partition}: cut a torn or corrupt tail in {File} at byte {Position} ({Status}; {Bytes} bytes dropped).",
-                    Topic, Partition, seg.Path, end, status, fileLength - end);
-            }
-            else
-            {
-                _logger.LogInformation("Log {Topic}-{Partition}: removed {Bytes} uncommitted bytes from {File} at byte {Position}.",
-                    Topic, Partition, fileLength - end, seg.Path, end);
-            }
-            Failpoints.Hit(EmbeddedFailpoints.RecoveryMidTruncation);
-            seg.Truncate(end);
-        }
-        // A compacted log may have lost its last records below the committed end; offsets never go back.
-        EndOffset = _contiguous ? seg.NextOffset : Math.Max(seg.NextOffset, rule.RequiredEnd);
-        if (EndOffset < rule.RequiredEnd)
-        {
-            throw Damaged(seg.Path, end, $"the log ends at offset {EndOffset} but offsets up to {rule.RequiredEnd} were committed " +
-                "(records were lost: a truncated or deleted file)");
-        }
-    }
-
-    /// <summary>The error for committed data that is damaged or missing: names everything and what to do.</summary>
-    private CorruptLogException Damaged(string file, long position, string detail) =>
-        new(file, position, $"topic '{Topic}' partition {Partition}: {detail}. Braid does not skip committed data. " +
-            "Restore the state directory from a backup, or delete it to start over (losing its data).", Topic, Partition);
 
     /// <summary>Appends records (their offsets are assigned here) and hands the bytes to the OS, so a
     /// process crash keeps them; <see cref="Sync"/> makes them survive a power loss. Returns the new end.</summary>
@@ -208,7 +124,7 @@ internal sealed class PartitionLog : IDisposable
                 _segments.RemoveAt(_segments.Count - 1);
                 _unsynced.Remove(s);
                 s.Dispose();
-                File.Delete(s.Path);
+                _fs.Delete(s.Path);
             }
             var seg = _segments[^1];
             var (validEnd, _) = seg.Scan(end);
@@ -232,8 +148,9 @@ internal sealed class PartitionLog : IDisposable
 
     private LogSegment Roll()
     {
-        var seg = new LogSegment(System.IO.Path.Combine(Directory, LogSegment.FileName(EndOffset)), EndOffset);
+        var seg = new LogSegment(System.IO.Path.Combine(Directory, LogSegment.FileName(EndOffset)), EndOffset, _fs);
         _segments.Add(seg);
+        _directoryDirty = true;
         return seg;
     }
 
@@ -244,6 +161,13 @@ internal sealed class PartitionLog : IDisposable
         {
             foreach (var s in _unsynced) s.Sync();
             _unsynced.Clear();
+            WriteRecoveryPoint();
+            // A segment created since the last sync exists after a power loss only once its directory is synced.
+            if (_directoryDirty)
+            {
+                _fs.SyncDirectory(Directory);
+                _directoryDirty = false;
+            }
         }
     }
 
@@ -314,7 +238,7 @@ internal sealed class PartitionLog : IDisposable
             _segments.RemoveAt(0);
             _unsynced.Remove(s);
             s.Dispose();
-            File.Delete(s.Path);
+            _fs.Delete(s.Path);
         }
     }
 
@@ -332,8 +256,8 @@ internal sealed class PartitionLog : IDisposable
             old.Dispose();
             // rename(2) is atomic: after a crash the segment is either the old file or the whole compacted
             // copy, both holding the latest value of every key they cover.
-            File.Move(cleanedPath, old.Path, overwrite: true);
-            var fresh = new LogSegment(old.Path, old.BaseOffset);
+            _fs.Move(cleanedPath, old.Path);
+            var fresh = new LogSegment(old.Path, old.BaseOffset, _fs);
             ScanSealed(fresh);
             _segments[i] = fresh;
         }
@@ -344,6 +268,7 @@ internal sealed class PartitionLog : IDisposable
         lock (_lock)
         {
             foreach (var s in _segments) s.Dispose();
+            _recoveryPointFile?.Dispose();
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Microsoft.Win32.SafeHandles;
+using Braid.Embedded.Logs.Files;
 
 namespace Braid.Embedded.Logs;
 
@@ -21,7 +21,7 @@ internal static class TailScanner
     /// Finds the position of the first valid frame after <paramref name="badAt"/> whose offset is greater than
     /// <paramref name="lastGoodOffset"/>, or -1 if the rest of the file holds none (a torn tail).
     /// </summary>
-    public static long FindNextValidFrame(SafeFileHandle file, long badAt, long fileLength, long lastGoodOffset)
+    public static long FindNextValidFrame(ILogFile file, long badAt, long fileLength, long lastGoodOffset)
     {
         long searchEnd = Math.Min(fileLength, badAt + MaxSearchBytes);
         int length = (int)(searchEnd - badAt);
@@ -30,7 +30,7 @@ internal static class TailScanner
         int read = 0;
         while (read < length)
         {
-            int n = RandomAccess.Read(file, buf.AsSpan(read), badAt + read);
+            int n = file.Read(buf.AsSpan(read), badAt + read);
             if (n <= 0) break;
             read += n;
         }
