@@ -6,8 +6,9 @@ namespace Braid.Cli;
 internal sealed record SqlInputRecord(SqlSource Source, byte[]? Key, byte[]? Value, long Timestamp, string Where);
 
 /// <summary>
-/// Reads <c>--input NAME=FILE.jsonl</c> files. Records of all files are merged by timestamp; records with equal
-/// timestamps keep the order of the --input options, then of the lines (a stable merge), so a run is repeatable.
+/// Reads <c>--input NAME=FILE.jsonl</c> files. Each file's records keep their order (so a late record stays late:
+/// out-of-order input is what versioned tables and grace are for); files are merged by always taking the
+/// earliest-timestamped next record among the files' heads, ties going to the earlier --input option.
 /// </summary>
 internal static class SqlInputs
 {
@@ -20,13 +21,22 @@ internal static class SqlInputs
 
     public static List<SqlInputRecord> Read(SqlProgram program, IEnumerable<string> options)
     {
-        var all = new List<SqlInputRecord>();
-        foreach (var option in options)
+        var files = options.Select(ParseOption).Select(o => ReadFile(program, o.Name, o.File)).ToList();
+        return Merge(files);
+    }
+
+    public static List<SqlInputRecord> Merge(IReadOnlyList<IReadOnlyList<SqlInputRecord>> files)
+    {
+        var heads = new int[files.Count];
+        var merged = new List<SqlInputRecord>();
+        while (true)
         {
-            var (name, file) = ParseOption(option);
-            all.AddRange(ReadFile(program, name, file));
+            int best = -1;
+            for (int f = 0; f < files.Count; f++)
+                if (heads[f] < files[f].Count && (best < 0 || files[f][heads[f]].Timestamp < files[best][heads[best]].Timestamp)) best = f;
+            if (best < 0) return merged;
+            merged.Add(files[best][heads[best]++]);
         }
-        return all.OrderBy(r => r.Timestamp).ToList();
     }
 
     public static List<SqlInputRecord> ReadFile(SqlProgram program, string name, string file)

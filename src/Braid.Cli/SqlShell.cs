@@ -119,7 +119,7 @@ internal sealed class SqlShell(IAnsiConsole console, TextReader input, TextWrite
         foreach (var (name, file) in _loads.ToList())
             if (_loaded.All(r => r.Source.Name != name) && compiled.Sources.Any(s => s.Name == name))
                 _loaded.AddRange(SqlInputs.ReadFile(compiled, name, file));
-        foreach (var r in _loaded.OrderBy(r => r.Timestamp))
+        foreach (var r in _loaded)
             _host.Send(compiled.Source(r.Source.Name).Topic, r.Key, r.Value, r.Timestamp);
         _host.Flush();
     }
