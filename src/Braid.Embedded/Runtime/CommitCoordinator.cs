@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Braid.Embedded.Logs;
+using Braid.Internal.Faults;
 using Braid.Internal.State;
 
 namespace Braid.Embedded.Runtime;
@@ -33,10 +34,12 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
         {
             var touched = new HashSet<PartitionLog>();
             foreach (var t in tasks) t.Collector?.AppendTo(touched);
+            Failpoints.Hit(EmbeddedFailpoints.CommitAfterOutputAppend);
             if (fsync)
             {
                 foreach (var log in touched) log.Sync();
             }
+            Failpoints.Hit(EmbeddedFailpoints.CommitBeforeStateBatch);
             var metadata = new Dictionary<string, byte[]?>();
             foreach (var t in tasks) t.AddCommitMetadata(metadata);
             if (exactlyOnce)
@@ -44,6 +47,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 foreach (var log in touched) metadata[CommitKeys.HighWatermark(log.Topic, log.Partition)] = CommitKeys.Encode(log.EndOffset);
             }
             backend.Commit(tasks.Select(t => t.State).ToList(), metadata);
+            Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             long produced = 0;
             foreach (var log in touched)
             {
@@ -51,6 +55,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 log.VisibleEnd = log.EndOffset;
             }
             foreach (var t in tasks) t.MarkCommitted();
+            Failpoints.Hit(EmbeddedFailpoints.CommitAfterPublish);
             if (produced > 0) EmbeddedMetrics.RecordsProduced.Add(produced);
             if (touched.Count > 0) activity.Signal();
         }
@@ -65,6 +70,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
         {
             var touched = new HashSet<PartitionLog>();
             foreach (var t in tasks) t.Collector?.AppendTo(touched);
+            Failpoints.Hit(EmbeddedFailpoints.FlushAfterOutputAppend);
             foreach (var log in touched) log.VisibleEnd = log.EndOffset;
             if (touched.Count > 0) activity.Signal();
         }
