@@ -5,6 +5,8 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("braid");
+    // `braid --version`: the package version (informational version without the SourceLink commit suffix).
+    config.SetApplicationVersion(CliVersion.Current);
     config.AddCommand<DemoCommand>("demo")
         .WithDescription("Run the five seed demos (or one, by name) and print their inputs and results.")
         .WithExample("demo")
@@ -15,6 +17,10 @@ app.Configure(config =>
         .WithDescription("Regenerate a generated docs page (joins: docs/joins.md from the conformance vectors).")
         .WithExample("docs", "joins")
         .WithExample("docs", "joins", "--check");
+    config.AddCommand<SqlCommand>("sql")
+        .WithDescription("Run a SQL program (CREATE TABLE / STREAM / MATERIALIZED VIEW) over JSON-lines inputs, or open the SQL shell.")
+        .WithExample("sql", "samples/sql/timelines/timelines.sql", "--input", "tweets=samples/sql/timelines/tweets.jsonl", "--input", "follows=samples/sql/timelines/follows.jsonl", "--format", "jsonl")
+        .WithExample("sql");
     config.AddCommand<ConformanceCommand>("conformance")
         .WithDescription("Replay Kafka Streams join vectors (kafka-join-vectors/1) through the TopologyTestDriver.");
     config.SetExceptionHandler((ex, _) =>

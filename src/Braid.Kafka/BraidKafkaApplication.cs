@@ -228,7 +228,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
         _ => true,
     };
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
     /// <returns>A task that completes when closed.</returns>
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 }

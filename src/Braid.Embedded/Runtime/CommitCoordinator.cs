@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Braid.Embedded.Logs;
+using Braid.Internal.Faults;
 using Braid.Internal.Runtime;
 using Braid.Internal.State;
 
@@ -39,23 +40,45 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
             try
             {
                 foreach (var t in tasks) t.Collector?.AppendTo(touched);
+                Failpoints.Hit(EmbeddedFailpoints.CommitAfterOutputAppend);
                 if (fsync)
                 {
                     foreach (var log in touched) log.Sync();
+                    // The offsets about to be committed must not point past input a power loss could drop.
+                    foreach (var t in tasks)
+                    {
+                        foreach (var input in t.Inputs) input.Sync();
+                        // At-least-once appended output before this commit; the high-water marks below must not outrun it.
+                        foreach (var output in t.Collector?.WrittenLogs ?? []) output.Sync();
+                    }
                 }
+                Failpoints.Hit(EmbeddedFailpoints.CommitBeforeStateBatch);
                 var metadata = new Dictionary<string, byte[]?>();
                 foreach (var t in tasks) t.Runtime.AddCommitMetadata(metadata);
                 if (exactlyOnce)
                 {
                     foreach (var log in touched) metadata[CommitMetadata.HighWatermark(log.Topic, log.Partition)] = CommitMetadata.Encode(log.EndOffset);
                 }
+                else
+                {
+                    // At-least-once stores high-water marks too (what was visible at this commit), so recovery can
+                    // tell a log that lost committed records, and a later switch to exactly-once keeps them.
+                    foreach (var t in tasks)
+                    {
+                        foreach (var log in t.Collector?.WrittenLogs ?? [])
+                            metadata[CommitMetadata.HighWatermark(log.Topic, log.Partition)] = CommitMetadata.Encode(log.VisibleEnd);
+                    }
+                }
                 backend.Commit(tasks.Select(t => t.State).ToList(), metadata);
             }
             catch (Exception failure)
             {
+                // Nothing of this commit is durable yet: cut what it appended before any other thread can publish.
                 CutFailedCommit(touched, failure);
                 throw;
             }
+            // From here the commit is durable: a crash or I/O error below must not cut what it appended.
+            Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             long produced = 0;
             foreach (var log in touched)
             {
@@ -63,6 +86,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 log.VisibleEnd = log.EndOffset;
             }
             foreach (var t in tasks) t.Runtime.MarkCommitted();
+            Failpoints.Hit(EmbeddedFailpoints.CommitAfterPublish);
             if (produced > 0) EmbeddedMetrics.RecordsProduced.Add(produced);
             if (touched.Count > 0) activity.Signal();
         }
@@ -97,6 +121,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
         {
             var touched = new HashSet<PartitionLog>();
             foreach (var t in tasks) t.Collector?.AppendTo(touched);
+            Failpoints.Hit(EmbeddedFailpoints.FlushAfterOutputAppend);
             foreach (var log in touched) log.VisibleEnd = log.EndOffset;
             if (touched.Count > 0) activity.Signal();
         }
