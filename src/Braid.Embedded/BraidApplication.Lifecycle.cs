@@ -29,7 +29,7 @@ public sealed partial class BraidApplication
     /// <returns>A task that completes when idle.</returns>
     public async Task WaitForIdleAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         int stable = 0;
         while (true)
         {
@@ -40,7 +40,7 @@ public sealed partial class BraidApplication
             // Two consecutive idle observations with no record made visible in between: nothing is in flight.
             stable = idle && version == _activity.Version ? stable + 1 : 0;
             if (stable >= 2) return;
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > timeout)
             {
                 var busy = AllTasks().Where(t => !(t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0))
                     .Select(t => $"{t.Id} (lag {Enumerable.Range(0, t.Inputs.Count).Sum(t.Lag)}, uncommitted {t.Uncommitted}, buffered output {t.Collector?.BufferedCount ?? 0})");
@@ -52,13 +52,13 @@ public sealed partial class BraidApplication
 
     private IEnumerable<EmbeddedTask> AllTasks()
     {
-        List<StreamThread> threads;
+        List<EmbeddedStreamThread> threads;
         lock (_stateLock) threads = _threads.ToList();
         var tasks = threads.SelectMany(t => t.Tasks);
         return _globalTask is null ? tasks.ToList() : tasks.Append(_globalTask).ToList();
     }
 
-    private void OnThreadExit(StreamThread thread, Exception? error)
+    private void OnThreadExit(EmbeddedStreamThread thread, Exception? error)
     {
         if (error is null) return;
         var response = StreamThreadExceptionResponse.ShutdownApplication;
@@ -77,11 +77,13 @@ public sealed partial class BraidApplication
                 _threads.Remove(thread);
                 try
                 {
-                    CutUncommittedOutput();
+                    // A failed commit already cut its appended output under the commit lock (CommitCoordinator).
                     var globals = _globalTask?.Task.Stores ?? new Dictionary<string, Braid.State.IStateStore>();
                     var fresh = thread.Tasks.Select(t => Rebuild(t, globals)).ToList();
-                    _logger.LogWarning(error, "Replacing stream thread {Thread}; its tasks restart from their last commit.", thread.Name);
-                    StartThread(fresh);
+                    var delay = _replaceBackoff.Next(error);
+                    _logger.LogWarning(error, "Replacing stream thread {Thread}; its tasks restart from their last commit{Backoff}.", thread.Name,
+                        delay > TimeSpan.Zero ? $" after a back-off of {delay.TotalMilliseconds:0} ms (failure {_replaceBackoff.Repeats + 1} in a row on the same record)" : "");
+                    StartThread(fresh, delay);
                     return;
                 }
                 catch (Exception e)
@@ -91,21 +93,6 @@ public sealed partial class BraidApplication
             }
         }
         Fail(error);
-    }
-
-    /// <summary>
-    /// Exactly-once: a commit that failed after appending output but before its state write left records
-    /// beyond the committed end of some logs; cut them before any later commit could publish them.
-    /// </summary>
-    private void CutUncommittedOutput()
-    {
-        if (!ExactlyOnce) return;
-        lock (_commits.Lock)
-        {
-            List<Logs.TopicLog> topics;
-            lock (_logs.Topics) topics = _logs.Topics.Values.Where(t => t.WrittenByApplication).ToList();
-            foreach (var p in topics.SelectMany(t => t.Partitions)) p.CutUncommitted();
-        }
     }
 
     /// <summary>Drops a failed task's uncommitted work and recreates it from its last commit.</summary>
@@ -126,7 +113,7 @@ public sealed partial class BraidApplication
 
     private void Fail(Exception error)
     {
-        List<StreamThread> others;
+        List<EmbeddedStreamThread> others;
         lock (_stateLock)
         {
             if (State is StreamsState.Error or StreamsState.NotRunning) return;
@@ -144,7 +131,7 @@ public sealed partial class BraidApplication
         });
     }
 
-    private void StopThreads(List<StreamThread> threads, TimeSpan timeout)
+    private void StopThreads(List<EmbeddedStreamThread> threads, TimeSpan timeout)
     {
         foreach (var t in threads) t.RequestStop();
         foreach (var t in threads)
@@ -156,7 +143,7 @@ public sealed partial class BraidApplication
 
     private void Close(TimeSpan timeout)
     {
-        List<StreamThread> threads;
+        List<EmbeddedStreamThread> threads;
         lock (_stateLock)
         {
             if (_disposed) return;
@@ -191,7 +178,7 @@ public sealed partial class BraidApplication
         }
     }
 
-    private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<StreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
+    private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<EmbeddedStreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
 
     /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
     public void Dispose() => CloseOnce(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();

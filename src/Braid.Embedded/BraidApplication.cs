@@ -3,6 +3,7 @@ using Braid.Embedded.Runtime;
 using Braid.Embedded.State;
 using Braid.Internal;
 using Braid.Internal.Faults;
+using Braid.Internal.Runtime;
 using Braid.Internal.State;
 using Braid.State;
 using Microsoft.Extensions.Logging;
@@ -29,11 +30,12 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly LogRecoveryPlan _recovery;
     private readonly ReaderWriterLockSlim _globalLock = new(LockRecursionPolicy.NoRecursion);
     private readonly ILogger _logger;
-    private readonly List<StreamThread> _threads = new();
+    private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
     private EmbeddedTask? _globalTask;
-    private StreamThread? _globalThread;
+    private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
+    private readonly ReplaceThreadBackoff _replaceBackoff;
     private bool _disposed;
     private Lazy<Task>? _closing;
 
@@ -69,6 +71,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             // What the next recovery checks itself against (a crash before this write repeats the same recovery).
             _backend.Commit([], LogRecoveryPlan.Metadata(options.ProcessingGuarantee, _logs.Topics.Values));
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
+            _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
         }
         catch
         {
@@ -150,7 +153,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private IReadOnlyDictionary<string, IStateStore> StartGlobal()
     {
         var state = _backend.OpenTask(GlobalTaskId);
-        var task = _model.CreateGlobalTask(Options.Streams, WallClock, state.Stores);
+        var task = _model.CreateGlobalTask(Options.Streams, WallClock, StorePolicy.WithDurable(state.Stores));
         if (task is null)
         {
             state.Dispose();
@@ -161,8 +164,8 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         // Bootstrap: stream tasks start only once the global tables hold everything committed so far.
         while (!_globalTask.CaughtUp)
         {
-            _globalTask.Fetch();
-            _globalTask.Process(int.MaxValue, WallClock());
+            _globalTask.Fetch(_globalTask.Runtime);
+            _globalTask.Runtime.Process(int.MaxValue, WallClock(), _globalTask.IsCaughtUp);
         }
         _commits.Commit([_globalTask]);
         _globalThread = NewThread("braid-global", [_globalTask], globalWriter: true);
@@ -172,7 +175,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 
     private static readonly Braid.Processors.TaskId GlobalTaskId = new(-1, -1);
 
-    private static long WallClock() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private TimeProvider Clock => Options.Streams.TimeProvider;
+
+    private long WallClock() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     private EmbeddedTask CreateTask(int subtopology, int partition, IReadOnlyDictionary<string, IStateStore> globalStores)
     {
@@ -181,7 +186,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         try
         {
             var collector = new OutputCollector(WrittenTopic);
-            var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, state.Stores, globalStores);
+            var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, StorePolicy.WithDurable(state.Stores), globalStores);
             var inputs = _layout.SubtopologySources[subtopology].Select(t => _logs.Get(t).Partitions[partition]).ToArray();
             return new EmbeddedTask(task, state, collector, inputs, _backend, (long)Options.MaxTaskIdle.TotalMilliseconds, Options.MaxPollRecords);
         }
@@ -211,13 +216,13 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         }
     }
 
-    private StreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter) =>
-        new(name, tasks, _commits, _activity, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
-            _logger, OnThreadExit);
+    private EmbeddedStreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter, TimeSpan startDelay = default) =>
+        new(name, tasks, _commits, _activity, Clock, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
+            _logger, OnThreadExit) { StartDelay = startDelay };
 
-    private void StartThread(List<EmbeddedTask> tasks)
+    private void StartThread(List<EmbeddedTask> tasks, TimeSpan startDelay = default)
     {
-        var t = NewThread($"braid-stream-{++_threadCounter}", tasks, globalWriter: false);
+        var t = NewThread($"braid-stream-{++_threadCounter}", tasks, globalWriter: false, startDelay);
         _threads.Add(t);
         t.Start();
     }

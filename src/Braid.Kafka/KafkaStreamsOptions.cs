@@ -49,7 +49,7 @@ public sealed record KafkaStreamsOptions
 
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
-        CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
+        CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
 
     /// <summary>Checks every value; throws <see cref="ConfigException"/> naming the first bad key.</summary>
     public void Validate()

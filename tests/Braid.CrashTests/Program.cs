@@ -1,3 +1,4 @@
+using Braid;
 using Braid.CrashTests;
 using Braid.Embedded;
 using Braid.Serialization;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Braid.Embedded.Runtime;
+using Braid.Internal.Runtime;
 using Braid.Internal.State;
 
 namespace Braid.Embedded.Logs;
@@ -82,7 +83,7 @@ internal sealed class LogRecoveryPlan
         long consumed = _consumed.GetValueOrDefault((topic, partition));
         bool powerLoss = _options.Durability == Durability.PowerLoss;
         if (!writtenByApplication) return new LogRecoveryRule(null, consumed, contiguous, startsAtZero, powerLoss);
-        long? hwm = CommitKeys.Decode(_backend.ReadMetadata(CommitKeys.HighWatermark(topic, partition)));
+        long? hwm = CommitMetadata.Decode(_backend.ReadMetadata(CommitMetadata.HighWatermark(topic, partition)));
         // Cut only what an exactly-once run appended beyond its last commit. A directory from before the
         // guarantee was stored: a high-water mark means exactly-once wrote it (at-least-once did not store one).
         bool cut = PreviousGuarantee == Name(ProcessingGuarantee.ExactlyOnce)
@@ -109,6 +110,6 @@ internal sealed class LogRecoveryPlan
         BinaryPrimitives.WriteInt32BigEndian(count, t.Partitions.Length);
         m[PartitionsKey(t.Name)] = count;
         if (!t.WrittenByApplication) return;
-        foreach (var p in t.Partitions) m[CommitKeys.HighWatermark(t.Name, p.Partition)] = CommitKeys.Encode(p.EndOffset);
+        foreach (var p in t.Partitions) m[CommitMetadata.HighWatermark(t.Name, p.Partition)] = CommitMetadata.Encode(p.EndOffset);
     }
 }

@@ -41,9 +41,10 @@ internal sealed class OutputCollector(Func<string, TopicLog> topicFor) : IRecord
         foreach (var (log, records) in _buffer)
         {
             if (records.Count == 0) continue;
+            // Added before appending: a failed append may leave part of the records, which the commit must cut.
+            touched.Add(log);
             log.Append(records);
             records.Clear();
-            touched.Add(log);
         }
         BufferedCount = 0;
     }

@@ -9,7 +9,7 @@ namespace Braid.Kafka.Internal;
 /// </summary>
 internal sealed class KafkaClients(KafkaStreamsOptions options, string applicationId, string instanceId, ILogger logger)
 {
-    private bool ExactlyOnce => options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2;
+    private bool ExactlyOnce => options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce;
 
     public Dictionary<string, string> Base()
     {

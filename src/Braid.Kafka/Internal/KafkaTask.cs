@@ -54,17 +54,14 @@ internal sealed class KafkaTask
         ChangelogTarget? TargetFor(string store) =>
             logs.TryGetValue(store, out var topic) ? new ChangelogTarget(topic, id.Partition, changelogSink, currentTimestamp) : null;
         var factory = new ChangeloggingStoreFactory(state?.Stores ?? InMemoryStoreFactory.Instance, TargetFor);
-        var task = model.CreateTask(id, [id.Subtopology], config, collector, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), factory, globalStores);
-        // The model builds stores marked InMemory with the plain in-memory factory; on Kafka they are logged too
-        // (as in Kafka Streams), so rebuild those through the logging factory before the nodes look them up.
+        // Stores marked InMemory are logged too on Kafka (as in Kafka Streams): the host's store policy says so.
         var memoryFactory = new ChangeloggingStoreFactory(InMemoryStoreFactory.Instance, TargetFor);
+        var task = model.CreateTask(id, [id.Subtopology], config, collector,
+            () => config.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), new StorePolicy(factory, memoryFactory), globalStores);
         var checkpointed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in task.Stores.Keys.ToList())
+        foreach (var name in task.Stores.Keys)
         {
-            var builder = model.Stores[name];
-            if (!logs.TryGetValue(name, out var changelog)) continue;
-            if (builder.InMemory) task.Stores[name] = builder.Build(memoryFactory);
-            else if (state is not null) checkpointed.Add(changelog);
+            if (logs.TryGetValue(name, out var changelog) && !model.Stores[name].InMemory && state is not null) checkpointed.Add(changelog);
         }
         var inputs = layout.SourcesPerSubtopology[id.Subtopology].Select(t => new TopicPartition(t, id.Partition)).ToList();
         var restorable = task.Stores.Values.OfType<IRestorableStore>().ToList();

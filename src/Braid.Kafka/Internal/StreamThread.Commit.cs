@@ -19,7 +19,7 @@ internal sealed partial class StreamThread : IRecordCollector, IChangelogSink
     // Next offset of each changelog partition this thread has written (from delivery reports, which arrive on librdkafka's thread).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartition, long> _changelogEnds = new();
 
-    private bool ExactlyOnce => _options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnceV2;
+    private bool ExactlyOnce => _options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce;
 
     public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition)
     {

@@ -2,10 +2,14 @@ using System.Buffers.Binary;
 using System.Globalization;
 using Braid.Processors;
 
-namespace Braid.Embedded.Runtime;
+namespace Braid.Internal.Runtime;
 
-/// <summary>Names of the host metadata entries a commit writes into the state backend, next to the state.</summary>
-internal static class CommitKeys
+/// <summary>
+/// The one encoding of what a commit records next to a task's state, for every host: names of the metadata
+/// entries (input offsets, stream time, high-water marks of written partitions) and their value encoding
+/// (a big-endian long). The names are on disk in existing state directories: never change them.
+/// </summary>
+internal static class CommitMetadata
 {
     /// <summary>The next input offset a task will process from one input partition.</summary>
     public static string InputOffset(TaskId task, string topic, int partition) => $"offset/{Task(task)}/{topic}/{partition.ToString(CultureInfo.InvariantCulture)}";
@@ -23,7 +27,13 @@ internal static class CommitKeys
         return b;
     }
 
-    public static long? Decode(byte[]? value) => value is null ? null : BinaryPrimitives.ReadInt64BigEndian(value);
+    /// <summary>The stored long, or null when the entry is absent (never 0 for "absent").</summary>
+    public static long? Decode(byte[]? value)
+    {
+        if (value is null) return null;
+        if (value.Length != 8) throw new StreamsException($"A commit metadata entry has {value.Length} bytes, not 8: the state is damaged.");
+        return BinaryPrimitives.ReadInt64BigEndian(value);
+    }
 
     private static string Task(TaskId t) => t.Subtopology.ToString(CultureInfo.InvariantCulture) + "_" + t.Partition.ToString(CultureInfo.InvariantCulture);
 }

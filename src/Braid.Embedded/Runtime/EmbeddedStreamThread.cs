@@ -1,32 +1,38 @@
-using System.Diagnostics;
+using Braid.Internal.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Braid.Embedded.Runtime;
 
 /// <summary>
-/// One OS thread running a fixed set of tasks: fetch, process a batch per task in timestamp order, fire
-/// wall-clock punctuations, commit every commit interval, and sleep on <see cref="LogActivity"/> when
-/// there is nothing to do. An exception ends the thread; the application decides what happens next.
+/// One OS thread running a fixed set of tasks through the core <see cref="TaskRunner{TTask}"/> (fetch, process,
+/// punctuate, commit), plus what only the embedded host does: the global-store lock, making output visible after
+/// each batch under at-least-once, sleeping on <see cref="LogActivity"/> when there is nothing to do, and an
+/// optional start delay (the back-off of a replaced thread). An exception ends the thread; the application
+/// decides what happens next.
 /// </summary>
-internal sealed class StreamThread
+internal sealed class EmbeddedStreamThread
 {
     private const int BatchPerTask = 500;
     private readonly Thread _thread;
+    private readonly TaskRunner<EmbeddedTask> _runner;
     private readonly CommitCoordinator _commits;
     private readonly LogActivity _activity;
     private readonly TimeSpan _commitInterval;
     private readonly bool _exactlyOnce;
     private readonly ReaderWriterLockSlim? _globalLock;
     private readonly bool _globalWriter;
-    private readonly Action<StreamThread, Exception?> _exited;
+    private readonly Action<EmbeddedStreamThread, Exception?> _exited;
     private readonly ILogger _logger;
+    private readonly ManualResetEventSlim _stop = new();
     private volatile bool _stopRequested;
 
-    public StreamThread(string name, List<EmbeddedTask> tasks, CommitCoordinator commits, LogActivity activity, TimeSpan commitInterval,
-        bool exactlyOnce, ReaderWriterLockSlim? globalLock, bool globalWriter, ILogger logger, Action<StreamThread, Exception?> exited)
+    public EmbeddedStreamThread(string name, List<EmbeddedTask> tasks, CommitCoordinator commits, LogActivity activity, TimeProvider clock,
+        TimeSpan commitInterval, bool exactlyOnce, ReaderWriterLockSlim? globalLock, bool globalWriter, ILogger logger,
+        Action<EmbeddedStreamThread, Exception?> exited)
     {
         Name = name;
         Tasks = tasks;
+        _runner = new TaskRunner<EmbeddedTask>(tasks, commits, clock, commitInterval, BatchPerTask);
         _commits = commits;
         _activity = activity;
         _commitInterval = commitInterval;
@@ -42,9 +48,16 @@ internal sealed class StreamThread
 
     public List<EmbeddedTask> Tasks { get; }
 
+    /// <summary>How long the thread waits before its first batch (a replaced thread's back-off); a stop request ends the wait.</summary>
+    public TimeSpan StartDelay { get; init; }
+
     public void Start() => _thread.Start();
 
-    public void RequestStop() => _stopRequested = true;
+    public void RequestStop()
+    {
+        _stopRequested = true;
+        _stop.Set();
+    }
 
     public bool Join(TimeSpan timeout) => _thread.Join(timeout);
 
@@ -53,9 +66,10 @@ internal sealed class StreamThread
         Exception? error = null;
         try
         {
+            if (StartDelay > TimeSpan.Zero) _stop.Wait(StartDelay);
             Loop();
             // Graceful close: whatever was processed is committed before the thread ends.
-            CommitIfNeeded(force: true);
+            _runner.Commit();
         }
         catch (Exception e)
         {
@@ -67,23 +81,17 @@ internal sealed class StreamThread
 
     private void Loop()
     {
-        var sinceCommit = Stopwatch.StartNew();
         while (!_stopRequested)
         {
             long seen = _activity.Version;
-            int processed = 0;
-            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            int processed;
+            long now = _runner.WallClockMs;
             // Global stores are written by the global thread and read by every stream thread.
             if (_globalWriter) _globalLock?.EnterWriteLock();
             else _globalLock?.EnterReadLock();
             try
             {
-                foreach (var t in Tasks)
-                {
-                    t.Fetch();
-                    processed += t.Process(BatchPerTask, now);
-                    t.Punctuate(now);
-                }
+                processed = _runner.ProcessBatch(now);
             }
             finally
             {
@@ -91,21 +99,8 @@ internal sealed class StreamThread
                 else _globalLock?.ExitReadLock();
             }
             if (!_exactlyOnce && processed > 0) _commits.FlushOutputs(Tasks);
-            // Commit on the interval, and as soon as the thread runs dry (so downstream tasks and readers
-            // see the last results without waiting for the interval).
-            if (sinceCommit.Elapsed >= _commitInterval || processed == 0)
-            {
-                CommitIfNeeded(force: false);
-                sinceCommit.Restart();
-            }
+            _runner.MaybeCommit(processed);
             if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
         }
-    }
-
-    private void CommitIfNeeded(bool force)
-    {
-        var dirty = Tasks.Where(t => t.Uncommitted > 0 || (t.Collector?.BufferedCount ?? 0) > 0).ToList();
-        if (dirty.Count == 0 && !force) return;
-        if (dirty.Count > 0) _commits.Commit(dirty);
     }
 }
