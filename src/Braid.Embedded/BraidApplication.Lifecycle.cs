@@ -22,6 +22,15 @@ public sealed partial class BraidApplication
         return winner.Value;
     }
 
+    /// <summary>
+    /// Stops gracefully as <see cref="CloseAsync(TimeSpan?)"/>, waiting until <paramref name="cancellationToken"/>
+    /// fires (a host's shutdown timeout): then the returned task is cancelled while closing goes on in the
+    /// background, bounded by the 30 s thread timeout; committed data is safe either way.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the wait (not the close).</param>
+    /// <returns>A task that completes when closed, or is cancelled when the token fires first.</returns>
+    public Task CloseAsync(CancellationToken cancellationToken) => CloseAsync().WaitAsync(cancellationToken);
+
     /// <summary>Waits until every task has processed and committed everything visible in its inputs,
     /// including records that flow through internal topics (useful in tests, demos and batch imports).</summary>
     /// <param name="timeout">Give up after this long (TimeoutException).</param>
@@ -180,10 +189,10 @@ public sealed partial class BraidApplication
 
     private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<EmbeddedStreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
     public void Dispose() => CloseOnce(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
     /// <returns>A task that completes when closed.</returns>
     public ValueTask DisposeAsync() => new(CloseAsync());
 }

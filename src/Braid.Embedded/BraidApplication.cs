@@ -15,7 +15,7 @@ namespace Braid.Embedded;
 /// broker): topics are partitioned logs under the state directory, state is durable, and every commit
 /// makes input offsets, state and output durable together. Construct it (validates the options, locks
 /// the state directory, recovers logs and state), produce input, <see cref="StartAsync"/>, read output or
-/// query stores, and <see cref="CloseAsync"/>.
+/// query stores, and <see cref="CloseAsync(TimeSpan?)"/>.
 /// </summary>
 public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 {

@@ -111,6 +111,23 @@ public sealed class KafkaTestCluster : IDisposable
         return result;
     }
 
+    /// <summary>The offsets the application's group has committed for a topic's partitions (Offset.Unset where none).</summary>
+    public List<Offset> Committed(string applicationId, string topic, int partitions)
+    {
+        using var c = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = Prefix + applicationId })
+            .SetLogHandler(Quiet).Build();
+        return c.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .OrderBy(o => o.Partition.Value).Select(o => o.Offset).ToList();
+    }
+
+    /// <summary>The end (high watermark) of each partition of a topic.</summary>
+    public List<long> EndOffsets(string topic, int partitions)
+    {
+        using var c = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = Prefix + "probe" })
+            .SetLogHandler(Quiet).Build();
+        return Enumerable.Range(0, partitions).Select(p => c.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToList();
+    }
+
     /// <summary>Latest value per key (a table read from its output topic; a null value deletes).</summary>
     public Dictionary<TK, TV> ReadTable<TK, TV>(string topic, Serde<TK> ks, Serde<TV> vs) where TK : notnull
     {

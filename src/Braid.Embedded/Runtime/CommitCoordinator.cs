@@ -73,6 +73,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
             }
             catch (Exception failure)
             {
+                // Nothing of this commit is durable yet: cut what it appended before any other thread can publish.
                 CutFailedCommit(touched, failure);
                 throw;
             }

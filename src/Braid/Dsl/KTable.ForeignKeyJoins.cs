@@ -117,6 +117,9 @@ public sealed partial class KTable<TKey, TValue>
     {
         ArgumentNullException.ThrowIfNull(other);
         if (!ReferenceEquals(other.Builder, Builder)) throw new TopologyException("the two tables come from different StreamsBuilders.");
+        // Kafka's KTableImpl.doJoinOnForeignKey enables old values on both tables.
+        EnableSendingOldValues(true);
+        other.EnableSendingOldValues(true);
         var leftKeySerde = KeySerde ?? Serdes.Default<TKey>();
         var leftSerde = ValueSerde ?? Serdes.Default<TValue>();
         var fkSerde = other.KeySerde ?? Serdes.Default<TForeignKey>();

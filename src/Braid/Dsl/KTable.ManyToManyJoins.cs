@@ -90,6 +90,9 @@ public sealed partial class KTable<TKey, TValue>
         ArgumentNullException.ThrowIfNull(leftSelector);
         ArgumentNullException.ThrowIfNull(rightSelector);
         if (!ReferenceEquals(other.Builder, Builder)) throw new TopologyException("the two tables come from different StreamsBuilders.");
+        // Re-keying needs each row's old attribute, as a foreign-key join does.
+        EnableSendingOldValues(true);
+        other.EnableSendingOldValues(true);
         var attrSerde = Serdes.Default<TAttr>();
         var leftKeySerde = KeySerde ?? Serdes.Default<TKey>();
         var leftSerde = ValueSerde ?? Serdes.Default<TValue>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Braid.Internal;
 using Braid.Internal.Tables;
 using Braid.Serialization;
@@ -45,6 +46,27 @@ public sealed partial class KTable<TKey, TValue>
 
     internal bool IsVersioned => HistoryRetention is not null;
 
+    /// <summary>
+    /// True when this table's changes come from a versioned table, directly or through operators that are not
+    /// materialized (Kafka's InternalStreamsBuilder.isVersionedUpstream: a node without its own store is
+    /// versioned when all its parents are). Decides whether Suppress is allowed and how Filter treats
+    /// rejected records.
+    /// </summary>
+    internal bool HasVersionedSemantics => IsVersioned || VersionedUpstream;
+
+    /// <summary>Set on a view or join result that is not materialized and whose inputs are all versioned.</summary>
+    internal bool VersionedUpstream { get; init; }
+
+    /// <summary>
+    /// Kafka's <c>KTableImpl.enableSendingOldValues(forceMaterialization)</c>: asked by an operator that needs
+    /// each change's old value (GroupBy, Suppress, left/outer and foreign-key joins: force = true) or by a
+    /// filter that wants to know whether its parent already sends them (force = false). Returns whether this
+    /// table sends old values from now on. Braid's tables always carry old values; the answer only decides
+    /// Filter's tombstone rule (<see cref="TableFilterNode{TKey,TValue}"/>). Tables with a store of their own
+    /// (aggregates, joins, named sources) answer true.
+    /// </summary>
+    internal Func<bool, bool> EnableSendingOldValues { get; init; } = static _ => true;
+
     /// <summary>The name of the store holding this table, or null when it is a view computed from its parent.</summary>
     public string? QueryableStoreName => StoreName;
 
@@ -65,8 +87,14 @@ public sealed partial class KTable<TKey, TValue>
         string n = b.NewName("KTABLE-SOURCE-");
         b.AddProcessor(n, () => new TableSourceNode<TKey, TValue>(n, store), parent);
         b.ConnectStores(n, store);
+        // Kafka's KTableSource sends old values once it is materialized: named by the user, or forced by an
+        // operator that needs them.
+        var sendsOld = new StrongBox<bool>(materialized?.StoreName is not null);
         return new KTable<TKey, TValue>(builder, n, materialized?.KeySerde ?? ks, materialized?.ValueSerde ?? vs,
-            new StoreValueGetterSupplier<TKey, TValue>(store), store);
+            new StoreValueGetterSupplier<TKey, TValue>(store), store)
+        {
+            EnableSendingOldValues = force => sendsOld.Value |= force,
+        };
     }
 
     /// <summary>Keeps rows the predicate accepts; a row that stops matching is deleted downstream.</summary>
@@ -88,12 +116,22 @@ public sealed partial class KTable<TKey, TValue>
         ArgumentNullException.ThrowIfNull(predicate);
         string? store = materialized is null ? null : DslSupport.AddTableStore(B, materialized, KeySerde, ValueSerde, "KTABLE-FILTER-");
         string n = B.NewName("KTABLE-FILTER-");
-        B.AddProcessor(n, () => new TableFilterNode<TKey, TValue>(n, predicate, negate, store), NodeName);
+        // Kafka's KTableFilter asks its parent at construction (force = false) and again whenever a downstream
+        // operator needs old values; the node reads the final answer when a task is built.
+        var sendsOld = new StrongBox<bool>(EnableSendingOldValues(false));
+        bool versionedUpstream = HasVersionedSemantics;
+        B.AddProcessor(n, () => new TableFilterNode<TKey, TValue>(n, predicate, negate, store, sendsOld.Value, versionedUpstream), NodeName);
         if (store is not null) B.ConnectStores(n, store);
         TableValueGetterSupplier<TKey, TValue> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValue>(store)
             : new FilterValueGetterSupplier<TKey, TValue>(ValueGetter, predicate, negate);
-        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store, store is null ? HistoryRetention : null) { Windowing = Windowing };
+        var parentEnable = EnableSendingOldValues;
+        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store, store is null ? HistoryRetention : null)
+        {
+            Windowing = Windowing,
+            VersionedUpstream = store is null && HasVersionedSemantics,
+            EnableSendingOldValues = store is not null ? static _ => true : force => sendsOld.Value || (sendsOld.Value = parentEnable(force)),
+        };
     }
 
     /// <summary>Maps each row's value; a null result deletes the row.</summary>
@@ -111,7 +149,12 @@ public sealed partial class KTable<TKey, TValue>
         TableValueGetterSupplier<TKey, TValueOut> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValueOut>(store)
             : new MapValuesValueGetterSupplier<TKey, TValue, TValueOut>(ValueGetter, mapper);
-        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store, store is null ? HistoryRetention : null) { Windowing = Windowing };
+        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store, store is null ? HistoryRetention : null)
+        {
+            Windowing = Windowing,
+            VersionedUpstream = store is null && HasVersionedSemantics,
+            EnableSendingOldValues = store is not null ? static _ => true : EnableSendingOldValues,
+        };
     }
 
     /// <summary>The table's changelog as a stream: each update is a record, a delete a null-value record.</summary>
@@ -137,6 +180,7 @@ public sealed partial class KTable<TKey, TValue>
         Grouped<TGroupKey, TGroupValue>? grouped = null)
     {
         ArgumentNullException.ThrowIfNull(selector);
+        EnableSendingOldValues(true);
         string n = B.NewName("KTABLE-SELECT-");
         B.AddProcessor(n, () => new Internal.Aggregations.TableRepartitionMap<TKey, TValue, TGroupKey, TGroupValue>(n, selector), NodeName);
         var ks = grouped?.KeySerde ?? Serdes.Default<TGroupKey>();

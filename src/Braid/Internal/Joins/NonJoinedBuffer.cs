@@ -30,12 +30,33 @@ internal sealed class SharedJoinTime
 /// </summary>
 internal readonly record struct NonJoinedKey<TKey>(long Timestamp, bool IsLeft, TKey Key);
 
-/// <summary>The values held under one <see cref="NonJoinedKey{TKey}"/>: only the list of that key's side is set.</summary>
+/// <summary>
+/// The values held under one <see cref="NonJoinedKey{TKey}"/>: only the list of that key's side is set.
+/// <see cref="Headers"/>, when set, holds each value's own headers (same index), so a released result carries
+/// the headers of the record it was held for; it stays null while no held value had headers.
+/// </summary>
 internal sealed class NonJoinedValues<TLeft, TRight>
 {
     public List<TLeft>? Left { get; set; }
 
     public List<TRight>? Right { get; set; }
+
+    public List<Headers?>? Headers { get; set; }
+
+    public int Count => Left?.Count ?? Right?.Count ?? 0;
+
+    /// <summary>The headers of the value at <paramref name="index"/>, or null.</summary>
+    public Headers? HeadersAt(int index) => Headers is { } h && index < h.Count ? h[index] : null;
+
+    /// <summary>Records the headers of the value just appended (at index <see cref="Count"/> − 1).</summary>
+    public void AddHeaders(Headers? headers)
+    {
+        if (headers is null && Headers is null) return;
+        Headers ??= new List<Headers?>(Count);
+        while (Headers.Count < Count - 1) Headers.Add(null);
+        // Copied: the input record's headers object may be changed by another branch after this.
+        Headers.Add(headers?.Clone());
+    }
 }
 
 internal sealed class NonJoinedKeySerde<TKey>(Serde<TKey> keySerde) : Serde<NonJoinedKey<TKey>>
@@ -60,7 +81,11 @@ internal sealed class NonJoinedKeySerde<TKey>(Serde<TKey> keySerde) : Serde<NonJ
     }
 }
 
-/// <summary>Side byte, count, then length-prefixed values of that side.</summary>
+/// <summary>
+/// Side byte, count, then length-prefixed values of that side; then, only when some value has headers, a
+/// presence byte per value followed by its headers (<see cref="HeadersCodec"/>). Data written before headers
+/// were kept ends after the values and reads as "no headers".
+/// </summary>
 internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Serde<TRight> right) : Serde<NonJoinedValues<TLeft, TRight>>
 {
     public override string Name => $"NonJoinedValues<{left.Name},{right.Name}>";
@@ -82,7 +107,22 @@ internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Ser
             p.CopyTo(bytes, at + 4);
             at += 4 + p.Length;
         }
-        return bytes;
+        return value.Headers is null ? bytes : AppendHeaders(bytes, value);
+    }
+
+    private static byte[] AppendHeaders(byte[] values, NonJoinedValues<TLeft, TRight> value)
+    {
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms);
+        w.Write(values);
+        for (int i = 0; i < value.Count; i++)
+        {
+            var h = value.HeadersAt(i);
+            w.Write(h is not null);
+            if (h is not null) HeadersCodec.Write(w, h);
+        }
+        w.Flush();
+        return ms.ToArray();
     }
 
     public override NonJoinedValues<TLeft, TRight> Deserialize(ReadOnlySpan<byte> data)
@@ -101,6 +141,12 @@ internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Ser
             if (isLeft) result.Left!.Add(left.Deserialize(slice));
             else result.Right!.Add(right.Deserialize(slice));
             at += 4 + len;
+        }
+        if (at < data.Length)
+        {
+            using var r = new BinaryReader(new MemoryStream(data[at..].ToArray()));
+            result.Headers = new List<Headers?>(count);
+            for (int i = 0; i < count; i++) result.Headers.Add(r.ReadBoolean() ? HeadersCodec.Read(r) : null);
         }
         return result;
     }

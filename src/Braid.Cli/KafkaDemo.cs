@@ -1,8 +1,9 @@
+using Braid.Kafka;
 using Braid.Kafka.Mock;
 using Braid.Serialization;
 using Confluent.Kafka;
 
-namespace Braid.Kafka;
+namespace Braid.Cli;
 
 /// <summary>
 /// A self-contained demonstration of the product-views seed example on Kafka: starts librdkafka's in-process
@@ -10,7 +11,7 @@ namespace Braid.Kafka;
 /// topics are co-partitioned) on two instances of one application, and prints which instance ran which
 /// partitions and where a product's state lives.
 /// </summary>
-public static class KafkaDemo
+internal static class KafkaDemo
 {
     /// <summary>Runs the demo (a few seconds) and writes its report.</summary>
     /// <param name="output">Where the report goes.</param>

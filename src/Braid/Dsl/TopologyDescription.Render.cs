@@ -1,12 +1,15 @@
 using System.Text;
 
-namespace Braid.Cli;
+namespace Braid;
 
-/// <summary>Renders a topology description as Mermaid or Graphviz DOT, so users can look at it.</summary>
-internal static class TopologyRenderer
+// Renders the description as a picture: Mermaid (GitHub and most Markdown viewers draw it) or Graphviz DOT.
+public sealed partial record TopologyDescription
 {
-    public static string Mermaid(TopologyDescription d)
+    /// <summary>The topology as a Mermaid flowchart: one subgraph per sub-topology, topics as cylinders, stores as parallelograms.</summary>
+    /// <returns>Mermaid source (paste it in a <c>```mermaid</c> block).</returns>
+    public string ToMermaid()
     {
+        var d = this;
         var sb = new StringBuilder("flowchart TD\n");
         foreach (var s in d.Subtopologies)
         {
@@ -28,8 +31,11 @@ internal static class TopologyRenderer
         return sb.ToString();
     }
 
-    public static string Dot(TopologyDescription d)
+    /// <summary>The topology as a Graphviz digraph: one cluster per sub-topology, topics as cylinders, stores as folders.</summary>
+    /// <returns>DOT source (render it with <c>dot -Tsvg</c>).</returns>
+    public string ToDot()
     {
+        var d = this;
         var sb = new StringBuilder("digraph topology {\n  rankdir=TB;\n");
         foreach (var s in d.Subtopologies)
         {
