@@ -77,15 +77,21 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 CutFailedCommit(touched, failure);
                 throw;
             }
-            // From here the commit is durable: a crash or I/O error below must not cut what it appended.
-            Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             long produced = 0;
-            foreach (var log in touched)
+            try
             {
-                produced += log.EndOffset - log.VisibleEnd;
-                log.VisibleEnd = log.EndOffset;
+                // The commit is durable from here: a fault injected now must not undo the publish below.
+                Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             }
-            foreach (var t in tasks) t.Runtime.MarkCommitted();
+            finally
+            {
+                foreach (var log in touched)
+                {
+                    produced += log.EndOffset - log.VisibleEnd;
+                    log.VisibleEnd = log.EndOffset;
+                }
+                foreach (var t in tasks) t.Runtime.MarkCommitted();
+            }
             Failpoints.Hit(EmbeddedFailpoints.CommitAfterPublish);
             if (produced > 0) EmbeddedMetrics.RecordsProduced.Add(produced);
             if (touched.Count > 0) activity.Signal();
