@@ -1,4 +1,7 @@
+using Braid.Samples;
+using Braid.Samples.DeliveryOrders;
 using Braid.Samples.ProductViews;
+using Braid.Samples.SearchClicks;
 using Braid.Samples.TaxInvoices;
 using Braid.Samples.Timelines;
 
@@ -72,6 +75,49 @@ public sealed class SampleAcceptanceTests
                 .ToList();
             Assert.Equal(5, expected.Count);
             Assert.Equal(expected, actual);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public void Search_clicks_sample_equals_the_DSL_demo_outcomes(string host)
+    {
+        // The outcomes stream (stream–stream FULL JOIN in a 5-minute window). The demo's click-through per URL
+        // needs one impression per result URL (UNNEST), which Braid SQL does not have: not part of the sample.
+        var expected = SampleRuns.Dsl(SearchClicksDemo.Create().Scripts[0], SearchClicksDemo.Outcomes)
+            .Select(r => (r.Key, r.Value!.Kind, r.Value.Keyword, r.Value.Url, r.Timestamp)).ToList();
+        var (h, program) = SampleRuns.Run("search-clicks", host, "searches", "clicks");
+        using (h)
+        {
+            var actual = h.Read(program.View("search_outcomes"))
+                .Select(r => ((string)r.Key![0]!, (string)r.Value!["kind"]!, (string?)r.Value["keyword"], (string?)r.Value["url"], r.Timestamp)).ToList();
+            Assert.Equal(6, expected.Count);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public void Delivery_orders_sample_equals_the_DSL_demo_until_the_removal(string host)
+    {
+        // The demo's last input is a tombstone on the event stream that deletes a finished order. A SQL view
+        // over a stream has no way to delete a group (docs/sql.md), so the sample stops before it and is
+        // compared with the demo's table as it stood then.
+        var script = DeliveryOrdersDemo.Create().Scripts[0];
+        int removal = script.Steps.ToList().FindIndex(s => s is DemoInput { Value: null });
+        var untilRemoval = script with { Steps = script.Steps.Take(removal).ToList() };
+        var expected = new Dictionary<string, OrderStatus>();
+        foreach (var (key, value, _) in SampleRuns.Dsl(untilRemoval, DeliveryOrdersDemo.Status))
+            if (value is null) expected.Remove(key);
+            else expected[key] = value;
+        var (h, program) = SampleRuns.Run("delivery-orders", host, "order_events");
+        using (h)
+        {
+            var actual = h.Store(program.View("order_status")).All().ToDictionary(kv => (string)kv.Key[0]!, kv => new OrderStatus(
+                (string)kv.Value.Value["order_id"]!, (string)kv.Value.Value["customer_id"]!, (string?)kv.Value.Value["rider_id"],
+                (string)kv.Value.Value["status"]!, (long)kv.Value.Value["time"]!));
+            Assert.Equal(2, expected.Count);
+            Assert.Equal(expected.OrderBy(e => e.Key), actual.OrderBy(e => e.Key));
         }
     }
 }

@@ -7,7 +7,7 @@ internal sealed partial class ExprCompiler
 {
     public static readonly string[] AggregateNames = ["count", "sum", "min", "max", "avg", "array_agg"];
 
-    private const string ScalarFunctions = "COALESCE, NULLIF, UPPER, LOWER, LENGTH, ABS, CONCAT";
+    private const string ScalarFunctions = "COALESCE, NULLIF, UPPER, LOWER, LENGTH, ABS, CONCAT, STRPOS";
 
     public static bool IsAggregate(Expr e) => e is FunctionCall f && AggregateNames.Contains(f.Name);
 
@@ -44,6 +44,11 @@ internal sealed partial class ExprCompiler
             case "abs":
                 Arity(f, 1);
                 return new Compiled(r => args[0].Eval(r) switch { long l => Math.Abs(l), double d => Math.Abs(d), decimal m => Math.Abs(m), _ => null }, args[0].Type);
+            case "strpos":
+                Arity(f, 2);
+                // PostgreSQL: 1-based position of the substring, 0 when absent.
+                return new Compiled(r => args[0].Eval(r) is { } str && args[1].Eval(r) is { } sub
+                    ? (long)(Text(str).IndexOf(Text(sub), StringComparison.Ordinal) + 1) : null, SqlType.BigInt);
             case "concat":
                 return new Compiled(r => string.Concat(args.Select(a => a.Eval(r) is { } v ? Text(v) : "")), SqlType.Text);
             default:

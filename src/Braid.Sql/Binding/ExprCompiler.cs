@@ -39,6 +39,7 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
             case Case cs: return CompileCase(cs);
             case Cast ct: return CompileCast(ct);
             case FunctionCall f: return CompileFunction(f);
+            case Subscript sub: return CompileSubscript(sub);
             default: throw e.Pos.Error("unsupported expression.");
         }
     }
@@ -58,6 +59,16 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
             // The missing side of an outer join is NULL, not a row of NULLs (PostgreSQL's t.* on a null-extended row).
             return allNull ? null : SqlRow.Unchecked(names, values);
         }, SqlType.Row);
+    }
+
+    private Compiled CompileSubscript(Subscript sub)
+    {
+        var array = Compile(sub.Array);
+        var index = Compile(sub.Index);
+        if (array.Type is not (SqlType.Array or SqlType.Unknown)) throw sub.Pos.Error($"[n] takes an element of an array (array_agg(...)), this is {SqlTypes.Name(array.Type)}.");
+        if (index.Type is not (SqlType.BigInt or SqlType.Unknown)) throw sub.Index.Pos.Error("an array index is a BIGINT (1-based).");
+        // PostgreSQL: 1-based; out of range or NULL index gives NULL.
+        return new Compiled(r => array.Eval(r) is SqlArray a && index.Eval(r) is long i && i >= 1 && i <= a.Count ? a[(int)(i - 1)] : null, SqlType.Unknown);
     }
 
     public Compiled Boolean(Expr e, string clause)

@@ -14,7 +14,7 @@ internal sealed partial class JoinBinder
     {
         if (clause.Kind == JoinKind.Full) throw clause.Pos.Error("FULL JOIN of a stream with a table is not defined (a table row is not an event); use JOIN or LEFT JOIN.");
         var byKey = CoversKey(right, cond.Pairs, p => p.RightExpr)
-            ?? throw clause.On.Pos.Error($"a stream–table join looks the table up by its primary key: ON must equate {string.Join(" and ", right.KeyColumns.Select(c => c.Name))} of the table with the stream's columns.");
+            ?? throw clause.On.Start.Error($"a stream–table join looks the table up by its primary key: ON must equate {string.Join(" and ", right.KeyColumns.Select(c => c.Name))} of the table with the stream's columns.");
         if (right.VersionedRetention is not null && asOf is null)
             throw clause.Right.Pos.Error($"{clause.Right.Alias} is a versioned table: write JOIN {((TableRef)clause.Right).Name} FOR SYSTEM_TIME AS OF <stream>.<time column> ... (the lookup is as of each event's time).");
         if (asOf is not null)
@@ -51,7 +51,7 @@ internal sealed partial class JoinBinder
     private static Relation StreamStream(Relation left, Relation right, JoinClause clause, JoinCondition cond, Schema schema,
         Func<SqlRow?, SqlRow?, SqlRow> joined)
     {
-        var bound = cond.TimeBound ?? throw clause.On.Pos.Error("a stream–stream join needs a time bound: ON a.k = b.k AND b.ts BETWEEN a.ts - INTERVAL '5' MINUTE AND a.ts + INTERVAL '5' MINUTE.");
+        var bound = cond.TimeBound ?? throw clause.On.Start.Error("a stream–stream join needs a time bound: ON a.k = b.k AND b.ts BETWEEN a.ts - INTERVAL '5' MINUTE AND a.ts + INTERVAL '5' MINUTE.");
         var (before, after) = Window(bound, left, right);
         var windows = JoinWindows.OfTimeDifferenceAndGrace(TimeSpan.Zero, TimeSpan.FromMilliseconds(clause.GraceMs ?? 0))
             .Before(TimeSpan.FromMilliseconds(before)).After(TimeSpan.FromMilliseconds(after));

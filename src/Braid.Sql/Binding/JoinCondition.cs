@@ -27,7 +27,7 @@ internal sealed class JoinCondition
                 var rs = SideOf(eq.Right, left, right);
                 if (ls == Side.Left && rs == Side.Right) result.Add(eq.Left, eq.Right, left, right);
                 else if (ls == Side.Right && rs == Side.Left) result.Add(eq.Right, eq.Left, left, right);
-                else throw eq.Pos.Error("each equality in ON must compare a column of one input with a column of the other (filters on one input belong in WHERE).");
+                else throw eq.Start.Error("each equality in ON must compare a column of one input with a column of the other (filters on one input belong in WHERE).");
                 continue;
             }
             if (term is Between { Negated: false } b && result.TimeBound is null)
@@ -35,9 +35,9 @@ internal sealed class JoinCondition
                 result.TimeBound = b;
                 continue;
             }
-            throw term.Pos.Error("ON supports equalities between the two inputs joined by AND (a.k = b.k AND ...), plus for two streams one time bound b.ts BETWEEN a.ts - INTERVAL ... AND a.ts + INTERVAL ....");
+            throw term.Start.Error("ON supports equalities between the two inputs joined by AND (a.k = b.k AND ...), plus for two streams one time bound b.ts BETWEEN a.ts - INTERVAL ... AND a.ts + INTERVAL ....");
         }
-        if (result.Pairs.Count == 0) throw on.Pos.Error("a join needs at least one equality between the inputs (a.k = b.k); cross joins are not supported.");
+        if (result.Pairs.Count == 0) throw on.Start.Error("a join needs at least one equality between the inputs (a.k = b.k); cross joins are not supported.");
         return result;
     }
 
@@ -88,6 +88,7 @@ internal sealed class JoinCondition
             .Concat(cs.Else is null ? [] : Columns(cs.Else)),
         InList il => Columns(il.Value).Concat(il.Items.SelectMany(Columns)),
         Like lk => Columns(lk.Value),
+        Subscript sub => Columns(sub.Array).Concat(Columns(sub.Index)),
         _ => [],
     };
 

@@ -40,7 +40,20 @@ internal enum JoinKind { Inner, Left, Full }
 
 internal sealed record JoinClause(Pos Pos, JoinKind Kind, FromItem Right, Expr On, long? GraceMs);
 
-internal abstract record Expr(Pos Pos);
+internal abstract record Expr(Pos Pos)
+{
+    /// <summary>Where the expression's text begins (an operator node's Pos is its operator).</summary>
+    public Pos Start => this switch
+    {
+        Binary b => b.Left.Start,
+        Between bt => bt.Value.Start,
+        IsNull n => n.Value.Start,
+        InList il => il.Value.Start,
+        Like lk => lk.Value.Start,
+        Subscript sub => sub.Array.Start,
+        _ => Pos,
+    };
+}
 
 internal sealed record ColumnRef(Pos Pos, string? Qualifier, string Name) : Expr(Pos)
 {
@@ -74,3 +87,6 @@ internal sealed record Like(Pos Pos, Expr Value, Expr Pattern, bool Negated) : E
 internal sealed record Case(Pos Pos, Expr? Operand, IReadOnlyList<(Expr When, Expr Then)> Whens, Expr? Else) : Expr(Pos);
 
 internal sealed record Cast(Pos Pos, Expr Value, SqlType Type) : Expr(Pos);
+
+/// <summary>array[index], 1-based as in PostgreSQL: (array_agg(x ORDER BY t DESC))[1] is the latest x.</summary>
+internal sealed record Subscript(Pos Pos, Expr Array, Expr Index) : Expr(Pos);

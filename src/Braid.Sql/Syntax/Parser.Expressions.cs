@@ -103,10 +103,17 @@ internal sealed partial class Parser
         if (Peek.IsSymbol("-")) { var at = Next().Pos; return new Unary(at, "-", ParseUnary()); }
         if (Peek.IsSymbol("+")) { Next(); return ParseUnary(); }
         var e = ParsePrimary();
-        while (Peek.IsSymbol("::"))
+        while (Peek.IsSymbol("::") || Peek.IsSymbol("["))
         {
             var at = Next().Pos;
-            e = new Cast(at, e, ParseTypeName());
+            if (PeekAt(-1).IsSymbol("::"))
+            {
+                e = new Cast(at, e, ParseTypeName());
+                continue;
+            }
+            var index = ParseExpr();
+            ExpectSymbol("]", "after the array index");
+            e = new Subscript(at, e, index);
         }
         return e;
     }
@@ -128,9 +135,7 @@ internal sealed partial class Parser
         {
             case TokenKind.Number:
                 Next();
-                return new Literal(t.Pos, t.Text.Contains('.') || t.Text.Contains('e') || t.Text.Contains('E')
-                    ? t.Text.Contains('e') || t.Text.Contains('E') ? double.Parse(t.Text, CultureInfo.InvariantCulture) : decimal.Parse(t.Text, CultureInfo.InvariantCulture)
-                    : long.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out long l) ? l : decimal.Parse(t.Text, CultureInfo.InvariantCulture));
+                return new Literal(t.Pos, NumberLiteral(t.Text));
             case TokenKind.String:
                 Next();
                 return new Literal(t.Pos, t.Text);
@@ -172,6 +177,14 @@ internal sealed partial class Parser
             return new ColumnRef(pos, name, column);
         }
         return new ColumnRef(pos, null, name);
+    }
+
+    /// <summary>An integer is BIGINT (DECIMAL when it does not fit), a number with a point DECIMAL, with an exponent DOUBLE.</summary>
+    private static object NumberLiteral(string text)
+    {
+        if (text.Contains('e') || text.Contains('E')) return double.Parse(text, CultureInfo.InvariantCulture);
+        if (!text.Contains('.') && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long l)) return l;
+        return decimal.Parse(text, CultureInfo.InvariantCulture);
     }
 
     private Expr ParseCall(string name, Pos pos)
