@@ -1,6 +1,10 @@
 namespace Braid.Bench.Baselines;
 
-internal enum Workload { StreamTable, StreamStreamInner, StreamStreamLeft, TableTable, ForeignKey, VersionedStreamTable, Timeline, WindowedCount }
+internal enum Workload
+{
+    StreamTable, StreamStreamInner, StreamStreamLeft, TableTable, ForeignKey, VersionedStreamTable, Timeline, WindowedCount,
+    NexmarkQ3, NexmarkQ4, NexmarkQ5, NexmarkQ7, NexmarkQ8, NexmarkQ9,
+}
 
 internal static class WorkloadNames
 {
@@ -10,6 +14,10 @@ internal static class WorkloadNames
 
     /// <summary>Workloads Streamiz has no operator for (foreign-key joins, versioned tables): Braid and plain C# only.</summary>
     public static readonly Workload[] BraidOnly = [Workload.ForeignKey, Workload.VersionedStreamTable, Workload.Timeline];
+
+    /// <summary>The Nexmark queries (bench/Braid.Bench/Nexmark): persons, auctions and bids from the Nexmark generator.</summary>
+    public static readonly Workload[] Nexmark =
+        [Workload.NexmarkQ3, Workload.NexmarkQ4, Workload.NexmarkQ5, Workload.NexmarkQ7, Workload.NexmarkQ8, Workload.NexmarkQ9];
 
     public static string Name(this Workload w) => w switch
     {
@@ -21,13 +29,19 @@ internal static class WorkloadNames
         Workload.VersionedStreamTable => "versioned-stream-table",
         Workload.Timeline => "timeline",
         Workload.WindowedCount => "windowed-count",
+        Workload.NexmarkQ3 => "nexmark-q3",
+        Workload.NexmarkQ4 => "nexmark-q4",
+        Workload.NexmarkQ5 => "nexmark-q5",
+        Workload.NexmarkQ7 => "nexmark-q7",
+        Workload.NexmarkQ8 => "nexmark-q8",
+        Workload.NexmarkQ9 => "nexmark-q9",
         _ => throw new ArgumentOutOfRangeException(nameof(w)),
     };
 
     public static Workload Parse(string s) =>
-        All.FirstOrDefault(w => w.Name() == s, (Workload)(-1)) is var w && (int)w >= 0
+        All.Concat(Nexmark).FirstOrDefault(w => w.Name() == s, (Workload)(-1)) is var w && (int)w >= 0
             ? w
-            : throw new ArgumentException($"unknown workload '{s}' (known: {string.Join(",", All.Select(Name))})");
+            : throw new ArgumentException($"unknown workload '{s}' (known: {string.Join(",", All.Concat(Nexmark).Select(Name))})");
 
     public static bool IsStreamStream(this Workload w) => w is Workload.StreamStreamInner or Workload.StreamStreamLeft;
 

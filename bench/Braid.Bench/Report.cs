@@ -14,6 +14,8 @@ internal static class Report
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Impl,-18}{r.Workload,-24}{r.Records,10}{r.MinRps,14:N0}{r.MedianRps,14:N0}{r.MaxRps,14:N0}{r.Outputs,10}{r.BytesPerRecord,9:F0}{r.PeakWorkingSetBytes / 1048576.0,9:F0}  {r.Check}"));
         }
+        Console.WriteLine();
+        Console.Write(Ratios.Table(results));
     }
 
     public static void Write(IReadOnlyList<BenchResult> results, string dir)
@@ -24,6 +26,7 @@ internal static class Report
         foreach (var r in results)
             csv.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Impl},{r.Workload},{r.Records},{r.Runs},{r.MinRps:F0},{r.MedianRps:F0},{r.MaxRps:F0},{r.Outputs},{r.BytesPerRecord:F1},{r.PeakWorkingSetBytes},{r.ReferenceOutputs},{r.Check}\n"));
         File.WriteAllText(Path.Combine(dir, "results.csv"), csv.ToString());
+        File.WriteAllText(Path.Combine(dir, "ratios.txt"), Ratios.Table(results));
         File.WriteAllText(Path.Combine(dir, "results.html"), Chart(results, dir));
     }
 
@@ -61,5 +64,36 @@ internal static class Report
             sb.Append("</table>");
         }
         return sb.Append("</body>").ToString();
+    }
+}
+
+/// <summary>The ratios the issue's targets are stated in, from one run's medians.</summary>
+internal static class Ratios
+{
+    public sealed record Row(string Workload, double? DriverVsPlain, double? RocksVsDriver, double? EmbeddedVsDriver, double? DriverVsStreamiz);
+
+    public static List<(string Workload, double Speedup)> StreamizSpeedups(IReadOnlyList<BenchResult> results) =>
+        Compute(results).Where(r => r.DriverVsStreamiz is not null).Select(r => (r.Workload, r.DriverVsStreamiz!.Value)).ToList();
+
+    public static List<Row> Compute(IReadOnlyList<BenchResult> results)
+    {
+        double? Median(string workload, Func<string, bool> impl) =>
+            results.Where(r => r.Workload == workload && impl(r.Impl)).Select(r => (double?)r.MedianRps).Max();
+        double? Ratio(double? a, double? b) => a is null || b is null || b == 0 ? null : a / b;
+        return results.Select(r => r.Workload).Distinct().Order(StringComparer.Ordinal).Select(w =>
+        {
+            double? driver = Median(w, i => i == "braid-driver");
+            return new Row(w, Ratio(driver, Median(w, i => i == "plain")), Ratio(Median(w, i => i == "braid-rocksdb"), driver),
+                Ratio(Median(w, i => i == "braid-embedded"), driver), Ratio(driver, Median(w, i => i.StartsWith("streamiz", StringComparison.Ordinal))));
+        }).ToList();
+    }
+
+    public static string Table(IReadOnlyList<BenchResult> results)
+    {
+        static string F(double? v, string fmt) => v is null ? "—" : v.Value.ToString(fmt, CultureInfo.InvariantCulture);
+        var sb = new StringBuilder($"{"workload",-24}{"driver/plain",14}{"rocksdb/driver",16}{"embedded/driver",17}{"driver/streamiz",17}\n");
+        foreach (var r in Compute(results))
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Workload,-24}{F(r.DriverVsPlain, "P0"),14}{F(r.RocksVsDriver, "P0"),16}{F(r.EmbeddedVsDriver, "P0"),17}{F(r.DriverVsStreamiz, "0.0") + (r.DriverVsStreamiz is null ? "" : "x"),17}\n");
+        return sb.ToString();
     }
 }

@@ -107,8 +107,13 @@ internal static class TimelineWorkload
         return (Run, () => outputs);
     }
 
-    /// <summary>Compares the stored timelines with a plain model: per follower, the newest <see cref="Limit"/> live tweets of their followees.</summary>
-    private static void Verify(TopologyTestDriver driver, Event[] events)
+    private static void Verify(TopologyTestDriver driver, Event[] events) =>
+        Check(events, driver.GetTimestampedKeyValueStore<string, IReadOnlyList<TimelineEntry>>(Store).All()
+            .Where(e => e.Value.Value.Count > 0)
+            .ToDictionary(e => e.Key, e => string.Join(" ", e.Value.Value.Select(t => t.TweetId))));
+
+    /// <summary>Compares final timelines (follower → tweet ids, newest first) with a from-scratch model: per follower, the newest <see cref="Limit"/> live tweets of their followees.</summary>
+    public static void Check(Event[] events, Dictionary<string, string> actual)
     {
         var tweets = new Dictionary<long, Tweet>();
         var followees = new Dictionary<string, HashSet<string>>();
@@ -129,9 +134,6 @@ internal static class TimelineWorkload
                 .Take(Limit).Select(t => t.Key).ToList();
             if (ids.Count > 0) expected[follower] = string.Join(" ", ids);
         }
-        var actual = driver.GetTimestampedKeyValueStore<string, IReadOnlyList<TimelineEntry>>(Store).All()
-            .Where(e => e.Value.Value.Count > 0)
-            .ToDictionary(e => e.Key, e => string.Join(" ", e.Value.Value.Select(t => t.TweetId)));
         var wrong = expected.Keys.Union(actual.Keys)
             .Where(k => expected.GetValueOrDefault(k) != actual.GetValueOrDefault(k)).Take(3).ToList();
         if (wrong.Count > 0)

@@ -5,6 +5,8 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("braid");
+    // `braid --version`: the package version (informational version without the SourceLink commit suffix).
+    config.SetApplicationVersion(CliVersion.Current);
     config.AddCommand<DemoCommand>("demo")
         .WithDescription("Run the five seed demos (or one, by name) and print their inputs and results.")
         .WithExample("demo")

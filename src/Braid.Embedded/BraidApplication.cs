@@ -2,6 +2,7 @@ using Braid.Embedded.Logs;
 using Braid.Embedded.Runtime;
 using Braid.Embedded.State;
 using Braid.Internal;
+using Braid.Internal.Faults;
 using Braid.Internal.Runtime;
 using Braid.Internal.State;
 using Braid.State;
@@ -60,6 +61,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             _backend = StateBackends.Create(Path.Combine(AppDirectory, "state"), options);
             _logs = new LogManager(AppDirectory, options);
             foreach (var (topic, partitions) in _layout.Partitions) OpenTopic(topic, partitions);
+            Failpoints.Hit(EmbeddedFailpoints.StartAfterLogsOpened);
             _commits = new CommitCoordinator(_backend, ExactlyOnce, options.Durability == Durability.PowerLoss, _activity);
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
             _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
@@ -112,7 +114,12 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         try
         {
             var globalStores = StartGlobal();
-            var tasks = _layout.Tasks.Select(t => CreateTask(t.Subtopology, t.Partition, globalStores)).ToList();
+            var tasks = new List<EmbeddedTask>();
+            foreach (var t in _layout.Tasks)
+            {
+                tasks.Add(CreateTask(t.Subtopology, t.Partition, globalStores));
+                Failpoints.Hit(EmbeddedFailpoints.StartBetweenTaskRestores);
+            }
             int n = Math.Min(Options.StreamThreads, Math.Max(1, tasks.Count));
             var groups = Enumerable.Range(0, n).Select(_ => new List<EmbeddedTask>()).ToList();
             for (int i = 0; i < tasks.Count; i++) groups[i % n].Add(tasks[i]);

@@ -101,7 +101,7 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
     {
         ArgumentNullException.ThrowIfNull(key);
         record = default;
-        return asOfTimestamp >= Cutoff && VersionHistory.TryGetAsOf(Versions(key), asOfTimestamp, out record);
+        return VersionHistory.TryGetAsOf(Versions(key), asOfTimestamp, Cutoff, out record);
     }
 
     /// <summary>The key's versions, pending first, then cached, then read; never mutate the result (it may be shared).</summary>

@@ -1,5 +1,7 @@
 using System.Buffers;
 using Braid.Internal;
+using Braid.Internal.Faults;
+using Braid.Embedded.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Braid.Embedded.Logs;
@@ -88,6 +90,7 @@ internal sealed class PartitionLog : IDisposable
             log._segments.RemoveAt(log._segments.Count - 1);
             s.Dispose();
             File.Delete(s.Path);
+            Failpoints.Hit(EmbeddedFailpoints.RecoveryMidTruncation);
         }
         if (log._segments.Count == 0)
             log._segments.Add(new LogSegment(System.IO.Path.Combine(directory, LogSegment.FileName(0)), 0));
@@ -123,6 +126,7 @@ internal sealed class PartitionLog : IDisposable
                 _logger.LogInformation("Log {Topic}-{Partition}: removed {Bytes} uncommitted bytes from {File} at byte {Position}.",
                     Topic, Partition, fileLength - end, seg.Path, end);
             }
+            Failpoints.Hit(EmbeddedFailpoints.RecoveryMidTruncation);
             seg.Truncate(end);
         }
         // Compaction may have removed the last records below the committed end; offsets never go back.
@@ -210,6 +214,7 @@ internal sealed class PartitionLog : IDisposable
         lock (_lock)
         {
             long end = Append(records);
+            Failpoints.Hit(EmbeddedFailpoints.ProducerAfterAppend);
             VisibleEnd = end;
             return end;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Braid.Embedded.Logs;
+using Braid.Internal.Faults;
 using Braid.Internal.Runtime;
 using Braid.Internal.State;
 
@@ -39,10 +40,12 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
             try
             {
                 foreach (var t in tasks) t.Collector?.AppendTo(touched);
+                Failpoints.Hit(EmbeddedFailpoints.CommitAfterOutputAppend);
                 if (fsync)
                 {
                     foreach (var log in touched) log.Sync();
                 }
+                Failpoints.Hit(EmbeddedFailpoints.CommitBeforeStateBatch);
                 var metadata = new Dictionary<string, byte[]?>();
                 foreach (var t in tasks) t.Runtime.AddCommitMetadata(metadata);
                 if (exactlyOnce)
@@ -56,6 +59,8 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 CutFailedCommit(touched, failure);
                 throw;
             }
+            // From here the commit is durable: a failure must not cut anything (the high-water marks are stored).
+            Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             long produced = 0;
             foreach (var log in touched)
             {
@@ -63,6 +68,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 log.VisibleEnd = log.EndOffset;
             }
             foreach (var t in tasks) t.Runtime.MarkCommitted();
+            Failpoints.Hit(EmbeddedFailpoints.CommitAfterPublish);
             if (produced > 0) EmbeddedMetrics.RecordsProduced.Add(produced);
             if (touched.Count > 0) activity.Signal();
         }
@@ -97,6 +103,7 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
         {
             var touched = new HashSet<PartitionLog>();
             foreach (var t in tasks) t.Collector?.AppendTo(touched);
+            Failpoints.Hit(EmbeddedFailpoints.FlushAfterOutputAppend);
             foreach (var log in touched) log.VisibleEnd = log.EndOffset;
             if (touched.Count > 0) activity.Signal();
         }

@@ -32,12 +32,14 @@ internal sealed class FkTestKit : IDisposable
     public void Right(string key, string? value, long ts) => _right.PipeInput(key, value, ts);
 
     /// <summary>Outputs since the last call, as "key=value" ("key=null" for a tombstone); also applied to <see cref="Table"/>.</summary>
-    public List<string> Read()
+    public List<string> Read() => ReadRecords().Select(r => $"{r.Key}={r.Value ?? "null"}").ToList();
+
+    /// <summary>Outputs since the last call, with timestamps; also applied to <see cref="Table"/>.</summary>
+    public List<TestRecord<string, string>> ReadRecords()
     {
-        var list = new List<string>();
-        foreach (var r in _out.ReadRecordsToList())
+        var list = _out.ReadRecordsToList();
+        foreach (var r in list)
         {
-            list.Add($"{r.Key}={r.Value ?? "null"}");
             if (r.Value is null) Table.Remove(r.Key!);
             else Table[r.Key!] = r.Value;
         }

@@ -122,11 +122,35 @@ public abstract class VersionedKeyValueStoreContract
         s.Put("k", "a", 10);
         s.Put("k", "b", 50);
         s.Put("other", "z", 1_000); // moves observed stream time to 1000: cutoff 900
-        Assert.False(s.TryGet("k", 60, out _));
+        Assert.False(s.TryGet("k", 40, out _)); // a@10 is history older than the cutoff
         Assert.True(s.TryGet("k", 900, out var b));
         Assert.Equal(new VersionedRecord<string>("b", 50, null), b);
         Assert.True(s.TryGet("k", out var latest));
         Assert.Equal("b", latest.Value);
+    }
+
+    /// <summary>
+    /// Kafka's RocksDBVersionedStore.get(key, asOf): below the cutoff the latest version still answers when its
+    /// timestamp is at or before the lookup time (the latest version never expires); a tombstone or a later
+    /// latest version answers nothing. Vectors repro-b3-*.
+    /// </summary>
+    [Fact]
+    public void AsOfLookup_OlderThanRetention_ReturnsTheLatestVersion_WhenItIsAtOrBeforeTheLookupTime()
+    {
+        var s = Store(retentionMs: 10);
+        s.Put("k", "t1", 5);
+        s.Put("d", "x", 5);
+        s.Put("d", null, 6);
+        s.Put("late", "y", 70);
+        s.Put("other", "x", 100); // cutoff 90
+        Assert.True(s.TryGet("k", 50, out var t1));
+        Assert.Equal(new VersionedRecord<string>("t1", 5, null), t1);
+        Assert.True(s.TryGet("k", 5, out _));
+        Assert.False(s.TryGet("k", 4, out _));
+        Assert.False(s.TryGet("d", 50, out _));   // latest is a tombstone
+        Assert.False(s.TryGet("late", 50, out _)); // latest is after the lookup time
+        Assert.True(s.TryGet("late", 80, out var y));
+        Assert.Equal(new VersionedRecord<string>("y", 70, null), y);
     }
 
     /// <summary>
@@ -168,7 +192,9 @@ public abstract class VersionedKeyValueStoreContract
                     {
                         bool found = store.TryGet(key, ts, out var r);
                         var at = versions.Where(p => p.Key <= ts).Select(p => (KeyValuePair<long, string?>?)p).LastOrDefault();
-                        bool modelFound = ts >= cutoff && at is { Value: not null };
+                        // Below the cutoff only the latest version answers (Kafka: the latest version never expires).
+                        bool isLatest = at is not null && at.Value.Key == versions.Keys.Max();
+                        bool modelFound = (ts >= cutoff || isLatest) && at is { Value: not null };
                         if (found != modelFound) return false;
                         if (found)
                         {

@@ -72,7 +72,7 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
     {
         ArgumentNullException.ThrowIfNull(key);
         record = default;
-        return asOfTimestamp >= Cutoff && _map.TryGetValue(key, out var versions) && VersionHistory.TryGetAsOf(versions, asOfTimestamp, out record);
+        return _map.TryGetValue(key, out var versions) && VersionHistory.TryGetAsOf(versions, asOfTimestamp, Cutoff, out record);
     }
 
     private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)

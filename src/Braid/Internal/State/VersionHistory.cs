@@ -10,7 +10,7 @@ internal readonly record struct Version<TValue>(long Timestamp, TValue? Value, b
 /// so both answer identically (the stores add only where the list lives and when it is persisted):
 /// a put at an existing timestamp replaces that version; a tombstone is a version; a version is dropped once
 /// its successor is at or before the retention cutoff, and a leading tombstone at or before the cutoff reads
-/// exactly like "no version".
+/// exactly like "no version"; below the cutoff only the latest version can be read.
 /// </summary>
 internal static class VersionHistory
 {
@@ -54,13 +54,21 @@ internal static class VersionHistory
         return false;
     }
 
-    /// <summary>The version valid at <paramref name="asOfTimestamp"/> with its validity end (the caller checks the cutoff).</summary>
-    public static bool TryGetAsOf<TValue>(List<Version<TValue>> versions, long asOfTimestamp, out VersionedRecord<TValue> record)
+    /// <summary>
+    /// The version valid at <paramref name="asOfTimestamp"/>, with its validity end. A lookup older than the
+    /// retention <paramref name="cutoff"/> sees only the latest version, and only when that version is a value
+    /// with timestamp ≤ the lookup time: the latest version never expires, however old (Kafka's
+    /// RocksDBVersionedStore.get(key, asOf): "the latest record version per key never expires"; vectors
+    /// repro-b3-*). Older history below the cutoff answers nothing, even if it is still held.
+    /// </summary>
+    public static bool TryGetAsOf<TValue>(List<Version<TValue>> versions, long asOfTimestamp, long cutoff, out VersionedRecord<TValue> record)
     {
         record = default;
         int i = LastAtOrBefore(versions, asOfTimestamp);
         if (i < 0 || versions[i].IsTombstone) return false;
-        long? validTo = i + 1 < versions.Count ? versions[i + 1].Timestamp : null;
+        bool isLatest = i == versions.Count - 1;
+        if (asOfTimestamp < cutoff && !isLatest) return false;
+        long? validTo = isLatest ? null : versions[i + 1].Timestamp;
         record = new VersionedRecord<TValue>(versions[i].Value!, versions[i].Timestamp, validTo);
         return true;
     }

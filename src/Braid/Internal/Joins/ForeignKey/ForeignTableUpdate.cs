@@ -13,7 +13,8 @@ namespace Braid.Internal.Joins.ForeignKey;
 /// <item>Emit rule: one response per subscriber, in serialized left-key order, carrying the new right value
 /// (none when the right row was deleted) and the subscriber's stored hash, so the left side can
 /// discard it if the left row changed meanwhile.</item>
-/// <item>Time rule: response ts = max(right record ts, subscription ts).</item>
+/// <item>Time rule: response ts = the right record's ts (Kafka's ForeignTableJoinProcessorSupplier forwards
+/// <c>record.withKey(primaryKey)</c>, keeping the right record's timestamp; vector repro-b4-fk-fanout-ts).</item>
 /// <item>Absence: a change with neither old nor new value, or an out-of-order update of a versioned right
 /// table (not latest), changes no result and is skipped.</item>
 /// </list>
@@ -37,8 +38,7 @@ internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
         foreach (var e in _store.PrefixScan(record.Key, prefixSerde))
         {
             var response = new SubscriptionResponse<TRight>(c.New, c.HasNew, e.Value.Value, true);
-            Forward(new Record<TLeftKey, SubscriptionResponse<TRight>>(e.Key.Primary, response,
-                Math.Max(record.Timestamp, e.Value.Timestamp), record.Headers));
+            Forward(new Record<TLeftKey, SubscriptionResponse<TRight>>(e.Key.Primary, response, record.Timestamp, record.Headers));
         }
     }
 }

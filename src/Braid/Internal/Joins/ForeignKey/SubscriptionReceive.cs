@@ -14,8 +14,10 @@ namespace Braid.Internal.Joins.ForeignKey;
 /// <item>Emit rule: per <see cref="SubscriptionInstruction"/>: DeleteNoPropagate answers nothing;
 /// DeleteAndPropagate answers "no match"; PropagateNullIfNoValue answers the value or "no match";
 /// PropagateOnlyIfValue answers only when there is a value.</item>
-/// <item>Time rule: response ts = max(subscription ts, right value ts), or the subscription's ts when
-/// there is no right value (as a primary-key table–table join).</item>
+/// <item>Time rule: every response, DeleteAndPropagate included, has ts = max(subscription ts, right value ts),
+/// or the subscription's ts when the right table holds no value for the key (Kafka's
+/// SubscriptionJoinProcessorSupplier computes resultTimestamp once, before the instruction switch; vector
+/// repro-b4-fk-inner-delete-ts).</item>
 /// <item>Absence: a null foreign key (left joins only send it) is answered "no match" without touching
 /// the store; any other null-key subscription is malformed and counted as dropped.</item>
 /// </list>
@@ -51,17 +53,23 @@ internal sealed class SubscriptionReceive<TForeignKey, TLeftKey, TRight>(
         }
 
         var key = new CombinedKey<TForeignKey, TLeftKey>(record.Key, s.LeftKey);
-        if (s.Instruction is SubscriptionInstruction.DeleteNoPropagate or SubscriptionInstruction.DeleteAndPropagate)
+        if (s.Instruction == SubscriptionInstruction.DeleteNoPropagate)
         {
             _store.Delete(key);
-            if (s.Instruction == SubscriptionInstruction.DeleteAndPropagate) Respond(s, hasRight: false, default, record.Timestamp, record);
+            return;
+        }
+        bool found = _right.TryGet(record.Key, out var r);
+        long ts = found ? Math.Max(record.Timestamp, r.Timestamp) : record.Timestamp;
+        if (s.Instruction == SubscriptionInstruction.DeleteAndPropagate)
+        {
+            _store.Delete(key);
+            Respond(s, hasRight: false, default, ts, record);
             return;
         }
 
         _store.Put(key, new ValueAndTimestamp<UInt128>(s.Hash, record.Timestamp));
-        bool found = _right.TryGet(record.Key, out var r);
-        if (found) Respond(s, hasRight: true, r.Value, Math.Max(record.Timestamp, r.Timestamp), record);
-        else if (s.Instruction == SubscriptionInstruction.PropagateNullIfNoValue) Respond(s, hasRight: false, default, record.Timestamp, record);
+        if (found) Respond(s, hasRight: true, r.Value, ts, record);
+        else if (s.Instruction == SubscriptionInstruction.PropagateNullIfNoValue) Respond(s, hasRight: false, default, ts, record);
     }
 
     private void Respond(in Subscription<TLeftKey> s, bool hasRight, TRight? value, long ts, in Record<TForeignKey, Subscription<TLeftKey>> from) =>
