@@ -110,10 +110,12 @@ public sealed partial class KTable<TKey, TValue>
 
         string leftRekey = baseName + "-left-rekey";
         B.AddProcessor(leftRekey, () => new AttributeRekey<TKey, TValue, TAttr>(leftRekey, leftSelector, attrSerde, leftPreserved), NodeName);
-        string leftSource = InternalTopic(baseName + "-left-repartition", attrSerde, new RowMessageSerde<TKey, TValue>(leftKeySerde, leftSerde), leftRekey);
+        string leftSource = baseName + "-left-repartition-source";
+        InternalTopic(baseName + "-left-repartition", baseName + "-left-repartition-sink", leftSource, attrSerde, new RowMessageSerde<TKey, TValue>(leftKeySerde, leftSerde), leftRekey);
         string rightRekey = baseName + "-right-rekey";
         B.AddProcessor(rightRekey, () => new AttributeRekey<TOtherKey, TOther, TAttr>(rightRekey, rightSelector, attrSerde, rightPreserved), other.NodeName);
-        string rightSource = InternalTopic(baseName + "-right-repartition", attrSerde, new RowMessageSerde<TOtherKey, TOther>(rightKeySerde, rightSerde), rightRekey);
+        string rightSource = baseName + "-right-repartition-source";
+        InternalTopic(baseName + "-right-repartition", baseName + "-right-repartition-sink", rightSource, attrSerde, new RowMessageSerde<TOtherKey, TOther>(rightKeySerde, rightSerde), rightRekey);
 
         var leftPrefix = leftIndexSerde.PrefixSerde;
         string leftMatch = baseName + "-left-match";

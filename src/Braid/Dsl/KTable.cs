@@ -70,26 +70,33 @@ public sealed partial class KTable<TKey, TValue>
     /// <summary>The name of the store holding this table, or null when it is a view computed from its parent.</summary>
     public string? QueryableStoreName => StoreName;
 
+    /// <summary>
+    /// The table of a changelog stream. Names follow Kafka's order: <paramref name="generatedStoreName"/> (Table: the
+    /// store name is generated before the source) or <paramref name="nodeName"/> (ToTable: KSTREAM-TOTABLE-N, generated
+    /// before the store) are taken as given; otherwise the node is KTABLE-SOURCE-N, named after the store.
+    /// </summary>
     internal static KTable<TKey, TValue> FromStreamNode(StreamsBuilder builder, string parent, Serde<TKey>? ks, Serde<TValue>? vs,
-        Materialized<TKey, TValue>? materialized, string storePrefix)
+        Materialized<TKey, TValue>? materialized, string storePrefix, string? nodeName = null, string? generatedStoreName = null)
     {
         var b = builder.Internal;
+        bool named = materialized?.StoreName is not null;
+        if (!named && generatedStoreName is not null) materialized = (materialized ?? new Materialized<TKey, TValue>()) with { StoreName = generatedStoreName };
         if (materialized?.VersionedHistoryRetention is { } retention)
         {
             string vstore = DslSupport.AddVersionedTableStore(b, materialized, ks, vs, storePrefix);
-            string vn = b.NewName("KTABLE-SOURCE-");
+            string vn = nodeName ?? b.NewName("KTABLE-SOURCE-");
             b.AddProcessor(vn, () => new VersionedTableSourceNode<TKey, TValue>(vn, vstore), parent);
             b.ConnectStores(vn, vstore);
             return new KTable<TKey, TValue>(builder, vn, materialized.KeySerde ?? ks, materialized.ValueSerde ?? vs,
                 new VersionedStoreValueGetterSupplier<TKey, TValue>(vstore), vstore, retention);
         }
         string store = DslSupport.AddTableStore(b, materialized, ks, vs, storePrefix);
-        string n = b.NewName("KTABLE-SOURCE-");
+        string n = nodeName ?? b.NewName("KTABLE-SOURCE-");
         b.AddProcessor(n, () => new TableSourceNode<TKey, TValue>(n, store), parent);
         b.ConnectStores(n, store);
         // Kafka's KTableSource sends old values once it is materialized: named by the user, or forced by an
         // operator that needs them.
-        var sendsOld = new StrongBox<bool>(materialized?.StoreName is not null);
+        var sendsOld = new StrongBox<bool>(named);
         return new KTable<TKey, TValue>(builder, n, materialized?.KeySerde ?? ks, materialized?.ValueSerde ?? vs,
             new StoreValueGetterSupplier<TKey, TValue>(store), store)
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Braid.Testing.Conformance;
+namespace Braid.Conformance;
 
 /// <summary>A <c>kafka-join-vectors/1</c> file: Kafka Streams join cases to replay (see shared/vectors/README.md).</summary>
 internal sealed record VectorFile(

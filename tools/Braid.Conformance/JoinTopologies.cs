@@ -1,11 +1,12 @@
 using Braid.Serialization;
 
-namespace Braid.Testing.Conformance;
+namespace Braid.Conformance;
 
 /// <summary>
 /// Builds, for a vector case, the join it describes between topics "left" and "right", writing to
-/// "output" — written the way a user would, with the public DSL. Join families not built yet, and
-/// options this runner does not know, are skips with a reason, never guesses.
+/// "output" — written the way a user would, with the public DSL. Every named function of the vector
+/// format (shared/vectors/README.md, "Named functions") is known; a name the README does not define, or a
+/// join family it does not list, is a skip with that reason, never a guess.
 /// </summary>
 internal static class JoinTopologies
 {
@@ -23,23 +24,30 @@ internal static class JoinTopologies
         ["fk-table-table"] = ForeignKeyTableTable,
     };
 
-    /// <summary>True once versioned tables exist; until then cases that need them are skipped.</summary>
-    internal static bool VersionedTablesAvailable { get; set; } = true;
+    /// <summary>The README's <c>keyMapper</c> functions (GlobalKTable joins): stream key and value → table key.</summary>
+    internal static readonly Dictionary<string, Func<string?, string, string?>> KeyMappers = new()
+    {
+        ["identity"] = (k, _) => k,
+        ["secondCommaToken"] = (_, v) => v.Split(',') is { Length: > 1 } t ? t[1] : null,
+        ["alwaysNull"] = (_, _) => null,
+    };
 
-    /// <summary>Lets later join families register their builders (stream–stream, foreign-key, …).</summary>
-    internal static void Register(string family, Func<VectorCase, StreamsBuilder, string?> build) => Families[family] = build;
+    /// <summary>The README's <c>foreignKeyExtractor</c> functions: left value → foreign key.</summary>
+    internal static readonly Dictionary<string, Func<string, string?>> ForeignKeyExtractors = new()
+    {
+        ["identity"] = v => v,
+        // Java's split('|')[1] throws when there is no '|'; the vectors never pipe such a value.
+        ["afterPipe"] = v => v.Split('|') is { Length: > 1 } t ? t[1] : null,
+        ["afterPipeOrNull"] = v => v.Split('|') is { Length: > 1 } t && t[1] != "returnNull" ? t[1] : null,
+        ["alwaysNull"] = _ => null,
+    };
 
     public static bool TryBuild(VectorCase c, out Topology topology, out string skipReason)
     {
         topology = null!;
         if (!Families.TryGetValue(c.Join, out var build))
         {
-            skipReason = $"join family '{c.Join}' is not built yet";
-            return false;
-        }
-        if (!VersionedTablesAvailable && (c.OptionIsTrue("leftVersioned") || c.OptionIsTrue("rightVersioned")))
-        {
-            skipReason = "versioned tables are not built yet";
+            skipReason = $"join family '{c.Join}' is not one the vector README defines";
             return false;
         }
         var builder = new StreamsBuilder();
@@ -84,13 +92,8 @@ internal static class JoinTopologies
 
     private static string? StreamGlobalTable(VectorCase c, StreamsBuilder b)
     {
-        Func<string?, string, string?>? mapper = c.OptionString("keyMapper") switch
-        {
-            null or "identity" => (k, _) => k,
-            "secondCommaToken" => (_, v) => v.Split(',') is { Length: > 1 } t ? t[1] : null,
-            _ => null,
-        };
-        if (mapper is null) return $"unknown keyMapper '{c.OptionString("keyMapper")}'";
+        string mapperName = c.OptionString("keyMapper") ?? "identity";
+        if (!KeyMappers.TryGetValue(mapperName, out var mapper)) return $"keyMapper '{mapperName}' is not a function the vector README defines";
         var stream = b.Stream(ConformanceRunner.LeftTopic, Strings);
         var table = b.GlobalTable(ConformanceRunner.RightTopic, Strings, new Materialized<string, string> { StoreName = "global-table" });
         var result = c.Kind switch
@@ -146,13 +149,9 @@ internal static class JoinTopologies
 
     private static string? ForeignKeyTableTable(VectorCase c, StreamsBuilder b)
     {
-        Func<string, string?>? extractor = c.OptionString("foreignKeyExtractor") switch
-        {
-            "identity" => v => v,
-            "afterPipe" => v => v.Split('|') is { Length: > 1 } t ? t[1] : null,
-            _ => null,
-        };
-        if (extractor is null) return $"unknown foreignKeyExtractor '{c.OptionString("foreignKeyExtractor")}'";
+        string extractorName = c.OptionString("foreignKeyExtractor") ?? "identity";
+        if (!ForeignKeyExtractors.TryGetValue(extractorName, out var extractor))
+            return $"foreignKeyExtractor '{extractorName}' is not a function the vector README defines";
         var left = b.Table(ConformanceRunner.LeftTopic, Strings, TableOptions(c, "left"));
         var right = b.Table(ConformanceRunner.RightTopic, Strings, TableOptions(c, "right"));
         var result = c.Kind switch

@@ -1,7 +1,8 @@
+using Braid.Testing;
 using System.Globalization;
 using Braid.Serialization;
 
-namespace Braid.Testing.Conformance;
+namespace Braid.Conformance;
 
 /// <summary>The outcome of one case.</summary>
 internal enum CaseOutcome
@@ -66,6 +67,8 @@ internal static class ConformanceRunner
         TestInputTopic<string, string>? right = null;
         var output = driver.CreateOutputTopic(OutputTopic, Serdes.String, Serdes.String);
         var pending = new List<TestRecord<string, string>>();
+        var rightKeys = new HashSet<string?>();
+        var deliberate = new List<int>();
         for (int i = 0; i < c.Steps.Count; i++)
         {
             var s = c.Steps[i];
@@ -76,16 +79,39 @@ internal static class ConformanceRunner
                 _ => throw new StreamsException($"step {i} has unknown side '{s.Side}'"),
             };
             // A null ts means the source used the wall clock; it does not influence the result.
+            bool absentRightTombstone = s.Side == "right" && s.ValueText is null && !rightKeys.Contains(s.KeyText);
+            if (s.Side == "right" && s.ValueText is not null) rightKeys.Add(s.KeyText);
+            else if (s.Side == "right") rightKeys.Remove(s.KeyText);
             input.PipeInput(s.KeyText, s.ValueText, s.Ts ?? 0);
             pending.AddRange(output.ReadRecordsToList());
             var expected = c.Expected[i];
             if (expected is null) continue;
+            if (IsDeliberateDifference(c, absentRightTombstone, pending, expected))
+            {
+                deliberate.Add(i);
+                continue;
+            }
             string? diff = c.Check.Mode == "map" ? CompareMap(pending, expected) : CompareList(pending, expected, c.Check.Timestamps);
             if (diff is not null) return new CaseResult(c.Id, CaseOutcome.Fail, $"after step {i} ({s.Side} {VectorText.Show(s.KeyText)}={VectorText.Show(s.ValueText)} @{VectorText.Show(s.Ts)}): {diff}");
             pending.Clear();
         }
+        if (deliberate.Count > 0)
+        {
+            return new CaseResult(c.Id, CaseOutcome.Skip,
+                $"deliberate difference (docs/differences.md) at step(s) {string.Join(", ", deliberate)}: a foreign-key join's right-table " +
+                "tombstone for a key the right table does not hold changes no result, so Braid sends nothing where Kafka 4.0 re-sends " +
+                "the current results; every other step matches");
+        }
         return new CaseResult(c.Id, CaseOutcome.Pass, null);
     }
+
+    /// <summary>
+    /// The one documented Braid choice a vector can meet step by step: a foreign-key join's right tombstone for a key the
+    /// right table does not hold sends nothing (Kafka 4.0 re-sends every referencing row's result). Only when Braid sent
+    /// nothing at exactly that checkpoint and Kafka expected something; any other difference still fails.
+    /// </summary>
+    private static bool IsDeliberateDifference(VectorCase c, bool absentRightTombstone, List<TestRecord<string, string>> actual, List<VectorRecord> expected) =>
+        c.Join == "fk-table-table" && absentRightTombstone && c.Check.Mode == "list" && actual.Count == 0 && expected.Count > 0;
 
     private static string? CompareList(List<TestRecord<string, string>> actual, List<VectorRecord> expected, bool timestamps)
     {
