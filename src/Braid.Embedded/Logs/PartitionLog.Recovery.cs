@@ -57,6 +57,9 @@ internal sealed partial class PartitionLog
             log._directoryDirty = true;
         }
         log._recoveryPoint = log.ReadRecoveryPoint();
+        // Cutting back to the committed end may go below what was fsynced: lower the recovery point first
+        // (durably), so a power loss after the cut never finds the log shorter than its recovery point.
+        if (rule.TruncateTo is { } cutTo && log._recoveryPoint > cutTo) log.LowerRecoveryPoint(cutTo);
         if (rule.PowerLossTail) log.CutPowerLossTail(rule);
         log.RecoverTail(rule);
         log.VisibleEnd = log.EndOffset;
@@ -152,6 +155,16 @@ internal sealed partial class PartitionLog
         if (!File.Exists(path)) return 0;
         var bytes = File.ReadAllBytes(path);
         return bytes.Length == 8 ? BitConverter.ToInt64(bytes) : 0;
+    }
+
+    /// <summary>Before a cut below the recovery point: the point moves down first, durably.</summary>
+    internal void LowerRecoveryPoint(long offset)
+    {
+        if (offset >= _recoveryPoint) return;
+        _recoveryPointFile ??= _fs.Open(System.IO.Path.Combine(Directory, RecoveryPointFile));
+        _recoveryPointFile.Write(BitConverter.GetBytes(offset), 0);
+        _recoveryPointFile.Sync();
+        _recoveryPoint = offset;
     }
 
     /// <summary>After an fsync of the segments: everything below the end now survives a power loss; remember that.</summary>

@@ -117,6 +117,7 @@ internal sealed partial class PartitionLog : IDisposable
         lock (_lock)
         {
             long end = VisibleEnd;
+            LowerRecoveryPoint(end);
             if (EndOffset <= end) return;
             while (_segments.Count > 1 && _segments[^1].BaseOffset >= end)
             {
