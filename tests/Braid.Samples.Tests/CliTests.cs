@@ -81,6 +81,8 @@ public sealed class CliTests
         Assert.Contains("instance-b:8080: tasks [", output);
         Assert.DoesNotContain("tasks []", output);
         Assert.Contains("Key 'prod7' of store products-store", output);
+        Assert.Contains("served by instance-", output);
+        Assert.Contains("Sub-topology: 0", output);
     }
 
     [Fact]
