@@ -13,6 +13,10 @@ app.Configure(config =>
         .WithExample("demo", "timelines");
     config.AddCommand<TopologyCommand>("topology")
         .WithDescription("Print a sample topology's description (text, mermaid or dot).");
+    config.AddCommand<UiCommand>("ui")
+        .WithDescription("Serve the live dashboard for the product-views sample running on the embedded runtime (http://127.0.0.1:5050/braid/).")
+        .WithExample("ui")
+        .WithExample("ui", "--port", "8080", "--rate", "1000");
     config.AddCommand<DocsCommand>("docs")
         .WithDescription("Regenerate a generated docs page (joins: docs/joins.md from the conformance vectors).")
         .WithExample("docs", "joins")
