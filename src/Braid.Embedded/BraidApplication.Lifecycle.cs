@@ -12,7 +12,24 @@ public sealed partial class BraidApplication
     /// </summary>
     /// <param name="timeout">How long to wait for threads (default 30 s); a thread still running after it is abandoned, uncommitted.</param>
     /// <returns>A task that completes when closed.</returns>
-    public Task CloseAsync(TimeSpan? timeout = null) => Task.Run(() => Close(timeout ?? TimeSpan.FromSeconds(30)));
+    public Task CloseAsync(TimeSpan? timeout = null) => CloseOnce(timeout ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>Every close (concurrent or repeated, async or <see cref="Dispose"/>) shares the first one's work and outcome.</summary>
+    private Task CloseOnce(TimeSpan timeout)
+    {
+        var mine = new Lazy<Task>(() => Task.Run(() => Close(timeout)));
+        var winner = Interlocked.CompareExchange(ref _closing, mine, null) ?? mine;
+        return winner.Value;
+    }
+
+    /// <summary>
+    /// Stops gracefully as <see cref="CloseAsync(TimeSpan?)"/>, waiting until <paramref name="cancellationToken"/>
+    /// fires (a host's shutdown timeout): then the returned task is cancelled while closing goes on in the
+    /// background, bounded by the 30 s thread timeout; committed data is safe either way.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the wait (not the close).</param>
+    /// <returns>A task that completes when closed, or is cancelled when the token fires first.</returns>
+    public Task CloseAsync(CancellationToken cancellationToken) => CloseAsync().WaitAsync(cancellationToken);
 
     /// <summary>Waits until every task has processed and committed everything visible in its inputs,
     /// including records that flow through internal topics (useful in tests, demos and batch imports).</summary>
@@ -21,7 +38,7 @@ public sealed partial class BraidApplication
     /// <returns>A task that completes when idle.</returns>
     public async Task WaitForIdleAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         int stable = 0;
         while (true)
         {
@@ -32,7 +49,7 @@ public sealed partial class BraidApplication
             // Two consecutive idle observations with no record made visible in between: nothing is in flight.
             stable = idle && version == _activity.Version ? stable + 1 : 0;
             if (stable >= 2) return;
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > timeout)
             {
                 var busy = AllTasks().Where(t => !(t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0))
                     .Select(t => $"{t.Id} (lag {Enumerable.Range(0, t.Inputs.Count).Sum(t.Lag)}, uncommitted {t.Uncommitted}, buffered output {t.Collector?.BufferedCount ?? 0})");
@@ -44,13 +61,13 @@ public sealed partial class BraidApplication
 
     private IEnumerable<EmbeddedTask> AllTasks()
     {
-        List<StreamThread> threads;
+        List<EmbeddedStreamThread> threads;
         lock (_stateLock) threads = _threads.ToList();
         var tasks = threads.SelectMany(t => t.Tasks);
         return _globalTask is null ? tasks.ToList() : tasks.Append(_globalTask).ToList();
     }
 
-    private void OnThreadExit(StreamThread thread, Exception? error)
+    private void OnThreadExit(EmbeddedStreamThread thread, Exception? error)
     {
         if (error is null) return;
         var response = StreamThreadExceptionResponse.ShutdownApplication;
@@ -69,11 +86,13 @@ public sealed partial class BraidApplication
                 _threads.Remove(thread);
                 try
                 {
-                    CutUncommittedOutput();
+                    // A failed commit already cut its appended output under the commit lock (CommitCoordinator).
                     var globals = _globalTask?.Task.Stores ?? new Dictionary<string, Braid.State.IStateStore>();
                     var fresh = thread.Tasks.Select(t => Rebuild(t, globals)).ToList();
-                    _logger.LogWarning(error, "Replacing stream thread {Thread}; its tasks restart from their last commit.", thread.Name);
-                    StartThread(fresh);
+                    var delay = _replaceBackoff.Next(error);
+                    _logger.LogWarning(error, "Replacing stream thread {Thread}; its tasks restart from their last commit{Backoff}.", thread.Name,
+                        delay > TimeSpan.Zero ? $" after a back-off of {delay.TotalMilliseconds:0} ms (failure {_replaceBackoff.Repeats + 1} in a row on the same record)" : "");
+                    StartThread(fresh, delay);
                     return;
                 }
                 catch (Exception e)
@@ -83,21 +102,6 @@ public sealed partial class BraidApplication
             }
         }
         Fail(error);
-    }
-
-    /// <summary>
-    /// Exactly-once: a commit that failed after appending output but before its state write left records
-    /// beyond the committed end of some logs; cut them before any later commit could publish them.
-    /// </summary>
-    private void CutUncommittedOutput()
-    {
-        if (!ExactlyOnce) return;
-        lock (_commits.Lock)
-        {
-            List<Logs.TopicLog> topics;
-            lock (_logs.Topics) topics = _logs.Topics.Values.Where(t => t.WrittenByApplication).ToList();
-            foreach (var p in topics.SelectMany(t => t.Partitions)) p.CutUncommitted();
-        }
     }
 
     /// <summary>Drops a failed task's uncommitted work and recreates it from its last commit.</summary>
@@ -118,7 +122,7 @@ public sealed partial class BraidApplication
 
     private void Fail(Exception error)
     {
-        List<StreamThread> others;
+        List<EmbeddedStreamThread> others;
         lock (_stateLock)
         {
             if (State is StreamsState.Error or StreamsState.NotRunning) return;
@@ -136,7 +140,7 @@ public sealed partial class BraidApplication
         });
     }
 
-    private void StopThreads(List<StreamThread> threads, TimeSpan timeout)
+    private void StopThreads(List<EmbeddedStreamThread> threads, TimeSpan timeout)
     {
         foreach (var t in threads) t.RequestStop();
         foreach (var t in threads)
@@ -148,7 +152,7 @@ public sealed partial class BraidApplication
 
     private void Close(TimeSpan timeout)
     {
-        List<StreamThread> threads;
+        List<EmbeddedStreamThread> threads;
         lock (_stateLock)
         {
             if (_disposed) return;
@@ -183,12 +187,12 @@ public sealed partial class BraidApplication
         }
     }
 
-    private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<StreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
+    private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<EmbeddedStreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
-    public void Dispose() => Close(TimeSpan.FromSeconds(30));
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
+    public void Dispose() => CloseOnce(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
     /// <returns>A task that completes when closed.</returns>
     public ValueTask DisposeAsync() => new(CloseAsync());
 }

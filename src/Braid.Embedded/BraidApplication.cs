@@ -3,6 +3,7 @@ using Braid.Embedded.Runtime;
 using Braid.Embedded.State;
 using Braid.Internal;
 using Braid.Internal.Faults;
+using Braid.Internal.Runtime;
 using Braid.Internal.State;
 using Braid.State;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Braid.Embedded;
 /// broker): topics are partitioned logs under the state directory, state is durable, and every commit
 /// makes input offsets, state and output durable together. Construct it (validates the options, locks
 /// the state directory, recovers logs and state), produce input, <see cref="StartAsync"/>, read output or
-/// query stores, and <see cref="CloseAsync"/>.
+/// query stores, and <see cref="CloseAsync(TimeSpan?)"/>.
 /// </summary>
 public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 {
@@ -26,14 +27,17 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly LogManager _logs;
     private readonly LogActivity _activity = new();
     private readonly CommitCoordinator _commits;
+    private readonly LogRecoveryPlan _recovery;
     private readonly ReaderWriterLockSlim _globalLock = new(LockRecursionPolicy.NoRecursion);
     private readonly ILogger _logger;
-    private readonly List<StreamThread> _threads = new();
+    private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
     private EmbeddedTask? _globalTask;
-    private StreamThread? _globalThread;
+    private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
+    private readonly ReplaceThreadBackoff _replaceBackoff;
     private bool _disposed;
+    private Lazy<Task>? _closing;
 
     /// <summary>
     /// Validates <paramref name="options"/> (a <see cref="ConfigException"/> names the bad key before
@@ -53,15 +57,21 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         _layout = TopologyLayout.Compute(_model, options);
         _logger = options.Streams.LoggerFactory.CreateLogger("Braid.Embedded");
         AppDirectory = Path.Combine(Path.GetFullPath(options.StateDirectory), options.Streams.ApplicationId);
+        if (Path.GetDirectoryName(Path.GetFullPath(AppDirectory)) != Path.GetFullPath(options.StateDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))
+            throw new ConfigException("ApplicationId", $"'{options.Streams.ApplicationId}' does not name a directory directly under {options.StateDirectory}.");
         _dirLock = StateDirectoryLock.Acquire(AppDirectory);
         try
         {
             _backend = StateBackends.Create(Path.Combine(AppDirectory, "state"), options);
             _logs = new LogManager(AppDirectory, options);
-            foreach (var (topic, partitions) in _layout.Partitions) OpenTopic(topic, partitions);
-            Failpoints.Hit(EmbeddedFailpoints.StartAfterLogsOpened);
             _commits = new CommitCoordinator(_backend, ExactlyOnce, options.Durability == Durability.PowerLoss, _activity);
+            _recovery = new LogRecoveryPlan(_backend, options);
+            foreach (var (topic, partitions) in _layout.Partitions) _logs.Open(topic, partitions, IsWritten(topic), _recovery);
+            Failpoints.Hit(EmbeddedFailpoints.StartAfterLogsOpened);
+            // What the next recovery checks itself against (a crash before this write repeats the same recovery).
+            _backend.Commit([], LogRecoveryPlan.Metadata(options.ProcessingGuarantee, _logs.Topics.Values));
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
+            _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
         }
         catch
         {
@@ -97,13 +107,17 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     /// <returns>A task that completes when running.</returns>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
+        // An already-cancelled token means "do not start": nothing changes, the application stays Created and
+        // can be started later. Once started, the token only cancels the wait; start-up itself runs to the end
+        // (a start abandoned half-way would leave the state Rebalancing with no thread to finish it).
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
         lock (_stateLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (State != StreamsState.Created) throw new InvalidOperationException($"The application can be started only once (state {State}).");
             SetState(StreamsState.Rebalancing);
         }
-        return Task.Run(StartCore, cancellationToken);
+        return Task.Run(StartCore, CancellationToken.None).WaitAsync(cancellationToken);
     }
 
     private void StartCore()
@@ -139,7 +153,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private IReadOnlyDictionary<string, IStateStore> StartGlobal()
     {
         var state = _backend.OpenTask(GlobalTaskId);
-        var task = _model.CreateGlobalTask(Options.Streams, WallClock, state.Stores);
+        var task = _model.CreateGlobalTask(Options.Streams, WallClock, StorePolicy.WithDurable(state.Stores));
         if (task is null)
         {
             state.Dispose();
@@ -150,8 +164,8 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         // Bootstrap: stream tasks start only once the global tables hold everything committed so far.
         while (!_globalTask.CaughtUp)
         {
-            _globalTask.Fetch();
-            _globalTask.Process(int.MaxValue, WallClock());
+            _globalTask.Fetch(_globalTask.Runtime);
+            _globalTask.Runtime.Process(int.MaxValue, WallClock(), _globalTask.IsCaughtUp);
         }
         _commits.Commit([_globalTask]);
         _globalThread = NewThread("braid-global", [_globalTask], globalWriter: true);
@@ -161,7 +175,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 
     private static readonly Braid.Processors.TaskId GlobalTaskId = new(-1, -1);
 
-    private static long WallClock() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private TimeProvider Clock => Options.Streams.TimeProvider;
+
+    private long WallClock() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     private EmbeddedTask CreateTask(int subtopology, int partition, IReadOnlyDictionary<string, IStateStore> globalStores)
     {
@@ -170,7 +186,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         try
         {
             var collector = new OutputCollector(WrittenTopic);
-            var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, state.Stores, globalStores);
+            var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, StorePolicy.WithDurable(state.Stores), globalStores);
             var inputs = _layout.SubtopologySources[subtopology].Select(t => _logs.Get(t).Partitions[partition]).ToArray();
             return new EmbeddedTask(task, state, collector, inputs, _backend, (long)Options.MaxTaskIdle.TotalMilliseconds, Options.MaxPollRecords);
         }
@@ -181,30 +197,32 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         }
     }
 
-    private TopicLog OpenTopic(string topic, int partitions)
-    {
-        bool written = _layout.Written.Contains(topic) || !_layout.Partitions.ContainsKey(topic);
-        // Exactly-once: a log the application writes is cut back to its committed high-water mark.
-        return _logs.Open(topic, partitions, written, p => written && ExactlyOnce
-            ? CommitKeys.Decode(_backend.ReadMetadata(CommitKeys.HighWatermark(topic, p))) ?? 0
-            : null);
-    }
+    private bool IsWritten(string topic) => _layout.Written.Contains(topic) || !_layout.Partitions.ContainsKey(topic);
 
     /// <summary>Topics chosen per record by a topic extractor are opened on first use.</summary>
     private TopicLog WrittenTopic(string topic)
     {
         if (_logs.TryGet(topic, out var log)) return log;
         BraidApplicationOptions.ValidateTopicName(topic, "topic");
-        return OpenTopic(topic, Options.PartitionsOf(topic));
+        // Under the commit lock: the stored high-water mark must not overwrite one a concurrent commit just wrote.
+        lock (_commits.Lock)
+        {
+            if (_logs.TryGet(topic, out log)) return log;
+            log = _logs.Open(topic, Options.PartitionsOf(topic), IsWritten(topic), _recovery);
+            var metadata = new Dictionary<string, byte[]?>();
+            LogRecoveryPlan.AddTopic(metadata, log);
+            _backend.Commit([], metadata);
+            return log;
+        }
     }
 
-    private StreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter) =>
-        new(name, tasks, _commits, _activity, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
-            _logger, OnThreadExit);
+    private EmbeddedStreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter, TimeSpan startDelay = default) =>
+        new(name, tasks, _commits, _activity, Clock, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
+            _logger, OnThreadExit) { StartDelay = startDelay };
 
-    private void StartThread(List<EmbeddedTask> tasks)
+    private void StartThread(List<EmbeddedTask> tasks, TimeSpan startDelay = default)
     {
-        var t = NewThread($"braid-stream-{++_threadCounter}", tasks, globalWriter: false);
+        var t = NewThread($"braid-stream-{++_threadCounter}", tasks, globalWriter: false, startDelay);
         _threads.Add(t);
         t.Start();
     }

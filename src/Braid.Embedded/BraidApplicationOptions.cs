@@ -1,16 +1,5 @@
 namespace Braid.Embedded;
 
-/// <summary>What a commit promises (Kafka's <c>processing.guarantee</c>).</summary>
-public enum ProcessingGuarantee
-{
-    /// <summary>Input offsets, state and output become durable together; after a crash nothing is lost or duplicated.</summary>
-    ExactlyOnce,
-
-    /// <summary>Output is visible as soon as it is written; after a crash records since the last commit are
-    /// processed again, so output may repeat (state stays consistent with the committed offsets). Faster.</summary>
-    AtLeastOnce,
-}
-
 /// <summary>Which failures committed data survives.</summary>
 public enum Durability
 {
@@ -101,8 +90,21 @@ public sealed record BraidApplicationOptions
     /// <summary>Called with a stream thread's uncaught exception; default: shut the application down.</summary>
     public Func<Exception, StreamThreadExceptionResponse>? UncaughtExceptionHandler { get; init; }
 
+    /// <summary>
+    /// With <see cref="StreamThreadExceptionResponse.ReplaceThread"/>: when the replacement fails again on the same
+    /// record (same task, topic, partition and offset), the next replacement waits this long, doubling on each
+    /// repeat up to <see cref="ReplaceThreadMaxBackoff"/> (default 100 ms). A first failure is replaced at once.
+    /// </summary>
+    public TimeSpan ReplaceThreadBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The cap of the replace-thread back-off (default 10 s).</summary>
+    public TimeSpan ReplaceThreadMaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Keep state in memory with a commit journal instead of RocksDB (tests; no native dependency).</summary>
     internal bool UseJournalStateBackend { get; init; }
+
+    /// <summary>The file layer under the logs (tests swap in a fault-injecting one); null = the default.</summary>
+    internal Logs.Files.LogFileSystem? LogFiles { get; init; }
 
     internal TopicOptions TopicOptionsFor(string topic) =>
         Topics.FirstOrDefault(t => t.Name == topic) ?? new TopicOptions { Name = topic };
@@ -114,6 +116,10 @@ public sealed record BraidApplicationOptions
     {
         if (Streams is null) throw new ConfigException(nameof(Streams), "must not be null.");
         Streams.Validate();
+        // The application id names a directory under StateDirectory: "." or ".." would put the lock, topics and
+        // state beside or above it (StreamsConfig allows dots, so the embedded host checks the path itself).
+        if (Streams.ApplicationId is "." or "..")
+            throw new ConfigException("ApplicationId", $"'{Streams.ApplicationId}' would place the application's files outside StateDirectory; use a name such as 'orders-app'.");
         if (string.IsNullOrWhiteSpace(StateDirectory)) throw new ConfigException(nameof(StateDirectory), "must be a directory path.");
         if (StateDirectory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             throw new ConfigException(nameof(StateDirectory), $"'{StateDirectory}' is not a valid path.");
@@ -125,6 +131,9 @@ public sealed record BraidApplicationOptions
         if (DefaultPartitions is < 1 or > 1024) throw new ConfigException(nameof(DefaultPartitions), $"must be between 1 and 1024 (got {DefaultPartitions}).");
         if (SegmentBytes is < 1024 or > 1L << 30) throw new ConfigException(nameof(SegmentBytes), $"must be between 1 KiB and 1 GiB (got {SegmentBytes}).");
         if (MaxTaskIdle < TimeSpan.Zero) throw new ConfigException(nameof(MaxTaskIdle), "must not be negative.");
+        if (ReplaceThreadBackoff < TimeSpan.Zero) throw new ConfigException(nameof(ReplaceThreadBackoff), "must not be negative.");
+        if (ReplaceThreadMaxBackoff < ReplaceThreadBackoff)
+            throw new ConfigException(nameof(ReplaceThreadMaxBackoff), $"must be at least ReplaceThreadBackoff ({ReplaceThreadBackoff}).");
         if (MaxPollRecords is < 1 or > 1_000_000) throw new ConfigException(nameof(MaxPollRecords), $"must be between 1 and 1,000,000 (got {MaxPollRecords}).");
         if (LogCleanerInterval <= TimeSpan.Zero) throw new ConfigException(nameof(LogCleanerInterval), "must be positive.");
         if (Topics is null) throw new ConfigException(nameof(Topics), "must not be null.");

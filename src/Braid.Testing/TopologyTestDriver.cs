@@ -41,10 +41,10 @@ public sealed class TopologyTestDriver : IDisposable
         Config.Validate();
         _wallClock = initialWallClockMs;
         var model = topology.Model;
-        _globalTask = model.CreateGlobalTask(Config, () => _wallClock, InMemoryStoreFactory.Instance);
+        _globalTask = model.CreateGlobalTask(Config, () => _wallClock, StorePolicy.AllInMemory);
         _globalTask?.Initialize();
         IReadOnlyDictionary<string, IStateStore> globals = _globalTask?.Stores ?? new Dictionary<string, IStateStore>();
-        _task = model.CreateTask(new TaskId(0, 0), null, Config, new Collector(this), () => _wallClock, taskStores, globals);
+        _task = model.CreateTask(new TaskId(0, 0), null, Config, new Collector(this), () => _wallClock, StorePolicy.WithDurable(taskStores), globals);
         _task.Initialize();
     }
 

@@ -132,7 +132,11 @@ public class LifecycleTests
         Assert.Contains("boom", e.Message);
         for (int i = 0; i < 200 && app.State != StreamsState.Error; i++) await Task.Delay(10);
         Assert.Equal(StreamsState.Error, app.State);
-        Assert.IsType<InvalidOperationException>(app.Error);
+        // The error names where it happened, with the user's exception inside (issue 14).
+        var failed = Assert.IsType<RecordProcessingException>(app.Error);
+        Assert.IsType<InvalidOperationException>(failed.InnerException);
+        Assert.Equal("in", failed.Topic);
+        Assert.True(failed.Offset >= 0);
     }
 
     [Fact]

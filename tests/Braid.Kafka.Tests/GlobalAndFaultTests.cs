@@ -67,7 +67,7 @@ public sealed class GlobalAndFaultTests : IDisposable
     {
         string orders = _k.Prefix + "orders", customers = _k.Prefix + "customers", output = _k.Prefix + "enriched";
         foreach (var t in new[] { orders, customers, output }) _k.CreateTopic(t, 4);
-        var app = _k.App(Topologies.StreamTable(orders, customers, output), "eos", _k.Options(guarantee: ProcessingGuarantee.ExactlyOnceV2));
+        var app = _k.App(Topologies.StreamTable(orders, customers, output), "eos", _k.Options(guarantee: ProcessingGuarantee.ExactlyOnce));
         await app.StartAsync();
         await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var cust = StreamTableJoinTests.Customers(20);
@@ -89,7 +89,7 @@ public sealed class GlobalAndFaultTests : IDisposable
         if (!_k.IsMock) return; // needs injected EndTxn errors
         string orders = _k.Prefix + "orders", customers = _k.Prefix + "customers", output = _k.Prefix + "enriched";
         foreach (var t in new[] { orders, customers, output }) _k.CreateTopic(t, 2);
-        var app = _k.App(Topologies.StreamTable(orders, customers, output), "fenced", _k.Options(guarantee: ProcessingGuarantee.ExactlyOnceV2));
+        var app = _k.App(Topologies.StreamTable(orders, customers, output), "fenced", _k.Options(guarantee: ProcessingGuarantee.ExactlyOnce));
         await app.StartAsync();
         await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(20));
         var cust = StreamTableJoinTests.Customers(10);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Braid.Embedded.Logs;
 using Braid.Internal.Faults;
+using Braid.Internal.Runtime;
 using Braid.Internal.State;
 
 namespace Braid.Embedded.Runtime;
@@ -21,9 +22,10 @@ namespace Braid.Embedded.Runtime;
 /// they were produced, so they are not produced again. No reader ever saw a record above a committed
 /// high-water mark, so nothing downstream depended on a record that vanished.
 /// </summary>
-internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce, bool fsync, LogActivity activity)
+internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce, bool fsync, LogActivity activity) : ICommitSink<EmbeddedTask>
 {
     private readonly object _lock = new();
+    private Exception? _broken;
 
     public object Lock => _lock;
 
@@ -32,35 +34,90 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
         long start = Stopwatch.GetTimestamp();
         lock (_lock)
         {
+            if (_broken is not null)
+                throw new StreamsException("An earlier commit failed and its appended output could not be removed; no further commit may publish. Restart the application (recovery cuts the logs to their committed ends).", _broken);
             var touched = new HashSet<PartitionLog>();
-            foreach (var t in tasks) t.Collector?.AppendTo(touched);
-            Failpoints.Hit(EmbeddedFailpoints.CommitAfterOutputAppend);
-            if (fsync)
+            try
             {
-                foreach (var log in touched) log.Sync();
+                foreach (var t in tasks) t.Collector?.AppendTo(touched);
+                Failpoints.Hit(EmbeddedFailpoints.CommitAfterOutputAppend);
+                if (fsync)
+                {
+                    foreach (var log in touched) log.Sync();
+                    // The offsets about to be committed must not point past input a power loss could drop.
+                    foreach (var t in tasks)
+                    {
+                        foreach (var input in t.Inputs) input.Sync();
+                        // At-least-once appended output before this commit; the high-water marks below must not outrun it.
+                        foreach (var output in t.Collector?.WrittenLogs ?? []) output.Sync();
+                    }
+                }
+                Failpoints.Hit(EmbeddedFailpoints.CommitBeforeStateBatch);
+                var metadata = new Dictionary<string, byte[]?>();
+                foreach (var t in tasks) t.Runtime.AddCommitMetadata(metadata);
+                if (exactlyOnce)
+                {
+                    foreach (var log in touched) metadata[CommitMetadata.HighWatermark(log.Topic, log.Partition)] = CommitMetadata.Encode(log.EndOffset);
+                }
+                else
+                {
+                    // At-least-once stores high-water marks too (what was visible at this commit), so recovery can
+                    // tell a log that lost committed records, and a later switch to exactly-once keeps them.
+                    foreach (var t in tasks)
+                    {
+                        foreach (var log in t.Collector?.WrittenLogs ?? [])
+                            metadata[CommitMetadata.HighWatermark(log.Topic, log.Partition)] = CommitMetadata.Encode(log.VisibleEnd);
+                    }
+                }
+                backend.Commit(tasks.Select(t => t.State).ToList(), metadata);
             }
-            Failpoints.Hit(EmbeddedFailpoints.CommitBeforeStateBatch);
-            var metadata = new Dictionary<string, byte[]?>();
-            foreach (var t in tasks) t.AddCommitMetadata(metadata);
-            if (exactlyOnce)
+            catch (Exception failure)
             {
-                foreach (var log in touched) metadata[CommitKeys.HighWatermark(log.Topic, log.Partition)] = CommitKeys.Encode(log.EndOffset);
+                // Nothing of this commit is durable yet: cut what it appended before any other thread can publish.
+                CutFailedCommit(touched, failure);
+                throw;
             }
-            backend.Commit(tasks.Select(t => t.State).ToList(), metadata);
-            Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             long produced = 0;
-            foreach (var log in touched)
+            try
             {
-                produced += log.EndOffset - log.VisibleEnd;
-                log.VisibleEnd = log.EndOffset;
+                // The commit is durable from here: a fault injected now must not undo the publish below.
+                Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             }
-            foreach (var t in tasks) t.MarkCommitted();
+            finally
+            {
+                foreach (var log in touched)
+                {
+                    produced += log.EndOffset - log.VisibleEnd;
+                    log.VisibleEnd = log.EndOffset;
+                }
+                foreach (var t in tasks) t.Runtime.MarkCommitted();
+            }
             Failpoints.Hit(EmbeddedFailpoints.CommitAfterPublish);
             if (produced > 0) EmbeddedMetrics.RecordsProduced.Add(produced);
             if (touched.Count > 0) activity.Signal();
         }
         EmbeddedMetrics.Commits.Add(1);
         EmbeddedMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// A commit failed after (part of) its output was appended: cut every log it wrote back to its visible end,
+    /// here, still under the commit lock — before another thread's commit could write a high-water mark above
+    /// the orphaned records and publish them (issue 15, row 4). Appends happen only under this lock and are
+    /// published before it is released, so everything above a visible end belongs to this commit. Its state
+    /// write did not happen (the backend write is atomic and threw), so its input is processed again after the
+    /// thread is replaced or the application restarts. If the cut itself fails, no later commit may publish.
+    /// </summary>
+    private void CutFailedCommit(HashSet<PartitionLog> touched, Exception failure)
+    {
+        try
+        {
+            foreach (var log in touched) log.CutUncommitted();
+        }
+        catch (Exception cutError)
+        {
+            _broken = new AggregateException(failure, cutError);
+        }
     }
 
     /// <summary>At-least-once: output becomes visible as soon as a batch is processed, before its commit.</summary>

@@ -30,6 +30,9 @@ internal sealed class TopologyLayout
     {
         var layout = new TopologyLayout();
         foreach (var t in model.SinkTopics.Concat(model.InternalTopics)) layout.Written.Add(t);
+        // The dead-letter topic is written by the error handlers: opened (and, under exactly-once, cut to its
+        // committed end) at start like every other written topic.
+        if (options.Streams.DeadLetterQueueTopic is { } dlq) layout.Written.Add(dlq);
         var external = model.SourceTopics.Concat(model.GlobalTopics).Where(t => !model.InternalTopics.Contains(t)).Distinct().ToList();
         foreach (var t in external.Concat(layout.Written))
         {

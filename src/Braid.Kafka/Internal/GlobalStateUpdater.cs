@@ -22,7 +22,7 @@ internal sealed class GlobalStateUpdater : IDisposable
     {
         _layout = layout;
         _consumer = consumer;
-        _task = model.CreateGlobalTask(config, () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), InMemoryStoreFactory.Instance)
+        _task = model.CreateGlobalTask(config, () => config.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), StorePolicy.AllInMemory)
             ?? throw new InvalidOperationException("the topology has no global part.");
         _task.Initialize();
         var tps = layout.GlobalTopics.SelectMany(t => Enumerable.Range(0, partitions[t]).Select(p => new TopicPartition(t, p))).ToList();

@@ -15,4 +15,7 @@ internal static class BraidMetrics
 
     public static readonly Counter<long> ProcessedRecords =
         Meter.CreateCounter<long>("braid.records.processed", "records", "Records taken from source topics by tasks.");
+
+    public static readonly Histogram<double> ProcessLatency =
+        Meter.CreateHistogram<double>("braid.process.latency", "ms", "Mean processing time per record of one task batch.");
 }

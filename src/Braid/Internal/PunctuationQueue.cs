@@ -28,14 +28,25 @@ internal sealed class PunctuationQueue
         // Copy: a punctuator may schedule or cancel.
         foreach (var s in _schedules.ToArray())
         {
-            if (s.Cancelled || s.Next > now) continue;
+            if (s.Cancelled || s.Exhausted || s.Next > now) continue;
             s.Punctuator(now);
             fired = true;
-            long next = s.Next + s.Interval;
-            if (now >= next) next = now - ((now - s.Next) % s.Interval) + s.Interval;
-            s.Next = next;
+            if (TryNextAfter(s.Next, s.Interval, now, out long next)) s.Next = next;
+            else s.Exhausted = true;
         }
         return fired;
+    }
+
+    /// <summary>
+    /// The first point after <paramref name="now"/> on the schedule's grid (missed points skipped). Near
+    /// <see cref="long.MaxValue"/> the grid has no next point: the schedule is exhausted and never fires again
+    /// (a record stamped long.MaxValue fires it once, not on every later record; nothing overflows into the past).
+    /// </summary>
+    private static bool TryNextAfter(long last, long interval, long now, out long next)
+    {
+        long basePoint = now >= last && now - last >= interval ? now - ((now - last) % interval) : last;
+        next = basePoint <= long.MaxValue - interval ? basePoint + interval : 0;
+        return basePoint <= long.MaxValue - interval;
     }
 
     private sealed class Schedule(long next, long interval, Action<long> punctuator, PunctuationQueue owner) : ICancellable
@@ -44,6 +55,7 @@ internal sealed class PunctuationQueue
         public long Interval { get; } = interval;
         public Action<long> Punctuator { get; } = punctuator;
         public bool Cancelled { get; private set; }
+        public bool Exhausted { get; set; }
 
         public void Cancel()
         {

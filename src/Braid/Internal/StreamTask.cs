@@ -1,4 +1,5 @@
 using Braid.Internal.Nodes;
+using Braid.Internal.Runtime;
 using Braid.Processors;
 using Braid.State;
 
@@ -28,9 +29,9 @@ internal sealed class StreamTask
 
     public TaskContext Context { get; }
 
-    public List<ProcessorNode> Nodes { get; }
+    public IReadOnlyList<ProcessorNode> Nodes { get; }
 
-    public Dictionary<string, IStateStore> Stores { get; }
+    public IReadOnlyDictionary<string, IStateStore> Stores { get; }
 
     public IEnumerable<string> InputTopics => _sources.Keys;
 
@@ -55,14 +56,39 @@ internal sealed class StreamTask
                 "Braid needs event time in ms since the epoch. Set the timestamp when producing.");
         }
         Context.AdvanceStreamTime(record.Timestamp);
-        Context.RecordMetadata = new RecordMetadata(record.Topic, record.Partition, record.Offset);
-        source.ProcessRaw(record);
-        Context.RecordMetadata = null;
-        if (!Context.StreamTimePunctuations.IsEmpty && Context.StreamTime != long.MinValue)
-            Context.StreamTimePunctuations.MayPunctuate(Context.StreamTime);
+        Context.BeginRecord(record);
+        try
+        {
+            source.ProcessRaw(record);
+            if (!Context.StreamTimePunctuations.IsEmpty && Context.StreamTime != long.MinValue)
+                Context.StreamTimePunctuations.MayPunctuate(Context.StreamTime);
+        }
+        catch (Exception e) when (e is not RecordProcessingException)
+        {
+            // Children's failures were handled at their node; what reaches here failed in the source node itself,
+            // a stream-time punctuator, or storage: it ends the task, named (Kafka's StreamTask.process wraps too).
+            throw RecordFailures.Unhandled(Context, source.Name, record.Timestamp, e);
+        }
+        finally
+        {
+            Context.EndRecord();
+        }
     }
 
-    public bool PunctuateWallClock(long now) => Context.WallClockPunctuations.MayPunctuate(now);
+    /// <summary>Fires due wall-clock punctuations; a punctuator that throws goes to the processing exception
+    /// handler (as Kafka's <c>StreamTask.punctuate</c>), with no source record in its context.</summary>
+    public bool PunctuateWallClock(long now)
+    {
+        try
+        {
+            return Context.WallClockPunctuations.MayPunctuate(now);
+        }
+        catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
+        {
+            RecordFailures.OnPunctuationError(Context, now, e);
+            return true;
+        }
+    }
 
     public void Flush()
     {

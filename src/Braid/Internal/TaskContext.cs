@@ -16,6 +16,8 @@ internal sealed class TaskContext
     private readonly Func<long> _wallClock;
     private readonly Dictionary<string, long> _dropped = new();
     private Dictionary<string, object>? _shared;
+    private RawRecord _current;
+    private bool _hasCurrent;
 
     public TaskContext(TaskId id, StreamsConfig config, IRecordCollector collector, Func<long> wallClock,
         IReadOnlyDictionary<string, IStateStore> stores, IReadOnlyDictionary<string, IStateStore> globalStores)
@@ -42,7 +44,32 @@ internal sealed class TaskContext
 
     public long WallClockMs => _wallClock();
 
-    public RecordMetadata? RecordMetadata { get; set; }
+    /// <summary>Topic, partition and offset of the input record being processed; null in a wall-clock punctuation.
+    /// Built on request, so the hot path only copies the record.</summary>
+    public RecordMetadata? RecordMetadata => _hasCurrent ? new RecordMetadata(_current.Topic, _current.Partition, _current.Offset) : null;
+
+    /// <summary>Marks the input record being processed (for record metadata and error contexts).</summary>
+    public void BeginRecord(in RawRecord record)
+    {
+        _current = record;
+        _hasCurrent = true;
+    }
+
+    /// <summary>Marks the end of a record's processing (raw bytes are released).</summary>
+    public void EndRecord()
+    {
+        _current = default;
+        _hasCurrent = false;
+    }
+
+    /// <summary>
+    /// Where a failure at <paramref name="node"/> happened: this task, and the source record being processed
+    /// (absent in a wall-clock punctuation), for the processing and production handlers.
+    /// </summary>
+    public ErrorHandlerContext ErrorContext(string node, long timestamp) => _hasCurrent
+        ? new ErrorHandlerContext(TaskId, node, _current.Topic, _current.Partition, _current.Offset, timestamp, _current.Headers,
+            _current.Key, _current.Value, Config.DeadLetterQueueTopic)
+        : new ErrorHandlerContext(TaskId, node, null, -1, -1, timestamp, null, null, null, Config.DeadLetterQueueTopic);
 
     public PunctuationQueue StreamTimePunctuations { get; } = new();
 

@@ -44,7 +44,7 @@ internal sealed class TopologyModel
 
     /// <summary>Instantiates the given sub-topologies (all when null) as one task.</summary>
     public StreamTask CreateTask(TaskId id, IEnumerable<int>? subtopologies, StreamsConfig config, IRecordCollector collector,
-        Func<long> wallClock, IStoreFactory storeFactory, IReadOnlyDictionary<string, IStateStore> globalStores)
+        Func<long> wallClock, StorePolicy storePolicy, IReadOnlyDictionary<string, IStateStore> globalStores)
     {
         var specs = subtopologies is null
             ? Subtopologies.SelectMany(s => s).OrderBy(n => n.Order).ToList()
@@ -54,13 +54,13 @@ internal sealed class TopologyModel
         foreach (var name in storeNames)
         {
             var builder = Stores[name];
-            stores[name] = builder.Build(builder.InMemory ? InMemoryStoreFactory.Instance : storeFactory);
+            stores[name] = builder.Build(storePolicy.For(builder));
         }
         return Instantiate(id, specs, config, collector, wallClock, stores, globalStores);
     }
 
     /// <summary>Instantiates the global part: global sources and the processors that keep global stores.</summary>
-    public StreamTask? CreateGlobalTask(StreamsConfig config, Func<long> wallClock, IStoreFactory storeFactory)
+    public StreamTask? CreateGlobalTask(StreamsConfig config, Func<long> wallClock, StorePolicy storePolicy)
     {
         var specs = GlobalNodes.OrderBy(n => n.Order).ToList();
         if (specs.Count == 0) return null;
@@ -68,7 +68,7 @@ internal sealed class TopologyModel
         foreach (var name in GlobalStoreNames)
         {
             var builder = Stores[name];
-            stores[name] = builder.Build(builder.InMemory ? InMemoryStoreFactory.Instance : storeFactory);
+            stores[name] = builder.Build(storePolicy.For(builder));
         }
         return Instantiate(new TaskId(-1, -1), specs, config, NoSinks.Instance, wallClock, stores, stores);
     }

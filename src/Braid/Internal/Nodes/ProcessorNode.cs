@@ -1,3 +1,5 @@
+using Braid.Internal.Runtime;
+
 namespace Braid.Internal.Nodes;
 
 /// <summary>
@@ -55,11 +57,27 @@ internal abstract class ProcessorNode<TKeyIn, TValueIn, TKeyOut, TValueOut> : Pr
         _children = [.. _children, typed];
     }
 
+    /// <summary>
+    /// Hands a record to every child. An exception a child throws goes to the processing exception handler
+    /// at that child (Kafka's <c>ProcessorNode.process</c>, KIP-1033): Continue drops the record there and the
+    /// remaining children still get it; Fail throws a <see cref="RecordProcessingException"/>, which the
+    /// filter lets pass through every ancestor unhandled. The try block costs nothing unless something throws.
+    /// </summary>
     protected void Forward(in Record<TKeyOut, TValueOut> record)
     {
         RecordsForwarded++;
         var children = _children;
-        for (int i = 0; i < children.Length; i++) children[i].Process(record);
+        for (int i = 0; i < children.Length; i++)
+        {
+            try
+            {
+                children[i].Process(record);
+            }
+            catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
+            {
+                RecordFailures.OnProcessingError(children[i], record.Key, record.Value, record.Timestamp, e);
+            }
+        }
     }
 
     protected void ForwardTo(in Record<TKeyOut, TValueOut> record, string childName)
@@ -69,7 +87,14 @@ internal abstract class ProcessorNode<TKeyIn, TValueIn, TKeyOut, TValueOut> : Pr
             if (child.Name == childName)
             {
                 RecordsForwarded++;
-                child.Process(record);
+                try
+                {
+                    child.Process(record);
+                }
+                catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
+                {
+                    RecordFailures.OnProcessingError(child, record.Key, record.Value, record.Timestamp, e);
+                }
                 return;
             }
         }

@@ -1,3 +1,4 @@
+using Braid.Internal.Runtime;
 using Braid.Serialization;
 
 namespace Braid.Internal.Nodes;
@@ -30,16 +31,26 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     public override void Process(in Record<TKey, TValue> record)
     {
         string topic = _topic is not null ? _topic : _topicExtractor!(record.Key, record.Value);
-        byte[]? key, value;
+        byte[]? key = null, value = null;
         try
         {
             key = record.Key is null ? null : _keySerde.Serialize(record.Key);
             value = record.Value is null ? null : _valueSerde.Serialize(record.Value);
         }
-        catch (Exception e)
+        catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {
-            throw new StreamsException($"Sink '{Name}' could not serialize a record for topic '{topic}': {e.Message}", e);
+            // Kafka's RecordCollectorImpl hands serialization errors to the production exception handler.
+            RecordFailures.OnProductionError(this, new FailedOutput(topic, key, value, record.Timestamp, ProductionFailure.Serialization),
+                new SerializationException($"sink '{Name}' could not serialize a record for topic '{topic}': {e.Message}", e));
+            return;
         }
-        Context.Collector.Send(topic, key, value, record.Timestamp, record.Headers, null);
+        try
+        {
+            Context.Collector.Send(topic, key, value, record.Timestamp, record.Headers, null);
+        }
+        catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
+        {
+            RecordFailures.OnProductionError(this, new FailedOutput(topic, key, value, record.Timestamp, ProductionFailure.Send), e);
+        }
     }
 }

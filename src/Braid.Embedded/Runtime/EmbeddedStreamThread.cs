@@ -1,0 +1,106 @@
+using Braid.Internal.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Embedded.Runtime;
+
+/// <summary>
+/// One OS thread running a fixed set of tasks through the core <see cref="TaskRunner{TTask}"/> (fetch, process,
+/// punctuate, commit), plus what only the embedded host does: the global-store lock, making output visible after
+/// each batch under at-least-once, sleeping on <see cref="LogActivity"/> when there is nothing to do, and an
+/// optional start delay (the back-off of a replaced thread). An exception ends the thread; the application
+/// decides what happens next.
+/// </summary>
+internal sealed class EmbeddedStreamThread
+{
+    private const int BatchPerTask = 500;
+    private readonly Thread _thread;
+    private readonly TaskRunner<EmbeddedTask> _runner;
+    private readonly CommitCoordinator _commits;
+    private readonly LogActivity _activity;
+    private readonly TimeSpan _commitInterval;
+    private readonly bool _exactlyOnce;
+    private readonly ReaderWriterLockSlim? _globalLock;
+    private readonly bool _globalWriter;
+    private readonly Action<EmbeddedStreamThread, Exception?> _exited;
+    private readonly ILogger _logger;
+    private readonly ManualResetEventSlim _stop = new();
+    private volatile bool _stopRequested;
+
+    public EmbeddedStreamThread(string name, List<EmbeddedTask> tasks, CommitCoordinator commits, LogActivity activity, TimeProvider clock,
+        TimeSpan commitInterval, bool exactlyOnce, ReaderWriterLockSlim? globalLock, bool globalWriter, ILogger logger,
+        Action<EmbeddedStreamThread, Exception?> exited)
+    {
+        Name = name;
+        Tasks = tasks;
+        _runner = new TaskRunner<EmbeddedTask>(tasks, commits, clock, commitInterval, BatchPerTask);
+        _commits = commits;
+        _activity = activity;
+        _commitInterval = commitInterval;
+        _exactlyOnce = exactlyOnce;
+        _globalLock = globalLock;
+        _globalWriter = globalWriter;
+        _logger = logger;
+        _exited = exited;
+        _thread = new Thread(Run) { Name = name, IsBackground = true };
+    }
+
+    public string Name { get; }
+
+    public List<EmbeddedTask> Tasks { get; }
+
+    /// <summary>How long the thread waits before its first batch (a replaced thread's back-off); a stop request ends the wait.</summary>
+    public TimeSpan StartDelay { get; init; }
+
+    public void Start() => _thread.Start();
+
+    public void RequestStop()
+    {
+        _stopRequested = true;
+        _stop.Set();
+    }
+
+    public bool Join(TimeSpan timeout) => _thread.Join(timeout);
+
+    private void Run()
+    {
+        Exception? error = null;
+        try
+        {
+            if (StartDelay > TimeSpan.Zero) _stop.Wait(StartDelay);
+            Loop();
+            // Graceful close: whatever was processed is committed before the thread ends.
+            _runner.Commit();
+        }
+        catch (Exception e)
+        {
+            error = e;
+            _logger.LogError(e, "Stream thread {Thread} failed.", Name);
+        }
+        _exited(this, error);
+    }
+
+    private void Loop()
+    {
+        while (!_stopRequested)
+        {
+            long seen = _activity.Version;
+            int processed;
+            long now = _runner.WallClockMs;
+            // Global stores are written by the global thread and read by every stream thread.
+            if (_globalWriter) _globalLock?.EnterWriteLock();
+            else _globalLock?.EnterReadLock();
+            try
+            {
+                processed = _runner.ProcessBatch(now);
+            }
+            finally
+            {
+                if (_globalWriter) _globalLock?.ExitWriteLock();
+                else _globalLock?.ExitReadLock();
+            }
+            if (!_exactlyOnce && processed > 0) _commits.FlushOutputs(Tasks);
+            _runner.MaybeCommit(processed);
+            if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
+        }
+    }
+}
