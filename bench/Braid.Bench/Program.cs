@@ -2,11 +2,17 @@ using System.Globalization;
 using Braid.Bench;
 
 // Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--workload LIST] [--impl LIST]
-//        [--compare streamiz] [--quick] [--memory] [--latency] [--embedded]
+//        [--compare streamiz] [--quick] [--memory] [--latency] [--embedded] [--rechart]
 if (args.Contains("--embedded"))
 {
     // Embedded runtime vs driver, and restart after kill -9 (bench/Braid.Bench/EmbeddedBench.cs).
     EmbeddedBench.Run(args);
+    return 0;
+}
+if (args.Contains("--rechart"))
+{
+    // Rewrites the report (CSV, ratios, HTML with the memory and latency tables) from results/results.json.
+    Report.Write(System.Text.Json.JsonSerializer.Deserialize<List<BenchResult>>(File.ReadAllText(Path.Combine(Paths.Results, "results.json")), BenchResult.Json)!, Paths.Results);
     return 0;
 }
 var opts = BenchOptions.Parse(args);
