@@ -24,25 +24,29 @@ public sealed class CrashTests(PgCluster pg, ITestOutputHelper output)
         output.WriteLine($"seed {seed}, kills {kills}");
         var rng = new Random(seed);
         string cs = pg.NewDatabase();
-        await Db.ExecAsync(cs, Shop.CreateTable + "INSERT INTO products SELECT g, 'c' || (g % 7), (g % 1000) / 10.0, 'p' || g FROM generate_series(1, 3000) g;");
+        await Db.ExecAsync(cs, Shop.CreateTable + "INSERT INTO products SELECT g, 'c' || (g % 7), (g % 1000) / 10.0, 'p' || g FROM generate_series(1, 30000) g;");
         using var dir = new TempDir();
-        var workload = new RandomWorkload(seed, keySpace: 3200);
+        var workload = new RandomWorkload(seed, keySpace: 31000);
         using var stopWriting = new CancellationTokenSource();
         long batches = 0;
         var writer = Task.Run(async () =>
         {
             while (!stopWriting.IsCancellationRequested)
             {
-                await Db.ExecAsync(cs, workload.NextBatch(5, allowTruncate: Interlocked.Read(ref batches) % 100 == 99));
+                // Once, a truncate of the whole table and a refill in one transaction (thousands of deletes to append).
+                await Db.ExecAsync(cs, Interlocked.Read(ref batches) == 120
+                    ? "BEGIN; TRUNCATE products; INSERT INTO products SELECT g, 'c' || (g % 5), g % 100, NULL FROM generate_series(1, 5000) g; COMMIT;"
+                    : workload.NextBatch(5, allowTruncate: false));
                 Interlocked.Increment(ref batches);
                 await Task.Delay(5);
             }
         });
         for (int i = 0; i < kills; i++)
         {
-            int delay = i == 0 ? rng.Next(300, 1500) : rng.Next(200, 2000);
-            string line = RunChildAndKill(dir.Path, cs, waitForRunning: i != 0, delay);
-            output.WriteLine($"kill {i + 1}: {line}");
+            bool startup = i < 2 || rng.Next(4) == 0;
+            int delay = startup ? rng.Next(0, 400) : rng.Next(200, 2000);
+            string line = RunChildAndKill(dir.Path, cs, waitForRunning: !startup, delay);
+            output.WriteLine($"kill {i + 1}: {line}; landed {Phase(dir.Path)}");
         }
         await stopWriting.CancelAsync();
         await writer;
@@ -66,6 +70,16 @@ public sealed class CrashTests(PgCluster pg, ITestOutputHelper output)
         Assert.Equal(0, duplicated);
     }
 
+    /// <summary>Where the kill landed, from what it left on disk: before the snapshot, inside it, or while streaming.</summary>
+    private static string Phase(string dir)
+    {
+        string app = Path.Combine(dir, "shop");
+        if (File.Exists(Path.Combine(app, "postgres", "braid_products.snapshot-complete"))) return "after the snapshot (streaming)";
+        string topic = Path.Combine(app, "topics", "postgres.public.products");
+        long bytes = Directory.Exists(topic) ? Directory.GetFiles(topic, "*.log", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
+        return bytes > 0 ? $"inside the snapshot ({bytes} bytes of it appended)" : "before the snapshot";
+    }
+
     private static string RunChildAndKill(string dir, string cs, bool waitForRunning, int delayMs)
     {
         string dll = typeof(Shop).Assembly.Location;
@@ -75,6 +89,7 @@ public sealed class CrashTests(PgCluster pg, ITestOutputHelper output)
         psi.ArgumentList.Add(dir);
         psi.ArgumentList.Add(cs);
         using var running = new ManualResetEventSlim();
+        using var starting = new ManualResetEventSlim();
         string last = "not running yet";
         using var child = new Process { StartInfo = psi };
         child.OutputDataReceived += (_, e) =>
@@ -82,11 +97,13 @@ public sealed class CrashTests(PgCluster pg, ITestOutputHelper output)
             if (e.Data is null) return;
             last = e.Data;
             if (e.Data.StartsWith("running", StringComparison.Ordinal)) running.Set();
+            if (e.Data.StartsWith("snapshot rows", StringComparison.Ordinal) || e.Data.StartsWith("running", StringComparison.Ordinal)) starting.Set();
         };
         child.Start();
         child.BeginOutputReadLine();
         var stderr = child.StandardError.ReadToEndAsync();
-        if (waitForRunning && !running.Wait(TimeSpan.FromSeconds(90)))
+        // A start-up kill is aimed into the 30,000-row snapshot (after its first batch); if the snapshot was already complete, at streaming.
+        if (!(waitForRunning ? running : starting).Wait(TimeSpan.FromSeconds(90)))
         {
             child.Kill();
             throw new InvalidOperationException($"child did not start: {last}\n{stderr.Result}");
@@ -95,6 +112,6 @@ public sealed class CrashTests(PgCluster pg, ITestOutputHelper output)
             throw new InvalidOperationException($"child exited by itself ({child.ExitCode}): {last}\n{stderr.Result}");
         child.Kill(); // SIGKILL: no finally blocks, no flush, no acknowledgement.
         child.WaitForExit();
-        return $"after {delayMs} ms ({(waitForRunning ? "streaming" : "during start-up")}): {last}";
+        return $"after {delayMs} ms ({(waitForRunning ? "streaming" : "aimed into the snapshot")}): {last}";
     }
 }

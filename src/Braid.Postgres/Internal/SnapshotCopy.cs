@@ -17,6 +17,9 @@ internal static class SnapshotCopy
 {
     private const int BatchSize = 2000;
 
+    /// <summary>Test hook (crash tests aim kills between snapshot batches): called after each batch is appended, with the rows so far.</summary>
+    internal static Action<long>? OnBatchAppended { get; set; }
+
     public static async Task<long> RunAsync(LogicalReplicationConnection repl, string connectionString, string slot,
         PgTableInfo table, IChangeEncoder encoder, ChangeLog log, SnapshotMarker marker, CancellationToken ct)
     {
@@ -49,6 +52,7 @@ internal static class SnapshotCopy
                 {
                     log.Append(batch, dedup: false);
                     batch.Clear();
+                    OnBatchAppended?.Invoke(seq);
                 }
             }
             foreach (var key in stale.Values)

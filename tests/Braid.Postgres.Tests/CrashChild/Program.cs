@@ -9,7 +9,14 @@ if (args.Length != 2)
     return 2;
 }
 var source = Shop.Source(args[1]);
+// Slow the snapshot a little and say where it is, so the parent can aim a kill between two snapshot batches.
+Braid.Postgres.Internal.SnapshotCopy.OnBatchAppended = rows =>
+{
+    Console.WriteLine($"snapshot rows {rows}");
+    Thread.Sleep(30);
+};
 await using var app = new BraidApplication(Shop.Build(source), Shop.Options(args[0]));
+Console.WriteLine("starting replication");
 await using var replication = await source.StartAsync(app);
 await app.StartAsync();
 Console.WriteLine($"running snapshot={replication.SnapshotRows}");
