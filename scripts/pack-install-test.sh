@@ -12,7 +12,7 @@ version="0.0.0-packtest.$(date +%s).$$"
 packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 cleanup() {
   rm -rf "$work"
-  for id in braid braid.testing braid.embedded braid.rocksdb braid.kafka braid.cli; do rm -rf "$packages/$id/$version"; done
+  rm -rf "$packages"/braid*/"$version"
 }
 trap cleanup EXIT
 fail() { echo "pack-install-test: FAILED: $*" >&2; exit 1; }

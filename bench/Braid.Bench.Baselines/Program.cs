@@ -31,6 +31,11 @@ Console.WriteLine($"join windows ±{JoinSpec.AfterMs} ms, grace {JoinSpec.GraceM
 var results = new List<Result>();
 foreach (var workload in opts.Workloads)
 {
+    if (WorkloadNames.Nexmark.Contains(workload))
+    {
+        results.AddRange(NexmarkRuns.Run(workload, opts));
+        continue;
+    }
     var data = Dataset.Create(workload, opts.Records, opts.Keys, opts.Seed, opts.TsStepMs, opts.JitterMs);
     var references = new Dictionary<int, long>();
     foreach (var implName in opts.Impls)

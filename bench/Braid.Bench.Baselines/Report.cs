@@ -30,6 +30,7 @@ internal static class Report
             {
                 "ok" => "",
                 "differs-expected" => $"plain={r.ReferenceOutputs} (Streamiz: eager left emission)",
+                _ when r.Check.StartsWith("ok (", StringComparison.Ordinal) => "results equal plain C#'s " + r.Check[3..],
                 _ => $"MISMATCH plain={r.ReferenceOutputs}" + (r.OutputsStable ? "" : " (unstable across runs)"),
             };
             if (r.Capped) note = $"capped from {r.RequestedRecords} " + note;

@@ -34,21 +34,25 @@ internal sealed record Result
 
 internal static class Runner
 {
-    public static Result Measure(IBaseline impl, Dataset data, int n, int warmupN, int runs, bool capped)
+    public static Result Measure(IBaseline impl, Dataset data, int n, int warmupN, int runs, bool capped) =>
+        Measure(impl.Name, data.Workload.Name(), data.Count, m => impl.Prepare(data, m), n, warmupN, runs, capped);
+
+    /// <summary>Times <paramref name="runs"/> runs over the first <paramref name="n"/> inputs after one warm-up over <paramref name="warmupN"/>.</summary>
+    public static Result Measure(string implName, string workload, int requested, Func<int, IPreparedRun> prepare, int n, int warmupN, int runs, bool capped)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         bool perPair = PeakRss.TryReset();
 
-        using (var warm = impl.Prepare(data, warmupN)) warm.Execute();
+        using (var warm = prepare(warmupN)) warm.Execute();
 
         var rps = new double[runs];
         long outputs = -1, allocated = 0;
         bool stable = true;
         for (int r = 0; r < runs; r++)
         {
-            using var run = impl.Prepare(data, n);
+            using var run = prepare(n);
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
@@ -65,10 +69,10 @@ internal static class Runner
         double median = runs % 2 == 1 ? rps[runs / 2] : (rps[runs / 2 - 1] + rps[runs / 2]) / 2;
         return new Result
         {
-            Impl = impl.Name, Workload = data.Workload.Name(), Records = n, Runs = runs,
+            Impl = implName, Workload = workload, Records = n, Runs = runs,
             MinRps = rps[0], MedianRps = median, MaxRps = rps[^1], Outputs = outputs,
             BytesPerRecord = (double)allocated / runs / n, PeakWorkingSetBytes = PeakRss.Read(),
-            RequestedRecords = data.Count, Capped = capped, WarmupRecords = warmupN,
+            RequestedRecords = requested, Capped = capped, WarmupRecords = warmupN,
             PeakWorkingSetScope = perPair ? "per-pair" : "process", OutputsStable = stable,
         };
     }

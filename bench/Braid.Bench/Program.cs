@@ -15,6 +15,11 @@ if (opts.Memory)
     MemoryStudy.Run(opts);
     return 0;
 }
+if (opts.Latency)
+{
+    LatencyStudy.Run(opts);
+    return 0;
+}
 if (opts.ChildJson is { } json)
 {
     // One row in this (fresh) process: see Rows.

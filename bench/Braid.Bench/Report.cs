@@ -32,7 +32,7 @@ internal static class Report
 
     /// <summary>
     /// A self-contained HTML page: one horizontal bar chart (log scale) per workload, "n/a" where Streamiz has no
-    /// such operator, and the memory study's table when bench/results/memory.json exists.
+    /// such operator, the ratio table, and the memory and latency studies' tables when their CSVs exist.
     /// </summary>
     private static string Chart(IReadOnlyList<BenchResult> results, string dir)
     {
@@ -55,15 +55,19 @@ internal static class Report
                 sb.Append(CultureInfo.InvariantCulture, $"<text x=0 y={rows.Count * 28 + 20}>streamiz</text><text x=175 y={rows.Count * 28 + 20} fill='#c55'>n/a (no such operator in Streamiz 1.8.2)</text>");
             sb.Append("</svg>");
         }
-        var memory = Path.Combine(dir, "memory.csv");
-        if (File.Exists(memory))
-        {
-            sb.Append("<h2>Stream–stream join state over a long run (--memory)</h2><table border=1 cellpadding=3 style=\"border-collapse:collapse\">");
-            foreach (var line in File.ReadAllLines(memory).Where(l => l.Length > 0))
-                sb.Append("<tr><td>").Append(string.Join("</td><td>", line.Split(','))).Append("</td></tr>");
-            sb.Append("</table>");
-        }
+        sb.Append("<h2>Ratios (medians from this run)</h2><pre>").Append(System.Net.WebUtility.HtmlEncode(Ratios.Table(results))).Append("</pre>");
+        CsvTable(sb, Path.Combine(dir, "memory.csv"), "Stream–stream join state over a long run (--memory)");
+        CsvTable(sb, Path.Combine(dir, "latency.csv"), "Embedded runtime: Send → readable latency at half of the maximum throughput (--latency)");
         return sb.Append("</body>").ToString();
+    }
+
+    private static void CsvTable(StringBuilder sb, string csv, string title)
+    {
+        if (!File.Exists(csv)) return;
+        sb.Append("<h2>").Append(title).Append("</h2><table border=1 cellpadding=3 style=\"border-collapse:collapse\">");
+        foreach (var line in File.ReadAllLines(csv).Where(l => l.Length > 0))
+            sb.Append("<tr><td>").Append(string.Join("</td><td>", line.Split(','))).Append("</td></tr>");
+        sb.Append("</table>");
     }
 }
 

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Braid.Testing.Conformance;
+using Braid.Conformance;
 using Spectre.Console.Cli;
 
 namespace Braid.Cli;

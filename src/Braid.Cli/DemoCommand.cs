@@ -28,6 +28,10 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
         [DefaultValue("local")]
         public string Backend { get; init; } = "local";
 
+        [CommandOption("--postgres <CONNECTION>")]
+        [Description("Run product-views with its product table in PostgreSQL (an Npgsql connection string; needs wal_level=logical and a REPLICATION user): a price UPDATE made with SQL changes later views.")]
+        public string? Postgres { get; init; }
+
         [CommandOption("--list")]
         [Description("List the demos and exit.")]
         public bool List { get; init; }
@@ -40,6 +44,8 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
                 return ValidationResult.Error($"--backend must be local or kafka, not '{Backend}'.");
             if (Backend == "kafka" && Name is not null && Name != "product-views")
                 return ValidationResult.Error("--backend kafka runs the product-views demo; leave out the name or pass product-views.");
+            if (Postgres is not null && Name is not null && Name != "product-views")
+                return ValidationResult.Error("--postgres runs the product-views demo; leave out the name or pass product-views.");
             if (DemoHosts.Find(Host) is null)
                 return ValidationResult.Error($"--host must be embedded or driver, not '{Host}'.");
             return ValidationResult.Success();
@@ -55,6 +61,7 @@ internal sealed class DemoCommand : Command<DemoCommand.Settings>
             return ExitCodes.Success;
         }
         if (settings.Backend == "kafka") return KafkaBackend.Run(console, cancellationToken);
+        if (settings.Postgres is not null) return PostgresBackend.Run(console, settings.Postgres, cancellationToken);
         var demos = settings.Name is null ? DemoCatalog.All : [DemoCatalog.Find(settings.Name)!];
         var host = DemoHosts.Find(settings.Host)!;
         var printer = new DemoPrinter(console);

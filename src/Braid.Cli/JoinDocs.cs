@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Braid.Serialization;
 using Braid.Testing;
-using Braid.Testing.Conformance;
+using Braid.Conformance;
 
 namespace Braid.Cli;
 

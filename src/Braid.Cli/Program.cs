@@ -17,6 +17,10 @@ app.Configure(config =>
         .WithDescription("Regenerate a generated docs page (joins: docs/joins.md from the conformance vectors).")
         .WithExample("docs", "joins")
         .WithExample("docs", "joins", "--check");
+    config.AddCommand<SqlCommand>("sql")
+        .WithDescription("Run a SQL program (CREATE TABLE / STREAM / MATERIALIZED VIEW) over JSON-lines inputs, or open the SQL shell.")
+        .WithExample("sql", "samples/sql/timelines/timelines.sql", "--input", "tweets=samples/sql/timelines/tweets.jsonl", "--input", "follows=samples/sql/timelines/follows.jsonl", "--format", "jsonl")
+        .WithExample("sql");
     config.AddCommand<ConformanceCommand>("conformance")
         .WithDescription("Replay Kafka Streams join vectors (kafka-join-vectors/1) through the TopologyTestDriver.");
     config.SetExceptionHandler((ex, _) =>

@@ -12,7 +12,24 @@ public sealed partial class BraidApplication
     /// </summary>
     /// <param name="timeout">How long to wait for threads (default 30 s); a thread still running after it is abandoned, uncommitted.</param>
     /// <returns>A task that completes when closed.</returns>
-    public Task CloseAsync(TimeSpan? timeout = null) => Task.Run(() => Close(timeout ?? TimeSpan.FromSeconds(30)));
+    public Task CloseAsync(TimeSpan? timeout = null) => CloseOnce(timeout ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>Every close (concurrent or repeated, async or <see cref="Dispose"/>) shares the first one's work and outcome.</summary>
+    private Task CloseOnce(TimeSpan timeout)
+    {
+        var mine = new Lazy<Task>(() => Task.Run(() => Close(timeout)));
+        var winner = Interlocked.CompareExchange(ref _closing, mine, null) ?? mine;
+        return winner.Value;
+    }
+
+    /// <summary>
+    /// Stops gracefully as <see cref="CloseAsync(TimeSpan?)"/>, waiting until <paramref name="cancellationToken"/>
+    /// fires (a host's shutdown timeout): then the returned task is cancelled while closing goes on in the
+    /// background, bounded by the 30 s thread timeout; committed data is safe either way.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the wait (not the close).</param>
+    /// <returns>A task that completes when closed, or is cancelled when the token fires first.</returns>
+    public Task CloseAsync(CancellationToken cancellationToken) => CloseAsync().WaitAsync(cancellationToken);
 
     /// <summary>Waits until every task has processed and committed everything visible in its inputs,
     /// including records that flow through internal topics (useful in tests, demos and batch imports).</summary>
@@ -172,10 +189,10 @@ public sealed partial class BraidApplication
 
     private IEnumerable<EmbeddedTask> AllTasksUnlocked(List<EmbeddedStreamThread> threads) => threads.SelectMany(t => t.Tasks).Distinct();
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
-    public void Dispose() => Close(TimeSpan.FromSeconds(30));
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
+    public void Dispose() => CloseOnce(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
     /// <returns>A task that completes when closed.</returns>
     public ValueTask DisposeAsync() => new(CloseAsync());
 }

@@ -15,7 +15,7 @@ namespace Braid.Embedded;
 /// broker): topics are partitioned logs under the state directory, state is durable, and every commit
 /// makes input offsets, state and output durable together. Construct it (validates the options, locks
 /// the state directory, recovers logs and state), produce input, <see cref="StartAsync"/>, read output or
-/// query stores, and <see cref="CloseAsync"/>.
+/// query stores, and <see cref="CloseAsync(TimeSpan?)"/>.
 /// </summary>
 public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 {
@@ -27,6 +27,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly LogManager _logs;
     private readonly LogActivity _activity = new();
     private readonly CommitCoordinator _commits;
+    private readonly LogRecoveryPlan _recovery;
     private readonly ReaderWriterLockSlim _globalLock = new(LockRecursionPolicy.NoRecursion);
     private readonly ILogger _logger;
     private readonly List<EmbeddedStreamThread> _threads = new();
@@ -36,6 +37,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private int _threadCounter;
     private readonly ReplaceThreadBackoff _replaceBackoff;
     private bool _disposed;
+    private Lazy<Task>? _closing;
 
     /// <summary>
     /// Validates <paramref name="options"/> (a <see cref="ConfigException"/> names the bad key before
@@ -55,14 +57,19 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         _layout = TopologyLayout.Compute(_model, options);
         _logger = options.Streams.LoggerFactory.CreateLogger("Braid.Embedded");
         AppDirectory = Path.Combine(Path.GetFullPath(options.StateDirectory), options.Streams.ApplicationId);
+        if (Path.GetDirectoryName(Path.GetFullPath(AppDirectory)) != Path.GetFullPath(options.StateDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))
+            throw new ConfigException("ApplicationId", $"'{options.Streams.ApplicationId}' does not name a directory directly under {options.StateDirectory}.");
         _dirLock = StateDirectoryLock.Acquire(AppDirectory);
         try
         {
             _backend = StateBackends.Create(Path.Combine(AppDirectory, "state"), options);
             _logs = new LogManager(AppDirectory, options);
-            foreach (var (topic, partitions) in _layout.Partitions) OpenTopic(topic, partitions);
-            Failpoints.Hit(EmbeddedFailpoints.StartAfterLogsOpened);
             _commits = new CommitCoordinator(_backend, ExactlyOnce, options.Durability == Durability.PowerLoss, _activity);
+            _recovery = new LogRecoveryPlan(_backend, options);
+            foreach (var (topic, partitions) in _layout.Partitions) _logs.Open(topic, partitions, IsWritten(topic), _recovery);
+            Failpoints.Hit(EmbeddedFailpoints.StartAfterLogsOpened);
+            // What the next recovery checks itself against (a crash before this write repeats the same recovery).
+            _backend.Commit([], LogRecoveryPlan.Metadata(options.ProcessingGuarantee, _logs.Topics.Values));
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
             _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
         }
@@ -100,13 +107,17 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     /// <returns>A task that completes when running.</returns>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
+        // An already-cancelled token means "do not start": nothing changes, the application stays Created and
+        // can be started later. Once started, the token only cancels the wait; start-up itself runs to the end
+        // (a start abandoned half-way would leave the state Rebalancing with no thread to finish it).
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled(cancellationToken);
         lock (_stateLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (State != StreamsState.Created) throw new InvalidOperationException($"The application can be started only once (state {State}).");
             SetState(StreamsState.Rebalancing);
         }
-        return Task.Run(StartCore, cancellationToken);
+        return Task.Run(StartCore, CancellationToken.None).WaitAsync(cancellationToken);
     }
 
     private void StartCore()
@@ -186,21 +197,23 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         }
     }
 
-    private TopicLog OpenTopic(string topic, int partitions)
-    {
-        bool written = _layout.Written.Contains(topic) || !_layout.Partitions.ContainsKey(topic);
-        // Exactly-once: a log the application writes is cut back to its committed high-water mark.
-        return _logs.Open(topic, partitions, written, p => written && ExactlyOnce
-            ? CommitMetadata.Decode(_backend.ReadMetadata(CommitMetadata.HighWatermark(topic, p))) ?? 0
-            : null);
-    }
+    private bool IsWritten(string topic) => _layout.Written.Contains(topic) || !_layout.Partitions.ContainsKey(topic);
 
     /// <summary>Topics chosen per record by a topic extractor are opened on first use.</summary>
     private TopicLog WrittenTopic(string topic)
     {
         if (_logs.TryGet(topic, out var log)) return log;
         BraidApplicationOptions.ValidateTopicName(topic, "topic");
-        return OpenTopic(topic, Options.PartitionsOf(topic));
+        // Under the commit lock: the stored high-water mark must not overwrite one a concurrent commit just wrote.
+        lock (_commits.Lock)
+        {
+            if (_logs.TryGet(topic, out log)) return log;
+            log = _logs.Open(topic, Options.PartitionsOf(topic), IsWritten(topic), _recovery);
+            var metadata = new Dictionary<string, byte[]?>();
+            LogRecoveryPlan.AddTopic(metadata, log);
+            _backend.Commit([], metadata);
+            return log;
+        }
     }
 
     private EmbeddedStreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter, TimeSpan startDelay = default) =>

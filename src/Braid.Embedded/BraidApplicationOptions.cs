@@ -103,6 +103,9 @@ public sealed record BraidApplicationOptions
     /// <summary>Keep state in memory with a commit journal instead of RocksDB (tests; no native dependency).</summary>
     internal bool UseJournalStateBackend { get; init; }
 
+    /// <summary>The file layer under the logs (tests swap in a fault-injecting one); null = the default.</summary>
+    internal Logs.Files.LogFileSystem? LogFiles { get; init; }
+
     internal TopicOptions TopicOptionsFor(string topic) =>
         Topics.FirstOrDefault(t => t.Name == topic) ?? new TopicOptions { Name = topic };
 
@@ -113,6 +116,10 @@ public sealed record BraidApplicationOptions
     {
         if (Streams is null) throw new ConfigException(nameof(Streams), "must not be null.");
         Streams.Validate();
+        // The application id names a directory under StateDirectory: "." or ".." would put the lock, topics and
+        // state beside or above it (StreamsConfig allows dots, so the embedded host checks the path itself).
+        if (Streams.ApplicationId is "." or "..")
+            throw new ConfigException("ApplicationId", $"'{Streams.ApplicationId}' would place the application's files outside StateDirectory; use a name such as 'orders-app'.");
         if (string.IsNullOrWhiteSpace(StateDirectory)) throw new ConfigException(nameof(StateDirectory), "must be a directory path.");
         if (StateDirectory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             throw new ConfigException(nameof(StateDirectory), $"'{StateDirectory}' is not a valid path.");

@@ -17,6 +17,19 @@ public sealed class CorruptLogException : StreamsException
         Position = position;
     }
 
+    internal CorruptLogException(string filePath, long position, string detail, string topic, int partition)
+        : this(filePath, position, detail)
+    {
+        Topic = topic;
+        Partition = partition;
+    }
+
+    /// <summary>The topic of the damaged log, when known.</summary>
+    public string? Topic { get; }
+
+    /// <summary>The partition of the damaged log, when known.</summary>
+    public int? Partition { get; }
+
     /// <summary>The segment file.</summary>
     public string FilePath { get; }
 

@@ -20,7 +20,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     private readonly Func<KafkaStreamsOptions, ITopicAdmin> _adminFactory;
     private readonly ILogger _logger;
     private readonly object _stateLock = new();
-    private StreamThread? _thread;
+    private KafkaStreamThread? _thread;
     private TopicLayout? _layout;
 
     /// <summary>Creates the application (nothing connects before <see cref="StartAsync"/>).</summary>
@@ -41,10 +41,13 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
         _config.Validate();
         _options.Validate();
         _logger = config.LoggerFactory.CreateLogger("Braid.Kafka");
-        InstanceId = options.ApplicationServer ?? "instance-" + Guid.NewGuid().ToString("N")[..8];
+        InstanceId = InstanceIdentity.Resolve(options, config.ApplicationId, _logger);
     }
 
-    /// <summary>This instance's name in instance metadata: <see cref="KafkaStreamsOptions.ApplicationServer"/> or a generated id.</summary>
+    /// <summary>
+    /// This instance's name in instance metadata and in its transactional id: <see cref="KafkaStreamsOptions.ApplicationServer"/>,
+    /// else an id persisted in the <see cref="KafkaStreamsOptions.StateDirectory"/> (the same across restarts), else a random id.
+    /// </summary>
     public string InstanceId { get; }
 
     /// <summary>The current state.</summary>
@@ -67,6 +70,14 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     internal long RestoredRecords => _thread?.RestoredRecords ?? 0;
 
     internal int TaskRebuilds => _thread?.Rebuilds ?? 0;
+
+    internal long Commits => _thread?.Commits ?? 0;
+
+    internal long SkippedCommits => _thread?.SkippedCommits ?? 0;
+
+    internal int RefusedCommits => _thread?.RefusedCommits ?? 0;
+
+    internal int OffsetFetchRetries => _thread?.OffsetFetchRetries ?? 0;
 
     internal TopicLayout? Layout => _layout;
 
@@ -91,7 +102,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             EnsureInternalTopics(admin, _layout);
             var clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
-            _thread = new StreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
+            _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
             SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
                 new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
@@ -217,7 +228,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
         _ => true,
     };
 
-    /// <summary>Closes the application (see <see cref="CloseAsync"/>).</summary>
+    /// <summary>Closes the application (see <see cref="CloseAsync(TimeSpan?)"/>).</summary>
     /// <returns>A task that completes when closed.</returns>
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 }

@@ -32,7 +32,8 @@ public sealed record KafkaStreamsOptions
     /// <summary>Bound on each blocking cluster call at start-up and shutdown (metadata, topic checks, commits). Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Bound on restoring the stores of newly assigned tasks from their changelogs. Default 10 min.</summary>
+    /// <summary>Bound on reading the global tables to their end at start-up. Default 10 min. (Task stores restore in steps
+    /// inside the poll loop, with no bound: the member stays in its group meanwhile.)</summary>
     public TimeSpan RestoreTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
@@ -46,6 +47,22 @@ public sealed record KafkaStreamsOptions
     /// <summary>Create missing internal topics (repartition, changelog, task and instance topics) at start-up (default true).
     /// When false they must exist with the right partition counts.</summary>
     public bool CreateInternalTopics { get; init; } = true;
+
+    /// <summary>
+    /// How often every owned input position is committed again, even when nothing was read. The group subscribes
+    /// only to the task topic, and the broker expires offsets of topics a group does not subscribe to
+    /// <c>offsets.retention.minutes</c> (7 days) after their last commit; an idle input (a table's topic) would then
+    /// restart from the beginning and be reprocessed. Default 1 hour; it must stay well below the broker's retention.
+    /// Positions are also committed right after each assignment.
+    /// </summary>
+    public TimeSpan InputOffsetRenewal { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a task waits for an empty input that is at its end before processing its other inputs
+    /// (Kafka's <c>max.task.idle.ms</c>; default 0). An empty input not yet read to its end always waits.</summary>
+    public TimeSpan MaxTaskIdle { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Told about restore progress of newly assigned tasks' stores (Kafka Streams' <c>StateRestoreListener</c>); none by default.</summary>
+    public IStateRestoreListener? RestoreListener { get; init; }
 
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
@@ -77,6 +94,14 @@ public sealed record KafkaStreamsOptions
             throw new ConfigException(nameof(ApplicationServer), $"'{ApplicationServer}' is not host:port.");
         if (StateDirectory is not null && string.IsNullOrWhiteSpace(StateDirectory))
             throw new ConfigException(nameof(StateDirectory), "must be a directory path, or null for in-memory state.");
+        if (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce && ClientSettings.TryGetValue("transaction.timeout.ms", out var txn)
+            && (!int.TryParse(txn, out int txnMs) || TimeSpan.FromMilliseconds(txnMs) <= EffectiveCommitInterval))
+        {
+            // As Kafka Streams (StreamsConfig: "Transaction timeout ... was set lower than commit interval"): every commit interval ends a transaction.
+            throw new ConfigException("transaction.timeout.ms", $"'{txn}' must be a number of milliseconds above the commit interval ({EffectiveCommitInterval.TotalMilliseconds:0} ms).");
+        }
+        if (MaxTaskIdle < TimeSpan.Zero) throw new ConfigException(nameof(MaxTaskIdle), "must not be negative.");
+        if (InputOffsetRenewal <= TimeSpan.Zero) throw new ConfigException(nameof(InputOffsetRenewal), "must be positive.");
         if (RequestTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RequestTimeout), "must be positive.");
         if (RestoreTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RestoreTimeout), "must be positive.");
     }

@@ -52,9 +52,12 @@ internal sealed class RocksDatabase : IDisposable
             .SetCreateMissingColumnFamilies(true)
             .SetDbWriteBufferSize((ulong)options.WriteBufferBytes)
             .SetKeepLogFileNum(2)
-            // Replay the write-ahead log up to the first torn or corrupt record: a batch cut short by a
-            // crash is dropped whole, and everything before it is kept.
-            .SetWalRecoveryMode(Recovery.PointInTime);
+            // Tolerate only an incomplete last record (a batch cut short by a crash or power loss is dropped
+            // whole); any other damage in the write-ahead log fails the open with a corruption error. Point-in-
+            // time recovery would instead stop silently at the damage and drop every later commit, rolling the
+            // state back behind logs and offsets (issue 15, row 9). RocksDB's WAL recovery modes:
+            // kTolerateCorruptedTailRecords / kPointInTimeRecovery in include/rocksdb/options.h.
+            .SetWalRecoveryMode(Recovery.TolerateCorruptedTailRecords);
         var familyOptions = new ColumnFamilyOptions();
         var families = new ColumnFamilies(familyOptions);
         try

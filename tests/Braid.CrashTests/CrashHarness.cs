@@ -1,119 +1,156 @@
 using System.Diagnostics;
 using Braid.Embedded;
-using Braid.Serialization;
+using Braid.Embedded.Logs.Files;
+using Braid.Embedded.Runtime;
+using Braid.Internal.Faults;
 
 namespace Braid.CrashTests;
 
-public sealed record HarnessOptions(int Kills, int Records, int Seed, ProcessingGuarantee Guarantee, string Directory, int MaxKillDelayMs = 1200, int ThrottleEvery = 0);
-
-public sealed record HarnessResult(int Kills, int Expected, int Lost, int Duplicated, bool TablesEqual, string Line)
+/// <summary>Which faults the harness injects between restarts.</summary>
+public enum FaultMode
 {
-    public bool Passed(ProcessingGuarantee g) => g == ProcessingGuarantee.ExactlyOnce ? Lost == 0 && Duplicated == 0 : Lost == 0 && TablesEqual;
+    /// <summary>SIGKILL at a random moment (paced input: most kills land while records are processed).</summary>
+    Kills,
+
+    /// <summary>Each named failpoint in turn crashes the child exactly there (the producer's one while producing).</summary>
+    Failpoints,
+
+    /// <summary>SIGKILL, then a simulated power loss on the logs (durability PowerLoss).</summary>
+    PowerLoss,
+
+    /// <summary>An I/O error at a failpoint or on the Nth write/fsync: the child must end in a clear error.</summary>
+    IoErrors,
+
+    /// <summary>SIGKILLs with the guarantee switched between exactly-once and at-least-once at random per restart.</summary>
+    SwitchGuarantee,
 }
 
+public sealed record HarnessOptions(int Kills, int Records, int Seed, ProcessingGuarantee Guarantee, string Directory,
+    FaultMode Mode = FaultMode.Kills, int MaxKillDelayMs = 1200, int? ThrottleEvery = null);
+
+public sealed record HarnessResult(int Kills, Verdict Verdict, bool Passed, string Line);
+
 /// <summary>
-/// The parent side: produce the input once (child process), then K times start a child that runs the
-/// application and SIGKILL it after a random delay, then let a last child run to idle and close, and
-/// compare the committed output with the TopologyTestDriver's for the same input.
+/// The parent side: produce the input (child process), then K times start a child that runs the application
+/// and inject this mode's fault, restart, and finally let a child run to idle and close; then compare the
+/// committed output with the TopologyTestDriver's (<see cref="Verifier"/>).
 /// </summary>
 public static class CrashHarness
 {
+    /// <summary>Failpoints a run under this guarantee reaches (the flush one only exists under at-least-once).</summary>
+    public static IReadOnlyList<string> RunFailpoints(ProcessingGuarantee g) =>
+        EmbeddedFailpoints.All.Where(f => f != EmbeddedFailpoints.ProducerAfterAppend
+            && (g == ProcessingGuarantee.AtLeastOnce || f != EmbeddedFailpoints.FlushAfterOutputAppend)).ToList();
+
     public static HarnessResult Run(HarnessOptions o, TextWriter log)
     {
-        log.WriteLine($"crash harness: kills {o.Kills}, records {o.Records}, seed {o.Seed}, guarantee {o.Guarantee}, throttle {o.ThrottleEvery}, dir {o.Directory}");
+        // Pace the children so that a child lives through a share of the input: kills land mid-processing.
+        int throttle = o.ThrottleEvery ?? Math.Clamp(o.Records / Math.Max(1, o.Kills * o.MaxKillDelayMs / 2), 1, 1000);
+        log.WriteLine($"crash harness: mode {o.Mode}, kills {o.Kills}, records {o.Records}, seed {o.Seed}, guarantee {o.Guarantee}, throttle {throttle}, dir {o.Directory}");
         if (Directory.Exists(o.Directory)) Directory.Delete(o.Directory, recursive: true);
-        RunChild(o, "produce", kill: null, log);
+        Directory.CreateDirectory(o.Directory);
         var rng = new Random(o.Seed);
+        var tally = new Tally();
+        var runner = new ChildRunner(o, throttle, log);
+        if (o.Mode == FaultMode.Failpoints)
+        {
+            // Crash the producer between appending and publishing, several times; each restart resumes the input.
+            for (int j = 0; j < Math.Max(1, o.Kills / 8); j++)
+                tally.Add(runner.Run("produce", o.Guarantee, Kill.None, Env(Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.ProducerAfterAppend}=crash@{rng.Next(1, 40)}")));
+        }
+        runner.Run("produce", o.Guarantee, Kill.None, []);
+        var failpoints = RunFailpoints(o.Guarantee);
         for (int k = 1; k <= o.Kills; k++)
         {
-            var kill = rng.Next(5) == 0 ? new Kill(true, rng.Next(50, 1500)) : new Kill(false, rng.Next(0, o.MaxKillDelayMs));
-            RunChild(o, "run", kill, log);
-        }
-        RunChild(o, "finish", kill: null, log);
-        var reference = CrashWorkload.Reference(CrashWorkload.Generate(o.Records, o.Seed));
-        var actual = ReadOutputs(o);
-        int expected = 0, lost = 0, duplicated = 0;
-        foreach (var topic in CrashWorkload.Outputs)
-        {
-            var want = reference[topic].GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
-            var got = actual[topic].GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
-            expected += reference[topic].Count;
-            foreach (var (r, n) in want) lost += Math.Max(0, n - got.GetValueOrDefault(r));
-            foreach (var (r, n) in got) duplicated += Math.Max(0, n - want.GetValueOrDefault(r));
-        }
-        bool tablesEqual = LatestPerKey(reference["profiles"]).OrderBy(kv => kv.Key).SequenceEqual(LatestPerKey(actual["profiles"]).OrderBy(kv => kv.Key));
-        var line = $"kills: {o.Kills}, expected: {expected}, lost: {lost}, duplicated: {duplicated}";
-        return new HarnessResult(o.Kills, expected, lost, duplicated, tablesEqual, line);
-    }
-
-    private static Dictionary<string, string?> LatestPerKey(List<(string? Key, string? Value, long Timestamp)> records)
-    {
-        var map = new Dictionary<string, string?>();
-        foreach (var r in records)
-        {
-            if (r.Value is null) map.Remove(r.Key!);
-            else map[r.Key!] = r.Value;
-        }
-        return map;
-    }
-
-    private static Dictionary<string, List<(string? Key, string? Value, long Timestamp)>> ReadOutputs(HarnessOptions o)
-    {
-        using var app = new BraidApplication(CrashWorkload.Build(), CrashWorkload.Options(o.Directory, o.Guarantee));
-        return CrashWorkload.Outputs.ToDictionary(t => t, t => app.CreateReader<string, string>(t, Serdes.String, Serdes.String)
-            .ReadToEnd().Select(r => (r.Key, r.Value, r.Timestamp)).ToList());
-    }
-
-    /// <summary>Where a kill lands: during start-up and recovery, or at a random moment while processing.</summary>
-    private readonly record struct Kill(bool DuringStartup, int DelayMs);
-
-    private static void RunChild(HarnessOptions o, string mode, Kill? kill, TextWriter log)
-    {
-        var psi = ChildStartInfo();
-        foreach (var a in new[] { "--child", mode, "--dir", o.Directory, "--records", o.Records.ToString(), "--seed", o.Seed.ToString(),
-                     "--guarantee", o.Guarantee == ProcessingGuarantee.ExactlyOnce ? "exactly-once" : "at-least-once",
-                     "--throttle", mode == "run" ? o.ThrottleEvery.ToString() : "0" })
-            psi.ArgumentList.Add(a);
-        psi.RedirectStandardError = true;
-        psi.RedirectStandardOutput = true;
-        using var running = new ManualResetEventSlim();
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var child = new Process { StartInfo = psi };
-        child.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            output.Enqueue(e.Data);
-            if (e.Data.StartsWith("lag ", StringComparison.Ordinal)) running.Set();
-        };
-        if (!child.Start()) throw new InvalidOperationException("could not start the child process");
-        child.BeginOutputReadLine();
-        var stderr = child.StandardError.ReadToEndAsync();
-        if (kill is { } k)
-        {
-            // Startup kills hit recovery (log truncation, state open); the others hit processing and commits.
-            if (!k.DuringStartup && !running.Wait(TimeSpan.FromSeconds(60)))
-                throw new InvalidOperationException($"child '{mode}' did not start processing within 60 s:\n{string.Join('\n', output)}\n{stderr.Result}");
-            if (!child.WaitForExit(k.DelayMs))
+            var guarantee = o.Mode == FaultMode.SwitchGuarantee && rng.Next(2) == 0 ? Flip(o.Guarantee) : o.Guarantee;
+            var kill = rng.Next(8) == 0 ? new Kill(true, rng.Next(30, 800)) : new Kill(false, rng.Next(10, o.MaxKillDelayMs));
+            var env = new List<(string, string)>();
+            switch (o.Mode)
             {
-                child.Kill(); // SIGKILL on Unix: no finally blocks, no flush, no graceful anything.
-                child.WaitForExit();
-                string lag = output.LastOrDefault(l => l.StartsWith("lag ", StringComparison.Ordinal)) ?? "not processing yet";
-                log.WriteLine($"  killed {(k.DuringStartup ? "during start-up" : "while running")} after {k.DelayMs} ms ({lag})");
-                return;
+                case FaultMode.Failpoints:
+                    string fp = failpoints[(k - 1) % failpoints.Count];
+                    // Commit steps are hit many times per child (crash at one of the first few); start-up steps once.
+                    env.Add((Failpoints.EnvironmentVariable, $"{fp}=crash@{(fp.StartsWith("embedded.commit", StringComparison.Ordinal) ? rng.Next(1, 4) : 1)}"));
+                    // The failpoint ends the child; the kill is only the fallback when it is not reached.
+                    kill = new Kill(false, 8000);
+                    break;
+                case FaultMode.PowerLoss:
+                    env.Add((FaultInjectionLogFileSystem.EnvironmentVariable, "journal=" + Journal(o)));
+                    break;
+                case FaultMode.IoErrors:
+                    env.Add(rng.Next(3) switch
+                    {
+                        0 => (Failpoints.EnvironmentVariable, $"{failpoints[rng.Next(failpoints.Count)]}=ioerror@{rng.Next(1, 4)}"),
+                        1 => (FaultInjectionLogFileSystem.EnvironmentVariable, $"fail-write={rng.Next(1, 300)}"),
+                        _ => (FaultInjectionLogFileSystem.EnvironmentVariable, $"fail-sync={rng.Next(1, 60)}"),
+                    });
+                    kill = new Kill(false, 8000);
+                    break;
+            }
+            var outcome = runner.Run("run", guarantee, kill, env);
+            tally.Add(outcome);
+            if (o.Mode == FaultMode.PowerLoss && outcome.Kind == OutcomeKind.Killed)
+            {
+                var cut = PowerLossSimulator.Apply(Journal(o), rng);
+                tally.PowerLosses++;
+                log.WriteLine($"    power loss: {cut.FilesCut} files cut, {cut.BytesDropped} unsynced bytes dropped, {cut.FilesLost} unsynced files lost");
             }
         }
-        child.WaitForExit();
-        if (child.ExitCode != 0)
-            throw new InvalidOperationException($"child '{mode}' exited with {child.ExitCode}:\n{string.Join('\n', output)}\n{stderr.Result}");
-        log.WriteLine($"  {mode}: {output.LastOrDefault()}");
+        runner.Run("finish", o.Guarantee, Kill.None, []);
+        var verdict = Verifier.Check(o.Directory, o.Guarantee, CrashWorkload.Generate(o.Records, o.Seed));
+        bool exactlyOnce = o.Guarantee == ProcessingGuarantee.ExactlyOnce && o.Mode != FaultMode.SwitchGuarantee;
+        bool passed = Verifier.Passed(verdict, exactlyOnce) && (o.Mode != FaultMode.Failpoints || tally.AllCrashed(failpoints.Append(EmbeddedFailpoints.ProducerAfterAppend)));
+        string line = $"kills: {o.Kills}, {verdict.Fields}, {tally.Summary(o.Mode)}";
+        return new HarnessResult(o.Kills, verdict, passed, line);
     }
 
-    private static ProcessStartInfo ChildStartInfo()
+    private static ProcessingGuarantee Flip(ProcessingGuarantee g) =>
+        g == ProcessingGuarantee.ExactlyOnce ? ProcessingGuarantee.AtLeastOnce : ProcessingGuarantee.ExactlyOnce;
+
+    private static string Journal(HarnessOptions o) => Path.Combine(o.Directory, "fault-journal");
+
+    private static List<(string, string)> Env(string name, string value) => [(name, value)];
+}
+
+/// <summary>Where a kill lands: during start-up and recovery, or after a delay once the child processes.</summary>
+public readonly record struct Kill(bool DuringStartup, int DelayMs)
+{
+    public static Kill? None => null;
+}
+
+public enum OutcomeKind { Exited, Killed, FailpointCrash, Errored }
+
+/// <summary>How one child ended; Phase says where a kill landed (processing, idle, start-up).</summary>
+public readonly record struct ChildOutcome(OutcomeKind Kind, string Phase, string Detail);
+
+/// <summary>Counts of where faults landed, for the summary line.</summary>
+internal sealed class Tally
+{
+    private readonly Dictionary<string, int> _crashes = new();
+    private int _processing, _startup, _idle, _errors;
+
+    public int PowerLosses { get; set; }
+
+    public void Add(ChildOutcome c)
     {
-        string dll = typeof(CrashHarness).Assembly.Location;
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
-        var psi = new ProcessStartInfo(host) { UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        return psi;
+        if (c.Kind == OutcomeKind.FailpointCrash) _crashes[c.Detail] = _crashes.GetValueOrDefault(c.Detail) + 1;
+        if (c.Kind == OutcomeKind.Errored) _errors++;
+        if (c.Kind is OutcomeKind.Killed or OutcomeKind.FailpointCrash)
+        {
+            if (c.Phase == "processing") _processing++;
+            else if (c.Phase == "idle") _idle++;
+            else _startup++;
+        }
+    }
+
+    public bool AllCrashed(IEnumerable<string> failpoints) => failpoints.All(f => _crashes.GetValueOrDefault(f) > 0);
+
+    public string Summary(FaultMode mode)
+    {
+        var s = $"while processing: {_processing}, during start-up/recovery: {_startup}, idle: {_idle}";
+        if (mode == FaultMode.Failpoints) s += ", failpoint crashes: " + string.Join(" ", _crashes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"));
+        if (mode == FaultMode.PowerLoss) s += $", power losses: {PowerLosses}";
+        if (mode == FaultMode.IoErrors) s += $", clear I/O errors: {_errors}";
+        return s;
     }
 }

@@ -7,14 +7,20 @@ namespace Braid.CrashTests;
 /// <summary>
 /// The crash workload: orders enriched with a customer table (stream–table left join), orders matched
 /// with payments within 5 s (stream–stream inner join), and customers joined with addresses
-/// (table–table join). Input timestamps strictly increase in generation order, so the driver (which
-/// processes in pipe order) and the runtime (lowest timestamp first) see the same order.
+/// (table–table join), plus two aggregates that double-count on any duplicate: a running count and sum of
+/// order amounts per customer ("order-totals", value "count:sum"), and a count per region through a
+/// repartition topic ("region-counts", exercising an internal topic). Input timestamps strictly increase in
+/// generation order, so the driver (which processes in pipe order) and the runtime (lowest timestamp first)
+/// see the same order.
 /// </summary>
 public static class CrashWorkload
 {
     public static readonly string[] Inputs = ["customers", "addresses", "orders", "payments"];
 
-    public static readonly string[] Outputs = ["enriched", "matched", "profiles"];
+    public static readonly string[] Outputs = ["enriched", "matched", "profiles", "order-totals", "region-counts"];
+
+    /// <summary>The amount of an order value "o{i}": what "order-totals" sums.</summary>
+    public static long Amount(string order) => long.Parse(order.AsSpan(1)) % 97;
 
     /// <summary>When positive, processing sleeps 1 ms every this many records (crash runs: so that kills
     /// keep landing while input is still being processed instead of on an idle application).</summary>
@@ -39,6 +45,15 @@ public static class CrashWorkload
         orders.LeftJoin(customers, (o, c) => $"{o}|{c ?? "-"}").To("enriched", produced);
         orders.Join(payments, (o, p) => $"{o}+{p}", JoinWindows.OfTimeDifferenceWithNoGrace(TimeSpan.FromSeconds(5))).To("matched", produced);
         customers.Join(addresses, (c, a) => $"{c}@{a}", Materialized.As<string, string>("profiles-store")).ToStream().To("profiles", produced);
+        orders.GroupByKey().Aggregate(() => "0:0", (_, o, agg) =>
+            {
+                var parts = agg.Split(':');
+                return $"{long.Parse(parts[0]) + 1}:{long.Parse(parts[1]) + Amount(o!)}";
+            }, Materialized.As<string, string>("order-totals-store"))
+            .ToStream().To("order-totals", produced);
+        var grouped = new Grouped<string, string> { KeySerde = Serdes.String, ValueSerde = Serdes.String };
+        orders.GroupBy((k, _) => "region" + (k![^1] - '0') % 3, grouped).Count(Materialized.As<string, long>("region-counts-store"))
+            .ToStream().MapValues(n => n.ToString()).To("region-counts", produced);
         return b.Build();
     }
 
@@ -72,8 +87,9 @@ public static class CrashWorkload
             .ReadRecordsToList().Select(r => (r.Key, r.Value, r.Timestamp)).ToList());
     }
 
-    public static BraidApplicationOptions Options(string dir, ProcessingGuarantee guarantee) => new()
+    public static BraidApplicationOptions Options(string dir, ProcessingGuarantee guarantee, Durability durability = Durability.ProcessCrash) => new()
     {
+        Durability = durability,
         Streams = new StreamsConfig { ApplicationId = "crash" },
         StateDirectory = dir,
         ProcessingGuarantee = guarantee,

@@ -1,65 +1,47 @@
 using Braid;
 using Braid.CrashTests;
 using Braid.Embedded;
-using Braid.Serialization;
 
-// Usage: dotnet run -c Release --project tests/Braid.CrashTests -- --kills K --records N [--seed S] [--guarantee exactly-once|at-least-once] [--dir D]
-//        [--throttle R: children sleep 1 ms every R records, so kills keep landing mid-processing in long runs]
+// Usage: dotnet run -c Release --project tests/Braid.CrashTests -- [--mode kills|failpoints|power-loss|io-errors|switch-guarantee]
+//        --kills K --records N [--seed S] [--guarantee exactly-once|at-least-once] [--dir D] [--throttle R] [--max-kill-delay MS]
+// Input is paced by default (children sleep 1 ms every R records, R sized from records and kills) so kills land
+// while records are in flight; --throttle 0 turns pacing off.
 var a = Args.Parse(args);
-var guarantee = a.Get("--guarantee", "exactly-once") switch
-{
-    "exactly-once" => ProcessingGuarantee.ExactlyOnce,
-    "at-least-once" => ProcessingGuarantee.AtLeastOnce,
-    var g => throw new ArgumentException($"--guarantee must be exactly-once or at-least-once, not '{g}'."),
-};
+var guarantee = ParseGuarantee(a.Get("--guarantee", "exactly-once"));
 int records = int.Parse(a.Get("--records", "2000"));
 int seed = int.Parse(a.Get("--seed", Environment.TickCount.ToString()));
 string dir = a.Get("--dir", Path.Combine(Path.GetTempPath(), $"braid-crash-{Environment.ProcessId}"));
 string? child = a.Get("--child", null!);
-
-int throttle = int.Parse(a.Get("--throttle", "0"));
 if (child is not null)
 {
-    CrashWorkload.ThrottleEvery = throttle;
-    return Child.Run(child, dir, records, seed, guarantee);
+    CrashWorkload.ThrottleEvery = int.Parse(a.Get("--throttle", "0"));
+    var durability = a.Get("--durability", "process-crash") == "power-loss" ? Durability.PowerLoss : Durability.ProcessCrash;
+    return Child.Run(child, CrashWorkload.Options(dir, guarantee, durability), records, seed);
 }
 
-var result = CrashHarness.Run(new HarnessOptions(int.Parse(a.Get("--kills", "10")), records, seed, guarantee, dir, ThrottleEvery: throttle), Console.Out);
-if (!result.TablesEqual) Console.WriteLine("final table 'profiles' differs from the reference");
-Console.WriteLine($"replay: --kills {result.Kills} --records {records} --seed {seed} --guarantee {a.Get("--guarantee", "exactly-once")}");
-Console.WriteLine(result.Line);
-return result.Passed(guarantee) ? 0 : 1;
-
-internal static class Child
+var mode = a.Get("--mode", "kills") switch
 {
-    public static int Run(string mode, string dir, int records, int seed, ProcessingGuarantee guarantee)
-    {
-        if (mode == "run") Console.WriteLine("starting");
-        using var app = new BraidApplication(CrashWorkload.Build(), CrashWorkload.Options(dir, guarantee));
-        if (mode == "produce")
-        {
-            var producers = CrashWorkload.Inputs.ToDictionary(t => t, t => app.CreateProducer<string, string>(t, Serdes.String, Serdes.String));
-            foreach (var g in CrashWorkload.Generate(records, seed).GroupBy(r => r.Topic))
-                producers[g.Key].Send(g.Select(r => new TopicRecord<string, string>(r.Key, r.Value, r.Timestamp)));
-            Console.WriteLine($"produced {records} records");
-            return 0;
-        }
-        app.StartAsync().GetAwaiter().GetResult();
-        if (mode == "run")
-        {
-            // Run until killed; the parent never lets this end normally. The lag reports show where each kill landed.
-            while (true)
-            {
-                Console.WriteLine($"lag {app.GetLag().Values.Sum()}");
-                Thread.Sleep(50);
-            }
-        }
-        app.WaitForIdleAsync(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BRAID_CRASH_IDLE_SECONDS") ?? "600"))).GetAwaiter().GetResult();
-        app.CloseAsync().GetAwaiter().GetResult();
-        Console.WriteLine($"finished ({app.State})");
-        return 0;
-    }
-}
+    "kills" => FaultMode.Kills,
+    "failpoints" => FaultMode.Failpoints,
+    "power-loss" => FaultMode.PowerLoss,
+    "io-errors" => FaultMode.IoErrors,
+    "switch-guarantee" => FaultMode.SwitchGuarantee,
+    var m => throw new ArgumentException($"--mode must be kills, failpoints, power-loss, io-errors or switch-guarantee, not '{m}'."),
+};
+int? throttle = a.Get("--throttle", "") is { Length: > 0 } t ? int.Parse(t) : null;
+var options = new HarnessOptions(int.Parse(a.Get("--kills", "10")), records, seed, guarantee, dir, mode,
+    int.Parse(a.Get("--max-kill-delay", "1200")), throttle);
+var result = CrashHarness.Run(options, Console.Out);
+Console.WriteLine($"replay: --mode {a.Get("--mode", "kills")} --kills {result.Kills} --records {records} --seed {seed} --guarantee {a.Get("--guarantee", "exactly-once")}");
+Console.WriteLine(result.Line);
+return result.Passed ? 0 : 1;
+
+static ProcessingGuarantee ParseGuarantee(string g) => g switch
+{
+    "exactly-once" => ProcessingGuarantee.ExactlyOnce,
+    "at-least-once" => ProcessingGuarantee.AtLeastOnce,
+    _ => throw new ArgumentException($"--guarantee must be exactly-once or at-least-once, not '{g}'."),
+};
 
 internal sealed class Args(Dictionary<string, string> values)
 {

@@ -8,22 +8,6 @@ public sealed class DemoAndThroughputTests(ITestOutputHelper output) : IDisposab
 {
     private readonly KafkaTestCluster _k = new();
 
-    [Fact]
-    public async Task The_demo_runs_two_instances_and_reports_which_one_ran_which_partitions()
-    {
-        var writer = new StringWriter();
-        await KafkaDemo.RunAsync(writer);
-        string report = writer.ToString();
-        output.WriteLine(report);
-        var lines = report.Split('\n');
-        var a = lines.Single(l => l.StartsWith("instance-a:8080: tasks [", StringComparison.Ordinal));
-        var b = lines.Single(l => l.StartsWith("instance-b:8080: tasks [", StringComparison.Ordinal));
-        Assert.DoesNotContain("tasks []", a);
-        Assert.DoesNotContain("tasks []", b);
-        Assert.Contains("served by instance-", report);
-        Assert.Contains("Sub-topology: 0", report);
-    }
-
     /// <summary>
     /// Stream–table join throughput on the mock cluster: a backlog of orders is processed after a restart
     /// (state restored from the changelog first). BRAID_KAFKA_THROUGHPUT_RECORDS sets the backlog size.

@@ -65,9 +65,11 @@ public sealed class KafkaTestCluster : IDisposable
         ClientSettings = new Dictionary<string, string> { ["session.timeout.ms"] = "2000", ["heartbeat.interval.ms"] = "200" },
     };
 
-    public BraidKafkaApplication App(Topology topology, string appId, KafkaStreamsOptions? options = null, string? server = null)
+    public BraidKafkaApplication App(Topology topology, string appId, KafkaStreamsOptions? options = null, string? server = null,
+        Func<StreamsConfig, StreamsConfig>? configure = null)
     {
         var config = new StreamsConfig { ApplicationId = Prefix + appId };
+        if (configure is not null) config = configure(config);
         if (FileLoggerFactory.FromEnvironment() is { } logs) config = config with { LoggerFactory = logs };
         var app = new BraidKafkaApplication(topology, config, options ?? Options(server), Admin);
         _apps.Add(app);
@@ -109,6 +111,23 @@ public sealed class KafkaTestCluster : IDisposable
             else result.Add((ks.Deserialize(r.Message.Key), r.Message.Value is null ? default : vs.Deserialize(r.Message.Value)));
         }
         return result;
+    }
+
+    /// <summary>The offsets the application's group has committed for a topic's partitions (Offset.Unset where none).</summary>
+    public List<Offset> Committed(string applicationId, string topic, int partitions)
+    {
+        using var c = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = Prefix + applicationId })
+            .SetLogHandler(Quiet).Build();
+        return c.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .OrderBy(o => o.Partition.Value).Select(o => o.Offset).ToList();
+    }
+
+    /// <summary>The end (high watermark) of each partition of a topic.</summary>
+    public List<long> EndOffsets(string topic, int partitions)
+    {
+        using var c = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = Prefix + "probe" })
+            .SetLogHandler(Quiet).Build();
+        return Enumerable.Range(0, partitions).Select(p => c.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToList();
     }
 
     /// <summary>Latest value per key (a table read from its output topic; a null value deletes).</summary>

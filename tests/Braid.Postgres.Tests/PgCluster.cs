@@ -16,7 +16,14 @@ public sealed class PgCluster : IDisposable
     private readonly string _bin;
     private int _databases;
 
-    public PgCluster()
+    public PgCluster() : this("logical", 0)
+    {
+    }
+
+    /// <summary>A cluster with another wal_level (the error test's server).</summary>
+    public static PgCluster WithWalLevel(string walLevel) => new(walLevel, 0);
+
+    private PgCluster(string walLevel, int unused)
     {
         _bin = FindBin();
         _dir = Path.Combine(Path.GetTempPath(), "braid-pg-" + Guid.NewGuid().ToString("N")[..8]);
@@ -27,7 +34,7 @@ public sealed class PgCluster : IDisposable
         string data = Path.Combine(_dir, "data");
         PgRun(root, Path.Combine(_bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C");
         PgRun(root, Path.Combine(_bin, "pg_ctl"), "-D", data, "-l", Path.Combine(_dir, "server.log"), "-w", "-t", "60", "-o",
-            $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_wal_senders=20 -c max_replication_slots=20 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c wal_level={walLevel} -c max_wal_senders=20 -c max_replication_slots=20 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             "start");
     }
 

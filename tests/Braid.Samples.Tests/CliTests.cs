@@ -81,6 +81,8 @@ public sealed class CliTests
         Assert.Contains("instance-b:8080: tasks [", output);
         Assert.DoesNotContain("tasks []", output);
         Assert.Contains("Key 'prod7' of store products-store", output);
+        Assert.Contains("served by instance-", output);
+        Assert.Contains("Sub-topology: 0", output);
     }
 
     [Fact]
@@ -106,5 +108,34 @@ public sealed class CliTests
         var (code, output, _, _) = Braid("docs", "joins", "--check", "--vectors", RepoPaths.CoreVectors);
         Assert.Equal(0, code);
         Assert.Contains("up to date", output);
+    }
+
+    [Fact]
+    public void Version_PrintsThePackageVersion_WithoutTheCommitSuffix()
+    {
+        var (code, output, _, _) = Braid("--version");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", output.Trim());
+    }
+
+    [Fact]
+    public void Topology_FromAUsersAssemblyAndType_RendersThatTopologyAsMermaid()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Braid.Samples.dll");
+        var (code, output, err, _) = Braid("topology", "--assembly", dll, "--type", "GettingStarted.Shop", "--format", "mermaid");
+        Assert.True(code == 0, err);
+        Assert.StartsWith("flowchart TD", output);
+        Assert.Contains("topic_enriched_views[(\"enriched-views\")]", output);
+        Assert.Contains("store_products_store", output);
+        Assert.DoesNotContain("view-counts", output); // not the CLI's built-in sample
+    }
+
+    [Fact]
+    public void Topology_WithATypeThatBuildsNoTopology_ExitsWithAClearError()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Braid.Samples.dll");
+        var (code, _, err, _) = Braid("topology", "--assembly", dll, "--type", "GettingStarted.View");
+        Assert.Equal(1, code);
+        Assert.Contains("GettingStarted.View must have exactly one", err);
     }
 }

@@ -33,18 +33,28 @@ internal sealed class LogManager : IDisposable
 
     public IReadOnlyDictionary<string, TopicLog> Topics => _topics;
 
-    /// <summary>Opens a topic. <paramref name="committedEnd"/> gives, per partition, the committed high-water
-    /// mark to truncate to (null: keep every whole record).</summary>
+    /// <summary>Opens a topic, recovering each partition under the plan's rule (partition count checked first).</summary>
+    public TopicLog Open(string topic, int partitions, bool writtenByApplication, LogRecoveryPlan plan)
+    {
+        lock (_topics)
+        {
+            if (_topics.TryGetValue(topic, out var existing)) return existing;
+            plan.CheckPartitionCount(topic, partitions, Path.Combine(_root, topic));
+            return OpenNew(topic, partitions, writtenByApplication, p => plan.RuleFor(topic, p, writtenByApplication));
+        }
+    }
+
+    /// <summary>Opens a topic cutting each partition back to <paramref name="committedEnd"/> when given (no other checks).</summary>
     public TopicLog Open(string topic, int partitions, bool writtenByApplication, Func<int, long?> committedEnd)
     {
         lock (_topics)
         {
             if (_topics.TryGetValue(topic, out var existing)) return existing;
-            return OpenNew(topic, partitions, writtenByApplication, committedEnd);
+            return OpenNew(topic, partitions, writtenByApplication, p => LogRecoveryRule.For(committedEnd(p)));
         }
     }
 
-    private TopicLog OpenNew(string topic, int partitions, bool writtenByApplication, Func<int, long?> committedEnd)
+    private TopicLog OpenNew(string topic, int partitions, bool writtenByApplication, Func<int, LogRecoveryRule> rule)
     {
         var opts = _options.TopicOptionsFor(topic);
         int n = partitions;
@@ -53,7 +63,7 @@ internal sealed class LogManager : IDisposable
         for (int p = 0; p < n; p++)
         {
             parts[p] = PartitionLog.Open(topic, p, Path.Combine(_root, topic, p.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                opts.SegmentBytes ?? _options.SegmentBytes, committedEnd(p), logger);
+                opts.SegmentBytes ?? _options.SegmentBytes, rule(p), logger, _options.LogFiles);
         }
         var t = new TopicLog(topic, opts, parts, writtenByApplication);
         _topics[topic] = t;

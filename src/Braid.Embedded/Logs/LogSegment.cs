@@ -1,5 +1,5 @@
 using System.Buffers;
-using Microsoft.Win32.SafeHandles;
+using Braid.Embedded.Logs.Files;
 
 namespace Braid.Embedded.Logs;
 
@@ -19,10 +19,12 @@ internal sealed class LogSegment : IDisposable
     private readonly List<long> _indexOffsets = new();
     private readonly List<long> _indexPositions = new();
     private long _lastIndexedPosition = -IndexIntervalBytes;
-    private SafeFileHandle? _handle;
+    private readonly LogFileSystem _fs;
+    private ILogFile? _file;
 
-    public LogSegment(string path, long baseOffset)
+    public LogSegment(string path, long baseOffset, LogFileSystem? fs = null)
     {
+        _fs = fs ?? LogFileSystem.Default;
         Path = path;
         BaseOffset = baseOffset;
         NextOffset = baseOffset;
@@ -43,7 +45,8 @@ internal sealed class LogSegment : IDisposable
 
     public bool Scanned { get; private set; }
 
-    public SafeFileHandle Handle => _handle ??= File.OpenHandle(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+    /// <summary>The open file (opened, or created, on first use).</summary>
+    public ILogFile File => _file ??= _fs.Open(Path);
 
     public static string FileName(long baseOffset) => baseOffset.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + ".log";
 
@@ -57,7 +60,7 @@ internal sealed class LogSegment : IDisposable
         _indexPositions.Clear();
         _lastIndexedPosition = -IndexIntervalBytes;
         long next = BaseOffset, maxTs = long.MinValue;
-        long fileLength = RandomAccess.GetLength(Handle);
+        long fileLength = File.Length;
         var (end, status) = Visit(0, fileLength, (frame, pos) =>
         {
             var (offset, ts) = RecordFormat.PeekOffset(frame);
@@ -79,7 +82,7 @@ internal sealed class LogSegment : IDisposable
     {
         // A crash inside this write leaves a torn tail; recovery cuts it (input logs) or truncates to the
         // committed high-water mark (logs the application writes), so a partial write is never read.
-        RandomAccess.Write(Handle, frames, Size);
+        File.Write(frames, Size);
         AddIndex(firstOffset, Size);
         Size += frames.Length;
         NextOffset = nextOffset;
@@ -90,11 +93,11 @@ internal sealed class LogSegment : IDisposable
     /// <summary>Cuts the file back to <paramref name="validEnd"/> bytes (the scan must have stopped there).</summary>
     public void Truncate(long validEnd)
     {
-        RandomAccess.SetLength(Handle, validEnd);
+        File.SetLength(validEnd);
         Size = validEnd;
     }
 
-    public void Sync() => RandomAccess.FlushToDisk(Handle);
+    public void Sync() => File.Sync();
 
     /// <summary>The file position to start reading for <paramref name="offset"/> (a record at or before it).</summary>
     public long PositionFor(long offset)
@@ -145,7 +148,7 @@ internal sealed class LogSegment : IDisposable
                         buf = bigger;
                     }
                     int toRead = (int)Math.Min(buf.Length - bufLen, available);
-                    int n = RandomAccess.Read(Handle, buf.AsSpan(bufLen, toRead), bufPos + bufLen);
+                    int n = File.Read(buf.AsSpan(bufLen, toRead), bufPos + bufLen);
                     if (n <= 0) return (abs, RecordFormat.ReadStatus.Truncated);
                     bufLen += n;
                     continue;
@@ -162,8 +165,8 @@ internal sealed class LogSegment : IDisposable
     /// <summary>Drops the cached handle (after the file was replaced by a compacted copy or deleted).</summary>
     public void Dispose()
     {
-        _handle?.Dispose();
-        _handle = null;
+        _file?.Dispose();
+        _file = null;
     }
 
     private void AddIndex(long offset, long position)

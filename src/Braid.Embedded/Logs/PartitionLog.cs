@@ -1,6 +1,7 @@
 using System.Buffers;
 using Braid.Internal;
 using Braid.Internal.Faults;
+using Braid.Embedded.Logs.Files;
 using Braid.Embedded.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,7 @@ namespace Braid.Embedded.Logs;
 /// <see cref="VisibleEnd"/> only: the committed high-water mark for logs the application writes under
 /// exactly-once, the log end otherwise. One lock guards appends, reads and segment swaps.
 /// </summary>
-internal sealed class PartitionLog : IDisposable
+internal sealed partial class PartitionLog : IDisposable
 {
     private readonly object _lock = new();
     private readonly List<LogSegment> _segments = new();
@@ -20,9 +21,14 @@ internal sealed class PartitionLog : IDisposable
     private readonly long _segmentBytes;
     private readonly HashSet<LogSegment> _unsynced = new();
     private long _visibleEnd;
+    private bool _contiguous;
 
-    private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger)
+    private readonly LogFileSystem _fs;
+    private bool _directoryDirty;
+
+    private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger, LogFileSystem fs)
     {
+        _fs = fs;
         Topic = topic;
         Partition = partition;
         Directory = directory;
@@ -65,86 +71,6 @@ internal sealed class PartitionLog : IDisposable
     internal object SyncRoot => _lock;
 
     internal List<LogSegment> Segments => _segments;
-
-    /// <summary>
-    /// Opens (or creates) the log. With <paramref name="committedEnd"/> (logs this application writes, under
-    /// exactly-once) everything from that offset on is cut: it was appended by a commit whose atomic state
-    /// write never happened, so no reader ever saw it and the state that produced it will produce it again.
-    /// Without it (input logs) a torn or corrupt tail left by a crash mid-write is cut, with a warning.
-    /// Corruption followed by valid records is never cut: that is damage, not a torn write.
-    /// </summary>
-    public static PartitionLog Open(string topic, int partition, string directory, long segmentBytes, long? committedEnd, ILogger logger)
-    {
-        System.IO.Directory.CreateDirectory(directory);
-        foreach (var leftover in System.IO.Directory.GetFiles(directory, "*.cleaned")) File.Delete(leftover);
-        var log = new PartitionLog(topic, partition, directory, segmentBytes, logger);
-        var files = System.IO.Directory.GetFiles(directory, "*.log")
-            .Select(f => (Path: f, Base: long.Parse(System.IO.Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)))
-            .OrderBy(f => f.Base).ToList();
-        foreach (var (path, b) in files) log._segments.Add(new LogSegment(path, b));
-        long limit = committedEnd ?? long.MaxValue;
-        // Segments created at or after the committed end hold only uncommitted records.
-        while (log._segments.Count > 1 && log._segments[^1].BaseOffset >= limit)
-        {
-            var s = log._segments[^1];
-            log._segments.RemoveAt(log._segments.Count - 1);
-            s.Dispose();
-            File.Delete(s.Path);
-            Failpoints.Hit(EmbeddedFailpoints.RecoveryMidTruncation);
-        }
-        if (log._segments.Count == 0)
-            log._segments.Add(new LogSegment(System.IO.Path.Combine(directory, LogSegment.FileName(0)), 0));
-        log.RecoverTail(limit, committedEnd.HasValue);
-        log.VisibleEnd = log.EndOffset;
-        return log;
-    }
-
-    private void RecoverTail(long limit, bool committed)
-    {
-        // Only the last segment can hold a torn write. Sealed segments are not scanned here (restart stays
-        // fast with large logs); they are checked record by record when first read.
-        var seg = _segments[^1];
-        var (end, status) = seg.Scan(limit);
-        long fileLength = RandomAccess.GetLength(seg.Handle);
-        bool bad = status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated;
-        if (bad && committed)
-        {
-            // The scan stops at the committed end, so a bad frame here lies below it: committed data is damaged.
-            throw new CorruptLogException(seg.Path, end, $"a record below the committed end (offset {limit}) fails its checksum.");
-        }
-        if (bad && FollowedByValidFrame(seg, end, fileLength))
-            throw new CorruptLogException(seg.Path, end, "a record fails its checksum but valid records follow it; this is damage, not a torn write.");
-        if (end < fileLength)
-        {
-            if (bad)
-            {
-                _logger.LogWarning("Log {Topic}-{Partition}: cut a torn or corrupt tail in {File} at byte {Position} ({Status}; {Bytes} bytes dropped).",
-                    Topic, Partition, seg.Path, end, status, fileLength - end);
-            }
-            else
-            {
-                _logger.LogInformation("Log {Topic}-{Partition}: removed {Bytes} uncommitted bytes from {File} at byte {Position}.",
-                    Topic, Partition, fileLength - end, seg.Path, end);
-            }
-            Failpoints.Hit(EmbeddedFailpoints.RecoveryMidTruncation);
-            seg.Truncate(end);
-        }
-        // Compaction may have removed the last records below the committed end; offsets never go back.
-        EndOffset = committed ? Math.Max(seg.NextOffset, limit) : seg.NextOffset;
-    }
-
-    private static bool FollowedByValidFrame(LogSegment seg, long badAt, long fileLength)
-    {
-        // A torn write leaves garbage only at the very end; look for any checked frame after the bad one.
-        Span<byte> header = stackalloc byte[RecordFormat.FrameHeaderSize];
-        if (RandomAccess.Read(seg.Handle, header, badAt) < header.Length) return false;
-        int body = BitConverter.ToInt32(header);
-        if (body <= 0 || body > RecordFormat.MaxBodySize) return false;
-        long next = badAt + RecordFormat.FrameHeaderSize + body;
-        if (next >= fileLength) return false;
-        var (_, status) = seg.Visit(next, fileLength, (_, _) => false);
-        return status == RecordFormat.ReadStatus.Ok;
-    }
 
     /// <summary>Appends records (their offsets are assigned here) and hands the bytes to the OS, so a
     /// process crash keeps them; <see cref="Sync"/> makes them survive a power loss. Returns the new end.</summary>
@@ -198,7 +124,7 @@ internal sealed class PartitionLog : IDisposable
                 _segments.RemoveAt(_segments.Count - 1);
                 _unsynced.Remove(s);
                 s.Dispose();
-                File.Delete(s.Path);
+                _fs.Delete(s.Path);
             }
             var seg = _segments[^1];
             var (validEnd, _) = seg.Scan(end);
@@ -222,8 +148,9 @@ internal sealed class PartitionLog : IDisposable
 
     private LogSegment Roll()
     {
-        var seg = new LogSegment(System.IO.Path.Combine(Directory, LogSegment.FileName(EndOffset)), EndOffset);
+        var seg = new LogSegment(System.IO.Path.Combine(Directory, LogSegment.FileName(EndOffset)), EndOffset, _fs);
         _segments.Add(seg);
+        _directoryDirty = true;
         return seg;
     }
 
@@ -234,6 +161,13 @@ internal sealed class PartitionLog : IDisposable
         {
             foreach (var s in _unsynced) s.Sync();
             _unsynced.Clear();
+            WriteRecoveryPoint();
+            // A segment created since the last sync exists after a power loss only once its directory is synced.
+            if (_directoryDirty)
+            {
+                _fs.SyncDirectory(Directory);
+                _directoryDirty = false;
+            }
         }
     }
 
@@ -261,7 +195,7 @@ internal sealed class PartitionLog : IDisposable
                     return ++taken < max;
                 });
                 if (status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated)
-                    throw new CorruptLogException(seg.Path, end, "a record fails its checksum in the middle of the log.");
+                    throw Damaged(seg.Path, end, $"a record after offset {next - 1} fails its checksum in the middle of the log");
                 if (taken < max && si + 1 < _segments.Count) next = Math.Max(next, _segments[si + 1].BaseOffset);
             }
             return next;
@@ -272,7 +206,14 @@ internal sealed class PartitionLog : IDisposable
     {
         var (end, status) = seg.Scan(long.MaxValue);
         if (status != RecordFormat.ReadStatus.EndOfData)
-            throw new CorruptLogException(seg.Path, end, "a record fails its checksum in a sealed segment.");
+            throw Damaged(seg.Path, end, $"a record after offset {seg.NextOffset - 1} fails its checksum in a sealed segment");
+        // Without compaction offsets are dense: a sealed segment ends where the next begins, or a segment was lost.
+        int i = _segments.IndexOf(seg);
+        if (_contiguous && i >= 0 && i + 1 < _segments.Count && seg.NextOffset != _segments[i + 1].BaseOffset)
+        {
+            throw Damaged(seg.Path, end, $"offsets {seg.NextOffset}..{_segments[i + 1].BaseOffset - 1} are missing between this segment and " +
+                $"{LogSegment.FileName(_segments[i + 1].BaseOffset)} (a segment was lost)");
+        }
     }
 
     private int SegmentIndexFor(long offset)
@@ -297,7 +238,7 @@ internal sealed class PartitionLog : IDisposable
             _segments.RemoveAt(0);
             _unsynced.Remove(s);
             s.Dispose();
-            File.Delete(s.Path);
+            _fs.Delete(s.Path);
         }
     }
 
@@ -315,8 +256,8 @@ internal sealed class PartitionLog : IDisposable
             old.Dispose();
             // rename(2) is atomic: after a crash the segment is either the old file or the whole compacted
             // copy, both holding the latest value of every key they cover.
-            File.Move(cleanedPath, old.Path, overwrite: true);
-            var fresh = new LogSegment(old.Path, old.BaseOffset);
+            _fs.Move(cleanedPath, old.Path);
+            var fresh = new LogSegment(old.Path, old.BaseOffset, _fs);
             ScanSealed(fresh);
             _segments[i] = fresh;
         }
@@ -327,6 +268,7 @@ internal sealed class PartitionLog : IDisposable
         lock (_lock)
         {
             foreach (var s in _segments) s.Dispose();
+            _recoveryPointFile?.Dispose();
         }
     }
 }

@@ -17,15 +17,28 @@ internal static class RecordFormat
     /// <summary>Bodies above this are treated as garbage (a torn length field), never allocated.</summary>
     public const int MaxBodySize = 64 * 1024 * 1024;
 
+    /// <summary>The body of an empty record: offset, timestamp, key length, value length, header count.</summary>
+    public const int MinBodySize = 28;
+
     public static int BodySize(in RawRecord r)
     {
-        int size = 8 + 8 + 4 + (r.Key?.Length ?? 0) + 4 + (r.Value?.Length ?? 0) + 4;
+        long size = BodySizeLong(r);
+        return size <= MaxBodySize ? (int)size : throw new RecordTooLargeException(r.Topic, r.Partition, size);
+    }
+
+    /// <summary>The body size without overflow (a record may be larger than the log accepts).</summary>
+    public static long BodySizeLong(in RawRecord r)
+    {
+        long size = 8 + 8 + 4 + (r.Key?.Length ?? 0) + 4L + (r.Value?.Length ?? 0) + 4;
         if (r.Headers is not null)
         {
-            foreach (var h in r.Headers) size += 4 + Encoding.UTF8.GetByteCount(h.Key) + 4 + (h.Value?.Length ?? 0);
+            foreach (var h in r.Headers) size += 4 + Encoding.UTF8.GetByteCount(h.Key) + 4L + (h.Value?.Length ?? 0);
         }
         return size;
     }
+
+    /// <summary>Throws <see cref="RecordTooLargeException"/> unless the record fits a log (checked before anything is written).</summary>
+    public static void CheckSize(in RawRecord r) => BodySize(r);
 
     /// <summary>Writes the framed record into <paramref name="dest"/> (which must hold FrameHeaderSize + BodySize).</summary>
     public static int Write(in RawRecord r, long offset, Span<byte> dest)
@@ -61,7 +74,7 @@ internal static class RecordFormat
         if (data.Length == 0) return ReadStatus.EndOfData;
         if (data.Length < FrameHeaderSize) return ReadStatus.Truncated;
         int bodySize = BinaryPrimitives.ReadInt32LittleEndian(data);
-        if (bodySize < 28 || bodySize > MaxBodySize) return ReadStatus.Corrupt;
+        if (bodySize < MinBodySize || bodySize > MaxBodySize) return ReadStatus.Corrupt;
         if (data.Length < FrameHeaderSize + bodySize) return ReadStatus.Truncated;
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
         if (Crc32.HashToUInt32(data.Slice(FrameHeaderSize, bodySize)) != crc) return ReadStatus.Corrupt;

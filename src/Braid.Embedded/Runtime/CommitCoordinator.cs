@@ -44,6 +44,13 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 if (fsync)
                 {
                     foreach (var log in touched) log.Sync();
+                    // The offsets about to be committed must not point past input a power loss could drop.
+                    foreach (var t in tasks)
+                    {
+                        foreach (var input in t.Inputs) input.Sync();
+                        // At-least-once appended output before this commit; the high-water marks below must not outrun it.
+                        foreach (var output in t.Collector?.WrittenLogs ?? []) output.Sync();
+                    }
                 }
                 Failpoints.Hit(EmbeddedFailpoints.CommitBeforeStateBatch);
                 var metadata = new Dictionary<string, byte[]?>();
@@ -52,22 +59,39 @@ internal sealed class CommitCoordinator(IStateBackend backend, bool exactlyOnce,
                 {
                     foreach (var log in touched) metadata[CommitMetadata.HighWatermark(log.Topic, log.Partition)] = CommitMetadata.Encode(log.EndOffset);
                 }
+                else
+                {
+                    // At-least-once stores high-water marks too (what was visible at this commit), so recovery can
+                    // tell a log that lost committed records, and a later switch to exactly-once keeps them.
+                    foreach (var t in tasks)
+                    {
+                        foreach (var log in t.Collector?.WrittenLogs ?? [])
+                            metadata[CommitMetadata.HighWatermark(log.Topic, log.Partition)] = CommitMetadata.Encode(log.VisibleEnd);
+                    }
+                }
                 backend.Commit(tasks.Select(t => t.State).ToList(), metadata);
             }
             catch (Exception failure)
             {
+                // Nothing of this commit is durable yet: cut what it appended before any other thread can publish.
                 CutFailedCommit(touched, failure);
                 throw;
             }
-            // From here the commit is durable: a failure must not cut anything (the high-water marks are stored).
-            Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             long produced = 0;
-            foreach (var log in touched)
+            try
             {
-                produced += log.EndOffset - log.VisibleEnd;
-                log.VisibleEnd = log.EndOffset;
+                // The commit is durable from here: a fault injected now must not undo the publish below.
+                Failpoints.Hit(EmbeddedFailpoints.CommitAfterStateBatch);
             }
-            foreach (var t in tasks) t.Runtime.MarkCommitted();
+            finally
+            {
+                foreach (var log in touched)
+                {
+                    produced += log.EndOffset - log.VisibleEnd;
+                    log.VisibleEnd = log.EndOffset;
+                }
+                foreach (var t in tasks) t.Runtime.MarkCommitted();
+            }
             Failpoints.Hit(EmbeddedFailpoints.CommitAfterPublish);
             if (produced > 0) EmbeddedMetrics.RecordsProduced.Add(produced);
             if (touched.Count > 0) activity.Signal();

@@ -34,10 +34,11 @@ internal static class EmbeddedFailpoints
     /// <summary>Start-up: between restoring one task and the next.</summary>
     public const string StartBetweenTaskRestores = "embedded.start.between-task-restores";
 
-    /// <summary>Every failpoint above, in the order a run reaches them.</summary>
+    /// <summary>Every failpoint above (the crash harness arms them in this order, cycling).</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        CommitAfterOutputAppend, CommitBeforeStateBatch, CommitAfterStateBatch, CommitAfterPublish, FlushAfterOutputAppend,
-        ProducerAfterAppend, RecoveryMidTruncation, StartAfterLogsOpened, StartBetweenTaskRestores,
+        // A crash after appending output leaves a tail the next start-up cuts: the truncation failpoint follows it.
+        CommitAfterOutputAppend, RecoveryMidTruncation, CommitBeforeStateBatch, CommitAfterStateBatch, CommitAfterPublish,
+        FlushAfterOutputAppend, ProducerAfterAppend, StartAfterLogsOpened, StartBetweenTaskRestores,
     ];
 }

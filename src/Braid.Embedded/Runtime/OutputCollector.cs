@@ -16,6 +16,9 @@ internal sealed class OutputCollector(Func<string, TopicLog> topicFor) : IRecord
 
     public int BufferedCount { get; private set; }
 
+    /// <summary>Every log this collector has written to.</summary>
+    public IEnumerable<PartitionLog> WrittenLogs => _buffer.Keys;
+
     public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition)
     {
         var t = topicFor(topic);
@@ -24,8 +27,11 @@ internal sealed class OutputCollector(Func<string, TopicLog> topicFor) : IRecord
         if (p < 0 || p >= n)
             throw new StreamsException($"A partitioner chose partition {p} of topic '{topic}', which has {n} partitions.");
         var log = t.Partitions[p];
+        var record = new RawRecord(topic, p, -1, key, value, timestamp, headers);
+        // A sink never buffers a record its log could not hold: the task fails here, before the commit.
+        RecordFormat.CheckSize(record);
         if (!_buffer.TryGetValue(log, out var list)) _buffer[log] = list = new List<RawRecord>();
-        list.Add(new RawRecord(topic, p, -1, key, value, timestamp, headers));
+        list.Add(record);
         BufferedCount++;
     }
 

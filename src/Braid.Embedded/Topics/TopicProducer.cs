@@ -18,8 +18,16 @@ public readonly record struct TopicRecord<TKey, TValue>(TKey? Key, TValue? Value
 /// <summary>
 /// Appends records to an input topic of a <see cref="BraidApplication"/>. Partitions are chosen by
 /// Kafka's murmur2 of the serialized key, so the same key lands where a Kafka producer would put it.
-/// Records are visible to the application as soon as <c>Send</c> returns and survive a process crash;
-/// call <see cref="Flush"/> to make them survive a power loss too. Thread-safe.
+/// Thread-safe. When a sent record is durable:
+/// <list type="bullet">
+/// <item>when <c>Send</c> returns it is in its log, visible to the application, and survives a process crash
+/// (kill -9), under either <see cref="Durability"/>;</item>
+/// <item>when <see cref="Flush"/> returns, every record sent before also survives a power loss or OS crash;</item>
+/// <item>under <see cref="Durability.PowerLoss"/> the application also fsyncs an input before it commits the
+/// offsets and output derived from it, so a power loss never leaves committed output without its input.</item>
+/// </list>
+/// A record is checked before it is written: one larger than <see cref="RecordTooLargeException.MaxRecordBytes"/>
+/// throws <see cref="RecordTooLargeException"/>, and nothing of it reaches the log.
 /// </summary>
 /// <typeparam name="TKey">Key type.</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>
@@ -29,6 +37,7 @@ public sealed class TopicProducer<TKey, TValue>
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
     private readonly LogActivity _activity;
+    private const long BatchBytes = 64L * 1024 * 1024;
     private int _roundRobin;
 
     internal TopicProducer(TopicLog topic, Serde<TKey> keySerde, Serde<TValue> valueSerde, LogActivity activity)
@@ -65,26 +74,37 @@ public sealed class TopicProducer<TKey, TValue>
     public int Send(IEnumerable<TopicRecord<TKey, TValue>> records)
     {
         ArgumentNullException.ThrowIfNull(records);
+        // Records are serialized and checked before any is written: a bad one (oversized, negative timestamp,
+        // a serializer that throws) fails the call with nothing appended — unless the batch passed
+        // BatchBytes, in which case the records before the last BatchBytes were already appended.
         var byPartition = new Dictionary<PartitionLog, List<RawRecord>>();
         int n = 0;
+        long buffered = 0;
         foreach (var r in records)
         {
             var (log, raw) = Encode(r);
             if (!byPartition.TryGetValue(log, out var list)) byPartition[log] = list = new List<RawRecord>();
             list.Add(raw);
             n++;
-            if (list.Count >= 4096)
+            buffered += Logs.RecordFormat.BodySize(raw);
+            if (buffered >= BatchBytes)
             {
-                log.AppendAndPublish(list);
-                list.Clear();
+                AppendAll(byPartition);
+                buffered = 0;
             }
         }
+        AppendAll(byPartition);
+        _activity.Signal();
+        return n;
+    }
+
+    private static void AppendAll(Dictionary<PartitionLog, List<RawRecord>> byPartition)
+    {
         foreach (var (log, list) in byPartition)
         {
             if (list.Count > 0) log.AppendAndPublish(list);
+            list.Clear();
         }
-        _activity.Signal();
-        return n;
     }
 
     /// <summary>fsyncs everything sent so far (power-loss durability; a process crash never loses sent records).</summary>
@@ -100,6 +120,8 @@ public sealed class TopicProducer<TKey, TValue>
         var v = r.Value is null ? null : _valueSerde.Serialize(r.Value);
         int n = _topic.Partitions.Length;
         int p = k is null ? (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)n) : Murmur2Partitioner.Partition(k, n);
-        return (_topic.Partitions[p], new RawRecord(_topic.Name, p, -1, k, v, r.Timestamp, r.Headers));
+        var raw = new RawRecord(_topic.Name, p, -1, k, v, r.Timestamp, r.Headers);
+        RecordFormat.CheckSize(raw);
+        return (_topic.Partitions[p], raw);
     }
 }

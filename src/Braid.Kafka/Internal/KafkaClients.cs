@@ -23,17 +23,22 @@ internal sealed class KafkaClients(KafkaStreamsOptions options, string applicati
 
     /// <summary>The group member: its assignment of the task topic is this instance's task assignment.</summary>
     public IConsumer<byte[]?, byte[]?> GroupConsumer(Action<IConsumer<byte[]?, byte[]?>, List<TopicPartition>> assigned,
-        Action<IConsumer<byte[]?, byte[]?>, List<TopicPartitionOffset>> revoked, Action<IConsumer<byte[]?, byte[]?>, List<TopicPartitionOffset>> lost)
+        Action<IConsumer<byte[]?, byte[]?>, List<TopicPartitionOffset>> revoked, Action<IConsumer<byte[]?, byte[]?>, List<TopicPartitionOffset>> lost,
+        Action<string> statistics)
     {
         var c = Base();
         c["group.id"] = applicationId;
         c["partition.assignment.strategy"] = "cooperative-sticky";
         c["enable.auto.commit"] = "false";
         c["auto.offset.reset"] = "earliest";
+        // Its committed-offset fetches wait for pending transactional offsets (require_stable, KIP-447).
+        c["isolation.level"] = "read_committed";
+        c["statistics.interval.ms"] = RebalanceTracker.StatisticsIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Logged(new ConsumerBuilder<byte[]?, byte[]?>(c))
             .SetPartitionsAssignedHandler(assigned)
             .SetPartitionsRevokedHandler(revoked)
             .SetPartitionsLostHandler(lost)
+            .SetStatisticsHandler((_, json) => statistics(json))
             .Build();
     }
 
@@ -52,20 +57,35 @@ internal sealed class KafkaClients(KafkaStreamsOptions options, string applicati
     }
 
     /// <summary>The stream thread's producer: transactional under exactly-once v2 (one per thread), idempotent otherwise.</summary>
-    public IProducer<byte[]?, byte[]?> Producer(int generation)
+    public IProducer<byte[]?, byte[]?> Producer(int generation) =>
+        new ProducerBuilder<byte[]?, byte[]?>(ProducerSettings(generation))
+            .SetLogHandler((_, m) => Log(m))
+            .SetErrorHandler((_, e) => logger.LogWarning("Producer: {Reason} (fatal: {Fatal})", e.Reason, e.IsFatal))
+            .Build();
+
+    /// <summary>The stream thread producer's settings.</summary>
+    public Dictionary<string, string> ProducerSettings(int generation)
     {
         var c = Base();
         // Kafka's default key→partition mapping (Java murmur2), so Braid and Java producers agree on co-partitioning.
         c["partitioner"] = "murmur2_random";
         c.TryAdd("linger.ms", "5");
         c["enable.idempotence"] = "true";
-        if (ExactlyOnce) c["transactional.id"] = applicationId + "-" + instanceId + "-0";
+        if (ExactlyOnce)
+        {
+            // Stable per instance (BraidKafkaApplication.InstanceId): a restarted instance fences its predecessor.
+            c["transactional.id"] = applicationId + "-" + instanceId + "-0";
+            // As Kafka Streams (StreamsConfig DEFAULT_TRANSACTION_TIMEOUT = 10 s, instead of the client's 60 s): a crashed
+            // instance's open transaction is aborted by the coordinator before the group's session timeout (45 s by
+            // default) hands its tasks to a successor, whose committed-offset fetch would otherwise wait on it.
+            c.TryAdd("transaction.timeout.ms", DefaultTransactionTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         c["client.id"] = applicationId + "-" + instanceId + "-producer-" + generation;
-        return new ProducerBuilder<byte[]?, byte[]?>(c)
-            .SetLogHandler((_, m) => Log(m))
-            .SetErrorHandler((_, e) => logger.LogWarning("Producer: {Reason} (fatal: {Fatal})", e.Reason, e.IsFatal))
-            .Build();
+        return c;
     }
+
+    /// <summary>Kafka Streams' default <c>transaction.timeout.ms</c> under exactly-once.</summary>
+    public const int DefaultTransactionTimeoutMs = 10_000;
 
     /// <summary>A plain producer for instance announcements (outside transactions, so they are visible at once).</summary>
     public IProducer<byte[]?, byte[]?> PlainProducer()

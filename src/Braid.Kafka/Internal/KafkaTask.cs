@@ -1,5 +1,6 @@
 using Braid.Processors;
 using Braid.Internal;
+using Braid.Internal.Runtime;
 using Braid.Internal.State;
 using Braid.Kafka.Internal.State;
 using Confluent.Kafka;
@@ -7,15 +8,17 @@ using Confluent.Kafka;
 namespace Braid.Kafka.Internal;
 
 /// <summary>
-/// A core <see cref="StreamTask"/> hosted on Kafka: its input partitions, the offsets it has processed,
-/// and its stores wrapped with changelogging (restorable).
+/// A task as the Kafka host keeps it: the engine's <see cref="StreamTask"/> with logged stores (restorable from
+/// their changelogs), its input partitions, and — once restored — the core <see cref="RuntimeTask"/> that chooses
+/// records (PartitionGroup, <c>max.task.idle.ms</c>) and tracks consumed offsets. It is also the task's
+/// <see cref="IInputSource"/>: the input fetcher pushes records in and says which inputs are at their end.
 /// </summary>
-internal sealed class KafkaTask
+internal sealed class KafkaTask : IHostedTask, IInputSource
 {
-    private readonly Dictionary<TopicPartition, long> _processed = new();
-    private readonly HashSet<TopicPartition> _dirtyOffsets = new();
+    private bool[] _atEnd = [];
+    private bool _renew;
 
-    public KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicPartition> inputs, IReadOnlyList<IRestorableStore> restorable,
+    private KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicPartition> inputs, IReadOnlyList<IRestorableStore> restorable,
         ITaskState? state, IReadOnlySet<string> checkpointed)
     {
         Id = id;
@@ -26,57 +29,118 @@ internal sealed class KafkaTask
         Checkpointed = checkpointed;
     }
 
+    public TaskId Id { get; }
+
+    public StreamTask Task { get; }
+
+    /// <summary>Real input partitions, in the task's declared order (ties in record choice go to the first).</summary>
+    public IReadOnlyList<TopicPartition> Inputs { get; }
+
+    public IReadOnlyList<IRestorableStore> Restorable { get; }
+
     /// <summary>The task's on-disk state, when the instance has a state directory.</summary>
     public ITaskState? State { get; }
 
     /// <summary>Changelog topics whose store is on disk: they restore from the local checkpoint.</summary>
     public IReadOnlySet<string> Checkpointed { get; }
 
-    public static string CheckpointKey(TopicPartition tp) => "kafka.checkpoint/" + tp.Topic + "/" + tp.Partition.Value;
+    /// <summary>Set once restored and started (<see cref="Start"/>).</summary>
+    public RuntimeTask Runtime { get; private set; } = null!;
 
-    public TaskId Id { get; }
+    public bool Running { get; private set; }
 
-    public StreamTask Task { get; }
+    public IInputSource Input => this;
 
-    public IReadOnlyList<TopicPartition> Inputs { get; }
+    /// <summary>Positions to commit although nothing was processed (just started, or renewal due). Output and changelog
+    /// writes are the thread's (one producer): the committer flushes them for every task.</summary>
+    public bool HasPendingOutput => Running && _renew;
 
-    public IReadOnlyList<IRestorableStore> Restorable { get; }
+    /// <summary>Whether the next commit must include this task even if it processed nothing (just started, or renewal due).</summary>
+    public bool NeedsCommit => Running && (Runtime.Uncommitted > 0 || _renew);
 
     public static string Name(TaskId id) => $"{id.Subtopology}_{id.Partition}";
 
+    public static string CheckpointKey(TopicPartition tp) => "kafka.checkpoint/" + tp.Topic + "/" + tp.Partition.Value;
+
     /// <summary>Builds the task through <see cref="TopologyModel.CreateTask"/>, as every host does, with logged stores.</summary>
     public static KafkaTask Create(TaskId id, TopologyModel model, TopicLayout layout, StreamsConfig config, IRecordCollector collector,
-        IChangelogSink changelogSink, Func<long> currentTimestamp, IReadOnlyDictionary<string, Braid.State.IStateStore> globalStores,
-        IStateBackend? backend)
+        IChangelogSink changelogSink, IReadOnlyDictionary<string, Braid.State.IStateStore> globalStores, IStateBackend? backend)
     {
         var state = backend?.OpenTask(id);
         var logs = layout.ChangelogsPerSubtopology[id.Subtopology];
+        StreamTask? built = null;
+        // Changelog records carry the task's stream time (the record being processed, for in-order input).
+        long Now() => built is { Context.StreamTime: var t } && t != long.MinValue ? t : 0;
         ChangelogTarget? TargetFor(string store) =>
-            logs.TryGetValue(store, out var topic) ? new ChangelogTarget(topic, id.Partition, changelogSink, currentTimestamp) : null;
+            logs.TryGetValue(store, out var topic) ? new ChangelogTarget(topic, id.Partition, changelogSink, Now) : null;
         var factory = new ChangeloggingStoreFactory(state?.Stores ?? InMemoryStoreFactory.Instance, TargetFor);
         // Stores marked InMemory are logged too on Kafka (as in Kafka Streams): the host's store policy says so.
         var memoryFactory = new ChangeloggingStoreFactory(InMemoryStoreFactory.Instance, TargetFor);
-        var task = model.CreateTask(id, [id.Subtopology], config, collector,
+        built = model.CreateTask(id, [id.Subtopology], config, collector,
             () => config.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), new StorePolicy(factory, memoryFactory), globalStores);
         var checkpointed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in task.Stores.Keys)
+        foreach (var name in built.Stores.Keys)
         {
             if (logs.TryGetValue(name, out var changelog) && !model.Stores[name].InMemory && state is not null) checkpointed.Add(changelog);
         }
         var inputs = layout.SourcesPerSubtopology[id.Subtopology].Select(t => new TopicPartition(t, id.Partition)).ToList();
-        var restorable = task.Stores.Values.OfType<IRestorableStore>().ToList();
-        return new KafkaTask(id, task, inputs, restorable, state, checkpointed);
+        var restorable = built.Stores.Values.OfType<IRestorableStore>().ToList();
+        return new KafkaTask(id, built, inputs, restorable, state, checkpointed);
     }
 
-    public void Processed(TopicPartition tp, long offset)
+    /// <summary>
+    /// Starts processing from <paramref name="start"/> (the committed offset of each input, or where reading starts
+    /// when none is committed). The first commit after it records every position again: that renews the offsets of
+    /// idle inputs, which the broker would otherwise expire (see <see cref="RenewOffsets"/>).
+    /// </summary>
+    public void Start(IReadOnlyDictionary<TopicPartition, long> start, TopicLayout layout, long maxTaskIdleMs)
     {
-        _processed[tp] = offset;
-        _dirtyOffsets.Add(tp);
+        var modelInputs = Inputs.Select(tp => (layout.ModelName(tp.Topic), tp.Partition.Value)).ToList();
+        var offsets = Inputs.ToDictionary(tp => CommitMetadata.InputOffset(Id, layout.ModelName(tp.Topic), tp.Partition.Value), tp => start[tp]);
+        Runtime = new RuntimeTask(Task, modelInputs, maxTaskIdleMs, key => offsets.TryGetValue(key, out long o) ? CommitMetadata.Encode(o) : null);
+        _atEnd = new bool[Inputs.Count];
+        _renew = true;
+        Running = true;
     }
 
-    /// <summary>Offsets to commit (next offset to read) for partitions processed since the last commit.</summary>
-    public IEnumerable<TopicPartitionOffset> PendingOffsets() =>
-        _dirtyOffsets.Select(tp => new TopicPartitionOffset(tp, new Offset(_processed[tp] + 1)));
+    /// <summary>
+    /// Marks every input position to be committed again. The group subscribes only to the task topic, and a stable
+    /// group's offsets of topics it does not subscribe to expire <c>offsets.retention.minutes</c> after their last
+    /// commit (KIP-211, GroupMetadata.removeExpiredOffsets): an input idle that long would restart from the beginning.
+    /// Re-committing the same offsets is idempotent, so renewing is always safe.
+    /// </summary>
+    public void RenewOffsets() => _renew = true;
 
-    public void OffsetsCommitted() => _dirtyOffsets.Clear();
+    /// <summary>Every input's next offset (what a commit records: all of them, so idle inputs are renewed too).</summary>
+    public IEnumerable<TopicPartitionOffset> Positions() =>
+        Inputs.Select((tp, i) => new TopicPartitionOffset(tp, new Offset(Runtime.Consumed(i))));
+
+    /// <summary>The positions of the last successful commit (what may be purged from repartition topics).</summary>
+    public IReadOnlyList<TopicPartitionOffset> CommittedPositions { get; private set; } = [];
+
+    public void Committed()
+    {
+        CommittedPositions = Positions().ToList();
+        Runtime.MarkCommitted();
+        _renew = false;
+    }
+
+    /// <summary>The fetcher reached (or left) the end of input <paramref name="input"/>.</summary>
+    public void SetAtEnd(int input, bool atEnd) => _atEnd[input] = atEnd;
+
+    public void Fetch(RuntimeTask task)
+    {
+        // Kafka pushes: the input fetcher hands records over in its poll.
+    }
+
+    public bool IsCaughtUp(int input) => _atEnd[input];
+
+    /// <summary>Closes the task; dirty drops its uncommitted store writes (the changelog and the last commit are the truth).</summary>
+    public void Close(bool dirty)
+    {
+        Running = false;
+        if (dirty) State?.DiscardPending();
+        Task.Close();
+        State?.Dispose();
+    }
 }

@@ -54,6 +54,9 @@ internal sealed class TopicLayout
 
     public bool IsChangelog(string topic) => _changelogs.Contains(topic);
 
+    /// <summary>An internal topic the application writes and reads back (repartition, foreign-key subscription/response).</summary>
+    public bool IsRepartition(string realTopic) => _realToModel.ContainsKey(realTopic);
+
     public static string ChangelogName(string applicationId, string store) => applicationId + "-" + store + "-changelog";
 
     /// <summary>Builds the layout from known partition counts of external topics; throws on missing topics or broken co-partitioning.</summary>
@@ -127,7 +130,12 @@ internal sealed class TopicLayout
         {
             _realToModel[RealName(t)] = t;
             int n = internalCounts.TryGetValue(t, out var c) ? c : counts.Max();
-            InternalTopics.Add(new TopicSpec(RealName(t), n, new Dictionary<string, string> { ["cleanup.policy"] = "delete" }));
+            // As Kafka Streams' RepartitionTopicConfig: kept until read (infinite retention; the application deletes what it has
+            // committed, RepartitionPurger), small segments so deletion frees space soon.
+            InternalTopics.Add(new TopicSpec(RealName(t), n, new Dictionary<string, string>
+            {
+                ["cleanup.policy"] = "delete", ["retention.ms"] = "-1", ["segment.bytes"] = "52428800", ["segment.ms"] = "600000",
+            }));
         }
         for (int i = 0; i < subs.Count; i++)
         {

@@ -65,6 +65,9 @@ internal static partial class LibRdKafka
     public static partial int rd_kafka_mock_broker_set_up(IntPtr mcluster, int brokerId);
 
     [LibraryImport(Lib)]
+    public static partial int rd_kafka_mock_broker_set_rtt(IntPtr mcluster, int brokerId, int rttMs);
+
+    [LibraryImport(Lib)]
     public static partial void rd_kafka_mock_push_request_errors_array(IntPtr mcluster, short apiKey, UIntPtr count, int[] errors);
 
     /// <summary>Reaches the rd_kafka_t* behind a Confluent.Kafka handle (internal field, hence reflection).</summary>

@@ -44,6 +44,9 @@ internal sealed class MockKafkaCluster : IDisposable
 
     public void SetBrokerUp(int brokerId) => LibRdKafka.rd_kafka_mock_broker_set_up(_cluster, brokerId);
 
+    /// <summary>Delays every broker's responses by <paramref name="rttMs"/> (a slow or distant cluster).</summary>
+    public void SetRoundTripTime(int rttMs) => LibRdKafka.rd_kafka_mock_broker_set_rtt(_cluster, -1, rttMs);
+
     /// <summary>Makes the next requests of an API fail with the given Kafka error codes (fault injection).</summary>
     public void PushRequestErrors(short apiKey, params int[] errors) =>
         LibRdKafka.rd_kafka_mock_push_request_errors_array(_cluster, apiKey, (UIntPtr)errors.Length, errors);

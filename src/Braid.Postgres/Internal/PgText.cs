@@ -16,7 +16,7 @@ internal static class PgText
         if (ArrayElement(typeOid) is { } element) return ParseArray(text, element);
         switch (typeOid)
         {
-            case 16: return JsonValue.Create(text == "t");
+            case 16: return JsonValue.Create(text is "t" or "true"); // pgoutput sends t/f, bool::text gives true/false
             case 20 or 21 or 23 or 26: return JsonValue.Create(long.Parse(text, CultureInfo.InvariantCulture));
             case 700 or 701 or 1700:
                 return text is "NaN" or "Infinity" or "-Infinity" ? JsonValue.Create(text) : JsonNode.Parse(text);

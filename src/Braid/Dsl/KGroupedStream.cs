@@ -29,7 +29,7 @@ public sealed partial class KGroupedStream<TKey, TValue>
     /// <param name="materialized">Store name and serdes.</param>
     /// <returns>The table of counts.</returns>
     public KTable<TKey, long> Count(Materialized<TKey, long>? materialized = null) =>
-        Aggregate(() => 0L, (_, _, agg) => agg + 1, materialized, "KSTREAM-COUNT-");
+        Aggregate(() => 0L, (_, _, agg) => agg + 1, materialized, "KSTREAM-AGGREGATE-"); // Kafka names a count an aggregate (KGroupedStreamImpl.AGGREGATE_NAME)
 
     /// <summary>Combines the values of each key with a reducer (the first value starts the aggregate).</summary>
     /// <param name="reducer">Combines the aggregate so far with a new value.</param>

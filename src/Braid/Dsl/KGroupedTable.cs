@@ -32,7 +32,7 @@ public sealed partial class KGroupedTable<TKey, TValue>
     /// <param name="materialized">Store name and serdes.</param>
     /// <returns>The table of counts.</returns>
     public KTable<TKey, long> Count(Materialized<TKey, long>? materialized = null) =>
-        Build(() => 0L, (_, _, a) => a + 1, (_, _, a) => a - 1, null, materialized, "KTABLE-COUNT-", null);
+        Build(() => 0L, (_, _, a) => a + 1, (_, _, a) => a - 1, null, materialized, "KTABLE-AGGREGATE-", null); // Kafka: KGroupedTableImpl.AGGREGATE_NAME
 
     /// <summary>Combines the rows of each group; a subtractor that returns null deletes the group.</summary>
     /// <param name="adder">Adds a row's value to the aggregate.</param>

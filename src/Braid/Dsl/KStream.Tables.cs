@@ -34,9 +34,11 @@ public sealed partial class KStream<TKey, TValue>
     public KTable<TKey, TValue> ToTable(Materialized<TKey, TValue>? materialized = null)
     {
         DslSupport.EnsureCanBeAbsent<TValue>("ToTable", "table");
-        var input = RepartitionIfRequired(() => B.NewName("KSTREAM-TOTABLE-"), materialized?.KeySerde, materialized?.ValueSerde);
+        // Kafka's KStreamImpl.toTable: the node KSTREAM-TOTABLE-N first, then its store (and repartition) named after it.
+        string name = B.NewName("KSTREAM-TOTABLE-");
+        var input = RepartitionIfRequired(() => name, materialized?.KeySerde, materialized?.ValueSerde);
         return KTable<TKey, TValue>.FromStreamNode(Builder, input.NodeName, materialized?.KeySerde ?? input.KeySerde,
-            materialized?.ValueSerde ?? input.ValueSerde, materialized, "KSTREAM-TOTABLE-");
+            materialized?.ValueSerde ?? input.ValueSerde, materialized, "KSTREAM-TOTABLE-", nodeName: name);
     }
 
     /// <summary>Groups by the current key (repartitioning first if the key was changed).</summary>

@@ -117,37 +117,55 @@ public sealed partial class KTable<TKey, TValue>
     {
         ArgumentNullException.ThrowIfNull(other);
         if (!ReferenceEquals(other.Builder, Builder)) throw new TopologyException("the two tables come from different StreamsBuilders.");
+        // Kafka's KTableImpl.doJoinOnForeignKey enables old values on both tables.
+        EnableSendingOldValues(true);
+        other.EnableSendingOldValues(true);
         var leftKeySerde = KeySerde ?? Serdes.Default<TKey>();
         var leftSerde = ValueSerde ?? Serdes.Default<TValue>();
         var fkSerde = other.KeySerde ?? Serdes.Default<TForeignKey>();
         var rightSerde = other.ValueSerde ?? Serdes.Default<TOther>();
-        string baseName = joined?.Name ?? B.NewName("KTABLE-FK-JOIN-");
+        // Names as Kafka's KTableImpl.doJoinOnForeignKey gives them, in its order (each call takes one index, so
+        // the generated names, and the Kafka host's topic names, are Kafka's): unnamed, KTABLE-FK-JOIN-…-NNNNNNNNNN;
+        // with ForeignKeyJoined.Name, "<name>-<suffix>" (Kafka's NamedInternal.suffixWithOrElseGet, which still
+        // takes an index so later generated names do not move).
+        string Name(string suffix, string prefix)
+        {
+            string generated = B.NewName(prefix);
+            return joined?.Name is { } n ? n + suffix : generated;
+        }
+        string registrationTopic = Name("-subscription-registration", "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-") + "-topic";
+        string send = Name("-subscription-registration-processor", "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-");
+        string registrationSink = Name("-subscription-registration-sink", "KTABLE-SINK-");
+        string registrationSource = Name("-subscription-registration-source", "KTABLE-SOURCE-");
+        string subscriptions = Name("-subscription-store", "KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-");
+        string receive = Name("-subscription-receive", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+        Name("-subscription-join-foreign", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-"); // Kafka's second node; Braid's receive also joins
+        string rightUpdate = Name("-foreign-join-subscription", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+        string responseTopic = Name("-subscription-response", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-") + "-topic";
+        string responseSink = Name("-subscription-response-sink", "KTABLE-SINK-");
+        string responseSource = Name("-subscription-response-source", "KTABLE-SOURCE-");
+        string resolve = Name("-subscription-response-resolver", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-");
+        Name("-result", "KTABLE-FK-JOIN-OUTPUT-"); // Kafka's result node; Braid's resolver keeps the result itself
 
         var combinedSerde = new CombinedKeySerde<TForeignKey, TKey>(fkSerde, leftKeySerde);
-        string subscriptions = baseName + "-subscription-store";
         B.AddStore(new KeyValueStoreBuilder<CombinedKey<TForeignKey, TKey>, ValueAndTimestamp<UInt128>>(subscriptions, combinedSerde, HashAndTimestampSerde.Instance));
 
         // Left side → subscription topic, keyed by foreign key.
-        string send = baseName + "-subscription-registration-send";
         B.AddProcessor(send, () => new SubscriptionSend<TKey, TValue, TForeignKey>(send, extractor, leftSerde, fkSerde, leftJoin), NodeName);
         var subscriptionSerde = new SubscriptionSerde<TKey>(leftKeySerde);
-        string receiveSource = InternalTopic(baseName + "-subscription-registration-topic", fkSerde, subscriptionSerde, send);
+        InternalTopic(registrationTopic, registrationSink, registrationSource, fkSerde, subscriptionSerde, send);
 
         // Right side: subscriptions and right-table changes both answer through the response topic.
-        string receive = baseName + "-subscription-receive";
         var rightGetter = other.ValueGetter;
-        B.AddProcessor(receive, () => new SubscriptionReceive<TForeignKey, TKey, TOther>(receive, subscriptions, rightGetter), receiveSource);
+        B.AddProcessor(receive, () => new SubscriptionReceive<TForeignKey, TKey, TOther>(receive, subscriptions, rightGetter), registrationSource);
         B.ConnectStores(receive, [subscriptions, .. rightGetter.StoreNames]);
-        string rightUpdate = baseName + "-foreign-table-update";
         var prefixSerde = combinedSerde.PrefixSerde;
         B.AddProcessor(rightUpdate, () => new ForeignTableUpdate<TForeignKey, TOther, TKey>(rightUpdate, subscriptions, prefixSerde), other.NodeName);
         B.ConnectStores(rightUpdate, subscriptions);
-        string responseSource = InternalTopic(baseName + "-subscription-response-topic", leftKeySerde,
-            new SubscriptionResponseSerde<TOther>(rightSerde), receive, rightUpdate);
+        InternalTopic(responseTopic, responseSink, responseSource, leftKeySerde, new SubscriptionResponseSerde<TOther>(rightSerde), receive, rightUpdate);
 
         // Left side: resolve responses against the current left value.
         string resultStore = DslSupport.AddTableStore(B, joined?.Materialized, KeySerde, null, "KTABLE-FK-JOIN-OUTPUT-");
-        string resolve = baseName + "-response-resolver";
         var leftGetter = ValueGetter;
         B.AddProcessor(resolve, () => new ResponseResolver<TKey, TValue, TOther, TResult>(resolve, leftGetter, leftSerde, joiner, leftJoin, resultStore), responseSource);
         B.ConnectStores(resolve, [resultStore, .. leftGetter.StoreNames]);
@@ -155,14 +173,11 @@ public sealed partial class KTable<TKey, TValue>
             new StoreValueGetterSupplier<TKey, TResult>(resultStore), resultStore);
     }
 
-    /// <summary>An internal topic fed by several parents (a sink) and read back by one source; returns the source.</summary>
-    private string InternalTopic<TK, TV>(string topic, Serde<TK> keySerde, Serde<TV> valueSerde, params string[] parents)
+    /// <summary>An internal topic fed by several parents (a sink) and read back by one source.</summary>
+    private void InternalTopic<TK, TV>(string topic, string sink, string source, Serde<TK> keySerde, Serde<TV> valueSerde, params string[] parents)
     {
-        string sink = topic + "-sink";
-        string source = topic + "-source";
         B.AddSink(sink, topic, () => new SinkNode<TK, TV>(sink, topic, null, keySerde, valueSerde), parents);
         B.MarkInternalTopic(topic);
         B.AddSource(source, [topic], () => new SourceNode<TK, TV>(source, keySerde, valueSerde));
-        return source;
     }
 }

@@ -58,6 +58,10 @@ public sealed partial class KTable<TKey, TValue>
     {
         ArgumentNullException.ThrowIfNull(other);
         if (!ReferenceEquals(other.Builder, Builder)) throw new TopologyException("the two tables come from different StreamsBuilders.");
+        // Kafka's KTableImpl.doJoin: a left/outer side must send old values (a filter before it then skips
+        // tombstones for keys it never passed).
+        if (kind != JoinKind.Inner) EnableSendingOldValues(true);
+        if (kind == JoinKind.Outer) other.EnableSendingOldValues(true);
         string prefix = kind switch { JoinKind.Inner => "KTABLE-JOINTHIS-", JoinKind.Left => "KTABLE-LEFTTHIS-", _ => "KTABLE-OUTERTHIS-" };
         string otherPrefix = prefix.Replace("THIS", "OTHER", StringComparison.Ordinal);
         string thisName = B.NewName(prefix);
@@ -76,6 +80,9 @@ public sealed partial class KTable<TKey, TValue>
         TableValueGetterSupplier<TKey, TResult> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TResult>(store)
             : new TableTableJoinValueGetterSupplier<TKey, TValue, TOther, TResult>(thisGetter, otherGetter, joiner, kind);
-        return new KTable<TKey, TResult>(Builder, mergeName, KeySerde ?? other.KeySerde, materialized?.ValueSerde, getter, store);
+        return new KTable<TKey, TResult>(Builder, mergeName, KeySerde ?? other.KeySerde, materialized?.ValueSerde, getter, store)
+        {
+            VersionedUpstream = store is null && HasVersionedSemantics && other.HasVersionedSemantics,
+        };
     }
 }

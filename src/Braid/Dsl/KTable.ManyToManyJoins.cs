@@ -90,6 +90,9 @@ public sealed partial class KTable<TKey, TValue>
         ArgumentNullException.ThrowIfNull(leftSelector);
         ArgumentNullException.ThrowIfNull(rightSelector);
         if (!ReferenceEquals(other.Builder, Builder)) throw new TopologyException("the two tables come from different StreamsBuilders.");
+        // Re-keying needs each row's old attribute, as a foreign-key join does.
+        EnableSendingOldValues(true);
+        other.EnableSendingOldValues(true);
         var attrSerde = Serdes.Default<TAttr>();
         var leftKeySerde = KeySerde ?? Serdes.Default<TKey>();
         var leftSerde = ValueSerde ?? Serdes.Default<TValue>();
@@ -107,10 +110,12 @@ public sealed partial class KTable<TKey, TValue>
 
         string leftRekey = baseName + "-left-rekey";
         B.AddProcessor(leftRekey, () => new AttributeRekey<TKey, TValue, TAttr>(leftRekey, leftSelector, attrSerde, leftPreserved), NodeName);
-        string leftSource = InternalTopic(baseName + "-left-repartition", attrSerde, new RowMessageSerde<TKey, TValue>(leftKeySerde, leftSerde), leftRekey);
+        string leftSource = baseName + "-left-repartition-source";
+        InternalTopic(baseName + "-left-repartition", baseName + "-left-repartition-sink", leftSource, attrSerde, new RowMessageSerde<TKey, TValue>(leftKeySerde, leftSerde), leftRekey);
         string rightRekey = baseName + "-right-rekey";
         B.AddProcessor(rightRekey, () => new AttributeRekey<TOtherKey, TOther, TAttr>(rightRekey, rightSelector, attrSerde, rightPreserved), other.NodeName);
-        string rightSource = InternalTopic(baseName + "-right-repartition", attrSerde, new RowMessageSerde<TOtherKey, TOther>(rightKeySerde, rightSerde), rightRekey);
+        string rightSource = baseName + "-right-repartition-source";
+        InternalTopic(baseName + "-right-repartition", baseName + "-right-repartition-sink", rightSource, attrSerde, new RowMessageSerde<TOtherKey, TOther>(rightKeySerde, rightSerde), rightRekey);
 
         var leftPrefix = leftIndexSerde.PrefixSerde;
         string leftMatch = baseName + "-left-match";

@@ -23,6 +23,16 @@ public sealed partial class KTable<TKey, TValue>
     public KTable<TKey, TValue> Suppress(Suppressed suppressed)
     {
         ArgumentNullException.ThrowIfNull(suppressed);
+        if (HasVersionedSemantics)
+        {
+            // Kafka's InternalStreamsBuilder.enableVersionedSemantics (and the eager check in KTableImpl.suppress):
+            // a versioned table's changes include out-of-order history updates, which suppression would emit as
+            // the latest value.
+            throw new TopologyException(
+                "suppress() is only supported for non-versioned KTables (note that version semantics might be inherited from upstream): " +
+                $"table '{NodeName}' reads a versioned table. Suppress a non-versioned table, e.g. one materialized with a plain store.");
+        }
+        EnableSendingOldValues(true);
         if (suppressed.IsUntilWindowCloses && Windowing is null)
         {
             throw new TopologyException(
@@ -39,7 +49,10 @@ public sealed partial class KTable<TKey, TValue>
         var buffer = suppressed.Buffer;
         B.AddProcessor(n, () => new SuppressProcessor<TKey, TValue>(n, store, ks, windowEnd, duration, buffer), NodeName);
         B.ConnectStores(n, store);
-        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, ValueGetter, StoreName, HistoryRetention);
+        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, ValueGetter, StoreName, HistoryRetention)
+        {
+            EnableSendingOldValues = EnableSendingOldValues,
+        };
     }
 }
 

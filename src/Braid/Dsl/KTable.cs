@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Braid.Internal;
 using Braid.Internal.Tables;
 using Braid.Serialization;
@@ -45,28 +46,62 @@ public sealed partial class KTable<TKey, TValue>
 
     internal bool IsVersioned => HistoryRetention is not null;
 
+    /// <summary>
+    /// True when this table's changes come from a versioned table, directly or through operators that are not
+    /// materialized (Kafka's InternalStreamsBuilder.isVersionedUpstream: a node without its own store is
+    /// versioned when all its parents are). Decides whether Suppress is allowed and how Filter treats
+    /// rejected records.
+    /// </summary>
+    internal bool HasVersionedSemantics => IsVersioned || VersionedUpstream;
+
+    /// <summary>Set on a view or join result that is not materialized and whose inputs are all versioned.</summary>
+    internal bool VersionedUpstream { get; init; }
+
+    /// <summary>
+    /// Kafka's <c>KTableImpl.enableSendingOldValues(forceMaterialization)</c>: asked by an operator that needs
+    /// each change's old value (GroupBy, Suppress, left/outer and foreign-key joins: force = true) or by a
+    /// filter that wants to know whether its parent already sends them (force = false). Returns whether this
+    /// table sends old values from now on. Braid's tables always carry old values; the answer only decides
+    /// Filter's tombstone rule (<see cref="TableFilterNode{TKey,TValue}"/>). Tables with a store of their own
+    /// (aggregates, joins, named sources) answer true.
+    /// </summary>
+    internal Func<bool, bool> EnableSendingOldValues { get; init; } = static _ => true;
+
     /// <summary>The name of the store holding this table, or null when it is a view computed from its parent.</summary>
     public string? QueryableStoreName => StoreName;
 
+    /// <summary>
+    /// The table of a changelog stream. Names follow Kafka's order: <paramref name="generatedStoreName"/> (Table: the
+    /// store name is generated before the source) or <paramref name="nodeName"/> (ToTable: KSTREAM-TOTABLE-N, generated
+    /// before the store) are taken as given; otherwise the node is KTABLE-SOURCE-N, named after the store.
+    /// </summary>
     internal static KTable<TKey, TValue> FromStreamNode(StreamsBuilder builder, string parent, Serde<TKey>? ks, Serde<TValue>? vs,
-        Materialized<TKey, TValue>? materialized, string storePrefix)
+        Materialized<TKey, TValue>? materialized, string storePrefix, string? nodeName = null, string? generatedStoreName = null)
     {
         var b = builder.Internal;
+        bool named = materialized?.StoreName is not null;
+        if (!named && generatedStoreName is not null) materialized = (materialized ?? new Materialized<TKey, TValue>()) with { StoreName = generatedStoreName };
         if (materialized?.VersionedHistoryRetention is { } retention)
         {
             string vstore = DslSupport.AddVersionedTableStore(b, materialized, ks, vs, storePrefix);
-            string vn = b.NewName("KTABLE-SOURCE-");
+            string vn = nodeName ?? b.NewName("KTABLE-SOURCE-");
             b.AddProcessor(vn, () => new VersionedTableSourceNode<TKey, TValue>(vn, vstore), parent);
             b.ConnectStores(vn, vstore);
             return new KTable<TKey, TValue>(builder, vn, materialized.KeySerde ?? ks, materialized.ValueSerde ?? vs,
                 new VersionedStoreValueGetterSupplier<TKey, TValue>(vstore), vstore, retention);
         }
         string store = DslSupport.AddTableStore(b, materialized, ks, vs, storePrefix);
-        string n = b.NewName("KTABLE-SOURCE-");
+        string n = nodeName ?? b.NewName("KTABLE-SOURCE-");
         b.AddProcessor(n, () => new TableSourceNode<TKey, TValue>(n, store), parent);
         b.ConnectStores(n, store);
+        // Kafka's KTableSource sends old values once it is materialized: named by the user, or forced by an
+        // operator that needs them.
+        var sendsOld = new StrongBox<bool>(named);
         return new KTable<TKey, TValue>(builder, n, materialized?.KeySerde ?? ks, materialized?.ValueSerde ?? vs,
-            new StoreValueGetterSupplier<TKey, TValue>(store), store);
+            new StoreValueGetterSupplier<TKey, TValue>(store), store)
+        {
+            EnableSendingOldValues = force => sendsOld.Value |= force,
+        };
     }
 
     /// <summary>Keeps rows the predicate accepts; a row that stops matching is deleted downstream.</summary>
@@ -88,12 +123,22 @@ public sealed partial class KTable<TKey, TValue>
         ArgumentNullException.ThrowIfNull(predicate);
         string? store = materialized is null ? null : DslSupport.AddTableStore(B, materialized, KeySerde, ValueSerde, "KTABLE-FILTER-");
         string n = B.NewName("KTABLE-FILTER-");
-        B.AddProcessor(n, () => new TableFilterNode<TKey, TValue>(n, predicate, negate, store), NodeName);
+        // Kafka's KTableFilter asks its parent at construction (force = false) and again whenever a downstream
+        // operator needs old values; the node reads the final answer when a task is built.
+        var sendsOld = new StrongBox<bool>(EnableSendingOldValues(false));
+        bool versionedUpstream = HasVersionedSemantics;
+        B.AddProcessor(n, () => new TableFilterNode<TKey, TValue>(n, predicate, negate, store, sendsOld.Value, versionedUpstream), NodeName);
         if (store is not null) B.ConnectStores(n, store);
         TableValueGetterSupplier<TKey, TValue> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValue>(store)
             : new FilterValueGetterSupplier<TKey, TValue>(ValueGetter, predicate, negate);
-        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store, store is null ? HistoryRetention : null) { Windowing = Windowing };
+        var parentEnable = EnableSendingOldValues;
+        return new KTable<TKey, TValue>(Builder, n, KeySerde, ValueSerde, getter, store, store is null ? HistoryRetention : null)
+        {
+            Windowing = Windowing,
+            VersionedUpstream = store is null && HasVersionedSemantics,
+            EnableSendingOldValues = store is not null ? static _ => true : force => sendsOld.Value || (sendsOld.Value = parentEnable(force)),
+        };
     }
 
     /// <summary>Maps each row's value; a null result deletes the row.</summary>
@@ -111,7 +156,12 @@ public sealed partial class KTable<TKey, TValue>
         TableValueGetterSupplier<TKey, TValueOut> getter = store is not null
             ? new StoreValueGetterSupplier<TKey, TValueOut>(store)
             : new MapValuesValueGetterSupplier<TKey, TValue, TValueOut>(ValueGetter, mapper);
-        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store, store is null ? HistoryRetention : null) { Windowing = Windowing };
+        return new KTable<TKey, TValueOut>(Builder, n, KeySerde, materialized?.ValueSerde, getter, store, store is null ? HistoryRetention : null)
+        {
+            Windowing = Windowing,
+            VersionedUpstream = store is null && HasVersionedSemantics,
+            EnableSendingOldValues = store is not null ? static _ => true : EnableSendingOldValues,
+        };
     }
 
     /// <summary>The table's changelog as a stream: each update is a record, a delete a null-value record.</summary>
@@ -137,6 +187,7 @@ public sealed partial class KTable<TKey, TValue>
         Grouped<TGroupKey, TGroupValue>? grouped = null)
     {
         ArgumentNullException.ThrowIfNull(selector);
+        EnableSendingOldValues(true);
         string n = B.NewName("KTABLE-SELECT-");
         B.AddProcessor(n, () => new Internal.Aggregations.TableRepartitionMap<TKey, TValue, TGroupKey, TGroupValue>(n, selector), NodeName);
         var ks = grouped?.KeySerde ?? Serdes.Default<TGroupKey>();

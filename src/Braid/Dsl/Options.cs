@@ -127,6 +127,26 @@ public sealed record Grouped<TKey, TValue>
     public string? Name { get; init; }
 }
 
+/// <summary>Factory methods for <see cref="Grouped{TKey, TValue}"/>, as Kafka Streams' <c>Grouped.with</c> and <c>Grouped.as</c>.</summary>
+public static class Grouped
+{
+    /// <summary>Groups with these serdes for the repartition topic.</summary>
+    /// <param name="keySerde">Key serde.</param>
+    /// <param name="valueSerde">Value serde.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Value type.</typeparam>
+    /// <returns>The options.</returns>
+    public static Grouped<TKey, TValue> With<TKey, TValue>(Serde<TKey> keySerde, Serde<TValue> valueSerde) =>
+        new() { KeySerde = keySerde, ValueSerde = valueSerde };
+
+    /// <summary>Groups with this base name for the repartition topic and processors.</summary>
+    /// <param name="name">The base name.</param>
+    /// <typeparam name="TKey">Key type.</typeparam>
+    /// <typeparam name="TValue">Value type.</typeparam>
+    /// <returns>The options.</returns>
+    public static Grouped<TKey, TValue> As<TKey, TValue>(string name) => new() { Name = name };
+}
+
 /// <summary>Serdes, a name and a partition count for an explicit repartition.</summary>
 /// <typeparam name="TKey">Key type.</typeparam>
 /// <typeparam name="TValue">Value type.</typeparam>

@@ -13,6 +13,22 @@ namespace Braid;
 /// </summary>
 public sealed class StreamsBuilder
 {
+    private readonly TopologyOptions _options;
+
+    /// <summary>A builder with default options.</summary>
+    public StreamsBuilder()
+        : this(new TopologyOptions())
+    {
+    }
+
+    /// <summary>A builder with these options (Kafka's <c>StreamsBuilder(TopologyConfig)</c>).</summary>
+    /// <param name="options">The topology options.</param>
+    public StreamsBuilder(TopologyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
     internal InternalTopologyBuilder Internal { get; } = new();
 
     /// <summary>A stream of every record of a topic.</summary>
@@ -57,9 +73,11 @@ public sealed class StreamsBuilder
         DslSupport.EnsureCanBeAbsent<TValue>($"Table(\"{topic}\")", "table");
         var ks = consumed?.KeySerde ?? materialized?.KeySerde ?? Serdes.Default<TKey>();
         var vs = consumed?.ValueSerde ?? materialized?.ValueSerde ?? Serdes.Default<TValue>();
+        // Kafka's order (StreamsBuilder.table): the store name, then the source, then the table source.
+        string? storeName = materialized?.StoreName is null ? Internal.NewStoreName(topic + "-") : null;
         string sourceName = consumed?.Name ?? Internal.NewName("KSTREAM-SOURCE-");
         Internal.AddSource(sourceName, [topic], () => new SourceNode<TKey, TValue>(sourceName, ks, vs));
-        return KTable<TKey, TValue>.FromStreamNode(this, sourceName, ks, vs, materialized, topic + "-");
+        return KTable<TKey, TValue>.FromStreamNode(this, sourceName, ks, vs, materialized, topic + "-", generatedStoreName: storeName);
     }
 
     /// <summary>
@@ -102,9 +120,18 @@ public sealed class StreamsBuilder
         return this;
     }
 
-    /// <summary>Freezes and checks the topology; errors name the node or store at fault.</summary>
+    /// <summary>
+    /// Freezes and checks the topology; errors name the node or store at fault. With
+    /// <see cref="TopologyOptions.EnsureExplicitInternalResourceNaming"/>, generated names of stores and internal
+    /// topics are refused too.
+    /// </summary>
     /// <returns>The topology.</returns>
-    public Topology Build() => new(Internal.Build());
+    public Topology Build()
+    {
+        var model = Internal.Build();
+        if (_options.EnsureExplicitInternalResourceNaming) Internal.EnsureExplicitNaming();
+        return new Topology(model);
+    }
 
     private static void ValidateTopics(IReadOnlyList<string> topics)
     {

@@ -21,7 +21,7 @@ public sealed record SubtopologyDescription(int Id, IReadOnlyList<TopologyNode> 
 /// <summary>The shape of a topology, printable in Kafka's text format (<see cref="ToString"/>).</summary>
 /// <param name="Subtopologies">The sub-topologies.</param>
 /// <param name="GlobalStores">Nodes that maintain global stores.</param>
-public sealed record TopologyDescription(IReadOnlyList<SubtopologyDescription> Subtopologies, IReadOnlyList<TopologyNode> GlobalStores)
+public sealed partial record TopologyDescription(IReadOnlyList<SubtopologyDescription> Subtopologies, IReadOnlyList<TopologyNode> GlobalStores)
 {
     internal static TopologyDescription From(TopologyModel model)
     {

@@ -17,11 +17,52 @@ internal sealed class InternalTopologyBuilder
     private readonly Dictionary<string, string> _topicToSource = new();
     private readonly HashSet<string> _internalTopics = new();
     private readonly List<string> _pendingErrors = new();
+    private readonly HashSet<string> _generated = new();
     private int _index;
 
-    public string NewName(string prefix) => prefix + (_index++).ToString("D10", CultureInfo.InvariantCulture);
+    public string NewName(string prefix) => Generated(prefix + (_index++).ToString("D10", CultureInfo.InvariantCulture));
 
-    public string NewStoreName(string prefix) => prefix + "STATE-STORE-" + (_index++).ToString("D10", CultureInfo.InvariantCulture);
+    public string NewStoreName(string prefix) => Generated(prefix + "STATE-STORE-" + (_index++).ToString("D10", CultureInfo.InvariantCulture));
+
+    private string Generated(string name)
+    {
+        _generated.Add(name);
+        return name;
+    }
+
+    /// <summary>
+    /// True when <paramref name="name"/> is a generated name or derived from one (<c>GENERATED-suffix</c>, as
+    /// join stores and repartition topics are): its index moves when the topology changes.
+    /// </summary>
+    public bool IsGenerated(string name)
+    {
+        if (_generated.Contains(name)) return true;
+        for (int dash = name.IndexOf('-', StringComparison.Ordinal); dash > 0; dash = name.IndexOf('-', dash + 1))
+        {
+            if (_generated.Contains(name[..dash])) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// KIP-1111 (Kafka's <c>ensure.explicit.internal.resource.naming</c>): refuses a topology whose state stores,
+    /// changelog topics or internal (repartition, foreign-key) topics have generated names, listing them as
+    /// Kafka's InternalStreamsBuilder does. Changelog topics are <c>&lt;store&gt;-changelog</c> of logged stores.
+    /// </summary>
+    public void EnsureExplicitNaming()
+    {
+        var stores = _stores.Values.Where(s => IsGenerated(s.Name)).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
+        var changelogs = _stores.Values.Where(s => s.LoggingEnabled && IsGenerated(s.Name) && !_globalStores.Contains(s.Name))
+            .Select(s => s.Name + "-changelog").Order(StringComparer.Ordinal).ToList();
+        var topics = _internalTopics.Where(IsGenerated).Order(StringComparer.Ordinal).ToList();
+        if (stores.Count == 0 && changelogs.Count == 0 && topics.Count == 0) return;
+        var message = new System.Text.StringBuilder(); // TopologyException adds Kafka's "Invalid topology: " before the first line
+        if (changelogs.Count > 0) message.Append("\nFollowing changelog topic(s) has not been named: ").AppendJoin(", ", changelogs);
+        if (stores.Count > 0) message.Append("\nFollowing state store(s) has not been named: ").AppendJoin(", ", stores);
+        if (topics.Count > 0) message.Append("\nFollowing repartition topic(s) has not been named: ").AppendJoin(", ", topics);
+        message.Append("\nName them with Materialized.As, Grouped/Repartitioned.Name, StreamJoined.StoreName/Name or ForeignKeyJoined.Name.");
+        throw new TopologyException(message.ToString());
+    }
 
     public bool HasNode(string name) => _byName.ContainsKey(name);
 

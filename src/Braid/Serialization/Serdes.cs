@@ -22,11 +22,28 @@ public static class Serdes
     /// <summary>Raw bytes, unchanged.</summary>
     public static Serde<byte[]> ByteArray { get; } = new ByteArraySerde();
 
-    /// <summary>JSON of any type via System.Text.Json.</summary>
-    /// <param name="options">Serializer options; web defaults when null.</param>
+    /// <summary>
+    /// JSON via System.Text.Json. With the default options (web defaults) public fields are written as well as
+    /// properties, so tuples and field-only structs round-trip, and a missing constructor parameter (a record's
+    /// positional member) fails instead of arriving as null or zero. Types it cannot round-trip are refused
+    /// here, when the topology is built, with a <see cref="SerializationException"/> naming the type:
+    /// interfaces and abstract classes without polymorphism metadata, and objects whose state is only in
+    /// non-public fields (they would be written as <c>{}</c>). See docs/serdes.md.
+    /// </summary>
+    /// <param name="options">Serializer options, used as given; the defaults above when null.</param>
     /// <typeparam name="T">The type.</typeparam>
     /// <returns>The serde.</returns>
-    public static Serde<T> Json<T>(JsonSerializerOptions? options = null) => new JsonSerde<T>(options);
+    public static Serde<T> Json<T>(JsonSerializerOptions? options = null) => new JsonSerde<T>(options ?? JsonSerde<T>.Defaults(strict: false));
+
+    /// <summary>
+    /// Strict JSON: as <see cref="Json{T}"/>, and every member of <typeparamref name="T"/> must be present in
+    /// the JSON (a missing one fails with <see cref="SerializationException"/> naming it), unknown JSON members
+    /// fail, and null is refused where the type says non-nullable. Use it to read a topic whose producers you
+    /// do not control: a record of another type fails instead of arriving half-empty.
+    /// </summary>
+    /// <typeparam name="T">The type.</typeparam>
+    /// <returns>The serde.</returns>
+    public static Serde<T> StrictJson<T>() => new JsonSerde<T>(JsonSerde<T>.Defaults(strict: true));
 
     /// <summary>
     /// The serde Braid picks when none is given: the built-in one for string, int, long, double,
@@ -46,8 +63,15 @@ public static class Serdes
             : t == typeof(long?) ? new NullableSerde<long>(Int64)
             : t == typeof(double?) ? new NullableSerde<double>(Double)
             : null;
-        return s as Serde<T> ?? new JsonSerde<T>(null);
+        // A windowed key has two formats (time windows need the size to read one back): refuse to guess.
+        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Windowed<>))
+            throw new TopologyException($"{TypeName(t)} has no default serde: a windowed key needs an explicit one, e.g. " +
+                "Produced.With(WindowedSerdes.TimeWindowed(keySerde, windowSize), valueSerde), or WindowedSerdes.SessionWindowed(keySerde).");
+        return s as Serde<T> ?? Json<T>();
     }
+
+    internal static string TypeName(Type t) =>
+        t.IsGenericType ? $"{t.Name[..t.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", t.GetGenericArguments().Select(TypeName))}>" : t.Name;
 
     private sealed class StringSerde : Serde<string>
     {
@@ -113,25 +137,5 @@ public static class Serdes
         public override string Name => inner.Name;
         public override byte[] Serialize(T? value) => inner.Serialize(value!.Value);
         public override T? Deserialize(ReadOnlySpan<byte> data) => inner.Deserialize(data);
-    }
-
-    private sealed class JsonSerde<T>(JsonSerializerOptions? options) : Serde<T>
-    {
-        private readonly JsonSerializerOptions _options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        public override string Name => $"Json<{typeof(T).Name}>";
-        public override byte[] Serialize(T value) => JsonSerializer.SerializeToUtf8Bytes(value, _options);
-
-        public override T Deserialize(ReadOnlySpan<byte> data)
-        {
-            try
-            {
-                return JsonSerializer.Deserialize<T>(data, _options)
-                    ?? throw new SerializationException($"JSON 'null' is not a valid {typeof(T).Name}; send a tombstone (no bytes) instead.");
-            }
-            catch (JsonException e)
-            {
-                throw new SerializationException($"Malformed JSON for {typeof(T).Name}: {e.Message}", e);
-            }
-        }
     }
 }

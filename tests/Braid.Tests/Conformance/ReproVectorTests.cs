@@ -1,4 +1,4 @@
-using Braid.Testing.Conformance;
+using Braid.Conformance;
 
 namespace Braid.Tests.Conformance;
 

@@ -42,4 +42,26 @@ public sealed class TopologyDescriptionTests
         Assert.Contains(d.GlobalStores, n => n.Topics.Contains("countries"));
         Assert.Contains("Global Stores:", d.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToMermaidAndToDot_DrawEverySubtopologyTopicAndStore()
+    {
+        var b = new StreamsBuilder();
+        var table = b.Table("products", Consumed.With(Serdes.String, Serdes.String), Materialized.As<string, string>("products-store"));
+        b.Stream("views", Consumed.With(Serdes.String, Serdes.String)).Join(table, (v, p) => v + p).To("out");
+        var d = b.Build().Describe();
+
+        var mermaid = d.ToMermaid();
+        Assert.StartsWith("flowchart TD\n", mermaid, StringComparison.Ordinal);
+        Assert.Contains("subgraph sub0[\"Sub-topology 0\"]", mermaid, StringComparison.Ordinal);
+        Assert.Contains("topic_products[(\"products\")]", mermaid, StringComparison.Ordinal);
+        Assert.Contains("KSTREAM_SINK_0000000004 --> topic_out", mermaid, StringComparison.Ordinal);
+        Assert.Contains("store_products_store[/\"products-store\"/]", mermaid, StringComparison.Ordinal);
+
+        var dot = d.ToDot();
+        Assert.StartsWith("digraph topology {", dot, StringComparison.Ordinal);
+        Assert.Contains("\"topic:views\" -> \"KSTREAM-SOURCE-0000000002\";", dot, StringComparison.Ordinal);
+        Assert.Contains("\"KSTREAM-JOIN-0000000003\" -> \"store:products-store\" [style=dashed,arrowhead=none];", dot, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", dot, StringComparison.Ordinal);
+    }
 }

@@ -7,6 +7,10 @@ namespace Braid.Internal.Aggregations;
 /// old group and the new row to be added to its new group; when both land in the same group one record
 /// carries both (KIP-904), so the aggregate never shows a transient "removed" state.
 /// Rows whose selected key or value is null belong to no group.
+/// An out-of-order update of a versioned table (<c>IsLatest = false</c>) changed only the table's history, not
+/// its latest value, so it is not sent to any group (Kafka's KTableRepartitionMap: <c>useVersionedSemantics &amp;&amp;
+/// !isLatest</c>; KTableAggregateTest.testAggOfVersionedStore). This map is the only way into a table
+/// aggregation (Aggregate, Reduce, Count, Collect), so each of them sees latest values only.
 /// </summary>
 internal sealed class TableRepartitionMap<TKey, TValue, TGroupKey, TGroupValue>(
     string name, Func<TKey, TValue, KeyValue<TGroupKey, TGroupValue>> selector)
@@ -15,6 +19,11 @@ internal sealed class TableRepartitionMap<TKey, TValue, TGroupKey, TGroupValue>(
     public override void Process(in Record<TKey, Change<TValue>> record)
     {
         var c = record.Value;
+        if (!c.IsLatest)
+        {
+            Context.RecordDropped(Name, "out-of-order-versioned-update");
+            return;
+        }
         var key = record.Key!;
         KeyValue<TGroupKey, TGroupValue> n = default, o = default;
         bool hasNew = c.HasNew && Valid(n = selector(key, c.New!));

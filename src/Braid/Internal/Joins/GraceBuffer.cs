@@ -54,16 +54,7 @@ internal sealed class GraceBufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, 
         w.Write((byte)((entry.Key is null ? 0 : 1) | (entry.Value is null ? 0 : 2) | (entry.Headers is null ? 0 : 4)));
         if (entry.Key is not null) WriteBytes(w, keySerde.Serialize(entry.Key));
         if (entry.Value is not null) WriteBytes(w, valueSerde.Serialize(entry.Value));
-        if (entry.Headers is not null)
-        {
-            w.Write(entry.Headers.Count);
-            foreach (var h in entry.Headers)
-            {
-                w.Write(h.Key);
-                w.Write(h.Value is not null);
-                if (h.Value is not null) WriteBytes(w, h.Value);
-            }
-        }
+        if (entry.Headers is not null) HeadersCodec.Write(w, entry.Headers);
         w.Flush();
         return ms.ToArray();
     }
@@ -75,17 +66,7 @@ internal sealed class GraceBufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, 
         byte flags = r.ReadByte();
         var key = (flags & 1) != 0 ? keySerde.Deserialize(ReadBytes(r)) : default;
         var value = (flags & 2) != 0 ? valueSerde.Deserialize(ReadBytes(r)) : default;
-        Headers? headers = null;
-        if ((flags & 4) != 0)
-        {
-            headers = new Headers();
-            int n = r.ReadInt32();
-            for (int i = 0; i < n; i++)
-            {
-                string name = r.ReadString();
-                headers.Add(name, r.ReadBoolean() ? ReadBytes(r) : null);
-            }
-        }
+        var headers = (flags & 4) != 0 ? HeadersCodec.Read(r) : null;
         return new GraceBufferEntry<TKey, TValue>(key, value, ts, headers);
     }
 

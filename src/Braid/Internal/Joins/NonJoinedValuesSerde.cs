@@ -3,7 +3,11 @@ using Braid.Serialization;
 
 namespace Braid.Internal.Joins;
 
-/// <summary>Side byte, count, then length-prefixed values of that side.</summary>
+/// <summary>
+/// Side byte, count, then length-prefixed values of that side; then, only when some value has headers, a
+/// presence byte per value followed by its headers (<see cref="HeadersCodec"/>). Data written before headers
+/// were kept ends after the values and reads as "no headers".
+/// </summary>
 internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Serde<TRight> right) : Serde<NonJoinedValues<TLeft, TRight>>
 {
     public override string Name => $"NonJoinedValues<{left.Name},{right.Name}>";
@@ -25,7 +29,22 @@ internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Ser
             p.CopyTo(bytes, at + 4);
             at += 4 + p.Length;
         }
-        return bytes;
+        return value.Headers is null ? bytes : AppendHeaders(bytes, value);
+    }
+
+    private static byte[] AppendHeaders(byte[] values, NonJoinedValues<TLeft, TRight> value)
+    {
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms);
+        w.Write(values);
+        for (int i = 0; i < value.Count; i++)
+        {
+            var h = value.HeadersAt(i);
+            w.Write(h is not null);
+            if (h is not null) HeadersCodec.Write(w, h);
+        }
+        w.Flush();
+        return ms.ToArray();
     }
 
     public override NonJoinedValues<TLeft, TRight> Deserialize(ReadOnlySpan<byte> data)
@@ -44,6 +63,12 @@ internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Ser
             if (isLeft) result.Left!.Add(left.Deserialize(slice));
             else result.Right!.Add(right.Deserialize(slice));
             at += 4 + len;
+        }
+        if (at < data.Length)
+        {
+            using var r = new BinaryReader(new MemoryStream(data[at..].ToArray()));
+            result.Headers = new List<Headers?>(count);
+            for (int i = 0; i < count; i++) result.Headers.Add(r.ReadBoolean() ? HeadersCodec.Read(r) : null);
         }
         return result;
     }

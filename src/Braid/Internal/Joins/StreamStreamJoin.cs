@@ -17,7 +17,7 @@ namespace Braid.Internal.Joins;
 /// match arrives first.</item>
 /// <item>Time rule: one stream time for both inputs (max timestamp seen, null values included). Held results
 /// are released only when a record arrives with a timestamp equal to stream time, before that record's own
-/// results, in buffer order, keeping their own key and timestamp. A record whose window already ended when it
+/// results, in buffer order, keeping their own key, timestamp and headers. A record whose window already ended when it
 /// arrives (timestamp + after/before &lt; stream time) and has no match is emitted at once. Join results carry
 /// the larger of the two timestamps.</item>
 /// <item>Absence: null-value records are dropped (counted) but advance stream time. Null keys (KIP-962): a
@@ -109,18 +109,19 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             if (_held is null || timeTo < _time.StreamTime)
                 Forward(new Record<TKey, TResult>(record.Key, _joiner(record.Key, record.Value, default), ts, record.Headers));
             else
-                Hold(record.Key, record.Value, ts);
+                Hold(record.Key, record.Value, ts, record.Headers);
         }
         _matches.Clear();
         if (!_thisStore.Put(record.Key, record.Value, ts)) Context.RecordDropped(Name, "late");
     }
 
-    private void Hold(TKey key, TThis value, long ts)
+    private void Hold(TKey key, TThis value, long ts, Headers? headers)
     {
         if (ts < _time.MinHeldTime) _time.MinHeldTime = ts;
         var heldKey = new NonJoinedKey<TKey>(ts, IsLeft, key);
         if (!_held!.TryGet(heldKey, out var values)) values = new NonJoinedValues<TLeft, TRight>();
         AddHeld(values, value);
+        values.AddHeaders(headers);
         _held.Put(heldKey, values);
     }
 
@@ -153,10 +154,13 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 else rightOpen = true;
                 continue;
             }
-            if (values.Left is not null)
-                foreach (var v in values.Left) Forward(new Record<TKey, TResult>(key.Key, _spec.Joiner(key.Key, v, default), key.Timestamp));
-            else if (values.Right is not null)
-                foreach (var v in values.Right) Forward(new Record<TKey, TResult>(key.Key, _spec.Joiner(key.Key, default, v), key.Timestamp));
+            // A released result carries its own record's headers, not the triggering record's (Kafka attaches the
+            // trigger's, an unrelated record; docs/differences.md).
+            for (int i = 0; i < values.Count; i++)
+            {
+                var result = values.Left is not null ? _spec.Joiner(key.Key, values.Left[i], default) : _spec.Joiner(key.Key, default, values.Right![i]);
+                Forward(new Record<TKey, TResult>(key.Key, result, key.Timestamp, values.HeadersAt(i)));
+            }
             _held.Delete(key);
         }
     }

@@ -3,11 +3,26 @@ using Braid.State;
 namespace Braid.Internal.Tables;
 
 /// <summary>
-/// KTable Filter / FilterNot: a row the predicate rejects becomes absent, so an update that stops
-/// matching is sent on as a delete (new absent, old present). Nothing is sent when neither the new nor
-/// the old value passes. With a store, the filtered table is materialized.
+/// KTable Filter / FilterNot, as Kafka's KTableFilter decides it.
+/// <list type="bullet">
+/// <item>State: none, or the filtered table's store when materialized.</item>
+/// <item>Emit rule (not materialized): a record the predicate rejects becomes a delete. Whether a delete is sent
+/// when neither the new nor the old value passes depends on whether this filter sends old values
+/// (<c>sendOldValues</c>: its parent is a named or otherwise materialized table, or a downstream GroupBy,
+/// Suppress, left/outer or foreign-key join needs them): without old values every rejected record is sent on
+/// as a tombstone, so <c>Filter(p).ToStream()</c> shows <c>k→null</c> for each (KTableFilterTest); with old
+/// values such a record is skipped, unless the table upstream is versioned, which still sends it
+/// (KTableFilter's <c>useVersionedSemantics</c>; KTableFilterTest.shouldNotSkipNullIfVersionedUpstream).</item>
+/// <item>Emit rule (materialized): a delete is sent only for a key the filtered table held, as Kafka does
+/// with its record cache (which drops a delete of a key neither the cache nor the store has). An out-of-order
+/// update of a versioned parent (not latest) is not put and not forwarded: the store holds latest values
+/// only (Kafka would overwrite it with the stale value; docs/differences.md).</item>
+/// <item>Time rule: the input record's timestamp.</item>
+/// <item>Absence: a rejected value is absent; the old value is passed on only when it passes too.</item>
+/// </list>
 /// </summary>
-internal sealed class TableFilterNode<TKey, TValue>(string name, Func<TKey, TValue, bool> predicate, bool negate, string? storeName)
+internal sealed class TableFilterNode<TKey, TValue>(string name, Func<TKey, TValue, bool> predicate, bool negate, string? storeName,
+    bool sendOldValues, bool versionedUpstream)
     : Nodes.ProcessorNode<TKey, Change<TValue>, TKey, Change<TValue>>(name)
 {
     private IKeyValueStore<TKey, ValueAndTimestamp<TValue>>? _store;
@@ -24,11 +39,20 @@ internal sealed class TableFilterNode<TKey, TValue>(string name, Func<TKey, TVal
         var c = record.Value;
         bool hasNew = c.HasNew && predicate(key, c.New!) != negate;
         bool hasOld = c.HasOld && predicate(key, c.Old!) != negate;
-        if (!hasNew && !hasOld) return;
         if (_store is not null)
         {
+            if (!c.IsLatest)
+            {
+                Context.RecordDropped(Name, "out-of-order-versioned-update");
+                return;
+            }
+            if (!hasNew && !hasOld) return;
             if (hasNew) _store.Put(key, new ValueAndTimestamp<TValue>(c.New!, record.Timestamp));
             else _store.Delete(key);
+        }
+        else if (!hasNew && !hasOld && sendOldValues && !versionedUpstream)
+        {
+            return;
         }
         Forward(record.WithValue(new Change<TValue>(c.New, hasNew, c.Old, hasOld, c.IsLatest)));
     }

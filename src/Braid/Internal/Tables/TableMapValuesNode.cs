@@ -2,7 +2,11 @@ using Braid.State;
 
 namespace Braid.Internal.Tables;
 
-/// <summary>KTable MapValues: maps new and old values (absent stays absent); optionally materialized.</summary>
+/// <summary>
+/// KTable MapValues: maps new and old values (absent stays absent; a null result is absent); optionally
+/// materialized. A materialized mapValues of a versioned parent neither stores nor forwards an out-of-order
+/// update (not latest): its plain store holds latest values only (see <see cref="TableFilterNode{TKey,TValue}"/>).
+/// </summary>
 internal sealed class TableMapValuesNode<TKey, TValue, TValueOut>(string name, Func<TKey, TValue, TValueOut> mapper, string? storeName)
     : Nodes.ProcessorNode<TKey, Change<TValue>, TKey, Change<TValueOut>>(name)
 {
@@ -18,6 +22,11 @@ internal sealed class TableMapValuesNode<TKey, TValue, TValueOut>(string name, F
     {
         var key = record.Key!;
         var c = record.Value;
+        if (_store is not null && !c.IsLatest)
+        {
+            Context.RecordDropped(Name, "out-of-order-versioned-update");
+            return;
+        }
         var newValue = c.HasNew ? mapper(key, c.New!) : default;
         var oldValue = c.HasOld ? mapper(key, c.Old!) : default;
         bool hasNew = c.HasNew && newValue is not null;

@@ -77,6 +77,6 @@ internal sealed class SessionWindowAggregate<TKey, TValue, TAgg>(
         // Final only once no record that is not late (t >= closeTime) can merge with it: end + gap < closeTime.
         // Kafka emits at end < closeTime, and a later record within the gap then makes a larger session while
         // the emitted one is never retracted (pinned by WindowedCountPropertyTests, session case).
-        EmitClosed(record, closeTime - windows.InactivityGapMs - 1);
+        EmitClosed(closeTime - windows.InactivityGapMs - 1);
     }
 }

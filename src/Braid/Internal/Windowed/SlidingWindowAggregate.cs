@@ -53,7 +53,7 @@ internal sealed class SlidingWindowAggregate<TKey, TValue, TAgg>(string name, Wi
         // Every window the record belongs to was closed (the fast check above, or all skipped below).
         if (!_updatedAny) DropLate(record);
         // Open while end >= close time, so the last closed end is closeTime - 1.
-        EmitClosed(record, closeTime - 1);
+        EmitClosed(closeTime - 1);
     }
 
     private void ProcessInOrder(in Record<TKey, TValue> record, long closeTime)

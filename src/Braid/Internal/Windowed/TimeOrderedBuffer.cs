@@ -104,16 +104,7 @@ internal sealed class BufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, Serde
         Write(w, keySerde.Serialize(e.Key));
         if (e.HasValue) Write(w, valueSerde.Serialize(e.Value!));
         if (e.HasPrior) Write(w, valueSerde.Serialize(e.Prior!));
-        if (e.Headers is not null)
-        {
-            w.Write(e.Headers.Count);
-            foreach (var h in e.Headers)
-            {
-                w.Write(h.Key);
-                w.Write(h.Value is not null);
-                if (h.Value is not null) Write(w, h.Value);
-            }
-        }
+        if (e.Headers is not null) HeadersCodec.Write(w, e.Headers);
         w.Flush();
         return ms.ToArray();
     }
@@ -129,17 +120,7 @@ internal sealed class BufferEntrySerde<TKey, TValue>(Serde<TKey> keySerde, Serde
         bool hasValue = (flags & 1) != 0, hasPrior = (flags & 2) != 0;
         TValue? value = hasValue ? valueSerde.Deserialize(Read(r)) : default;
         TValue? prior = hasPrior ? valueSerde.Deserialize(Read(r)) : default;
-        Headers? headers = null;
-        if ((flags & 4) != 0)
-        {
-            headers = new Headers();
-            int n = r.ReadInt32();
-            for (int i = 0; i < n; i++)
-            {
-                string name = r.ReadString();
-                headers.Add(name, r.ReadBoolean() ? Read(r) : null);
-            }
-        }
+        var headers = (flags & 4) != 0 ? HeadersCodec.Read(r) : null;
         return new BufferEntry<TKey, TValue>(key, value, hasValue, prior, hasPrior, timestamp, bufferTime, headers);
     }
 

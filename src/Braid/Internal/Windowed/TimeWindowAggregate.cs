@@ -53,6 +53,6 @@ internal sealed class TimeWindowAggregate<TKey, TValue, TAgg>(string name, Windo
             EmitUpdate(record, new Windowed<TKey>(key, new Window(start, end)), agg, hadOld, old.Value, ts);
         }
         if (!updated) DropLate(record);
-        EmitClosed(record, closeTime);
+        EmitClosed(closeTime);
     }
 }

@@ -23,7 +23,8 @@ internal sealed record WindowAggregateSpec<TKey, TValue, TAgg>(
 
 /// <summary>
 /// What the time, sliding and session aggregations share: the processor's own stream time (Kafka's
-/// observedStreamTime: the largest timestamp this node has seen, late and null-value records included),
+/// observedStreamTime: the largest timestamp this node has seen, late records included; null-key and null-value
+/// records are dropped first and do not move it, as in Kafka's KStreamSlidingWindowAggregate),
 /// the two emit strategies, and the late-record rule (drop, count as <c>expired-window</c>, hand to the handler).
 /// With emit-on-window-close, updates go into a <see cref="TimeOrderedBuffer{TKey,TValue}"/> keyed by windowed
 /// key with the window end as buffer time, and leave it once the window has closed (in end, then key-byte
@@ -78,7 +79,7 @@ internal abstract class WindowAggregateBase<TKey, TValue, TAgg>(string name, Win
     protected void EmitUpdate(in Record<TKey, TValue> record, Windowed<TKey> key, TAgg agg, bool hadOld, TAgg? old, long timestamp)
     {
         if (_emitBuffer is not null)
-            _emitBuffer.Put(key, key.Window.End, new Change<TAgg>(agg, true, default, false), timestamp);
+            _emitBuffer.Put(key, key.Window.End, new Change<TAgg>(agg, true, default, false), timestamp, record.Headers);
         else
             Forward(new Record<Windowed<TKey>, Change<TAgg>>(key, new Change<TAgg>(agg, true, old, hadOld), timestamp, record.Headers));
     }
@@ -92,11 +93,15 @@ internal abstract class WindowAggregateBase<TKey, TValue, TAgg>(string name, Win
             Forward(new Record<Windowed<TKey>, Change<TAgg>>(key, new Change<TAgg>(default, false, old, true), key.Window.End, record.Headers));
     }
 
-    /// <summary>With emit-on-window-close: forwards the final aggregate of every held window ending at or before <paramref name="maxClosedEnd"/>.</summary>
-    protected void EmitClosed(in Record<TKey, TValue> record, long maxClosedEnd)
+    /// <summary>
+    /// With emit-on-window-close: forwards the final aggregate of every held window ending at or before
+    /// <paramref name="maxClosedEnd"/>, with the headers of the last record aggregated into it (Kafka attaches
+    /// those of the record that closed the window, an unrelated one; docs/differences.md).
+    /// </summary>
+    protected void EmitClosed(long maxClosedEnd)
     {
         if (_emitBuffer is null || _emitBuffer.Count == 0) return;
         foreach (var e in _emitBuffer.EvictUpTo(maxClosedEnd))
-            Forward(new Record<Windowed<TKey>, Change<TAgg>>(e.Key, new Change<TAgg>(e.Value, true, default, false), e.Timestamp, record.Headers));
+            Forward(new Record<Windowed<TKey>, Change<TAgg>>(e.Key, new Change<TAgg>(e.Value, true, default, false), e.Timestamp, e.Headers));
     }
 }

@@ -1,0 +1,39 @@
+using Braid.State;
+
+namespace Braid.Embedded;
+
+/// <summary>One input partition of a task and how far behind it is.</summary>
+internal sealed record PartitionLagSnapshot(string Topic, int Partition, long Lag);
+
+/// <summary>A task as the dashboard shows it: which thread runs it, what it processed, its lag per input.</summary>
+internal sealed record TaskSnapshot(string Thread, string Task, long Processed, IReadOnlyList<PartitionLagSnapshot> Inputs);
+
+// Read-only views of the running application for the dashboard (Braid.Dashboard); no locks held by callers.
+public sealed partial class BraidApplication
+{
+    internal TopologyDescription Describe() => TopologyDescription.From(_model);
+
+    internal IReadOnlyList<TaskSnapshot> SnapshotTasks()
+    {
+        var result = new List<TaskSnapshot>();
+        lock (_stateLock)
+        {
+            if (_disposed) return result;
+            var threads = _globalThread is null ? _threads.ToList() : _threads.Append(_globalThread).ToList();
+            foreach (var thread in threads)
+            {
+                foreach (var task in thread.Tasks)
+                {
+                    var inputs = task.Inputs.Select((p, i) => new PartitionLagSnapshot(p.Topic, p.Partition, task.Lag(i))).ToList();
+                    result.Add(new TaskSnapshot(thread.Name, $"{task.Id.Subtopology}_{task.Id.Partition}", task.ProcessedTotal, inputs));
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The committed views of a store, one per task holding it (see <see cref="GetKeyValueStore{TKey,TValue}"/>).</summary>
+    internal IReadOnlyList<IStateStore> StoreViews(string name) => Views<IStateStore>(name);
+
+    internal IReadOnlyCollection<string> StoreNames => _model.Stores.Keys.ToList();
+}

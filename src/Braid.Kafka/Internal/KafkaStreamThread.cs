@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using Braid.Internal;
+using Braid.Internal.Runtime;
+using Braid.Internal.State;
+using Braid.RocksDb;
+using Braid.State;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Kafka.Internal;
+
+/// <summary>
+/// The one stream thread of a Kafka instance (Kafka's <c>StreamThread.runOnce</c>). It owns every client and task, so
+/// tasks, stores and producers are touched by this thread only; rebalance callbacks run inside its own poll calls.
+/// Loop: poll the group (assignments) → one restore step → global updates → fetch input → process through the core
+/// runtime (<see cref="TaskRunner{TTask}"/>: record choice, punctuation) → commit when due and not mid-rebalance.
+/// The parts: <see cref="InputFetcher"/>, <see cref="KafkaRecordCollector"/>, <see cref="TaskCommitter"/>,
+/// <see cref="TaskRebalanceListener"/>, <see cref="TaskManager"/>, <see cref="RestoreDriver"/>.
+/// </summary>
+internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
+{
+    private readonly TopologyModel _model;
+    private readonly StreamsConfig _config;
+    private readonly KafkaStreamsOptions _options;
+    private readonly TopicLayout _layout;
+    private readonly KafkaClients _clients;
+    private readonly ILogger _logger;
+    private readonly Action<StreamsState> _setState;
+    private readonly IReadOnlyDictionary<string, int> _partitions;
+    private readonly RebalanceTracker _rebalance = new();
+    private readonly Thread _thread;
+    private readonly List<KafkaTask> _runnable = new();
+    private IConsumer<byte[]?, byte[]?>? _group;
+    private KafkaRecordCollector? _output;
+    private InputFetcher? _input;
+    private RestoreDriver? _restorer;
+    private TaskCommitter? _committer;
+    private TaskManager? _tasks;
+    private TaskRebalanceListener? _listener;
+    private GlobalStateUpdater? _global;
+    private RepartitionPurger? _purger;
+    private readonly Stopwatch _purgeTimer = Stopwatch.StartNew();
+    private IStateBackend? _backend;
+    private volatile bool _stop;
+    private volatile bool _kill;
+    private long _lag;
+
+    public KafkaStreamThread(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, KafkaClients clients,
+        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState)
+    {
+        _model = model;
+        _config = config;
+        _options = options;
+        _layout = layout;
+        _clients = clients;
+        _partitions = partitions;
+        Directory = directory;
+        _setState = setState;
+        _logger = config.LoggerFactory.CreateLogger("Braid.Kafka.StreamThread");
+        _thread = new Thread(Run) { IsBackground = true, Name = "braid-stream-" + layout.ApplicationId };
+    }
+
+    public InstanceDirectory Directory { get; }
+
+    public Exception? Error { get; private set; }
+
+    public long ProcessedRecords => Interlocked.Read(ref _processed);
+
+    private long _processed;
+
+    /// <summary>Records in the input partitions of this instance's tasks not fetched yet (refreshed at each commit).</summary>
+    public long Lag => Interlocked.Read(ref _lag);
+
+    public long RestoredRecords => _restorer?.TotalRestored ?? 0;
+
+    public int Rebuilds => _tasks?.Rebuilds ?? 0;
+
+    public long Commits => _committer?.Commits ?? 0;
+
+    public long SkippedCommits => _rebalance.SkippedCommits;
+
+    public int RefusedCommits => _committer?.Refused ?? 0;
+
+    public int OffsetFetchRetries => _tasks?.OffsetFetchRetries ?? 0;
+
+    public IReadOnlyList<string> ActiveTasks { get; private set; } = [];
+
+    public IReadOnlyDictionary<string, IStateStore>? GlobalStores => _global?.Stores;
+
+    public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private bool ExactlyOnce => _options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce;
+
+    public void Start() => _thread.Start();
+
+    public void RequestStop() => _stop = true;
+
+    /// <summary>Simulates a crash: the thread stops without committing, flushing or leaving the group.</summary>
+    public void Kill()
+    {
+        _kill = true;
+        _stop = true;
+    }
+
+    private void Run()
+    {
+        try
+        {
+            Open();
+            var runner = new TaskRunner<KafkaTask>(_runnable, this, _config.TimeProvider, _options.EffectiveCommitInterval, 1000);
+            var commitTimer = Stopwatch.StartNew();
+            var renewalTimer = Stopwatch.StartNew();
+            while (!_stop)
+            {
+                PollGroup();
+                if (_tasks!.HasWork && _tasks.Step()) Announce();
+                _global?.Poll(1000);
+                Directory.Poll();
+                _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
+                Refresh();
+                Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
+                if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
+                {
+                    foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
+                    renewalTimer.Restart();
+                }
+                if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
+                {
+                    // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
+                    if (_rebalance.InProgress)
+                    {
+                        _rebalance.Skipped();
+                    }
+                    else
+                    {
+                        runner.Commit();
+                        commitTimer.Restart();
+                    }
+                }
+                if (_listener!.AssignedOnce && !_tasks.HasWork) _setState(StreamsState.Running);
+            }
+            if (!_kill) CloseCleanly();
+        }
+        catch (Exception e)
+        {
+            Error = e;
+            _logger.LogError(e, "Stream thread failed.");
+        }
+        finally
+        {
+            // Signal only after every client and the state directory lock are released, so a successor can start at once.
+            DisposeClients();
+            if (Error is null) Finished.TrySetResult();
+            else Finished.TrySetException(Error);
+        }
+    }
+
+    /// <summary>The commit sink of the core runner: every running task commits together (one producer, one transaction).</summary>
+    public void Commit(IReadOnlyList<KafkaTask> dirty)
+    {
+        if (!_committer!.Commit(_runnable))
+        {
+            _tasks!.RebuildAll();
+        }
+        else if (_purgeTimer.Elapsed >= RepartitionPurger.Interval)
+        {
+            _purger!.Purge(_runnable.SelectMany(t => t.CommittedPositions));
+            _purgeTimer.Restart();
+        }
+        Interlocked.Exchange(ref _lag, _input!.Lag());
+    }
+
+    private void Open()
+    {
+        if (_options.StateDirectory is { } dir) _backend = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+        _purger = new RepartitionPurger(new AdminClientBuilder(_clients.Base()).SetLogHandler((_, _) => { }).Build(), _layout, _logger);
+        _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
+        _output.Open();
+        _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
+        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
+        _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
+        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group! };
+        if (_layout.GlobalTopics.Length > 0)
+        {
+            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);
+            _global.Bootstrap(_options.RestoreTimeout);
+            _tasks.GlobalStores = _global.Stores;
+        }
+        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger);
+        _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
+        _group.Subscribe(_layout.TasksTopic);
+    }
+
+    private void PollGroup()
+    {
+        try
+        {
+            _group!.Consume(TimeSpan.Zero); // the task topic holds no records: this only drives the group protocol and its callbacks
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            _logger.LogWarning("Group poll: {Reason}", e.Error.Reason);
+        }
+    }
+
+    /// <summary>The runner's task list follows the task manager's running tasks.</summary>
+    private void Refresh()
+    {
+        if (_runnable.Count == _tasks!.Running.Count && _runnable.All(t => t.Running)) return;
+        _runnable.Clear();
+        _runnable.AddRange(_tasks.Running.OrderBy(t => t.Id.Subtopology).ThenBy(t => t.Id.Partition));
+    }
+
+    private void Announce()
+    {
+        Refresh();
+        ActiveTasks = _tasks!.RunningNames();
+        Directory.Announce(ActiveTasks);
+    }
+
+    private void CloseCleanly()
+    {
+        Refresh();
+        _committer!.Commit(_runnable, force: true);
+        _tasks!.CloseAll();
+        Directory.Withdraw();
+        _group!.Close();
+    }
+
+    private void DisposeClients()
+    {
+        // Dispose without Close after a kill: the group only notices at session timeout, as after a crash.
+        _group?.Dispose();
+        _input?.Dispose();
+        _restorer?.Dispose();
+        _global?.Dispose();
+        _output?.Dispose();
+        _purger?.Dispose();
+        _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
+    }
+}

@@ -1,0 +1,68 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Kafka.Internal;
+
+/// <summary>
+/// The group member's rebalance callbacks (Kafka's <c>StreamsRebalanceListener</c>); they run inside the member's
+/// poll, on the stream thread. The member's assignment of the task topic is this instance's task assignment.
+/// Revoked: commit, then close the tasks cleanly, so the next owner starts exactly where they stopped. Lost
+/// (session expired): close them without committing; under exactly-once abort the open transaction, which spans
+/// every task, and rebuild the kept ones from their last commit.
+/// </summary>
+internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager tasks, TaskCommitter committer, RebalanceTracker rebalance,
+    bool exactlyOnce, Action<StreamsState> setState, Action announce, ILogger logger)
+{
+    public bool AssignedOnce { get; private set; }
+
+    public void OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        AssignedOnce = true;
+        rebalance.Assigned();
+        if (partitions.Count == 0) return;
+        setState(StreamsState.Rebalancing);
+        foreach (var p in partitions) tasks.Assign(TaskOf(p));
+        logger.LogInformation("Assigned tasks [{Tasks}].", Names(partitions.Select(p => p.Partition)));
+    }
+
+    public void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        if (partitions.Count == 0) return;
+        setState(StreamsState.Rebalancing);
+        // Directly, not through the due-commit check: the revocation is part of the rebalance and must commit (TaskManager.handleRevocation).
+        if (!committer.Commit(tasks.Running, force: true)) tasks.RebuildAll();
+        rebalance.Revoked();
+        foreach (var p in partitions) tasks.Close(TaskOf(p.TopicPartition), dirty: false);
+        logger.LogInformation("Revoked tasks [{Tasks}].", Names(partitions.Select(p => p.Partition)));
+        announce();
+    }
+
+    public void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        setState(StreamsState.Rebalancing);
+        rebalance.Revoked();
+        var lost = partitions.Select(p => TaskOf(p.TopicPartition)).ToHashSet();
+        logger.LogWarning("Lost tasks [{Tasks}] (session expired): closing them without committing.", Names(partitions.Select(p => p.Partition)));
+        if (exactlyOnce)
+        {
+            committer.Abort();
+            tasks.RebuildAll(except: lost);
+        }
+        foreach (var id in lost) tasks.Close(id, dirty: true);
+        announce();
+    }
+
+    private Braid.Processors.TaskId TaskOf(TopicPartition p) => TaskOf(p.Partition);
+
+    private Braid.Processors.TaskId TaskOf(Partition p)
+    {
+        if (p.Value >= layout.Tasks.Count)
+        {
+            throw new TopologyException($"the task topic '{layout.TasksTopic}' has a partition {p.Value}, but this topology has only {layout.Tasks.Count} tasks: " +
+                "partitions were added to it, or another topology runs under the same application id. Stop every instance and see 'Upgrades' in docs/kafka.md.");
+        }
+        return layout.Tasks[p.Value];
+    }
+
+    private string Names(IEnumerable<Partition> ps) => string.Join(", ", ps.Select(p => KafkaTask.Name(TaskOf(p))));
+}

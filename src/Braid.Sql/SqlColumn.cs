@@ -1,0 +1,6 @@
+namespace Braid.Sql;
+
+/// <summary>A column of a source or a view.</summary>
+/// <param name="Name">The column name (as written, lower-cased unless quoted).</param>
+/// <param name="Type">The column type.</param>
+public sealed record SqlColumn(string Name, SqlType Type);

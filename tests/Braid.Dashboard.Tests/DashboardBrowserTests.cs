@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Braid.Dashboard;
+using Braid.Embedded;
+using Braid.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace Braid.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard in a real browser: Debian's headless Chromium driven by Selenium through Debian's
+/// chromedriver (.ci/run installs both). One page load checks the topology picture, live lag, the task
+/// table and a store lookup, and saves a screenshot.
+/// </summary>
+public sealed class DashboardBrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const string ChromeDriver = "/usr/bin/chromedriver";
+
+    [Fact]
+    public async Task Dashboard_ShowsTheRunningTopology_LagMovesWithProducedRecords_AndAStoreLookupReturnsTheValue()
+    {
+        Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver),
+            $"the browser test needs Debian's chromium and chromium-driver ({Chromium}, {ChromeDriver}): apt-get install chromium chromium-driver (.ci/run does)");
+        var stateDir = Path.Combine(Path.GetTempPath(), "braid-dashboard-tests", Guid.NewGuid().ToString("N"));
+        await using var braid = new BraidApplication(SlowEnrichment(), new BraidApplicationOptions
+        {
+            Streams = new StreamsConfig { ApplicationId = "dashboard-test" },
+            StateDirectory = stateDir,
+            CommitInterval = TimeSpan.FromMilliseconds(50),
+        });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var web = builder.Build();
+        web.MapBraidDashboard(new BraidDashboardOptions { Application = braid, UpdateInterval = TimeSpan.FromMilliseconds(150) });
+        await web.StartAsync();
+        await braid.StartAsync();
+        braid.CreateProducer("products", Serdes.String, Serdes.String).Send("p1", "laptop", 1_000);
+        await braid.WaitForIdleAsync(TimeSpan.FromSeconds(60));
+
+        using var browser = StartChromium();
+        try
+        {
+            browser.Navigate().GoToUrl(web.Urls.First() + "/braid/");
+            Until(browser, () => browser.FindElements(By.CssSelector("#topology svg")).Count == 1 && Updates(browser) >= 1, "the page to load and receive a snapshot");
+            var svg = browser.FindElement(By.CssSelector("#topology svg"));
+            Assert.Contains("Sub-topology 0", svg.Text, StringComparison.Ordinal);
+            Assert.Contains("products-store", svg.Text, StringComparison.Ordinal);
+            Assert.Contains("enriched", svg.Text, StringComparison.Ordinal);
+            Assert.Equal("Running", browser.FindElement(By.Id("app-state")).Text);
+            Until(browser, () => LagCell(browser, "views") == "0", "the views partition to show lag 0");
+            Assert.Equal("0", browser.Execute("return document.body.dataset.maxLag || '0'"));
+
+            // 300 records at >= 3 ms each keep the task busy for about a second or more: the page must see lag rise, then drain.
+            var views = braid.CreateProducer("views", Serdes.String, Serdes.String);
+            views.Send(Enumerable.Range(0, 300).Select(i => new TopicRecord<string, string>("p1", $"user{i}", 2_000 + i)));
+            Until(browser, () => long.Parse(browser.Execute("return document.body.dataset.maxLag || '0'")) > 0, "the page to show lag above 0");
+            Until(browser, () => LagCell(browser, "views") == "0" && browser.FindElement(By.Id("tasks")).Text.Contains("301", StringComparison.Ordinal),
+                "the lag to drain to 0 and the task to show 301 records processed");
+            Assert.Contains("braid-stream-1", browser.FindElement(By.Id("tasks")).Text, StringComparison.Ordinal);
+
+            SelectStore(browser, "products-store", "p1");
+            Until(browser, () => browser.FindElement(By.Id("lookup-result")).GetAttribute("data-state") is "found" or "error" or "absent", "the store lookup");
+            Assert.Equal("found", browser.FindElement(By.Id("lookup-result")).GetAttribute("data-state"));
+            Assert.Contains("\"value\":\"laptop\"", browser.FindElement(By.Id("lookup-result")).Text, StringComparison.Ordinal);
+            SaveScreenshot(browser);
+
+            SelectStore(browser, "products-store", "p404");
+            Until(browser, () => browser.FindElement(By.Id("lookup-result")).GetAttribute("data-state") == "absent", "the lookup of a missing key to say not found");
+            Assert.Equal("not found", browser.FindElement(By.Id("lookup-result")).Text);
+        }
+        finally
+        {
+            browser.Quit();
+            await web.StopAsync();
+        }
+    }
+
+    // Products table + views stream enriched by a left join; a slow MapValues makes the lag visible.
+    private static Topology SlowEnrichment()
+    {
+        var b = new StreamsBuilder();
+        var products = b.Table("products", Consumed.With(Serdes.String, Serdes.String), Materialized.As<string, string>("products-store"));
+        b.Stream("views", Consumed.With(Serdes.String, Serdes.String))
+            .MapValues(v =>
+            {
+                Thread.Sleep(3);
+                return v;
+            })
+            .LeftJoin(products, (view, product) => $"{view} saw {product ?? "?"}")
+            .To("enriched", Produced.With(Serdes.String, Serdes.String));
+        return b.Build();
+    }
+
+    private static ChromeDriver StartChromium()
+    {
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
+        service.HideCommandPromptWindow = true;
+        service.SuppressInitialDiagnosticInformation = true;
+        var options = new ChromeOptions { BinaryLocation = Chromium };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1300");
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    private static void SelectStore(IWebDriver browser, string store, string key)
+    {
+        browser.Execute($"document.getElementById('store').value = '{store}'; document.getElementById('lookup-result').dataset.state = '';");
+        var input = browser.FindElement(By.Id("key"));
+        input.Clear();
+        input.SendKeys(key);
+        browser.FindElement(By.Id("lookup")).Click();
+    }
+
+    private static string? LagCell(IWebDriver browser, string topic) =>
+        browser.FindElements(By.CssSelector($"#lag-{topic}-0 .lag-value")).FirstOrDefault()?.Text;
+
+    private static int Updates(IWebDriver browser) => int.Parse(browser.Execute("return document.body.dataset.updates || '0'"));
+
+    // Polls generously (the machine may be loaded); fails naming what it waited for.
+    private static void Until(IWebDriver browser, Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if (condition()) return;
+            }
+            catch (WebDriverException)
+            {
+                // The element is being re-rendered by the next update.
+            }
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new Xunit.Sdk.XunitException($"timed out waiting for {what}. Page text:\n{browser.FindElement(By.TagName("body")).Text}");
+            Thread.Sleep(50);
+        }
+    }
+
+    private static void SaveScreenshot(ITakesScreenshot browser)
+    {
+        var shot = browser.GetScreenshot();
+        shot.SaveAsFile(Path.Combine(AppContext.BaseDirectory, "dashboard.png"));
+        // BRAID_UPDATE_SCREENSHOTS=1 refreshes the picture in the docs.
+        if (Environment.GetEnvironmentVariable("BRAID_UPDATE_SCREENSHOTS") == "1")
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Braid.sln"))) dir = dir.Parent;
+            if (dir is not null) shot.SaveAsFile(Path.Combine(dir.FullName, "docs", "images", "dashboard.png"));
+        }
+    }
+}
+
+internal static class BrowserExtensions
+{
+    public static string Execute(this IWebDriver browser, string script) =>
+        ((IJavaScriptExecutor)browser).ExecuteScript(script)?.ToString() ?? "";
+}
