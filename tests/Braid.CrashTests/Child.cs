@@ -43,8 +43,8 @@ internal static class Child
                     if (present[p] > 0) present[p]--;
                     else missing.Add(new TopicRecord<string, string>(r.Key, r.Value, r.Timestamp));
                 }
-                // One record per Send: a crash between two appends leaves a clean prefix of every partition.
-                foreach (var r in missing) producer.Send(r.Key, r.Value, r.Timestamp);
+                // Appends go partition by partition, in order: a crash between two leaves a clean prefix of each.
+                producer.Send(missing);
                 producer.Flush();
                 appended += missing.Count;
             }

@@ -56,7 +56,7 @@ public static class CrashHarness
         {
             // Crash the producer between appending and publishing, several times; each restart resumes the input.
             for (int j = 0; j < Math.Max(1, o.Kills / 8); j++)
-                tally.Add(runner.Run("produce", o.Guarantee, Kill.None, Env(Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.ProducerAfterAppend}=crash@{rng.Next(1, 40)}")));
+                tally.Add(runner.Run("produce", o.Guarantee, Kill.None, Env(Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.ProducerAfterAppend}=crash@{rng.Next(1, 9)}")));
         }
         runner.Run("produce", o.Guarantee, Kill.None, []);
         var failpoints = RunFailpoints(o.Guarantee);
@@ -80,11 +80,11 @@ public static class CrashHarness
                 case FaultMode.IoErrors:
                     env.Add(rng.Next(3) switch
                     {
-                        0 => (Failpoints.EnvironmentVariable, $"{failpoints[rng.Next(failpoints.Count)]}=ioerror@{rng.Next(1, 4)}"),
+                        0 => (Failpoints.EnvironmentVariable, IoErrorAt(failpoints[rng.Next(failpoints.Count)], rng)),
                         1 => (FaultInjectionLogFileSystem.EnvironmentVariable, $"fail-write={rng.Next(1, 300)}"),
                         _ => (FaultInjectionLogFileSystem.EnvironmentVariable, $"fail-sync={rng.Next(1, 60)}"),
                     });
-                    kill = new Kill(false, 8000);
+                    kill = new Kill(false, 3000);
                     break;
             }
             var outcome = runner.Run("run", guarantee, kill, env);
@@ -103,6 +103,9 @@ public static class CrashHarness
         string line = $"kills: {o.Kills}, {verdict.Fields}, {tally.Summary(o.Mode)}";
         return new HarnessResult(o.Kills, verdict, passed, line);
     }
+
+    private static string IoErrorAt(string failpoint, Random rng) =>
+        $"{failpoint}=ioerror@{(failpoint.StartsWith("embedded.commit", StringComparison.Ordinal) ? rng.Next(1, 4) : 1)}";
 
     private static ProcessingGuarantee Flip(ProcessingGuarantee g) =>
         g == ProcessingGuarantee.ExactlyOnce ? ProcessingGuarantee.AtLeastOnce : ProcessingGuarantee.ExactlyOnce;
