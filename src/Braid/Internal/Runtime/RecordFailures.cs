@@ -21,10 +21,14 @@ internal static class RecordFailures
     public static bool IsHandledAtNode(Exception e) =>
         e is not (RecordProcessingException or StateStoreException or HostFatalException or OutOfMemoryException);
 
-    public static void OnProcessingError(ProcessorNode node, object? key, object? value, long timestamp, Exception e)
+    public static void OnProcessingError(ProcessorNode node, object? key, object? value, long timestamp, Exception e) =>
+        HandleProcessing(node.Context, node.Context.ErrorContext(node.Name, timestamp), key, value, "processing", "processing-error", e);
+
+    public static void OnPunctuationError(TaskContext ctx, long now, Exception e) =>
+        HandleProcessing(ctx, ctx.ErrorContext("punctuator", now), null, null, "a punctuation", "punctuation-error", e);
+
+    private static void HandleProcessing(TaskContext ctx, ErrorHandlerContext where, object? key, object? value, string what, string reason, Exception e)
     {
-        var ctx = node.Context;
-        var where = ctx.ErrorContext(node.Name, timestamp);
         ErrorHandlerResult result;
         try
         {
@@ -33,25 +37,9 @@ internal static class RecordFailures
         }
         catch (Exception handlerError)
         {
-            throw new RecordProcessingException(where, "processing (and then the processing exception handler)", new AggregateException(e, handlerError));
+            throw new RecordProcessingException(where, what + " (and then the processing exception handler)", new AggregateException(e, handlerError));
         }
-        Decide(ctx, where, result, "processing", "processing-error", e);
-    }
-
-    public static void OnPunctuationError(TaskContext ctx, long now, Exception e)
-    {
-        var where = ctx.ErrorContext("punctuator", now);
-        ErrorHandlerResult result;
-        try
-        {
-            result = ctx.Config.ProcessingExceptionHandler.Handle(where, null, null, e)
-                ?? throw new StreamsException("The processing exception handler returned null.");
-        }
-        catch (Exception handlerError)
-        {
-            throw new RecordProcessingException(where, "a punctuation (and then the processing exception handler)", new AggregateException(e, handlerError));
-        }
-        Decide(ctx, where, result, "a punctuation", "punctuation-error", e);
+        Decide(ctx, where, result, what, reason, e);
     }
 
     /// <summary>An output record could not be serialized or sent by <paramref name="sink"/>.</summary>
