@@ -55,8 +55,10 @@ public static class CrashHarness
         if (o.Mode == FaultMode.Failpoints)
         {
             // Crash the producer between appending and publishing, several times; each restart resumes the input.
+            // The child appends at least once per input topic (four) on a fresh run, so the first run's crash@1..3
+            // is always reached; later runs may find the input complete and exit normally.
             for (int j = 0; j < Math.Max(1, o.Kills / 8); j++)
-                tally.Add(runner.Run("produce", o.Guarantee, Kill.None, Env(Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.ProducerAfterAppend}=crash@{rng.Next(1, 9)}")));
+                tally.Add(runner.Run("produce", o.Guarantee, Kill.None, Env(Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.ProducerAfterAppend}=crash@{rng.Next(1, 4)}")));
         }
         runner.Run("produce", o.Guarantee, Kill.None, []);
         var failpoints = RunFailpoints(o.Guarantee);

@@ -89,8 +89,10 @@ public sealed class InputOffsetTests : IDisposable
             && a.State == StreamsState.Running && b.State == StreamsState.Running, TimeSpan.FromSeconds(30), "b took a share");
         await producing;
         await KafkaTestCluster.WaitUntilAsync(() => a.ProcessedRecords + b.ProcessedRecords >= customers.Count + orders.Count, TimeSpan.FromSeconds(30), "all processed");
-        // At most one refusal per rebalance round: the join state is reported every 100 ms, so a commit may slip in just before.
-        Assert.InRange(a.RefusedCommits + b.RefusedCommits, 0, 2);
+        // A commit may slip in just before each rebalance round is noticed (the join state is reported every 100 ms, and
+        // this join takes more than one round): 1-3 refusals measured with the skip. Without it every commit interval of
+        // the ~3 s rebalance is refused (5 measured for a 1 s rebalance window), so 5 still separates the two.
+        Assert.InRange(a.RefusedCommits + b.RefusedCommits, 0, 4);
         Assert.True(a.SkippedCommits > 0, "a skipped the commits due while the group rebalanced");
     }
 
