@@ -1,23 +1,22 @@
-using System.Buffers.Binary;
 using Braid.Serialization;
 using Braid.State;
 
-namespace Braid.Kafka.Internal.State;
-
 #pragma warning disable CS8714 // keys may be of a nullable type parameter; the inner store rejects null keys.
 
+namespace Braid.Internal.State.Logging;
+
 /// <summary>
-/// A session store whose writes go to its changelog keyed as Kafka Streams' session keys: key bytes,
-/// then 8-byte big-endian session end and start. A removed session is a tombstone.
+/// A session store whose stored puts and removals are logged under Kafka's session changelog key
+/// (<see cref="ChangelogKeys.Session"/>) with the session end as the change's timestamp; a removed session is a tombstone.
+/// <para>Crash safety: as <see cref="ChangeLoggingKeyValueStore{TKey,TValue}"/> — nothing is durable before the host's
+/// commit, and a put or removal of one session is idempotent, so a change restored and then redone changes nothing.</para>
 /// </summary>
-internal sealed class ChangeloggingSessionStore<TKey, TValue>(ISessionStore<TKey, TValue> inner, Serde<TKey> keySerde, Serde<TValue> valueSerde,
-    ChangelogTarget target) : ISessionStore<TKey, TValue>, IRestorableStore
+internal sealed class ChangeLoggingSessionStore<TKey, TValue>(ISessionStore<TKey, TValue> inner, Serde<TKey> keySerde, Serde<TValue> valueSerde,
+    IChangeSink sink) : ISessionStore<TKey, TValue>, ILoggedStore
 {
     public string Name => inner.Name;
 
     public bool IsPersistent => inner.IsPersistent;
-
-    public string ChangelogTopic => target.Topic;
 
     public long ObservedStreamTime => inner.ObservedStreamTime;
 
@@ -26,23 +25,21 @@ internal sealed class ChangeloggingSessionStore<TKey, TValue>(ISessionStore<TKey
     public bool Put(Windowed<TKey> session, TValue value)
     {
         bool stored = inner.Put(session, value);
-        if (stored) target.Send(SessionKey(session), value is null ? null : valueSerde.Serialize(value), session.Window.End);
+        if (stored) sink.Log(SessionKey(session), value is null ? null : valueSerde.Serialize(value), session.Window.End);
         return stored;
     }
 
     public bool Remove(Windowed<TKey> session)
     {
         bool removed = inner.Remove(session);
-        if (removed) target.Send(SessionKey(session), null, session.Window.End);
+        if (removed) sink.Log(SessionKey(session), null, session.Window.End);
         return removed;
     }
 
     public void Restore(byte[] key, byte[]? value, long timestamp)
     {
-        int keyLength = key.Length - 16;
-        long end = BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(keyLength));
-        long start = BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(keyLength + 8));
-        var session = new Windowed<TKey>(keySerde.Deserialize(key.AsSpan(0, keyLength)), new Window(start, end));
+        var (k, start, end) = ChangelogKeys.ReadSession(key);
+        var session = new Windowed<TKey>(keySerde.Deserialize(k.Span), new Window(start, end));
         if (value is null) inner.Remove(session);
         else inner.Put(session, valueSerde.Deserialize(value));
     }
@@ -59,13 +56,5 @@ internal sealed class ChangeloggingSessionStore<TKey, TValue>(ISessionStore<TKey
 
     public void Close() => inner.Close();
 
-    private byte[] SessionKey(Windowed<TKey> session)
-    {
-        var k = keySerde.Serialize(session.Key);
-        var bytes = new byte[k.Length + 16];
-        k.CopyTo(bytes, 0);
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(k.Length), session.Window.End);
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(k.Length + 8), session.Window.Start);
-        return bytes;
-    }
+    private byte[] SessionKey(Windowed<TKey> session) => ChangelogKeys.Session(keySerde.Serialize(session.Key), session.Window.Start, session.Window.End);
 }

@@ -1,37 +1,38 @@
 using Braid.Serialization;
 using Braid.State;
 
-namespace Braid.Kafka.Internal.State;
-
 #pragma warning disable CS8714 // keys may be of a nullable type parameter; the inner store rejects null keys.
 
+namespace Braid.Internal.State.Logging;
+
 /// <summary>
-/// A versioned store whose writes go to its changelog with the version's timestamp as the record
-/// timestamp, so a restore replays the full history (the changelog is compacted only after the history retention).
+/// A versioned store whose writes are logged with the version's timestamp as the change's timestamp, so a restore
+/// replays the full history (Kafka's ChangeLoggingVersionedKeyValueBytesStore; the changelog is compacted only
+/// after the history retention). A delete logs a tombstone at its timestamp; restoring it puts a tombstone version.
+/// <para>Crash safety: as <see cref="ChangeLoggingKeyValueStore{TKey,TValue}"/> — nothing here is durable before the
+/// host's commit; a put of a version at a timestamp replaces that version, so replaying a change twice is harmless.</para>
 /// </summary>
-internal sealed class ChangeloggingVersionedStore<TKey, TValue>(IVersionedKeyValueStore<TKey, TValue> inner, Serde<TKey> keySerde,
-    Serde<TValue> valueSerde, ChangelogTarget target) : IVersionedKeyValueStore<TKey, TValue>, IRestorableStore
+internal sealed class ChangeLoggingVersionedStore<TKey, TValue>(IVersionedKeyValueStore<TKey, TValue> inner, Serde<TKey> keySerde,
+    Serde<TValue> valueSerde, IChangeSink sink) : IVersionedKeyValueStore<TKey, TValue>, ILoggedStore
 {
     public string Name => inner.Name;
 
     public bool IsPersistent => inner.IsPersistent;
-
-    public string ChangelogTopic => target.Topic;
 
     public TimeSpan HistoryRetention => inner.HistoryRetention;
 
     public VersionedPutResult Put(TKey key, TValue? value, long timestamp)
     {
         var result = inner.Put(key, value, timestamp);
-        if (result != VersionedPutResult.NotPut)
-            target.Send(keySerde.Serialize(key), value is null ? null : valueSerde.Serialize(value), timestamp);
+        // A version older than the history retention is not stored: nothing to log.
+        if (result != VersionedPutResult.NotPut) sink.Log(keySerde.Serialize(key), value is null ? null : valueSerde.Serialize(value), timestamp);
         return result;
     }
 
     public bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted)
     {
         bool found = inner.Delete(key, timestamp, out deleted);
-        target.Send(keySerde.Serialize(key), null, timestamp);
+        sink.Log(keySerde.Serialize(key), null, timestamp);
         return found;
     }
 
