@@ -1,4 +1,4 @@
-namespace Braid.Embedded.Tests.HostEquivalence;
+namespace Braid.Kafka.Tests.HostEquivalence;
 
 /// <summary>One input record of an equivalence case (string key and value, explicit timestamp).</summary>
 public sealed record CaseRecord(string Topic, string Key, string? Value, long Timestamp);
@@ -10,10 +10,8 @@ public sealed record HostOutput(string Topic, int Partition, string? Key, string
 /// A host that can run an equivalence case: every topic has <c>partitions</c> partitions, keys are partitioned by
 /// Kafka's murmur2 of the key bytes, all input is present before processing starts (a backlog), and the result is
 /// every record of <c>outputs</c> in per-partition order.
-/// <para>Legs today: <see cref="DriverLeg"/> and <see cref="EmbeddedLeg"/>. <b>Kafka hook:</b> the Kafka host's leg
-/// (mock cluster, <c>tests/Braid.Kafka.Tests</c>) implements this interface, produces the case's input before
-/// starting, and reads the outputs with read_committed; the cases in <see cref="HostEquivalenceCases"/> are public so
-/// that suite can run them unchanged.</para>
+/// <para>Legs: <see cref="DriverLeg"/> (the reference), <see cref="EmbeddedLeg"/> and <see cref="KafkaLeg"/> (mock
+/// cluster, exactly-once, outputs read with read_committed).</para>
 /// </summary>
 public interface IHostLeg
 {

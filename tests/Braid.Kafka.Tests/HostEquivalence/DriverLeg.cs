@@ -2,7 +2,7 @@ using Braid.Internal.Partitioning;
 using Braid.Serialization;
 using Braid.Testing;
 
-namespace Braid.Embedded.Tests.HostEquivalence;
+namespace Braid.Kafka.Tests.HostEquivalence;
 
 /// <summary>
 /// The TopologyTestDriver as a partitioned host: one driver per partition (a task per partition, as the runtimes
