@@ -159,11 +159,11 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Waits until the application reaches a state.</summary>
     internal async Task WaitForStateAsync(StreamsState state, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        long started = _config.TimeProvider.GetTimestamp();
         while (State != state)
         {
             if (State == StreamsState.Error) throw new StreamsException("the application failed.", Error);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
+            if (_config.TimeProvider.GetElapsedTime(started) > timeout) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
             await Task.Delay(20).ConfigureAwait(false);
         }
     }
