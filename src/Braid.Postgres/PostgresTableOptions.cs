@@ -37,7 +37,7 @@ public sealed record PostgresTableOptions<TKey, TValue>
     /// <summary>Store name and serdes of the table; default store <c>&lt;topic&gt;-table</c>.</summary>
     public Materialized<TKey, TValue>? Materialized { get; init; }
 
-    /// <summary>Clock for the envelopes' connector time (<c>ts_ms</c>); <see cref="TimeProvider.System"/> when null.</summary>
+    /// <summary>Clock for the envelopes' connector time (<c>ts_ms</c>), reconnect back-off and heartbeats; <see cref="TimeProvider.System"/> when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
 
     /// <summary>How streaming survives a lost connection: reconnects to the slot with exponential back-off by default
