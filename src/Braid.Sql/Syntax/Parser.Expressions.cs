@@ -36,7 +36,18 @@ internal sealed partial class Parser
             if (t.Kind == TokenKind.Symbol && t.Text is "=" or "<>" or "!=" or "<" or "<=" or ">" or ">=")
             {
                 Next();
-                left = new Binary(t.Pos, t.Text == "!=" ? "<>" : t.Text, left, ParseConcat());
+                string op = t.Text == "!=" ? "<>" : t.Text;
+                if ((Peek.Is("any") || Peek.Is("some") || Peek.Is("all")) && PeekAt(1).IsSymbol("("))
+                {
+                    bool all = Next().Is("all");
+                    Next();
+                    if (Peek.Is("select")) throw Peek.Pos.Error("ANY/ALL (SELECT ...) is not supported; write a JOIN.");
+                    var array = ParseExpr();
+                    ExpectSymbol(")", $"after {(all ? "ALL" : "ANY")}(array");
+                    left = new Quantified(t.Pos, op, left, array, all);
+                    continue;
+                }
+                left = new Binary(t.Pos, op, left, ParseConcat());
                 continue;
             }
             if (t.Is("is"))
