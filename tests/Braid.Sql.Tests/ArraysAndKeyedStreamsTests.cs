@@ -111,3 +111,44 @@ public sealed class ArraysAndKeyedStreamsTests
         Assert.Equal(1L, row.Value["n"]);
     }
 }
+
+/// <summary>JSON source columns and PostgreSQL's -&gt; / -&gt;&gt; operators.</summary>
+public sealed class JsonColumnTests
+{
+    [Fact]
+    public void Json_columns_keep_any_JSON_and_arrows_read_fields_and_elements()
+    {
+        // Would catch: a JSON object flattened or re-typed, ->> returning JSON (quoted) text, -> on an array
+        // 1-based, a missing field or a non-object value being an error instead of NULL, GROUP BY on ->> not
+        // matching the SELECT item.
+        using var braid = new SqlDriver("""
+            CREATE STREAM s (id TEXT, payload JSONB);
+            CREATE STREAM r AS SELECT s.id, s.payload->>'name' AS name, s.payload->'tags'->0 AS first_tag, s.payload->'tags'->>-1 AS last_tag,
+                CAST(s.payload->'n' AS BIGINT) + 1 AS n1, s.payload->'missing' AS missing, s.payload AS raw FROM s;
+            CREATE MATERIALIZED VIEW by_country AS SELECT s.payload->>'country' AS country, COUNT(*) AS n FROM s GROUP BY s.payload->>'country';
+            """);
+        braid.Send("s", """{"key": 1, "value": {"id": "a", "payload": {"name": "ann", "tags": ["x", "y"], "n": 41, "country": "fr"}}, "ts": 1}""");
+        braid.Send("s", """{"key": 2, "value": {"id": "b", "payload": "hello"}, "ts": 2}""");
+        braid.Send("s", """{"key": 3, "value": {"id": "c", "payload": null}, "ts": 3}""");
+        var values = braid.Stream("r").Select(l => JsonDocument.Parse(l).RootElement.GetProperty("value").GetRawText()).ToList();
+        Assert.Equal(
+        [
+            """{"id":"a","name":"ann","first_tag":"x","last_tag":"y","n1":42,"missing":null,"raw":{"name":"ann","tags":["x","y"],"n":41,"country":"fr"}}""",
+            """{"id":"b","name":null,"first_tag":null,"last_tag":null,"n1":null,"missing":null,"raw":"hello"}""",
+            """{"id":"c","name":null,"first_tag":null,"last_tag":null,"n1":null,"missing":null,"raw":null}""",
+        ], values);
+        Assert.Equal(["""{"key":null,"value":{"country":null,"n":2}}""", """{"key":"fr","value":{"country":"fr","n":1}}"""], braid.View("by_country"));
+        Assert.Equal(SqlType.Json, braid.Program.View("r").Columns[^1].Type);
+    }
+
+    [Fact]
+    public void Comparing_a_JSON_part_with_a_number_asks_for_a_CAST()
+    {
+        var e = Assert.Throws<SqlException>(() => BraidSql.Compile("""
+            CREATE STREAM s (payload JSON);
+            CREATE STREAM r AS SELECT s.payload FROM s WHERE s.payload->'n' > 3;
+            """));
+        Assert.Contains("cannot compare JSON with BIGINT", e.Problem);
+        Assert.Equal((2, 65), (e.Line, e.Column));
+    }
+}

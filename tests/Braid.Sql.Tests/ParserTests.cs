@@ -36,7 +36,7 @@ public sealed class ParserTests
         { "CREATE VIEW v AS SELECT t.a FROM t;", 4, 8, "CREATE MATERIALIZED VIEW" },
         { "CREATE MATERIALIZED VIEW v AS SELECT t.a FROM t WHERE t.id IN (SELECT id FROM u);", 4, 64, "write a JOIN" },
         { "CREATE MATERIALIZED VIEW v AS SELECT median(t.n) AS m FROM t;", 4, 38, "unknown function median" },
-        { "CREATE TABLE w (id BIGINT, x JSONB, PRIMARY KEY (id));", 4, 30, "unknown type JSONB" },
+        { "CREATE TABLE w (id BIGINT, x UUID, PRIMARY KEY (id));", 4, 30, "unknown type UUID" },
         { "CREATE TABLE w (id BIGINT, x TEXT);", 4, 1, "needs a PRIMARY KEY" },
         { "CREATE STREAM w (id BIGINT PRIMARY KEY);", 4, 28, "a stream has no primary key" },
         { "CREATE TABLE w (id BIGINT PRIMARY KEY) WITH (format = 'avro');", 4, 55, "'json' is" },

@@ -41,6 +41,7 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
             case Cast ct: return CompileCast(ct);
             case FunctionCall f: return CompileFunction(f);
             case Subscript sub: return CompileSubscript(sub);
+            case JsonGet j: return CompileJsonGet(j);
             default: throw e.Pos.Error("unsupported expression.");
         }
     }
@@ -70,6 +71,33 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
         if (index.Type is not (SqlType.BigInt or SqlType.Unknown)) throw sub.Index.Pos.Error("an array index is a BIGINT (1-based).");
         // PostgreSQL: 1-based; out of range or NULL index gives NULL.
         return new Compiled(r => array.Eval(r) is SqlArray a && index.Eval(r) is long i && i >= 1 && i <= a.Count ? a[(int)(i - 1)] : null, array.Element);
+    }
+
+    /// <summary>
+    /// PostgreSQL's <c>-&gt;</c> / <c>-&gt;&gt;</c>: a field of a JSON object by name, an element of a JSON array by
+    /// 0-based index (negative counts from the end); NULL when absent or the value has no such part. <c>-&gt;</c> gives
+    /// JSON, <c>-&gt;&gt;</c> TEXT (a JSON string's text, other values as JSON text).
+    /// </summary>
+    private Compiled CompileJsonGet(JsonGet j)
+    {
+        var value = Compile(j.Value);
+        var path = Compile(j.Path);
+        string op = j.AsText ? "->>" : "->";
+        if (value.Type is not (SqlType.Json or SqlType.Row or SqlType.Array or SqlType.Unknown))
+            throw j.Pos.Error($"{op} reads a JSON value (a JSON column, or a part of one), this is {SqlTypes.Name(value.Type)}.");
+        if (path.Type is not (SqlType.Text or SqlType.BigInt or SqlType.Unknown))
+            throw j.Path.Pos.Error($"{op} takes a field name ('name') or an array index (0-based BIGINT).");
+        bool asText = j.AsText;
+        return new Compiled(r =>
+        {
+            object? part = (value.Eval(r), path.Eval(r)) switch
+            {
+                (SqlRow o, string name) => o.Names.Contains(name) ? o[name] : null,
+                (SqlArray a, long i) when (i < 0 ? -i <= a.Count : i < a.Count) => a[(int)(i < 0 ? a.Count + i : i)],
+                _ => null,
+            };
+            return asText && part is not null and not string ? SqlJson.WriteValue(part) : part;
+        }, asText ? SqlType.Text : SqlType.Json);
     }
 
     public Compiled Boolean(Expr e, string clause)

@@ -64,7 +64,7 @@ internal sealed class GroupPlan
                 int slot = groupExprs.Count + extra.ToList().IndexOf(x);
                 return new Compiled(r => r[slot], x.Type);
             }
-            if (e is ColumnRef or FunctionCall or Binary or Unary or Cast or Case or Subscript or Like or InList or IsNull or Between)
+            if (e is ColumnRef or FunctionCall or Binary or Unary or Cast or Case or Subscript or Like or InList or IsNull or Between or JsonGet)
             {
                 int g = groupExprs.FindIndex(x => ReferenceEquals(x, e)); // SELECT DISTINCT: the items are the GROUP BY
                 if (g < 0) g = e is ColumnRef cr && TryResolve(input, cr) is { } p ? groupIds.IndexOf("col:" + p) : groupIds.IndexOf(Text(e));
@@ -121,6 +121,7 @@ internal sealed class GroupPlan
         Unary u => $"({u.Op} {Text(u.Operand)})",
         FunctionCall f => $"{f.Name}({string.Join(",", f.Args.Select(Text))})",
         Cast c => $"cast({Text(c.Value)} as {c.Type})",
+        JsonGet j => $"({Text(j.Value)} {(j.AsText ? "->>" : "->")} {Text(j.Path)})",
         _ => Guid.NewGuid().ToString(),
     };
 

@@ -65,6 +65,7 @@ internal sealed class QueryBinder(IReadOnlyDictionary<string, Relation> catalog)
         Unary u => ContainsAggregate(u.Operand),
         Cast c => ContainsAggregate(c.Value),
         Subscript sub => ContainsAggregate(sub.Array) || ContainsAggregate(sub.Index),
+        JsonGet j => ContainsAggregate(j.Value) || ContainsAggregate(j.Path),
         IsNull n => ContainsAggregate(n.Value),
         Between bt => ContainsAggregate(bt.Value) || ContainsAggregate(bt.Low) || ContainsAggregate(bt.High),
         Case cs => (cs.Operand is not null && ContainsAggregate(cs.Operand)) || cs.Whens.Any(w => ContainsAggregate(w.When) || ContainsAggregate(w.Then))

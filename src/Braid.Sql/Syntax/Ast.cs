@@ -56,6 +56,7 @@ internal abstract record Expr(Pos Pos)
         Like lk => lk.Value.Start,
         Quantified q => q.Value.Start,
         Subscript sub => sub.Array.Start,
+        JsonGet j => j.Value.Start,
         _ => Pos,
     };
 }
@@ -95,6 +96,9 @@ internal sealed record Like(Pos Pos, Expr Value, Expr Pattern, bool Negated) : E
 internal sealed record Case(Pos Pos, Expr? Operand, IReadOnlyList<(Expr When, Expr Then)> Whens, Expr? Else) : Expr(Pos);
 
 internal sealed record Cast(Pos Pos, Expr Value, SqlType Type) : Expr(Pos);
+
+/// <summary>json -&gt; 'field' / json -&gt; index (a JSON value), json -&gt;&gt; ... (as TEXT): PostgreSQL's JSON operators.</summary>
+internal sealed record JsonGet(Pos Pos, Expr Value, Expr Path, bool AsText) : Expr(Pos);
 
 /// <summary>array[index], 1-based as in PostgreSQL: (array_agg(x ORDER BY t DESC))[1] is the latest x.</summary>
 internal sealed record Subscript(Pos Pos, Expr Array, Expr Index) : Expr(Pos);

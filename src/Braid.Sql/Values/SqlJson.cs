@@ -81,7 +81,7 @@ internal static class SqlJson
                 case SqlType.Timestamp when e.ValueKind == JsonValueKind.String:
                     return DateTimeOffset.Parse(e.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeMilliseconds();
                 case SqlType.Array when e.ValueKind == JsonValueKind.Array: return ReadUntyped(e);
-                case SqlType.Row or SqlType.Unknown: return ReadUntyped(e);
+                case SqlType.Row or SqlType.Unknown or SqlType.Json: return ReadUntyped(e);
             }
         }
         catch (FormatException ex)
