@@ -13,6 +13,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     private readonly Func<TKey?, TValue?, string>? _topicExtractor;
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
+    private readonly bool _serdesWriteHeaders;
 
     public SinkNode(string name, string? topic, Func<TKey?, TValue?, string>? topicExtractor, Serde<TKey> keySerde, Serde<TValue> valueSerde)
         : base(name)
@@ -21,6 +22,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         _topicExtractor = topicExtractor;
         _keySerde = keySerde;
         _valueSerde = valueSerde;
+        _serdesWriteHeaders = keySerde.WritesHeaders || valueSerde.WritesHeaders;
     }
 
     internal override IReadOnlyList<ProcessorNode> Children => [];
@@ -32,10 +34,12 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     {
         string topic = _topic is not null ? _topic : _topicExtractor!(record.Key, record.Value);
         byte[]? key = null, value = null;
+        // A serde that writes headers (Schema Registry's header schema-id mode) gets a list to write to.
+        var headers = record.Headers is null && _serdesWriteHeaders ? new Headers() : record.Headers;
         try
         {
-            key = record.Key is null ? null : _keySerde.Serialize(record.Key);
-            value = record.Value is null ? null : _valueSerde.Serialize(record.Value);
+            key = record.Key is null ? null : _keySerde.Serialize(record.Key, new SerdeContext(topic, SerdeTarget.Key, headers));
+            value = record.Value is null ? null : _valueSerde.Serialize(record.Value, new SerdeContext(topic, SerdeTarget.Value, headers));
         }
         catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {
@@ -46,7 +50,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         }
         try
         {
-            Context.Collector.Send(topic, key, value, record.Timestamp, record.Headers, null);
+            Context.Collector.Send(topic, key, value, record.Timestamp, headers, null);
         }
         catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {
