@@ -1,4 +1,5 @@
 using Braid.Internal.Runtime;
+using Braid.Internal.Telemetry;
 using Braid.Serialization;
 
 namespace Braid.Internal.Nodes;
@@ -36,6 +37,8 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         byte[]? key = null, value = null;
         // A serde that writes headers (Schema Registry's header schema-id mode) gets a list to write to.
         var headers = record.Headers is null && _serdesWriteHeaders ? new Headers() : record.Headers;
+        // The trace context of the span processing this record goes out with it (OpenTelemetry's Kafka instrumentation does the same).
+        if (System.Diagnostics.Activity.Current is not null) headers = BraidTracing.Inject(headers);
         try
         {
             key = record.Key is null ? null : _keySerde.Serialize(record.Key, new SerdeContext(topic, SerdeTarget.Key, headers));
@@ -51,6 +54,11 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         try
         {
             Context.Collector.Send(topic, key, value, record.Timestamp, headers, null);
+            if (BraidMetrics.MessagingSent.Enabled)
+            {
+                BraidMetrics.MessagingSent.Add(1, new KeyValuePair<string, object?>("messaging.system", BraidTracing.MessagingSystem),
+                    new KeyValuePair<string, object?>("messaging.destination.name", topic), new KeyValuePair<string, object?>("messaging.operation.name", "send"));
+            }
         }
         catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {
