@@ -19,18 +19,18 @@ public static class BraidInstrumentationExtensions
     public static TracerProviderBuilder AddBraidInstrumentation(this TracerProviderBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddSource(BraidTelemetry.ActivitySourceName);
+        return builder.AddSource(BraidTelemetry.ActivitySourceName, BraidTelemetry.ActivitySourceName + ".*");
     }
 
     /// <summary>
     /// Subscribes to Braid's metrics: messaging.process.duration, messaging.client.consumed.messages,
-    /// messaging.client.sent.messages, messaging.client.operation.duration (commits) and braid.* (lag, drops, stores…).
+    /// messaging.client.sent.messages, messaging.client.operation.duration (commits) and braid.* (lag, drops, stores…), from the "Braid" meter and the hosts' own ("Braid.Kafka").
     /// </summary>
     /// <param name="builder">The meter provider builder.</param>
     /// <returns>The builder, for chaining.</returns>
     public static MeterProviderBuilder AddBraidInstrumentation(this MeterProviderBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddMeter(BraidTelemetry.MeterName);
+        return builder.AddMeter(BraidTelemetry.MeterName, BraidTelemetry.MeterName + ".*");
     }
 }
