@@ -177,7 +177,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
-        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
+        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, new TracingRestoreListener(_options.RestoreListener), _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
         _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group! };
         if (_layout.GlobalTopics.Length > 0)
