@@ -112,34 +112,22 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
             var renewalTimer = Stopwatch.StartNew();
             while (!_stop)
             {
-                PollGroup();
-                if (_tasks!.HasWork && _tasks.Step()) Announce();
-                _global?.Poll(1000);
+                // Everything that opens, writes or closes stores runs under the query lock; the blocking input poll does not,
+                // so interactive queries (StoreQueries) get in at least once per loop.
+                lock (QueryLock)
+                {
+                    PollGroup();
+                    if (_tasks!.HasWork && _tasks.Step()) Announce();
+                    _global?.Poll(1000);
+                }
                 Directory.Poll();
                 _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
-                Refresh();
-                Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
-                if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
-                {
-                    foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
-                    renewalTimer.Restart();
-                }
-                if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
-                {
-                    // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
-                    if (_rebalance.InProgress)
-                    {
-                        _rebalance.Skipped();
-                    }
-                    else
-                    {
-                        runner.Commit();
-                        commitTimer.Restart();
-                    }
-                }
-                if (_listener!.AssignedOnce && !_tasks.HasWork) _setState(StreamsState.Running);
+                lock (QueryLock) RunOnce(runner, commitTimer, renewalTimer);
             }
-            if (!_kill) CloseCleanly();
+            if (!_kill)
+            {
+                lock (QueryLock) CloseCleanly();
+            }
         }
         catch (Exception e)
         {
@@ -149,11 +137,48 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         finally
         {
             // Signal only after every client and the state directory lock are released, so a successor can start at once.
-            DisposeClients();
+            lock (QueryLock) DisposeClients(); // no query reads a store while its database closes
+
             if (Error is null) Finished.TrySetResult();
             else Finished.TrySetException(Error);
         }
     }
+
+    private void RunOnce(TaskRunner<KafkaTask> runner, Stopwatch commitTimer, Stopwatch renewalTimer)
+    {
+        Refresh();
+        Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
+        if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
+        {
+            foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
+            renewalTimer.Restart();
+        }
+        if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
+        {
+            // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
+            if (_rebalance.InProgress)
+            {
+                _rebalance.Skipped();
+            }
+            else
+            {
+                runner.Commit();
+                commitTimer.Restart();
+            }
+        }
+        if (_listener!.AssignedOnce && !_tasks!.HasWork) _setState(StreamsState.Running);
+    }
+
+    /// <summary>Held by this thread whenever it opens, writes or closes stores; interactive queries read under it.</summary>
+    public object QueryLock { get; } = new();
+
+    /// <summary>This thread's tasks a query may read (call under <see cref="QueryLock"/>): running ones, and with
+    /// <paramref name="stale"/> also those still restoring (Kafka's enableStaleStores).</summary>
+    public IEnumerable<KafkaTask> QueryableTasks(bool stale) =>
+        _tasks is null ? [] : stale ? _tasks.Running.Concat(_restorer!.Tasks) : _tasks.Running;
+
+    /// <summary>Whether a task handed to a query is still one this thread would hand out (call under <see cref="QueryLock"/>).</summary>
+    public bool StillQueryable(KafkaTask task, bool stale) => !_stop && QueryableTasks(stale).Contains(task);
 
     /// <summary>The commit sink of the core runner: every running task commits together (one producer, one transaction).</summary>
     public void Commit(IReadOnlyList<KafkaTask> dirty)
