@@ -104,6 +104,24 @@ internal sealed class RocksDbStateBackend : IStateBackend
         return result;
     }
 
+    /// <summary>
+    /// Deletes everything of one task that is not open: its key range in every store's column family (keys start with
+    /// the task, <see cref="KeyLayout"/>) and the given metadata entries, in one atomic write — after a crash either all
+    /// of it is gone or none of it. Used by the Kafka host to wipe a corrupted task and to clean up unowned ones.
+    /// </summary>
+    public void DeleteTask(TaskId taskId, IEnumerable<string> metadataKeys)
+    {
+        ArgumentNullException.ThrowIfNull(metadataKeys);
+        ThrowIfDisposed();
+        if (_open.ContainsKey(taskId)) throw new InvalidOperationException($"Task {taskId} is open; close it before deleting its state.");
+        var start = KeyLayout.MetaKey(taskId)[..KeyLayout.TaskPrefixLength];
+        var end = KeyLayout.PrefixEnd(start) ?? throw new ArgumentOutOfRangeException(nameof(taskId), "no key range follows this task.");
+        using var batch = new WriteBatch();
+        foreach (var family in Database.StoreFamilies()) batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
+        foreach (var key in metadataKeys) batch.Delete(Encoding.UTF8.GetBytes(key), Database.Metadata);
+        Database.Write(batch);
+    }
+
     private RocksTaskState Own(ITaskState task) =>
         task is RocksTaskState own && ReferenceEquals(own.Backend, this)
             ? own

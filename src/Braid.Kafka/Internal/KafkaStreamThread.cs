@@ -62,6 +62,19 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     public InstanceDirectory Directory { get; }
 
+    /// <summary>Fences this instance when another topology takes the application id over.</summary>
+    public TopologyGuard? Guard { get; init; }
+
+    /// <summary>Stops the instance when a topic's partition count changes under it.</summary>
+    public PartitionWatch? Watch { get; init; }
+
+    public int WipedTasks => _local?.Wiped ?? 0;
+
+    public int CleanedUpTasks => _local?.CleanedUp ?? 0;
+
+    private LocalTaskStates? _local;
+    private readonly Stopwatch _cleanupTimer = Stopwatch.StartNew();
+
     public Exception? Error { get; private set; }
 
     public long ProcessedRecords => Interlocked.Read(ref _processed);
@@ -116,6 +129,12 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
                 if (_tasks!.HasWork && _tasks.Step()) Announce();
                 _global?.Poll(1000);
                 Directory.Poll();
+                Watch?.MaybeCheck();
+                if (_local is not null && _cleanupTimer.Elapsed >= _options.StateCleanupDelay)
+                {
+                    _local.CleanRemoved(_tasks.Owned); // Kafka's StateDirectory.cleanRemovedTasks, run every state.cleanup.delay.ms
+                    _cleanupTimer.Restart();
+                }
                 _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
                 Refresh();
                 Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
@@ -172,21 +191,30 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     private void Open()
     {
-        if (_options.StateDirectory is { } dir) _backend = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+        if (_options.StateDirectory is { } dir)
+        {
+            var rocks = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+            _backend = rocks;
+            _local = new LocalTaskStates(rocks, _layout, _config.TimeProvider, _options.StateCleanupDelay, _logger);
+            _local.MarkFoundTasksReleased();
+        }
         _purger = new RepartitionPurger(new AdminClientBuilder(_clients.Base()).SetLogHandler((_, _) => { }).Build(), _layout, _logger);
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
         _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
-        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group! };
+        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Local = _local };
         if (_layout.GlobalTopics.Length > 0)
         {
             _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);
             _global.Bootstrap(_options.RestoreTimeout);
             _tasks.GlobalStores = _global.Stores;
         }
-        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger);
+        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger)
+        {
+            VerifyTopology = Guard is null ? null : Guard.Verify,
+        };
         _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
         _group.Subscribe(_layout.TasksTopic);
     }
@@ -195,7 +223,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         try
         {
-            _group!.Consume(TimeSpan.Zero); // the task topic holds no records: this only drives the group protocol and its callbacks
+            // Drives the group protocol and its callbacks. The task topic's only records are topology fingerprints: one
+            // arriving (another topology may have taken the application id over) is checked against the one in force.
+            if (TopologyGuard.IsFingerprintRecord(_group!.Consume(TimeSpan.Zero))) Guard?.Verify();
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
@@ -236,6 +266,8 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _global?.Dispose();
         _output?.Dispose();
         _purger?.Dispose();
+        Guard?.Dispose();
+        Watch?.Dispose();
         _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
     }
 }
