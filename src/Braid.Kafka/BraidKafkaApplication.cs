@@ -81,6 +81,8 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
 
     internal int WipedTasks => _thread?.WipedTasks ?? 0;
 
+    internal long GlobalRecordsRead => _thread?.GlobalRecordsRead ?? 0;
+
     internal int CleanedUpTasks => _thread?.CleanedUpTasks ?? 0;
 
     internal TopicLayout? Layout => _layout;

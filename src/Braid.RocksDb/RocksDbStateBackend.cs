@@ -115,9 +115,20 @@ internal sealed class RocksDbStateBackend : IStateBackend
         ThrowIfDisposed();
         if (_open.ContainsKey(taskId)) throw new InvalidOperationException($"Task {taskId} is open; close it before deleting its state.");
         var start = KeyLayout.MetaKey(taskId)[..KeyLayout.TaskPrefixLength];
-        var end = KeyLayout.PrefixEnd(start) ?? throw new ArgumentOutOfRangeException(nameof(taskId), "no key range follows this task.");
+        var end = KeyLayout.PrefixEnd(start);
         using var batch = new WriteBatch();
-        foreach (var family in Database.StoreFamilies()) batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
+        foreach (var family in Database.StoreFamilies())
+        {
+            if (end is not null)
+            {
+                batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
+                continue;
+            }
+            // The last possible task prefix (all 0xFF, e.g. the global task -1/-1) has no end key: delete key by key.
+            using var iterator = Database.NewIterator(family);
+            for (iterator.Seek(start); iterator.Valid() && iterator.GetKeySpan().StartsWith(start); iterator.Next()) batch.Delete(iterator.Key(), family);
+            Database.ThrowIfFailed(iterator);
+        }
         foreach (var key in metadataKeys) batch.Delete(Encoding.UTF8.GetBytes(key), Database.Metadata);
         Database.Write(batch);
     }

@@ -74,6 +74,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     private LocalTaskStates? _local;
     private readonly Stopwatch _cleanupTimer = Stopwatch.StartNew();
+    private readonly Stopwatch _globalCommitTimer = Stopwatch.StartNew();
+
+    public long GlobalRecordsRead => _global?.RecordsRead ?? 0;
 
     public Exception? Error { get; private set; }
 
@@ -128,6 +131,11 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
                 PollGroup();
                 if (_tasks!.HasWork && _tasks.Step()) Announce();
                 _global?.Poll(1000);
+                if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
+                {
+                    _global?.Commit(); // local only (stores + checkpoint in one batch): not held back by rebalances
+                    _globalCommitTimer.Restart();
+                }
                 Directory.Poll();
                 Watch?.MaybeCheck();
                 if (_local is not null && _cleanupTimer.Elapsed >= _options.StateCleanupDelay)
@@ -207,7 +215,8 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Local = _local };
         if (_layout.GlobalTopics.Length > 0)
         {
-            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);
+            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions,
+                _backend as RocksDbStateBackend, _options.RequestTimeout, _logger);
             _global.Bootstrap(_options.RestoreTimeout);
             _tasks.GlobalStores = _global.Stores;
         }
@@ -252,6 +261,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         Refresh();
         _committer!.Commit(_runnable, force: true);
+        _global?.Commit();
         _tasks!.CloseAll();
         Directory.Withdraw();
         _group!.Close();

@@ -42,9 +42,9 @@ internal sealed class PartitionWatch(ITopicAdmin admin, IReadOnlyDictionary<stri
         {
             now = admin.DescribeTopics(expected.Keys, timeout);
         }
-        catch (KafkaException e)
+        catch (Exception e) when (e is KafkaException or KafkaUnavailableException)
         {
-            logger.LogWarning("Checking the partition counts of the application's topics failed ({Reason}); retried later.", e.Error.Reason);
+            logger.LogWarning("Checking the partition counts of the application's topics failed ({Reason}); retried later.", e.Message);
             return;
         }
         foreach (var (topic, n) in expected)

@@ -32,7 +32,7 @@ internal sealed class TopologyGuard(string tasksTopic, int partitions, string fi
     /// <summary>Checks (and if free, records) the fingerprint at start-up; throws when another topology holds the application id.</summary>
     public void Claim(bool allowChange)
     {
-        var current = ReadCurrent();
+        var current = ReadCurrent(timeout);
         if (current?.Hash == fingerprint) return;
         if (current is not null && !allowChange) throw Mismatch(current.Value, "refused");
         if (current is not null)
@@ -41,14 +41,25 @@ internal sealed class TopologyGuard(string tasksTopic, int partitions, string fi
         Write();
         // Two instances with different topologies starting at once: the last write wins; the loser stops here, or
         // (if it read before the winner wrote) at the rebalance the winner's join causes (Verify).
-        var after = ReadCurrent();
+        var after = ReadCurrent(timeout);
         if (after?.Hash != fingerprint) throw Mismatch(after ?? current!.Value, "refused");
     }
 
     /// <summary>Throws when the fingerprint in force is not ours any more (another topology took the application id over).</summary>
     public void Verify()
     {
-        var current = ReadCurrent();
+        (string Hash, string Description)? current;
+        try
+        {
+            // Bounded, as it runs inside the group member's poll: a broker down must not stall the loop for long.
+            current = ReadCurrent(TimeSpan.FromTicks(Math.Min(timeout.Ticks, TimeSpan.FromSeconds(5).Ticks)));
+        }
+        catch (Exception e) when (e is KafkaException or KafkaUnavailableException)
+        {
+            // Not a verdict: the check runs again at the next rebalance or fingerprint record.
+            logger.LogWarning("Could not read the topology fingerprint from '{Topic}' ({Reason}); checked again later.", tasksTopic, e.Message);
+            return;
+        }
         if (current is { } c && c.Hash != fingerprint) throw Mismatch(c, "fenced");
     }
 
@@ -72,7 +83,7 @@ internal sealed class TopologyGuard(string tasksTopic, int partitions, string fi
     }
 
     /// <summary>The newest fingerprint record of partition 0, or null when none was written yet.</summary>
-    private (string Hash, string Description)? ReadCurrent()
+    private (string Hash, string Description)? ReadCurrent(TimeSpan timeout)
     {
         var tp = new TopicPartition(tasksTopic, 0);
         var wm = reader.QueryWatermarkOffsets(tp, timeout);
