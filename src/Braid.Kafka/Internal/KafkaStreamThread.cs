@@ -128,13 +128,18 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
             var renewalTimer = Stopwatch.StartNew();
             while (!_stop)
             {
-                PollGroup();
-                if (_tasks!.HasWork && _tasks.Step()) Announce();
-                _global?.Poll(1000);
-                if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
+                // Everything that opens, writes or closes stores runs under the query lock; the blocking input poll does not,
+                // so interactive queries (StoreQueries) get in at least once per loop.
+                lock (QueryLock)
                 {
-                    _global?.Commit(); // local only (stores + checkpoint in one batch): not held back by rebalances
-                    _globalCommitTimer.Restart();
+                    PollGroup();
+                    if (_tasks!.HasWork && _tasks.Step()) Announce();
+                    _global?.Poll(1000);
+                    if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
+                    {
+                        _global?.Commit(); // local only (stores + checkpoint in one batch): not held back by rebalances
+                        _globalCommitTimer.Restart();
+                    }
                 }
                 Directory.Poll();
                 Watch?.MaybeCheck();
@@ -144,29 +149,12 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
                     _cleanupTimer.Restart();
                 }
                 _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
-                Refresh();
-                Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
-                if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
-                {
-                    foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
-                    renewalTimer.Restart();
-                }
-                if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
-                {
-                    // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
-                    if (_rebalance.InProgress)
-                    {
-                        _rebalance.Skipped();
-                    }
-                    else
-                    {
-                        runner.Commit();
-                        commitTimer.Restart();
-                    }
-                }
-                if (_listener!.AssignedOnce && !_tasks.HasWork) _setState(StreamsState.Running);
+                lock (QueryLock) RunOnce(runner, commitTimer, renewalTimer);
             }
-            if (!_kill) CloseCleanly();
+            if (!_kill)
+            {
+                lock (QueryLock) CloseCleanly();
+            }
         }
         catch (Exception e)
         {
@@ -176,11 +164,48 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         finally
         {
             // Signal only after every client and the state directory lock are released, so a successor can start at once.
-            DisposeClients();
+            lock (QueryLock) DisposeClients(); // no query reads a store while its database closes
+
             if (Error is null) Finished.TrySetResult();
             else Finished.TrySetException(Error);
         }
     }
+
+    private void RunOnce(TaskRunner<KafkaTask> runner, Stopwatch commitTimer, Stopwatch renewalTimer)
+    {
+        Refresh();
+        Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
+        if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
+        {
+            foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
+            renewalTimer.Restart();
+        }
+        if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
+        {
+            // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
+            if (_rebalance.InProgress)
+            {
+                _rebalance.Skipped();
+            }
+            else
+            {
+                runner.Commit();
+                commitTimer.Restart();
+            }
+        }
+        if (_listener!.AssignedOnce && !_tasks!.HasWork) _setState(StreamsState.Running);
+    }
+
+    /// <summary>Held by this thread whenever it opens, writes or closes stores; interactive queries read under it.</summary>
+    public object QueryLock { get; } = new();
+
+    /// <summary>This thread's tasks a query may read (call under <see cref="QueryLock"/>): running ones, and with
+    /// <paramref name="stale"/> also those still restoring (Kafka's enableStaleStores).</summary>
+    public IEnumerable<KafkaTask> QueryableTasks(bool stale) =>
+        _tasks is null ? [] : stale ? _tasks.Running.Concat(_restorer!.Tasks) : _tasks.Running;
+
+    /// <summary>Whether a task handed to a query is still one this thread would hand out (call under <see cref="QueryLock"/>).</summary>
+    public bool StillQueryable(KafkaTask task, bool stale) => !_stop && QueryableTasks(stale).Contains(task);
 
     /// <summary>The commit sink of the core runner: every running task commits together (one producer, one transaction).</summary>
     public void Commit(IReadOnlyList<KafkaTask> dirty)
@@ -210,7 +235,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
-        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
+        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, new TracingRestoreListener(_options.RestoreListener), _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
         _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Local = _local };
         if (_layout.GlobalTopics.Length > 0)

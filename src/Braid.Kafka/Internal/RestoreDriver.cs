@@ -135,11 +135,11 @@ internal sealed class RestoreDriver(IConsumer<byte[]?, byte[]?> consumer, ILogge
         listener?.OnRestoreEnd(p.Store.Name, tp.ToString(), p.Restored);
     }
 
-    private sealed class Restoring(KafkaTask task, IRestorableStore store, long from, long end)
+    private sealed class Restoring(KafkaTask task, RestorableStore store, long from, long end)
     {
         public KafkaTask Task { get; } = task;
 
-        public IRestorableStore Store { get; } = store;
+        public RestorableStore Store { get; } = store;
 
         public long End { get; } = end;
 
