@@ -81,6 +81,9 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
 
     internal int WipedTasks => _thread?.WipedTasks ?? 0;
 
+    /// <summary>How often this instance repeats its announcement (tests shorten it; see <see cref="InstanceDirectory"/>).</summary>
+    internal TimeSpan AnnouncementHeartbeat { get; set; } = InstanceDirectory.DefaultHeartbeat;
+
     internal long GlobalRecordsRead => _thread?.GlobalRecordsRead ?? 0;
 
     internal int CleanedUpTasks => _thread?.CleanedUpTasks ?? 0;
@@ -112,7 +115,8 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
             foreach (var t in _layout.InternalTopics) expected[t.Name] = t.Partitions;
             var watch = new PartitionWatch(_adminFactory(_options), expected, _layout.GlobalTopics.ToHashSet(), PartitionWatch.IntervalOf(_options),
                 _options.RequestTimeout, _logger);
-            var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
+            var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false),
+                _config.TimeProvider, AnnouncementHeartbeat);
             _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState) { Guard = guard, Watch = watch };
             SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,

@@ -92,14 +92,12 @@ public sealed class InputOffsetTests : IDisposable
             && a.State == StreamsState.Running && b.State == StreamsState.Running, TimeSpan.FromSeconds(30), "b took a share");
         await producing;
         await KafkaTestCluster.WaitUntilAsync(() => a.ProcessedRecords + b.ProcessedRecords >= customers.Count + orders.Count, TimeSpan.FromSeconds(30), "all processed");
-        // What fails without the skip is the SkippedCommits check below (0 skipped in every run without it). The refusal
-        // count does not separate the two on the mock: it refuses an offset commit only in the short window between a
-        // member's JoinGroup and SyncGroup of each round, not while the rebalance waits, so refusals follow the number of
-        // rounds, not the commit interval. Measured (one run each): with the skip 0, 1, 0, 0 here and 3 under heavy load;
-        // without it 5, 6, 3, 3 (100 ms commits), 4 (8 s session), 2, 3 (20 ms commits). The bound only catches commits
-        // sent throughout the rebalance rounds.
+        // What fails without the skip is the SkippedCommits check (0 skipped in every run without it). The refusal count
+        // does not separate the two on the mock, so it is printed, not bounded: the mock refuses an offset commit only in
+        // the short window between a member's JoinGroup and SyncGroup of each round, not while the rebalance waits, and a
+        // loaded machine reports the join state late. Measured (one run each): with the skip 0, 1, 0, 0, 3 and 7 (load
+        // average 55); without it 5, 6, 3, 3 (100 ms commits), 4 (8 s session), 2, 3 (20 ms commits).
         _out.WriteLine($"refused commits: {a.RefusedCommits} + {b.RefusedCommits}, skipped: {a.SkippedCommits} + {b.SkippedCommits}");
-        Assert.InRange(a.RefusedCommits + b.RefusedCommits, 0, 4);
         Assert.True(a.SkippedCommits > 0, "a skipped the commits due while the group rebalanced");
     }
 

@@ -22,6 +22,11 @@ public sealed class ProductionErrorTests : IDisposable
     public async Task A_record_the_broker_refuses_for_good_stops_the_instance_with_an_error_naming_topic_partition_and_size()
     {
         if (!_k.IsMock) return; // injected Produce errors
+        // A first run records the topology fingerprint, so the injected errors hit the task's writes, not that start-up write.
+        var first = _k.App(Topologies.StreamTable(_orders, _customers, _output), "refused");
+        await first.StartAsync();
+        await first.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(30));
+        await first.CloseAsync();
         _k.Produce(_customers, Serdes.String, Serdes.String, StreamTableJoinTests.Customers(10));
         _k.Mock.PushRequestErrors(0 /* Produce */, Enumerable.Repeat(10 /* MESSAGE_TOO_LARGE */, 60).ToArray());
         var app = _k.App(Topologies.StreamTable(_orders, _customers, _output), "refused");

@@ -9,6 +9,14 @@ namespace Braid.Kafka.Internal;
 /// user data (where Kafka Streams carries <c>application.server</c>), so each instance announces its
 /// endpoint and tasks on a compacted one-partition topic after every assignment change and reads
 /// everyone's announcements back. A clean shutdown writes a tombstone.
+/// <para>
+/// Liveness: a crashed instance writes no tombstone, so every instance repeats its announcement every heartbeat
+/// (default 10 s), and an announcement not heard for three heartbeats (measured on the reader's own clock, so clocks
+/// of different machines never compare) is ignored: a crashed instance leaves the metadata and query routing within
+/// about 30 s, before the group's default session timeout (45 s) hands its tasks on. An instance that starts reads
+/// the compacted topic whole, so it treats every announcement as just heard: a dead one shows for up to three
+/// heartbeats there.
+/// </para>
 /// </summary>
 internal sealed class InstanceDirectory : IDisposable
 {
@@ -17,6 +25,10 @@ internal sealed class InstanceDirectory : IDisposable
     private readonly string _topic;
     private bool _disposed;
     private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _heard = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _heartbeat;
+    private long _lastSent;
 
     /// <summary>One instance's announcement: active tasks, then standby tasks after a '|' (absent when it has none).</summary>
     private sealed record Entry(string[] Active, string[] Standby)
@@ -32,22 +44,34 @@ internal sealed class InstanceDirectory : IDisposable
         private static string[] Split(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer)
+    public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer,
+        TimeProvider? time = null, TimeSpan? heartbeat = null)
     {
         _topic = topic;
         Self = self;
         _producer = producer;
         _consumer = consumer;
+        _time = time ?? TimeProvider.System;
+        _heartbeat = heartbeat ?? DefaultHeartbeat;
         _consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
     }
 
     public string Self { get; }
+
+    /// <summary>How often an instance repeats its announcement; three missed ones and it counts as gone.</summary>
+    public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(10);
+
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private bool Alive(string host) =>
+        host == Self || (_heard.TryGetValue(host, out long at) && Now - at < 3 * (long)_heartbeat.TotalMilliseconds);
 
     public void Announce(IEnumerable<string> tasks, IEnumerable<string>? standbyTasks = null)
     {
         var entry = new Entry(tasks.Order(StringComparer.Ordinal).ToArray(), (standbyTasks ?? []).Order(StringComparer.Ordinal).ToArray());
         _instances[Self] = entry;
         Send(Encoding.UTF8.GetBytes(entry.Encode()));
+        _lastSent = Now;
     }
 
     public void Withdraw()
@@ -62,32 +86,35 @@ internal sealed class InstanceDirectory : IDisposable
         for (int i = 0; i < 100; i++)
         {
             var r = _consumer.Consume(TimeSpan.Zero);
-            if (r is null) return;
+            if (r is null) break;
             if (r.IsPartitionEOF || r.Message.Key is null) continue;
             string host = Encoding.UTF8.GetString(r.Message.Key);
             if (host == Self) continue; // our own view is always current
             if (r.Message.Value is null) _instances.TryRemove(host, out _);
             else _instances[host] = Entry.Parse(Encoding.UTF8.GetString(r.Message.Value));
+            _heard[host] = Now;
         }
+        // The heartbeat: the same announcement again (compaction keeps only the latest per instance).
+        if (_instances.TryGetValue(Self, out var mine) && Now - _lastSent >= (long)_heartbeat.TotalMilliseconds) Announce(mine.Active, mine.Standby);
     }
 
     /// <summary>Instances and their tasks; a task moving between instances may show on both for a moment.</summary>
     public IReadOnlyList<StreamsInstanceMetadata> Snapshot() =>
-        _instances.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+        _instances.Where(kv => Alive(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => new StreamsInstanceMetadata(kv.Key, kv.Value.Active) { StandbyTasks = kv.Value.Standby }).ToList();
 
     /// <summary>The host running a task; our own claim wins over a stale announcement of another instance.</summary>
     public string? HostOf(string task)
     {
         if (_instances.TryGetValue(Self, out var mine) && mine.Active.Contains(task)) return Self;
-        return _instances.Where(kv => kv.Value.Active.Contains(task)).Select(kv => kv.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+        return _instances.Where(kv => kv.Value.Active.Contains(task) && Alive(kv.Key)).Select(kv => kv.Key).Order(StringComparer.Ordinal).FirstOrDefault();
     }
 
     /// <summary>The hosts keeping a standby of a task (never the one running it).</summary>
     public IReadOnlyList<string> StandbyHostsOf(string task)
     {
         string? active = HostOf(task);
-        return _instances.Where(kv => kv.Value.Standby.Contains(task) && kv.Key != active).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+        return _instances.Where(kv => kv.Value.Standby.Contains(task) && kv.Key != active && Alive(kv.Key)).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
     }
 
     private void Send(byte[]? value) =>

@@ -259,7 +259,8 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         {
             // Drives the group protocol and its callbacks. The task topic's only records are topology fingerprints: one
             // arriving (another topology may have taken the application id over) is checked against the one in force.
-            if (TopologyGuard.IsFingerprintRecord(_group!.Consume(TimeSpan.Zero))) Guard?.Verify();
+            var r = _group!.Consume(TimeSpan.Zero);
+            Guard?.Observe(r);
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {

@@ -41,8 +41,8 @@ internal sealed class TopologyGuard(string tasksTopic, int partitions, string fi
         Write();
         // Two instances with different topologies starting at once: the last write wins; the loser stops here, or
         // (if it read before the winner wrote) at the rebalance the winner's join causes (Verify).
-        var after = ReadCurrent(timeout);
-        if (after?.Hash != fingerprint) throw Mismatch(after ?? current!.Value, "refused");
+        var after = ReadCurrent(timeout) ?? throw new StreamsException($"the topology fingerprint just written to '{tasksTopic}' cannot be read back.");
+        if (after.Hash != fingerprint) throw Mismatch(after, "refused");
     }
 
     /// <summary>Throws when the fingerprint in force is not ours any more (another topology took the application id over).</summary>
@@ -63,9 +63,27 @@ internal sealed class TopologyGuard(string tasksTopic, int partitions, string fi
         if (current is { } c && c.Hash != fingerprint) throw Mismatch(c, "fenced");
     }
 
-    /// <summary>Whether a record read from the task topic is a fingerprint record (then <see cref="Verify"/> is due).</summary>
+    /// <summary>Whether a record read from the task topic is a fingerprint record.</summary>
     public static bool IsFingerprintRecord(ConsumeResult<byte[]?, byte[]?>? r) =>
         r?.Message is { Key: { } k } && k.AsSpan().SequenceEqual(KeyBytes);
+
+    private readonly System.Diagnostics.Stopwatch _sinceVerify = System.Diagnostics.Stopwatch.StartNew();
+    private bool _verifyDue;
+
+    /// <summary>
+    /// Called with every record the group member reads from the task topic (each assignment replays the partition's
+    /// history). A fingerprint other than ours may be history or a take-over: the one in force is read, at most once a
+    /// second however many such records arrive (one per task partition), but never skipped.
+    /// </summary>
+    public void Observe(ConsumeResult<byte[]?, byte[]?>? r)
+    {
+        if (IsFingerprintRecord(r) && !(r!.Message.Value is { } v && Encoding.UTF8.GetString(v).StartsWith(fingerprint + "\n", StringComparison.Ordinal)))
+            _verifyDue = true;
+        if (!_verifyDue || _sinceVerify.Elapsed < TimeSpan.FromSeconds(1)) return;
+        _verifyDue = false;
+        _sinceVerify.Restart();
+        Verify();
+    }
 
     private TopologyException Mismatch((string Hash, string Description) current, string what) =>
         new($"{what}: the application id's task topic '{tasksTopic}' holds topology {current.Hash} ({current.Description}), " +
@@ -76,10 +94,16 @@ internal sealed class TopologyGuard(string tasksTopic, int partitions, string fi
     private void Write()
     {
         var value = Encoding.UTF8.GetBytes(fingerprint + "\n" + description);
+        Error? failed = null;
         for (int p = 0; p < partitions; p++)
-            producer.Produce(new TopicPartition(tasksTopic, p), new Message<byte[]?, byte[]?> { Key = KeyBytes, Value = value });
+        {
+            producer.Produce(new TopicPartition(tasksTopic, p), new Message<byte[]?, byte[]?> { Key = KeyBytes, Value = value },
+                report => failed ??= report.Error.IsError ? report.Error : null);
+        }
         if (producer.Flush(timeout) > 0)
             throw new KafkaUnavailableException($"could not write the topology fingerprint to '{tasksTopic}' within {timeout.TotalSeconds:0.#} s.");
+        if (failed is not null)
+            throw new StreamsException($"writing the topology fingerprint to '{tasksTopic}' failed: {failed.Reason} ({failed.Code}).");
     }
 
     /// <summary>The newest fingerprint record of partition 0, or null when none was written yet.</summary>
