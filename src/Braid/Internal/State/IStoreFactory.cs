@@ -4,7 +4,8 @@ namespace Braid.Internal.State;
 
 /// <summary>
 /// What a host supplies to build stores. The test driver builds in-memory stores; the embedded runtime
-/// builds RocksDB stores and wraps them so every write is also a changelog write.
+/// RocksDB stores (whose writes its commit makes durable in one batch); the Kafka host wraps its stores in the
+/// write-logging decorators of Logging/ so every write is also a changelog record.
 /// New store kinds add a method here and one implementation per host.
 /// </summary>
 internal interface IStoreFactory
