@@ -61,7 +61,7 @@ internal static class PostgresDemo
             await app.StartAsync(ct);
             var views = app.CreateProducer(ProductViewsDemo.Views.Name, ProductViewsDemo.Views.KeySerde, ProductViewsDemo.Views.ValueSerde);
             var enriched = app.CreateReader(ProductViewsDemo.Enriched.Name, Serdes.String, ProductViewsDemo.Enriched.ValueSerde);
-            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            long now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(); // the demo stamps views with the real time of day
             async Task ViewAsync(string user, string product, int second)
             {
                 views.Send(user, new View(user, product), now + second * 1000L);

@@ -113,10 +113,11 @@ internal sealed class TopologyGuard(string tasksTopic, int partitions, string fi
         var wm = reader.QueryWatermarkOffsets(tp, timeout);
         if (wm.High.Value <= wm.Low.Value) return null;
         reader.Assign(new TopicPartitionOffset(tp, new Offset(wm.High.Value - 1)));
-        var deadline = DateTime.UtcNow + timeout;
+        // A timeout, not a time of day: monotonic, so a wall-clock jump neither shortens nor stretches it.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            while (DateTime.UtcNow < deadline)
+            while (waited.Elapsed < timeout)
             {
                 var r = reader.Consume(TimeSpan.FromMilliseconds(100));
                 if (r is null) continue;
