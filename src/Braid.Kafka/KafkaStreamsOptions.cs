@@ -64,6 +64,14 @@ public sealed record KafkaStreamsOptions
     /// <summary>Told about restore progress of newly assigned tasks' stores (Kafka Streams' <c>StateRestoreListener</c>); none by default.</summary>
     public IStateRestoreListener? RestoreListener { get; init; }
 
+    /// <summary>
+    /// Stream threads per instance (Kafka Streams' <c>num.stream.threads</c>; default 1). Each thread is its own member of
+    /// the application's group, so tasks spread over all threads of all instances; each has its own producer (its own
+    /// transactional id under exactly-once). Threads can be added and removed while running
+    /// (<see cref="BraidKafkaApplication.AddStreamThread"/>, <see cref="BraidKafkaApplication.RemoveStreamThreadAsync"/>).
+    /// </summary>
+    public int StreamThreads { get; init; } = 1;
+
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
         CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
@@ -100,6 +108,7 @@ public sealed record KafkaStreamsOptions
             // As Kafka Streams (StreamsConfig: "Transaction timeout ... was set lower than commit interval"): every commit interval ends a transaction.
             throw new ConfigException("transaction.timeout.ms", $"'{txn}' must be a number of milliseconds above the commit interval ({EffectiveCommitInterval.TotalMilliseconds:0} ms).");
         }
+        if (StreamThreads < 1) throw new ConfigException(nameof(StreamThreads), $"must be at least 1 (was {StreamThreads}).");
         if (MaxTaskIdle < TimeSpan.Zero) throw new ConfigException(nameof(MaxTaskIdle), "must not be negative.");
         if (InputOffsetRenewal <= TimeSpan.Zero) throw new ConfigException(nameof(InputOffsetRenewal), "must be positive.");
         if (RequestTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RequestTimeout), "must be positive.");

@@ -17,6 +17,8 @@ internal sealed class InstanceDirectory : IDisposable
     private readonly string _topic;
     private bool _disposed;
     private readonly ConcurrentDictionary<string, string[]> _instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string[]> _threadTasks = new();
+    private readonly object _pollLock = new();
 
     public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer)
     {
@@ -29,9 +31,15 @@ internal sealed class InstanceDirectory : IDisposable
 
     public string Self { get; }
 
-    public void Announce(IEnumerable<string> tasks)
+    /// <summary>Announces this instance's tasks: the union over its stream threads, each reporting its own (by thread index).</summary>
+    public void Announce(int thread, IEnumerable<string> tasks)
     {
-        var list = tasks.Order(StringComparer.Ordinal).ToArray();
+        string[] list;
+        lock (_threadTasks)
+        {
+            _threadTasks[thread] = tasks.ToArray();
+            list = _threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray();
+        }
         _instances[Self] = list;
         Send(Encoding.UTF8.GetBytes(string.Join(',', list)));
     }
@@ -43,7 +51,21 @@ internal sealed class InstanceDirectory : IDisposable
         _producer.Flush(TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>Reads new announcements; several stream threads call it, one at a time.</summary>
     public void Poll()
+    {
+        if (!Monitor.TryEnter(_pollLock)) return; // another thread is reading them right now
+        try
+        {
+            PollLocked();
+        }
+        finally
+        {
+            Monitor.Exit(_pollLock);
+        }
+    }
+
+    private void PollLocked()
     {
         for (int i = 0; i < 100; i++)
         {

@@ -40,14 +40,16 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     private GlobalStateUpdater? _global;
     private RepartitionPurger? _purger;
     private readonly Stopwatch _purgeTimer = Stopwatch.StartNew();
-    private IStateBackend? _backend;
+    private readonly IStateBackend? _backend; // the instance's, shared by its threads (each task is used by one thread at a time)
     private volatile bool _stop;
     private volatile bool _kill;
     private long _lag;
 
     public KafkaStreamThread(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, KafkaClients clients,
-        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState)
+        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState, int index = 0, IStateBackend? backend = null)
     {
+        Index = index;
+        _backend = backend;
         _model = model;
         _config = config;
         _options = options;
@@ -57,8 +59,14 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         Directory = directory;
         _setState = setState;
         _logger = config.LoggerFactory.CreateLogger("Braid.Kafka.StreamThread");
-        _thread = new Thread(Run) { IsBackground = true, Name = "braid-stream-" + layout.ApplicationId };
+        Name = "braid-stream-" + layout.ApplicationId + "-" + index;
+        _thread = new Thread(Run) { IsBackground = true, Name = Name };
     }
+
+    /// <summary>This thread's index in its instance (names its transactional id; reused after a removal, as Kafka Streams').</summary>
+    public int Index { get; }
+
+    public string Name { get; }
 
     public InstanceDirectory Directory { get; }
 
@@ -172,7 +180,6 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     private void Open()
     {
-        if (_options.StateDirectory is { } dir) _backend = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
         _purger = new RepartitionPurger(new AdminClientBuilder(_clients.Base()).SetLogHandler((_, _) => { }).Build(), _layout, _logger);
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
@@ -215,7 +222,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         Refresh();
         ActiveTasks = _tasks!.RunningNames();
-        Directory.Announce(ActiveTasks);
+        Directory.Announce(Index, ActiveTasks);
     }
 
     private void CloseCleanly()
@@ -223,7 +230,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         Refresh();
         _committer!.Commit(_runnable, force: true);
         _tasks!.CloseAll();
-        Directory.Withdraw();
+        Directory.Announce(Index, []); // the instance withdraws as a whole when its last thread stopped (StreamThreads)
         _group!.Close();
     }
 
@@ -236,6 +243,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _global?.Dispose();
         _output?.Dispose();
         _purger?.Dispose();
-        _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
+        // The state backend is the instance's (StreamThreads disposes it after the last thread): uncommitted store writes
+        // of tasks this thread held are dropped there, the changelog restores them.
     }
 }
