@@ -88,6 +88,14 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Input records not yet processed in this instance's task partitions (also the <c>braid.kafka.consumer.lag</c> gauge).</summary>
     public long ConsumerLag => _threads?.SumLive(t => t.Lag) ?? 0;
 
+    /// <summary>The standby replicas this instance keeps ("subtopology_partition"; <see cref="KafkaStreamsOptions.NumStandbyReplicas"/>).</summary>
+    public IReadOnlyList<string> StandbyTasks => _threads?.Standbys?.Tasks ?? [];
+
+    /// <summary>Changelog records this instance's standby replicas have not applied yet (also the <c>braid.kafka.standby.lag</c> gauge).</summary>
+    public long StandbyLag => _threads?.Standbys?.Lag ?? 0;
+
+    internal long StandbyRecords => _threads?.Standbys?.AppliedRecords ?? 0;
+
     internal long ProcessedRecords => _threads?.Sum(t => t.ProcessedRecords) ?? 0;
 
     internal long RestoredRecords => _threads?.Sum(t => t.RestoredRecords) ?? 0;
@@ -131,8 +139,17 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
             var layout = _layout;
             var backend = StreamThreads.OpenBackend(_options, layout);
+            var standbys = _options.NumStandbyReplicas > 0 && backend is not null
+                ? new StandbyUpdater(_topology.Model, _config, _options, layout, backend, directory, clients.AssignedConsumer("standby", partitionEof: true), _logger)
+                : null;
             _threads = new StreamThreads((index, setState) => new KafkaStreamThread(_topology.Model, _config, _options, layout, clients.ForThread(index),
-                partitions, directory, setState, index, backend), directory, backend, SetState, _logger);
+                partitions, directory, setState, index, backend, standbys), directory, backend, standbys, SetState, _logger);
+            if (standbys is not null)
+            {
+                KafkaMetrics.TrackStandbyLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(StandbyLag,
+                    new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
+                standbys.Start();
+            }
             SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
                 new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
@@ -140,6 +157,7 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             _ = _threads.Finished.Task.ContinueWith(t =>
             {
                 KafkaMetrics.UntrackLag(this);
+                KafkaMetrics.UntrackStandbyLag(this);
                 SetState(t.IsFaulted ? StreamsState.Error : StreamsState.NotRunning);
             }, TaskScheduler.Default);
         }, cancellationToken);

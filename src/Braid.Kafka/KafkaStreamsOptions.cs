@@ -72,6 +72,15 @@ public sealed record KafkaStreamsOptions
     /// </summary>
     public int StreamThreads { get; init; } = 1;
 
+    /// <summary>
+    /// Standby replicas per stateful task (Kafka Streams' <c>num.standby.replicas</c>; default 0): other instances keep warm
+    /// copies of each task's on-disk stores by reading its changelogs, so a fail-over that lands on such an instance restores
+    /// only the changelog tail. Never placed with the task's active instance; needs a <see cref="StateDirectory"/>. Placement is
+    /// computed alike by every instance (librdkafka has no custom assignor): see "Standby replicas" in docs/kafka.md for
+    /// what that means for which instance takes a task over.
+    /// </summary>
+    public int NumStandbyReplicas { get; init; }
+
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
         CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
@@ -108,6 +117,9 @@ public sealed record KafkaStreamsOptions
             // As Kafka Streams (StreamsConfig: "Transaction timeout ... was set lower than commit interval"): every commit interval ends a transaction.
             throw new ConfigException("transaction.timeout.ms", $"'{txn}' must be a number of milliseconds above the commit interval ({EffectiveCommitInterval.TotalMilliseconds:0} ms).");
         }
+        if (NumStandbyReplicas < 0) throw new ConfigException(nameof(NumStandbyReplicas), $"must not be negative (was {NumStandbyReplicas}).");
+        if (NumStandbyReplicas > 0 && StateDirectory is null)
+            throw new ConfigException(nameof(NumStandbyReplicas), "standby replicas are kept in the state directory: set StateDirectory too.");
         if (StreamThreads < 1) throw new ConfigException(nameof(StreamThreads), $"must be at least 1 (was {StreamThreads}).");
         if (MaxTaskIdle < TimeSpan.Zero) throw new ConfigException(nameof(MaxTaskIdle), "must not be negative.");
         if (InputOffsetRenewal <= TimeSpan.Zero) throw new ConfigException(nameof(InputOffsetRenewal), "must be positive.");

@@ -18,6 +18,7 @@ internal sealed class InstanceDirectory : IDisposable
     private bool _disposed;
     private readonly ConcurrentDictionary<string, string[]> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string[]> _threadTasks = new();
+    private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.Ordinal); // Environment.TickCount64 at the last announcement read
     private readonly object _pollLock = new();
 
     public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer)
@@ -74,9 +75,37 @@ internal sealed class InstanceDirectory : IDisposable
             if (r.IsPartitionEOF || r.Message.Key is null) continue;
             string host = Encoding.UTF8.GetString(r.Message.Key);
             if (host == Self) continue; // our own view is always current
-            if (r.Message.Value is null) _instances.TryRemove(host, out _);
-            else _instances[host] = Encoding.UTF8.GetString(r.Message.Value).Split(',', StringSplitOptions.RemoveEmptyEntries);
+            if (r.Message.Value is null)
+            {
+                _instances.TryRemove(host, out _);
+                _lastSeen.TryRemove(host, out _);
+            }
+            else
+            {
+                _instances[host] = Encoding.UTF8.GetString(r.Message.Value).Split(',', StringSplitOptions.RemoveEmptyEntries);
+                _lastSeen[host] = Environment.TickCount64;
+            }
         }
+    }
+
+    /// <summary>Announces this instance's tasks again, unchanged: a heartbeat, so others can tell it is alive (see <see cref="Live"/>).</summary>
+    public void Heartbeat()
+    {
+        if (_instances.TryGetValue(Self, out var mine)) Send(Encoding.UTF8.GetBytes(string.Join(',', mine)));
+    }
+
+    /// <summary>
+    /// The instances heard from within <paramref name="window"/> (this one always), with their tasks. A killed instance writes
+    /// no tombstone; it drops out once its heartbeats stop. Measured on this process's monotonic clock at reading time,
+    /// so instances' clocks need not agree.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> Live(TimeSpan window)
+    {
+        long now = Environment.TickCount64;
+        var live = _instances.Where(kv => kv.Key == Self || (_lastSeen.TryGetValue(kv.Key, out long seen) && now - seen <= window.TotalMilliseconds))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        live.TryAdd(Self, []);
+        return live;
     }
 
     /// <summary>Instances and their tasks; a task moving between instances may show on both for a moment.</summary>

@@ -40,14 +40,17 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     private GlobalStateUpdater? _global;
     private RepartitionPurger? _purger;
     private readonly Stopwatch _purgeTimer = Stopwatch.StartNew();
-    private readonly IStateBackend? _backend; // the instance's, shared by its threads (each task is used by one thread at a time)
+    private readonly IStateBackend? _backend;
+    private readonly StandbyUpdater? _standbys; // the instance's, shared by its threads (each task is used by one thread at a time)
     private volatile bool _stop;
     private volatile bool _kill;
     private long _lag;
 
     public KafkaStreamThread(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, KafkaClients clients,
-        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState, int index = 0, IStateBackend? backend = null)
+        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState, int index = 0, IStateBackend? backend = null,
+        StandbyUpdater? standbys = null)
     {
+        _standbys = standbys;
         Index = index;
         _backend = backend;
         _model = model;
@@ -186,7 +189,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
         _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
-        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group! };
+        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Standbys = _standbys };
         if (_layout.GlobalTopics.Length > 0)
         {
             _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);

@@ -19,8 +19,10 @@ namespace Braid.Kafka.Internal;
 /// uncaught-exception response, SHUTDOWN_CLIENT).
 /// </summary>
 internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamThread> create, InstanceDirectory directory,
-    IStateBackend? backend, Action<StreamsState> setState, ILogger logger)
+    IStateBackend? backend, StandbyUpdater? standbys, Action<StreamsState> setState, ILogger logger)
 {
+    public StandbyUpdater? Standbys => standbys;
+
     private readonly object _lock = new();
     private readonly List<KafkaStreamThread> _threads = new();
     private readonly List<KafkaStreamThread> _ever = new(); // counters keep what removed threads did
@@ -185,6 +187,7 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
 
     private void Dispose()
     {
+        standbys?.Dispose(); // first: it commits its standbys to the backend and announces through the directory
         directory.Dispose();
         backend?.Dispose(); // after every thread stopped: uncommitted store writes are dropped, the changelog restores them
     }
