@@ -24,21 +24,27 @@ public sealed class StreamThreadTests : IDisposable
 
     // The mock cluster never stores offsets sent to a transaction (shared/notes: "SendOffsetsToTransaction offsets are never
     // stored"), so a task moving between threads would restart from offset 0 under exactly-once there: tests that move
-    // tasks run at-least-once on the mock (a clean hand-over commits first, so counts stay exact) and exactly-once on a
-    // real cluster (BRAID_KAFKA_BOOTSTRAP).
+    // tasks run at-least-once on the mock, where no input may be lost but a hand-over whose revocation commit the
+    // coordinator refuses mid-rebalance (measured on the mock: "Group rebalance in progress") repeats the uncommitted
+    // records, and exactly-once — every count exact — on a real cluster (BRAID_KAFKA_BOOTSTRAP).
     private KafkaStreamsOptions Options(int threads, bool movesTasks = false) =>
         _k.Options(guarantee: movesTasks && _k.IsMock ? ProcessingGuarantee.AtLeastOnce : ProcessingGuarantee.ExactlyOnce) with { StreamThreads = threads };
 
-    private async Task CountedAsync(BraidKafkaApplication app, List<(string, string?, long)> all)
+    private async Task CountedAsync(BraidKafkaApplication app, List<(string, string?, long)> all, bool exact)
     {
         var expected = all.GroupBy(c => c.Item1).ToDictionary(g => g.Key, g => (long)g.Count());
         await KafkaTestCluster.WaitUntilAsync(() => _k.ReadTable(_output, Serdes.String, Serdes.Int64).Values.Sum() >= expected.Values.Sum(),
             TimeSpan.FromSeconds(60), "every click counted");
-        Assert.Equal(expected.OrderBy(kv => kv.Key), _k.ReadTable(_output, Serdes.String, Serdes.Int64).OrderBy(kv => kv.Key));
-        // Every key's outputs are 1, 2, …, n (exactly-once; at-least-once with clean hand-overs only): a count repeated or
-        // skipped means a record was processed twice or lost.
-        foreach (var g in _k.ReadAll(_output, Serdes.String, Serdes.Int64).GroupBy(r => r.Key))
-            Assert.Equal(Enumerable.Range(1, g.Count()).Select(i => (long)i), g.Select(r => r.Value));
+        var counts = _k.ReadTable(_output, Serdes.String, Serdes.Int64);
+        Assert.Equal(expected.Keys.Order(), counts.Keys.Order());
+        Assert.All(expected, kv => Assert.True(counts[kv.Key] >= kv.Value, $"{kv.Key}: {counts[kv.Key]} of {kv.Value} clicks counted (lost input)"));
+        if (exact)
+        {
+            Assert.Equal(expected.OrderBy(kv => kv.Key), counts.OrderBy(kv => kv.Key));
+            // Every key's outputs are 1, 2, …, n: a count repeated or skipped means a record was processed twice or lost.
+            foreach (var g in _k.ReadAll(_output, Serdes.String, Serdes.Int64).GroupBy(r => r.Key))
+                Assert.Equal(Enumerable.Range(1, g.Count()).Select(i => (long)i), g.Select(r => r.Value));
+        }
         Assert.Null(app.Error);
     }
 
@@ -59,7 +65,7 @@ public sealed class StreamThreadTests : IDisposable
         Assert.Equal(Partitions, perThread.Values.Sum(t => t.Count));
         var clicks = Clicks(0, 800);
         _k.Produce(_input, Serdes.String, Serdes.String, clicks);
-        await CountedAsync(app, clicks);
+        await CountedAsync(app, clicks, exact: true); // exactly-once, no task moves
         Assert.Equal(0, app.TaskRebuilds);
     }
 
@@ -92,7 +98,7 @@ public sealed class StreamThreadTests : IDisposable
         Assert.Null(await app.RemoveStreamThreadAsync()); // the last thread stays
         Assert.NotNull(app.AddStreamThread()); // index 1 again: its transactional id fences the removed thread's producer
         Send(800, 200);
-        await CountedAsync(app, all);
+        await CountedAsync(app, all, exact: !_k.IsMock);
         Assert.Equal(2, app.StreamThreadNames.Count);
     }
 

@@ -40,6 +40,7 @@ internal sealed class StandbyUpdater : IDisposable
     private readonly Thread _thread;
     private volatile bool _stop;
     private long _applied;
+    private int _disposed;
 
     public StandbyUpdater(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, IStateBackend backend,
         InstanceDirectory directory, IConsumer<byte[]?, byte[]?> consumer, ILogger logger)
@@ -110,8 +111,9 @@ internal sealed class StandbyUpdater : IDisposable
                 _standbys.Clear();
             }
         }
-        catch (Exception e) when (!_stop)
+        catch (Exception e)
         {
+            if (_stop) return; // closing: the backend or the consumer went away under a last step; checkpoints already written stay valid
             // A standby is an optimisation: its failure must not stop active processing. Fail-overs then restore from
             // the last standby checkpoint, or fully.
             Error = e;
@@ -244,6 +246,7 @@ internal sealed class StandbyUpdater : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop = true;
         if (_thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(30));
         _consumer.Dispose();

@@ -29,6 +29,8 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
     private readonly Dictionary<int, StreamsState> _states = new();
     private int _closing;
     private int _closed;
+    private readonly object _releaseLock = new();
+    private bool _released;
 
     public InstanceDirectory Directory => directory;
 
@@ -146,6 +148,9 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
             Publish();
             return;
         }
+        // Release the state directory as soon as no thread runs (a failed instance's successor may start at once), as one
+        // stream thread released it when it ended.
+        ReleaseState();
         if (Error is not null) Finished.TrySetException(Error);
         else Finished.TrySetResult();
     }
@@ -187,8 +192,19 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
 
     private void Dispose()
     {
-        standbys?.Dispose(); // first: it commits its standbys to the backend and announces through the directory
+        ReleaseState();
         directory.Dispose();
-        backend?.Dispose(); // after every thread stopped: uncommitted store writes are dropped, the changelog restores them
+    }
+
+    // Once, and a second caller (a thread ending while the instance closes) waits until the first finished.
+    private void ReleaseState()
+    {
+        lock (_releaseLock)
+        {
+            if (_released) return;
+            _released = true;
+            standbys?.Dispose(); // first: it commits its standbys to the backend and heartbeats through the directory
+            backend?.Dispose(); // after every thread stopped: uncommitted store writes are dropped, the changelog restores them
+        }
     }
 }
