@@ -16,10 +16,25 @@ internal sealed class InstanceDirectory : IDisposable
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly string _topic;
     private bool _disposed;
-    private readonly ConcurrentDictionary<string, string[]> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string[]> _threadTasks = new();
     private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.Ordinal); // Environment.TickCount64 at the last announcement read
     private readonly object _pollLock = new();
+    private string[] _standby = [];
+
+    /// <summary>One instance's announcement: active tasks, then standby tasks after a '|' (absent when it has none).</summary>
+    private sealed record Entry(string[] Active, string[] Standby)
+    {
+        public static Entry Parse(string s)
+        {
+            var parts = s.Split('|');
+            return new Entry(Split(parts[0]), parts.Length > 1 ? Split(parts[1]) : []);
+        }
+
+        public string Encode() => string.Join(',', Active) + (Standby.Length > 0 ? "|" + string.Join(',', Standby) : "");
+
+        private static string[] Split(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    }
 
     public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer)
     {
@@ -35,14 +50,41 @@ internal sealed class InstanceDirectory : IDisposable
     /// <summary>Announces this instance's tasks: the union over its stream threads, each reporting its own (by thread index).</summary>
     public void Announce(int thread, IEnumerable<string> tasks)
     {
-        string[] list;
+        lock (_threadTasks) _threadTasks[thread] = tasks.ToArray();
+        Heartbeat();
+    }
+
+    /// <summary>Announces this instance's standby tasks (with its active ones).</summary>
+    public void AnnounceStandbys(IEnumerable<string> standbyTasks)
+    {
+        lock (_threadTasks) _standby = standbyTasks.Order(StringComparer.Ordinal).ToArray();
+        Heartbeat();
+    }
+
+    /// <summary>Announces this instance's tasks again (also a heartbeat, so others can tell it is alive: see <see cref="Live"/>).</summary>
+    public void Heartbeat()
+    {
+        Entry entry;
         lock (_threadTasks)
         {
-            _threadTasks[thread] = tasks.ToArray();
-            list = _threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray();
+            entry = new Entry(_threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray(), _standby);
+            _instances[Self] = entry;
         }
-        _instances[Self] = list;
-        Send(Encoding.UTF8.GetBytes(string.Join(',', list)));
+        Send(Encoding.UTF8.GetBytes(entry.Encode()));
+    }
+
+    /// <summary>
+    /// The instances heard from within <paramref name="window"/> (this one always), with their active tasks. A killed instance
+    /// writes no tombstone; it drops out once its heartbeats stop. Measured on this process's monotonic clock at reading
+    /// time, so instances' clocks need not agree.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> Live(TimeSpan window)
+    {
+        long now = Environment.TickCount64;
+        var live = _instances.Where(kv => kv.Key == Self || (_lastSeen.TryGetValue(kv.Key, out long seen) && now - seen <= window.TotalMilliseconds))
+            .ToDictionary(kv => kv.Key, kv => kv.Value.Active, StringComparer.Ordinal);
+        live.TryAdd(Self, []);
+        return live;
     }
 
     public void Withdraw()
@@ -52,7 +94,7 @@ internal sealed class InstanceDirectory : IDisposable
         _producer.Flush(TimeSpan.FromSeconds(5));
     }
 
-    /// <summary>Reads new announcements; several stream threads call it, one at a time.</summary>
+    /// <summary>Reads new announcements; several threads call it, one at a time.</summary>
     public void Poll()
     {
         if (!Monitor.TryEnter(_pollLock)) return; // another thread is reading them right now
@@ -82,41 +124,29 @@ internal sealed class InstanceDirectory : IDisposable
             }
             else
             {
-                _instances[host] = Encoding.UTF8.GetString(r.Message.Value).Split(',', StringSplitOptions.RemoveEmptyEntries);
+                _instances[host] = Entry.Parse(Encoding.UTF8.GetString(r.Message.Value));
                 _lastSeen[host] = Environment.TickCount64;
             }
         }
     }
 
-    /// <summary>Announces this instance's tasks again, unchanged: a heartbeat, so others can tell it is alive (see <see cref="Live"/>).</summary>
-    public void Heartbeat()
-    {
-        if (_instances.TryGetValue(Self, out var mine)) Send(Encoding.UTF8.GetBytes(string.Join(',', mine)));
-    }
-
-    /// <summary>
-    /// The instances heard from within <paramref name="window"/> (this one always), with their tasks. A killed instance writes
-    /// no tombstone; it drops out once its heartbeats stop. Measured on this process's monotonic clock at reading time,
-    /// so instances' clocks need not agree.
-    /// </summary>
-    public IReadOnlyDictionary<string, string[]> Live(TimeSpan window)
-    {
-        long now = Environment.TickCount64;
-        var live = _instances.Where(kv => kv.Key == Self || (_lastSeen.TryGetValue(kv.Key, out long seen) && now - seen <= window.TotalMilliseconds))
-            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        live.TryAdd(Self, []);
-        return live;
-    }
-
     /// <summary>Instances and their tasks; a task moving between instances may show on both for a moment.</summary>
     public IReadOnlyList<StreamsInstanceMetadata> Snapshot() =>
-        _instances.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new StreamsInstanceMetadata(kv.Key, kv.Value)).ToList();
+        _instances.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new StreamsInstanceMetadata(kv.Key, kv.Value.Active) { StandbyTasks = kv.Value.Standby }).ToList();
 
     /// <summary>The host running a task; our own claim wins over a stale announcement of another instance.</summary>
     public string? HostOf(string task)
     {
-        if (_instances.TryGetValue(Self, out var mine) && mine.Contains(task)) return Self;
-        return _instances.Where(kv => kv.Value.Contains(task)).Select(kv => kv.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (_instances.TryGetValue(Self, out var mine) && mine.Active.Contains(task)) return Self;
+        return _instances.Where(kv => kv.Value.Active.Contains(task)).Select(kv => kv.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    /// <summary>The hosts keeping a standby of a task (never the one running it).</summary>
+    public IReadOnlyList<string> StandbyHostsOf(string task)
+    {
+        string? active = HostOf(task);
+        return _instances.Where(kv => kv.Value.Standby.Contains(task) && kv.Key != active).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
     }
 
     private void Send(byte[]? value) =>

@@ -73,6 +73,33 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     public InstanceDirectory Directory { get; }
 
+    /// <summary>Fences this instance when another topology takes the application id over.</summary>
+    public TopologyGuard? Guard { get; init; }
+
+    /// <summary>Stops the instance when a topic's partition count changes under it.</summary>
+    public PartitionWatch? Watch { get; init; }
+
+    public int WipedTasks => _local?.Wiped ?? 0;
+
+    public int CleanedUpTasks => _local?.CleanedUp ?? 0;
+
+    /// <summary>The instance's on-disk task states (shared by its threads); null without a state directory.</summary>
+    public LocalTaskStates? Local { get; init; }
+
+    /// <summary>Every task any thread or standby of this instance owns (the clean-up, run by thread 0 only, must spare them all).</summary>
+    public Func<IReadOnlySet<Braid.Processors.TaskId>>? InstanceOwned { get; init; }
+
+    /// <summary>This thread's owned tasks as of its last loop (read by other threads; refreshed every half second).</summary>
+    public IReadOnlySet<Braid.Processors.TaskId> OwnedSnapshot { get; private set; } = new HashSet<Braid.Processors.TaskId>();
+
+    private readonly Stopwatch _ownedTimer = Stopwatch.StartNew();
+
+    private LocalTaskStates? _local => Local;
+    private readonly Stopwatch _cleanupTimer = Stopwatch.StartNew();
+    private readonly Stopwatch _globalCommitTimer = Stopwatch.StartNew();
+
+    public long GlobalRecordsRead => _global?.RecordsRead ?? 0;
+
     public Exception? Error { get; private set; }
 
     public long ProcessedRecords => Interlocked.Read(ref _processed);
@@ -123,34 +150,42 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
             var renewalTimer = Stopwatch.StartNew();
             while (!_stop)
             {
-                PollGroup();
-                if (_tasks!.HasWork && _tasks.Step()) Announce();
-                _global?.Poll(1000);
+                // Everything that opens, writes or closes stores runs under the query lock; the blocking input poll does not,
+                // so interactive queries (StoreQueries) get in at least once per loop.
+                lock (QueryLock)
+                {
+                    PollGroup();
+                    if (_tasks!.HasWork && _tasks.Step()) Announce();
+                    _global?.Poll(1000);
+                    if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
+                    {
+                        _global?.Commit(); // local only (stores + checkpoint in one batch): not held back by rebalances
+                        _globalCommitTimer.Restart();
+                    }
+                }
                 Directory.Poll();
+                if (Watch is { } watch)
+                {
+                    lock (watch) watch.MaybeCheck(); // the instance's, shared by its threads
+                }
+                if (_ownedTimer.ElapsedMilliseconds >= 500)
+                {
+                    OwnedSnapshot = _tasks.Owned;
+                    _ownedTimer.Restart();
+                }
+                if (Index == 0 && _local is not null && _cleanupTimer.Elapsed >= _options.StateCleanupDelay)
+                {
+                    // Kafka's StateDirectory.cleanRemovedTasks, run every state.cleanup.delay.ms, by one thread for the instance.
+                    _local.CleanRemoved(InstanceOwned?.Invoke() ?? _tasks.Owned);
+                    _cleanupTimer.Restart();
+                }
                 _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
-                Refresh();
-                Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
-                if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
-                {
-                    foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
-                    renewalTimer.Restart();
-                }
-                if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
-                {
-                    // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
-                    if (_rebalance.InProgress)
-                    {
-                        _rebalance.Skipped();
-                    }
-                    else
-                    {
-                        runner.Commit();
-                        commitTimer.Restart();
-                    }
-                }
-                if (_listener!.AssignedOnce && !_tasks.HasWork) _setState(StreamsState.Running);
+                lock (QueryLock) RunOnce(runner, commitTimer, renewalTimer);
             }
-            if (!_kill) CloseCleanly();
+            if (!_kill)
+            {
+                lock (QueryLock) CloseCleanly();
+            }
         }
         catch (Exception e)
         {
@@ -160,11 +195,48 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         finally
         {
             // Signal only after every client and the state directory lock are released, so a successor can start at once.
-            DisposeClients();
+            lock (QueryLock) DisposeClients(); // no query reads a store while its database closes
+
             if (Error is null) Finished.TrySetResult();
             else Finished.TrySetException(Error);
         }
     }
+
+    private void RunOnce(TaskRunner<KafkaTask> runner, Stopwatch commitTimer, Stopwatch renewalTimer)
+    {
+        Refresh();
+        Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
+        if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
+        {
+            foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
+            renewalTimer.Restart();
+        }
+        if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
+        {
+            // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
+            if (_rebalance.InProgress)
+            {
+                _rebalance.Skipped();
+            }
+            else
+            {
+                runner.Commit();
+                commitTimer.Restart();
+            }
+        }
+        if (_listener!.AssignedOnce && !_tasks!.HasWork) _setState(StreamsState.Running);
+    }
+
+    /// <summary>Held by this thread whenever it opens, writes or closes stores; interactive queries read under it.</summary>
+    public object QueryLock { get; } = new();
+
+    /// <summary>This thread's tasks a query may read (call under <see cref="QueryLock"/>): running ones, and with
+    /// <paramref name="stale"/> also those still restoring (Kafka's enableStaleStores).</summary>
+    public IEnumerable<KafkaTask> QueryableTasks(bool stale) =>
+        _tasks is null ? [] : stale ? _tasks.Running.Concat(_restorer!.Tasks) : _tasks.Running;
+
+    /// <summary>Whether a task handed to a query is still one this thread would hand out (call under <see cref="QueryLock"/>).</summary>
+    public bool StillQueryable(KafkaTask task, bool stale) => !_stop && QueryableTasks(stale).Contains(task);
 
     /// <summary>The commit sink of the core runner: every running task commits together (one producer, one transaction).</summary>
     public void Commit(IReadOnlyList<KafkaTask> dirty)
@@ -187,16 +259,26 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
-        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
+        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, new TracingRestoreListener(_options.RestoreListener), _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
-        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Standbys = _standbys };
+        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger)
+        {
+            Group = () => _group!, Local = _local, Standbys = _standbys,
+        };
         if (_layout.GlobalTopics.Length > 0)
         {
-            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);
+            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions,
+                _backend as RocksDbStateBackend, _options.RequestTimeout, _logger);
             _global.Bootstrap(_options.RestoreTimeout);
             _tasks.GlobalStores = _global.Stores;
         }
-        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger);
+        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger)
+        {
+            VerifyTopology = Guard is not { } guard ? null : () =>
+            {
+                lock (guard) guard.Verify(); // the instance's, shared by its threads
+            },
+        };
         _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
         _group.Subscribe(_layout.TasksTopic);
     }
@@ -205,7 +287,12 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         try
         {
-            _group!.Consume(TimeSpan.Zero); // the task topic holds no records: this only drives the group protocol and its callbacks
+            // Drives the group protocol and its callbacks. The task topic's only records are topology fingerprints: one
+            // arriving (another topology may have taken the application id over) is checked against the one in force.
+            if (TopologyGuard.IsFingerprintRecord(_group!.Consume(TimeSpan.Zero)) && Guard is { } guard)
+            {
+                lock (guard) guard.Verify();
+            }
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
@@ -232,6 +319,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         Refresh();
         _committer!.Commit(_runnable, force: true);
+        _global?.Commit();
         _tasks!.CloseAll();
         Directory.Announce(Index, []); // the instance withdraws as a whole when its last thread stopped (StreamThreads)
         _group!.Close();
@@ -246,7 +334,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _global?.Dispose();
         _output?.Dispose();
         _purger?.Dispose();
-        // The state backend is the instance's (StreamThreads disposes it after the last thread): uncommitted store writes
-        // of tasks this thread held are dropped there, the changelog restores them.
+        // The state backend, topology guard and partition watch are the instance's (StreamThreads disposes them after the
+        // last thread): uncommitted store writes of tasks this thread held are dropped there, the changelog restores them.
     }
 }

@@ -41,6 +41,7 @@ internal sealed class StandbyUpdater : IDisposable
     private volatile bool _stop;
     private long _applied;
     private int _disposed;
+    private string[] _announced = [];
 
     public StandbyUpdater(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, IStateBackend backend,
         InstanceDirectory directory, IConsumer<byte[]?, byte[]?> consumer, ILogger logger)
@@ -56,6 +57,17 @@ internal sealed class StandbyUpdater : IDisposable
     public long Lag { get; private set; }
 
     public Exception? Error { get; private set; }
+
+    /// <summary>The instance's on-disk task states: standbys count as owned (never cleaned up), and released when closed.</summary>
+    public LocalTaskStates? Local { get; init; }
+
+    public IReadOnlyList<TaskId> TaskIds
+    {
+        get
+        {
+            lock (_lock) return _standbys.Keys.ToList();
+        }
+    }
 
     public IReadOnlyList<string> Tasks
     {
@@ -73,7 +85,7 @@ internal sealed class StandbyUpdater : IDisposable
         lock (_lock)
         {
             _claimed.Add(id);
-            if (_standbys.Remove(id, out var s)) Close(s, reason: "promoted to active");
+            if (_standbys.Remove(id, out var s)) Close(s, reason: "promoted to active", release: false);
         }
     }
 
@@ -107,7 +119,7 @@ internal sealed class StandbyUpdater : IDisposable
             }
             lock (_lock)
             {
-                foreach (var s in _standbys.Values) Close(s, reason: "shutdown");
+                foreach (var s in _standbys.Values) Close(s, reason: "shutdown", release: true);
                 _standbys.Clear();
             }
         }
@@ -137,16 +149,23 @@ internal sealed class StandbyUpdater : IDisposable
         {
             foreach (var id in _standbys.Keys.Where(id => !wanted.Contains(id)).ToList())
             {
-                Close(_standbys[id], reason: "placed elsewhere");
+                Close(_standbys[id], reason: "placed elsewhere", release: true);
                 _standbys.Remove(id);
             }
             UnassignReleased();
             foreach (var id in wanted.Where(id => !_standbys.ContainsKey(id) && !_claimed.Contains(id))) Open(id);
+            var names = _standbys.Keys.Select(KafkaTask.Name).Order(StringComparer.Ordinal).ToArray();
+            if (!names.SequenceEqual(_announced))
+            {
+                _directory.AnnounceStandbys(names); // QueryMetadataForKey's standby hosts
+                _announced = names;
+            }
         }
     }
 
     private void Open(TaskId id)
     {
+        Local?.MarkOwned(id);
         var task = KafkaTask.Create(id, _model, _layout, _config, NoOutput.Instance, NoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(), _backend);
         var s = new Standby(task);
         var assign = new List<TopicPartitionOffset>();
@@ -224,8 +243,9 @@ internal sealed class StandbyUpdater : IDisposable
 
     // Under the lock. The standby's last applied records become durable with their checkpoint, so the next owner of the
     // state (an active task here, or this standby reopened) reads on from exactly there.
-    private void Close(Standby s, string reason)
+    private void Close(Standby s, string reason, bool release)
     {
+        if (release) Local?.MarkReleased([s.Task.Id]); // the clean-up delay counts from here, as for an active task
         _backend.Commit([s.Task.State!], Checkpoints([s]));
         s.Task.Close(dirty: false);
         foreach (var tp in s.Partitions.Keys)
@@ -259,9 +279,9 @@ internal sealed class StandbyUpdater : IDisposable
         public Dictionary<TopicPartition, Position> Partitions { get; } = new();
     }
 
-    private sealed class Position(IRestorableStore store, long next, long end)
+    private sealed class Position(RestorableStore store, long next, long end)
     {
-        public IRestorableStore Store { get; } = store;
+        public RestorableStore Store { get; } = store;
 
         public long Next { get; set; } = next;
 

@@ -23,6 +23,19 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
 {
     public StandbyUpdater? Standbys => standbys;
 
+    /// <summary>The instance's topology guard and partition watch: disposed with the instance, not with a thread.</summary>
+    public IDisposable? Guard { get; init; }
+
+    public IDisposable? Watch { get; init; }
+
+    /// <summary>Every task a thread or the standby updater of this instance holds (what the state clean-up must spare).</summary>
+    public IReadOnlySet<Braid.Processors.TaskId> Owned()
+    {
+        var owned = new HashSet<Braid.Processors.TaskId>(Live.SelectMany(t => t.OwnedSnapshot));
+        if (standbys is not null) owned.UnionWith(standbys.TaskIds);
+        return owned;
+    }
+
     private readonly object _lock = new();
     private readonly List<KafkaStreamThread> _threads = new();
     private readonly List<KafkaStreamThread> _ever = new(); // counters keep what removed threads did
@@ -50,7 +63,7 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
     }
 
     /// <summary>Opens the instance's state backend (when it has a state directory), shared by all its threads.</summary>
-    public static IStateBackend? OpenBackend(KafkaStreamsOptions options, TopicLayout layout) =>
+    public static RocksDbStateBackend? OpenBackend(KafkaStreamsOptions options, TopicLayout layout) =>
         options.StateDirectory is { } dir ? RocksDbStateBackend.Open(Path.Combine(dir, layout.ApplicationId)) : null;
 
     /// <summary>Starts a new thread with the smallest free index (as <c>KafkaStreams.getNextThreadIndex</c>); returns its name, or null when closing.</summary>
@@ -204,6 +217,8 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
             if (_released) return;
             _released = true;
             standbys?.Dispose(); // first: it commits its standbys to the backend and heartbeats through the directory
+            Guard?.Dispose();
+            Watch?.Dispose();
             backend?.Dispose(); // after every thread stopped: uncommitted store writes are dropped, the changelog restores them
         }
     }
