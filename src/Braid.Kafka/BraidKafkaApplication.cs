@@ -215,7 +215,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning("Stopped waiting for the stream threads (cancelled); they go on closing.");
-            return;
+            throw; // the caller's wait is cancelled, as documented
         }
         SetState(_threads.Error is null ? StreamsState.NotRunning : StreamsState.Error);
     }

@@ -268,7 +268,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         if (_layout.GlobalTopics.Length > 0)
         {
             _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions,
-                _backend as RocksDbStateBackend, _options.RequestTimeout, _logger);
+                // Thread 0 persists the global stores in the instance's backend; other threads keep in-memory copies (two
+                // updaters writing the same keys and checkpoints into one database would race).
+                Index == 0 ? _backend as RocksDbStateBackend : null, _options.RequestTimeout, _logger);
             _global.Bootstrap(_options.RestoreTimeout);
             _tasks.GlobalStores = _global.Stores;
         }
