@@ -56,22 +56,27 @@ public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
     private List<StorePart> Parts(string name, int? partition, bool stale)
     {
         var state = State;
-        if (state is not (StreamsState.Running or StreamsState.Rebalancing) || _thread is not { } thread) throw StoreQueryRules.NotAvailable(name, state);
+        if (state is not (StreamsState.Running or StreamsState.Rebalancing) || _threads is not { } threads) throw StoreQueryRules.NotAvailable(name, state);
         var result = new List<StorePart>();
-        lock (thread.QueryLock)
+        // Every stream thread's tasks (each under its own thread's query lock); a global store from one thread (each keeps a copy).
+        foreach (var thread in threads.Live.OrderBy(t => t.Index))
         {
-            if (_topology.Model.GlobalStoreNames.Contains(name))
+            lock (thread.QueryLock)
             {
-                // Global stores are written by the same thread's global updater, under the same lock.
-                if (thread.GlobalStores is { } globals && globals.TryGetValue(name, out var g)) result.Add(new StorePart(name, g, thread.QueryLock, null));
-            }
-            else
-            {
-                foreach (var task in thread.QueryableTasks(stale))
+                if (_topology.Model.GlobalStoreNames.Contains(name))
                 {
-                    if (partition is { } p && task.Id.Partition != p) continue;
-                    if (!task.Task.Stores.TryGetValue(name, out var store)) continue;
-                    result.Add(new StorePart(name, store, thread.QueryLock, () => thread.StillQueryable(task, stale)));
+                    // Global stores are written by the same thread's global updater, under the same lock.
+                    if (result.Count == 0 && thread.GlobalStores is { } globals && globals.TryGetValue(name, out var g))
+                        result.Add(new StorePart(name, g, thread.QueryLock, null));
+                }
+                else
+                {
+                    foreach (var task in thread.QueryableTasks(stale))
+                    {
+                        if (partition is { } p && task.Id.Partition != p) continue;
+                        if (!task.Task.Stores.TryGetValue(name, out var store)) continue;
+                        result.Add(new StorePart(name, store, thread.QueryLock, () => thread.StillQueryable(task, stale)));
+                    }
                 }
             }
         }

@@ -20,7 +20,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     private readonly Func<KafkaStreamsOptions, ITopicAdmin> _adminFactory;
     private readonly ILogger _logger;
     private readonly object _stateLock = new();
-    private KafkaStreamThread? _thread;
+    private StreamThreads? _threads;
     private TopicLayout? _layout;
 
     /// <summary>Creates the application (nothing connects before <see cref="StartAsync"/>).</summary>
@@ -57,40 +57,75 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     public event EventHandler<StreamsStateChange>? StateChanged;
 
     /// <summary>The error that moved the application to <see cref="StreamsState.Error"/>, if any.</summary>
-    public Exception? Error => _thread?.Error;
+    public Exception? Error => _threads?.Error;
 
     /// <summary>This instance's running tasks ("subtopology_partition").</summary>
-    public IReadOnlyList<string> ActiveTasks => _thread?.ActiveTasks ?? [];
+    public IReadOnlyList<string> ActiveTasks => _threads?.ActiveTasks ?? [];
+
+    /// <summary>The names of this instance's live stream threads ("braid-stream-&lt;application id&gt;-&lt;index&gt;").</summary>
+    public IReadOnlyList<string> StreamThreadNames => _threads?.Live.OrderBy(t => t.Index).Select(t => t.Name).ToList() ?? [];
+
+    /// <summary>
+    /// Adds a stream thread while running (Kafka Streams' <c>addStreamThread</c>): it joins the group, and the rebalance
+    /// moves some tasks to it (each committed and closed by its old thread first). Under exactly-once it has its own
+    /// transactional producer. Returns the new thread's name, or null when the application is not running or rebalancing.
+    /// </summary>
+    /// <returns>The thread's name, or null.</returns>
+    public string? AddStreamThread() =>
+        State is StreamsState.Running or StreamsState.Rebalancing ? _threads?.Add() : null;
+
+    /// <summary>
+    /// Removes a stream thread while running (Kafka Streams' <c>removeStreamThread</c>): the most recently added thread commits,
+    /// closes its tasks and leaves the group; the remaining threads take the tasks over. The last thread is never removed.
+    /// </summary>
+    /// <param name="timeout">How long to wait for the thread to stop (default: <see cref="KafkaStreamsOptions.RequestTimeout"/>).</param>
+    /// <returns>The removed thread's name, or null when only one thread is left or the application is not running.</returns>
+    public async Task<string?> RemoveStreamThreadAsync(TimeSpan? timeout = null) =>
+        State is StreamsState.Running or StreamsState.Rebalancing && _threads is { } t
+            ? await t.RemoveAsync(timeout ?? _options.RequestTimeout).ConfigureAwait(false)
+            : null;
 
     /// <summary>Input records not yet processed in this instance's task partitions (also the <c>braid.kafka.consumer.lag</c> gauge).</summary>
-    public long ConsumerLag => _thread?.Lag ?? 0;
+    public long ConsumerLag => _threads?.SumLive(t => t.Lag) ?? 0;
 
-    internal long ProcessedRecords => _thread?.ProcessedRecords ?? 0;
+    /// <summary>The standby replicas this instance keeps ("subtopology_partition"; <see cref="KafkaStreamsOptions.NumStandbyReplicas"/>).</summary>
+    public IReadOnlyList<string> StandbyTasks => _threads?.Standbys?.Tasks ?? [];
 
-    internal long RestoredRecords => _thread?.RestoredRecords ?? 0;
+    /// <summary>Changelog records this instance's standby replicas have not applied yet (also the <c>braid.kafka.standby.lag</c> gauge).</summary>
+    public long StandbyLag => _threads?.Standbys?.Lag ?? 0;
 
-    internal int TaskRebuilds => _thread?.Rebuilds ?? 0;
+    internal long StandbyRecords => _threads?.Standbys?.AppliedRecords ?? 0;
 
-    internal long Commits => _thread?.Commits ?? 0;
+    internal long ProcessedRecords => _threads?.Sum(t => t.ProcessedRecords) ?? 0;
 
-    internal long SkippedCommits => _thread?.SkippedCommits ?? 0;
+    internal long RestoredRecords => _threads?.Sum(t => t.RestoredRecords) ?? 0;
 
-    internal int RefusedCommits => _thread?.RefusedCommits ?? 0;
+    internal int TaskRebuilds => (int)(_threads?.Sum(t => t.Rebuilds) ?? 0);
 
-    internal int OffsetFetchRetries => _thread?.OffsetFetchRetries ?? 0;
+    internal long Commits => _threads?.Sum(t => t.Commits) ?? 0;
 
-    internal int WipedTasks => _thread?.WipedTasks ?? 0;
+    internal long SkippedCommits => _threads?.Sum(t => t.SkippedCommits) ?? 0;
 
     /// <summary>How often this instance repeats its announcement (tests shorten it; see <see cref="InstanceDirectory"/>).</summary>
     internal TimeSpan AnnouncementHeartbeat { get; set; } = InstanceDirectory.DefaultHeartbeat;
 
-    internal long GlobalRecordsRead => _thread?.GlobalRecordsRead ?? 0;
+    internal int RefusedCommits => (int)(_threads?.Sum(t => t.RefusedCommits) ?? 0);
 
-    internal int CleanedUpTasks => _thread?.CleanedUpTasks ?? 0;
+    internal int OffsetFetchRetries => (int)(_threads?.Sum(t => t.OffsetFetchRetries) ?? 0);
+
+    internal int WipedTasks => _threads?.Live.FirstOrDefault()?.WipedTasks ?? 0; // one LocalTaskStates per instance
+
+    internal long GlobalRecordsRead => _threads?.Live.FirstOrDefault(t => t.Index == 0)?.GlobalRecordsRead ?? 0;
+
+    internal int CleanedUpTasks => _threads?.Live.FirstOrDefault()?.CleanedUpTasks ?? 0;
 
     internal TopicLayout? Layout => _layout;
 
-    internal IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores => _thread?.GlobalStores;
+    /// <summary>Each live stream thread's running tasks, by thread index.</summary>
+    internal IReadOnlyDictionary<int, IReadOnlyList<string>> TasksPerThread =>
+        _threads?.Live.ToDictionary(t => t.Index, t => t.ActiveTasks) ?? new Dictionary<int, IReadOnlyList<string>>();
+
+    internal IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores => _threads?.GlobalStores;
 
     /// <summary>
     /// Checks the cluster (reachable within <see cref="KafkaStreamsOptions.RequestTimeout"/>, source topics exist,
@@ -117,14 +152,34 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
                 _options.RequestTimeout, _logger);
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false),
                 _config.TimeProvider, AnnouncementHeartbeat);
-            _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState) { Guard = guard, Watch = watch };
+            var layout = _layout;
+            var backend = StreamThreads.OpenBackend(_options, layout);
+            var local = backend is null ? null : new LocalTaskStates(backend, layout, _config.TimeProvider, _options.StateCleanupDelay, _logger);
+            local?.MarkFoundTasksReleased();
+            var standbys = _options.NumStandbyReplicas > 0 && backend is not null
+                ? new StandbyUpdater(_topology.Model, _config, _options, layout, backend, directory, clients.AssignedConsumer("standby", partitionEof: true), _logger) { Local = local }
+                : null;
+            StreamThreads? threads = null;
+            threads = new StreamThreads((index, setState) => new KafkaStreamThread(_topology.Model, _config, _options, layout, clients.ForThread(index),
+                partitions, directory, setState, index, backend, standbys)
+            {
+                Guard = guard, Watch = watch, Local = local, InstanceOwned = () => threads!.Owned(),
+            }, directory, backend, standbys, SetState, _logger) { Guard = guard, Watch = watch };
+            _threads = threads;
+            if (standbys is not null)
+            {
+                KafkaMetrics.TrackStandbyLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(StandbyLag,
+                    new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
+                standbys.Start();
+            }
             SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
                 new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
-            _thread.Start();
-            _ = _thread.Finished.Task.ContinueWith(t =>
+            for (int i = 0; i < _options.StreamThreads; i++) _threads.Add();
+            _ = _threads.Finished.Task.ContinueWith(t =>
             {
                 KafkaMetrics.UntrackLag(this);
+                KafkaMetrics.UntrackStandbyLag(this);
                 SetState(t.IsFaulted ? StreamsState.Error : StreamsState.NotRunning);
             }, TaskScheduler.Default);
         }, cancellationToken);
@@ -145,47 +200,35 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
 
     private async Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (_thread is null)
+        if (_threads is null)
         {
             SetState(StreamsState.NotRunning);
             return;
         }
         if (State is StreamsState.NotRunning or StreamsState.Error)
         {
-            _thread.Directory.Dispose();
+            await _threads.CloseAsync(timeout, kill: false).ConfigureAwait(false);
             return;
         }
         SetState(StreamsState.PendingShutdown);
-        _thread.RequestStop();
         try
         {
-            await _thread.Finished.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _logger.LogWarning("The stream thread did not stop within the timeout.");
+            // Cancelled (a host's shutdown timeout): stop waiting; closing goes on in the background.
+            await _threads.CloseAsync(timeout, kill: false).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Stopped waiting for the stream thread (cancelled); it goes on closing.");
-            var thread = _thread;
-            _ = thread.Finished.Task.ContinueWith(_ => thread.Directory.Dispose(), TaskScheduler.Default);
-            throw; // as the embedded runtime's CloseAsync(CancellationToken): the wait is cancelled, the close goes on
+            _logger.LogWarning("Stopped waiting for the stream threads (cancelled); they go on closing.");
+            throw; // the caller's wait is cancelled, as documented
         }
-        catch (Exception)
-        {
-            // The failure is in Error and the state; closing itself succeeded.
-        }
-        _thread.Directory.Dispose();
+        SetState(_threads.Error is null ? StreamsState.NotRunning : StreamsState.Error);
     }
 
     /// <summary>Stops as a crash would: no commit, no flush, no leaving the group (tests of fail-over).</summary>
     internal async Task KillAsync()
     {
-        if (_thread is null) return;
-        _thread.Kill();
-        await _thread.Finished.Task.ConfigureAwait(false);
-        _thread.Directory.Dispose();
+        if (_threads is null) return;
+        await _threads.CloseAsync(TimeSpan.FromMinutes(1), kill: true).ConfigureAwait(false);
     }
 
     /// <summary>Waits until the application reaches a state.</summary>
@@ -223,13 +266,13 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
         var bytes = (keySerde ?? Serdes.Default<TKey>()).Serialize(key);
         int partition = Murmur2Partitioner.Partition(bytes, layout.PartitionsPerSubtopology[sub]);
         string task = KafkaTask.Name(new TaskId(sub, partition));
-        var directory = _thread?.Directory;
+        var directory = _threads?.Directory;
         return new KeyQueryMetadata(partition, task, directory?.HostOf(task)) { StandbyHosts = directory?.StandbyHostsOf(task) ?? [] };
     }
 
     /// <summary>Every instance of the application known to this one, with its tasks.</summary>
     /// <returns>The instances, this one included once it runs tasks.</returns>
-    public IReadOnlyList<StreamsInstanceMetadata> AllMetadata() => _thread?.Directory.Snapshot() ?? [];
+    public IReadOnlyList<StreamsInstanceMetadata> AllMetadata() => _threads?.Directory.Snapshot() ?? [];
 
     private TopologyGuard ClaimTopology(KafkaClients clients, TopicLayout layout)
     {

@@ -79,6 +79,23 @@ public sealed record KafkaStreamsOptions
     /// <summary>Told about restore progress of newly assigned tasks' stores (Kafka Streams' <c>StateRestoreListener</c>); none by default.</summary>
     public IStateRestoreListener? RestoreListener { get; init; }
 
+    /// <summary>
+    /// Stream threads per instance (Kafka Streams' <c>num.stream.threads</c>; default 1). Each thread is its own member of
+    /// the application's group, so tasks spread over all threads of all instances; each has its own producer (its own
+    /// transactional id under exactly-once). Threads can be added and removed while running
+    /// (<see cref="BraidKafkaApplication.AddStreamThread"/>, <see cref="BraidKafkaApplication.RemoveStreamThreadAsync"/>).
+    /// </summary>
+    public int StreamThreads { get; init; } = 1;
+
+    /// <summary>
+    /// Standby replicas per stateful task (Kafka Streams' <c>num.standby.replicas</c>; default 0): other instances keep warm
+    /// copies of each task's on-disk stores by reading its changelogs, so a fail-over that lands on such an instance restores
+    /// only the changelog tail. Never placed with the task's active instance; needs a <see cref="StateDirectory"/>. Placement is
+    /// computed alike by every instance (librdkafka has no custom assignor): see "Standby replicas" in docs/kafka.md for
+    /// what that means for which instance takes a task over.
+    /// </summary>
+    public int NumStandbyReplicas { get; init; }
+
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
         CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
@@ -115,6 +132,10 @@ public sealed record KafkaStreamsOptions
             // As Kafka Streams (StreamsConfig: "Transaction timeout ... was set lower than commit interval"): every commit interval ends a transaction.
             throw new ConfigException("transaction.timeout.ms", $"'{txn}' must be a number of milliseconds above the commit interval ({EffectiveCommitInterval.TotalMilliseconds:0} ms).");
         }
+        if (NumStandbyReplicas < 0) throw new ConfigException(nameof(NumStandbyReplicas), $"must not be negative (was {NumStandbyReplicas}).");
+        if (NumStandbyReplicas > 0 && StateDirectory is null)
+            throw new ConfigException(nameof(NumStandbyReplicas), "standby replicas are kept in the state directory: set StateDirectory too.");
+        if (StreamThreads < 1) throw new ConfigException(nameof(StreamThreads), $"must be at least 1 (was {StreamThreads}).");
         if (StateCleanupDelay < TimeSpan.Zero) throw new ConfigException(nameof(StateCleanupDelay), "must not be negative.");
         if (MaxTaskIdle < TimeSpan.Zero) throw new ConfigException(nameof(MaxTaskIdle), "must not be negative.");
         if (InputOffsetRenewal <= TimeSpan.Zero) throw new ConfigException(nameof(InputOffsetRenewal), "must be positive.");

@@ -25,10 +25,13 @@ internal sealed class InstanceDirectory : IDisposable
     private readonly string _topic;
     private bool _disposed;
     private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _heard = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string[]> _threadTasks = new();
+    private readonly ConcurrentDictionary<string, long> _heard = new(StringComparer.Ordinal); // _time.GetTimestamp() at the last announcement read
     private readonly TimeProvider _time;
     private readonly TimeSpan _heartbeat;
     private long _lastSent;
+    private readonly object _pollLock = new();
+    private string[] _standby = [];
 
     /// <summary>One instance's announcement: active tasks, then standby tasks after a '|' (absent when it has none).</summary>
     private sealed record Entry(string[] Active, string[] Standby)
@@ -53,25 +56,56 @@ internal sealed class InstanceDirectory : IDisposable
         _consumer = consumer;
         _time = time ?? TimeProvider.System;
         _heartbeat = heartbeat ?? DefaultHeartbeat;
+        _lastSent = _time.GetTimestamp();
         _consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
     }
 
     public string Self { get; }
 
-    /// <summary>How often an instance repeats its announcement; three missed ones and it counts as gone.</summary>
+    /// <summary>How often an instance repeats its announcement at least; three missed ones and it counts as gone.</summary>
     public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(10);
 
-    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
     private bool Alive(string host) =>
-        host == Self || (_heard.TryGetValue(host, out long at) && Now - at < 3 * (long)_heartbeat.TotalMilliseconds);
+        host == Self || (_heard.TryGetValue(host, out long at) && _time.GetElapsedTime(at) < 3 * _heartbeat);
 
-    public void Announce(IEnumerable<string> tasks, IEnumerable<string>? standbyTasks = null)
+    /// <summary>Announces this instance's tasks: the union over its stream threads, each reporting its own (by thread index).</summary>
+    public void Announce(int thread, IEnumerable<string> tasks)
     {
-        var entry = new Entry(tasks.Order(StringComparer.Ordinal).ToArray(), (standbyTasks ?? []).Order(StringComparer.Ordinal).ToArray());
-        _instances[Self] = entry;
+        lock (_threadTasks) _threadTasks[thread] = tasks.ToArray();
+        Heartbeat();
+    }
+
+    /// <summary>Announces this instance's standby tasks (with its active ones).</summary>
+    public void AnnounceStandbys(IEnumerable<string> standbyTasks)
+    {
+        lock (_threadTasks) _standby = standbyTasks.Order(StringComparer.Ordinal).ToArray();
+        Heartbeat();
+    }
+
+    /// <summary>Announces this instance's tasks again (also a heartbeat, so others can tell it is alive: see <see cref="Live"/>).</summary>
+    public void Heartbeat()
+    {
+        Entry entry;
+        lock (_threadTasks)
+        {
+            entry = new Entry(_threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray(), _standby);
+            _instances[Self] = entry;
+        }
         Send(Encoding.UTF8.GetBytes(entry.Encode()));
-        _lastSent = Now;
+        Interlocked.Exchange(ref _lastSent, _time.GetTimestamp());
+    }
+
+    /// <summary>
+    /// The instances heard from within <paramref name="window"/> (this one always), with their active tasks. A killed instance
+    /// writes no tombstone; it drops out once its heartbeats stop. Measured on this process's monotonic clock at reading
+    /// time, so instances' clocks need not agree.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> Live(TimeSpan window)
+    {
+        var live = _instances.Where(kv => kv.Key == Self || (_heard.TryGetValue(kv.Key, out long seen) && _time.GetElapsedTime(seen) <= window))
+            .ToDictionary(kv => kv.Key, kv => kv.Value.Active, StringComparer.Ordinal);
+        live.TryAdd(Self, []);
+        return live;
     }
 
     public void Withdraw()
@@ -81,7 +115,21 @@ internal sealed class InstanceDirectory : IDisposable
         _producer.Flush(TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>Reads new announcements; several threads call it, one at a time.</summary>
     public void Poll()
+    {
+        if (!Monitor.TryEnter(_pollLock)) return; // another thread is reading them right now
+        try
+        {
+            PollLocked();
+        }
+        finally
+        {
+            Monitor.Exit(_pollLock);
+        }
+    }
+
+    private void PollLocked()
     {
         for (int i = 0; i < 100; i++)
         {
@@ -90,12 +138,19 @@ internal sealed class InstanceDirectory : IDisposable
             if (r.IsPartitionEOF || r.Message.Key is null) continue;
             string host = Encoding.UTF8.GetString(r.Message.Key);
             if (host == Self) continue; // our own view is always current
-            if (r.Message.Value is null) _instances.TryRemove(host, out _);
-            else _instances[host] = Entry.Parse(Encoding.UTF8.GetString(r.Message.Value));
-            _heard[host] = Now;
+            if (r.Message.Value is null)
+            {
+                _instances.TryRemove(host, out _);
+                _heard.TryRemove(host, out _);
+            }
+            else
+            {
+                _instances[host] = Entry.Parse(Encoding.UTF8.GetString(r.Message.Value));
+                _heard[host] = _time.GetTimestamp();
+            }
         }
         // The heartbeat: the same announcement again (compaction keeps only the latest per instance).
-        if (_instances.TryGetValue(Self, out var mine) && Now - _lastSent >= (long)_heartbeat.TotalMilliseconds) Announce(mine.Active, mine.Standby);
+        if (_instances.ContainsKey(Self) && _time.GetElapsedTime(Interlocked.Read(ref _lastSent)) >= _heartbeat) Heartbeat();
     }
 
     /// <summary>Instances and their tasks; a task moving between instances may show on both for a moment.</summary>

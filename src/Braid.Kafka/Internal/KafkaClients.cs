@@ -7,8 +7,14 @@ namespace Braid.Kafka.Internal;
 /// Builds the Confluent clients of one instance from the options: the user's librdkafka settings first,
 /// then the settings Braid owns (group, commit mode, isolation, partitioner, transactions).
 /// </summary>
-internal sealed class KafkaClients(KafkaStreamsOptions options, string applicationId, string instanceId, ILogger logger)
+internal sealed class KafkaClients(KafkaStreamsOptions options, string applicationId, string instanceId, ILogger logger, int thread = 0)
 {
+    /// <summary>The same clients for stream thread <paramref name="index"/> of this instance (own group member, own producer).</summary>
+    public KafkaClients ForThread(int index) => new(options, applicationId, instanceId, logger, index);
+
+    // Thread 0 keeps the names a single-threaded instance always had (its transactional id fences an older version's producer).
+    private string ThreadSuffix => thread == 0 ? "" : "-t" + thread;
+
     private bool ExactlyOnce => options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce;
 
     public Dictionary<string, string> Base()
@@ -47,7 +53,7 @@ internal sealed class KafkaClients(KafkaStreamsOptions options, string applicati
     {
         var c = Base();
         c["group.id"] = applicationId + "-braid-" + role; // required by librdkafka, never joined nor committed to
-        c["client.id"] = applicationId + "-" + instanceId + "-" + role;
+        c["client.id"] = applicationId + "-" + instanceId + ThreadSuffix + "-" + role;
         c["enable.auto.commit"] = "false";
         c["enable.auto.offset.store"] = "false";
         c["auto.offset.reset"] = "earliest";
@@ -74,13 +80,15 @@ internal sealed class KafkaClients(KafkaStreamsOptions options, string applicati
         if (ExactlyOnce)
         {
             // Stable per instance (BraidKafkaApplication.InstanceId): a restarted instance fences its predecessor.
-            c["transactional.id"] = applicationId + "-" + instanceId + "-0";
+            // One per stream thread (Kafka Streams' StreamsProducer under EOS v2: "<app>-<process>-<thread index>"): thread
+            // indexes are reused after a thread is removed, so a re-added thread fences the removed one's producer.
+            c["transactional.id"] = applicationId + "-" + instanceId + "-" + thread.ToString(System.Globalization.CultureInfo.InvariantCulture);
             // As Kafka Streams (StreamsConfig DEFAULT_TRANSACTION_TIMEOUT = 10 s, instead of the client's 60 s): a crashed
             // instance's open transaction is aborted by the coordinator before the group's session timeout (45 s by
             // default) hands its tasks to a successor, whose committed-offset fetch would otherwise wait on it.
             c.TryAdd("transaction.timeout.ms", DefaultTransactionTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        c["client.id"] = applicationId + "-" + instanceId + "-producer-" + generation;
+        c["client.id"] = applicationId + "-" + instanceId + ThreadSuffix + "-producer-" + generation;
         return c;
     }
 

@@ -19,6 +19,20 @@ internal static class KafkaMetrics
 
     public static void UntrackLag(object owner) => LagSources.TryRemove(owner, out _);
 
+    private static readonly ConcurrentDictionary<object, Func<Measurement<long>>> StandbyLagSources = new();
+
+    /// <summary>Changelog records the standby replicas of an instance are behind (tagged with application and instance id).</summary>
+    public static readonly ObservableGauge<long> StandbyLag =
+        Meter.CreateObservableGauge("braid.kafka.standby.lag", () => StandbyLagSources.Values.Select(f => f()), "records",
+            "Changelog records an instance's standby replicas have not applied yet.");
+
+    public static void TrackStandbyLag(object owner, Func<Measurement<long>> measure) => StandbyLagSources[owner] = measure;
+
+    public static void UntrackStandbyLag(object owner) => StandbyLagSources.TryRemove(owner, out _);
+
+    public static readonly Counter<long> StandbyRecords =
+        Meter.CreateCounter<long>("braid.kafka.standby.records", "records", "Changelog records applied to standby replicas.");
+
     public static readonly Counter<long> RestoredRecords =
         Meter.CreateCounter<long>("braid.kafka.restore.records", "records", "Changelog records applied to stores while restoring tasks.");
 

@@ -40,14 +40,19 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     private GlobalStateUpdater? _global;
     private RepartitionPurger? _purger;
     private readonly Stopwatch _purgeTimer = Stopwatch.StartNew();
-    private IStateBackend? _backend;
+    private readonly IStateBackend? _backend;
+    private readonly StandbyUpdater? _standbys; // the instance's, shared by its threads (each task is used by one thread at a time)
     private volatile bool _stop;
     private volatile bool _kill;
     private long _lag;
 
     public KafkaStreamThread(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, KafkaClients clients,
-        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState)
+        IReadOnlyDictionary<string, int> partitions, InstanceDirectory directory, Action<StreamsState> setState, int index = 0, IStateBackend? backend = null,
+        StandbyUpdater? standbys = null)
     {
+        _standbys = standbys;
+        Index = index;
+        _backend = backend;
         _model = model;
         _config = config;
         _options = options;
@@ -57,8 +62,14 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         Directory = directory;
         _setState = setState;
         _logger = config.LoggerFactory.CreateLogger("Braid.Kafka.StreamThread");
-        _thread = new Thread(Run) { IsBackground = true, Name = "braid-stream-" + layout.ApplicationId };
+        Name = "braid-stream-" + layout.ApplicationId + "-" + index;
+        _thread = new Thread(Run) { IsBackground = true, Name = Name };
     }
+
+    /// <summary>This thread's index in its instance (names its transactional id; reused after a removal, as Kafka Streams').</summary>
+    public int Index { get; }
+
+    public string Name { get; }
 
     public InstanceDirectory Directory { get; }
 
@@ -72,7 +83,18 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     public int CleanedUpTasks => _local?.CleanedUp ?? 0;
 
-    private LocalTaskStates? _local;
+    /// <summary>The instance's on-disk task states (shared by its threads); null without a state directory.</summary>
+    public LocalTaskStates? Local { get; init; }
+
+    /// <summary>Every task any thread or standby of this instance owns (the clean-up, run by thread 0 only, must spare them all).</summary>
+    public Func<IReadOnlySet<Braid.Processors.TaskId>>? InstanceOwned { get; init; }
+
+    /// <summary>This thread's owned tasks as of its last loop (read by other threads; refreshed every half second).</summary>
+    public IReadOnlySet<Braid.Processors.TaskId> OwnedSnapshot { get; private set; } = new HashSet<Braid.Processors.TaskId>();
+
+    private readonly Stopwatch _ownedTimer = Stopwatch.StartNew();
+
+    private LocalTaskStates? _local => Local;
     private readonly Stopwatch _cleanupTimer = Stopwatch.StartNew();
     private readonly Stopwatch _globalCommitTimer = Stopwatch.StartNew();
 
@@ -142,10 +164,19 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
                     }
                 }
                 Directory.Poll();
-                Watch?.MaybeCheck();
-                if (_local is not null && _cleanupTimer.Elapsed >= _options.StateCleanupDelay)
+                if (Watch is { } watch)
                 {
-                    _local.CleanRemoved(_tasks.Owned); // Kafka's StateDirectory.cleanRemovedTasks, run every state.cleanup.delay.ms
+                    lock (watch) watch.MaybeCheck(); // the instance's, shared by its threads
+                }
+                if (_ownedTimer.ElapsedMilliseconds >= 500)
+                {
+                    OwnedSnapshot = _tasks.Owned;
+                    _ownedTimer.Restart();
+                }
+                if (Index == 0 && _local is not null && _cleanupTimer.Elapsed >= _options.StateCleanupDelay)
+                {
+                    // Kafka's StateDirectory.cleanRemovedTasks, run every state.cleanup.delay.ms, by one thread for the instance.
+                    _local.CleanRemoved(InstanceOwned?.Invoke() ?? _tasks.Owned);
                     _cleanupTimer.Restart();
                 }
                 _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
@@ -224,30 +255,31 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     private void Open()
     {
-        if (_options.StateDirectory is { } dir)
-        {
-            var rocks = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
-            _backend = rocks;
-            _local = new LocalTaskStates(rocks, _layout, _config.TimeProvider, _options.StateCleanupDelay, _logger);
-            _local.MarkFoundTasksReleased();
-        }
         _purger = new RepartitionPurger(new AdminClientBuilder(_clients.Base()).SetLogHandler((_, _) => { }).Build(), _layout, _logger);
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
         _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, new TracingRestoreListener(_options.RestoreListener), _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
-        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Local = _local };
+        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger)
+        {
+            Group = () => _group!, Local = _local, Standbys = _standbys,
+        };
         if (_layout.GlobalTopics.Length > 0)
         {
             _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions,
-                _backend as RocksDbStateBackend, _options.RequestTimeout, _logger);
+                // Thread 0 persists the global stores in the instance's backend; other threads keep in-memory copies (two
+                // updaters writing the same keys and checkpoints into one database would race).
+                Index == 0 ? _backend as RocksDbStateBackend : null, _options.RequestTimeout, _logger);
             _global.Bootstrap(_options.RestoreTimeout);
             _tasks.GlobalStores = _global.Stores;
         }
         _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger)
         {
-            VerifyTopology = Guard is null ? null : Guard.Verify,
+            VerifyTopology = Guard is not { } guard ? null : () =>
+            {
+                lock (guard) guard.Verify(); // the instance's, shared by its threads
+            },
         };
         _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
         _group.Subscribe(_layout.TasksTopic);
@@ -260,7 +292,10 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
             // Drives the group protocol and its callbacks. The task topic's only records are topology fingerprints: one
             // arriving (another topology may have taken the application id over) is checked against the one in force.
             var r = _group!.Consume(TimeSpan.Zero);
-            Guard?.Observe(r);
+            if (Guard is { } guard)
+            {
+                lock (guard) guard.Observe(r); // one guard per instance, shared by its threads
+            }
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
@@ -280,7 +315,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         Refresh();
         ActiveTasks = _tasks!.RunningNames();
-        Directory.Announce(ActiveTasks);
+        Directory.Announce(Index, ActiveTasks);
     }
 
     private void CloseCleanly()
@@ -289,7 +324,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _committer!.Commit(_runnable, force: true);
         _global?.Commit();
         _tasks!.CloseAll();
-        Directory.Withdraw();
+        Directory.Announce(Index, []); // the instance withdraws as a whole when its last thread stopped (StreamThreads)
         _group!.Close();
     }
 
@@ -302,8 +337,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _global?.Dispose();
         _output?.Dispose();
         _purger?.Dispose();
-        Guard?.Dispose();
-        Watch?.Dispose();
-        _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
+        // The state backend, topology guard and partition watch are the instance's (StreamThreads disposes them after the
+        // last thread): uncommitted store writes of tasks this thread held are dropped there, the changelog restores them.
     }
 }

@@ -24,6 +24,9 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
 
     public IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores { get; set; }
 
+    /// <summary>The instance's standby replicas, if any: a task assigned here takes over its standby's state (<see cref="StandbyUpdater.Claim"/>).</summary>
+    public StandbyUpdater? Standbys { get; set; }
+
     /// <summary>On-disk state beyond running tasks (wipes, release times, clean-up); null without a state directory.</summary>
     public LocalTaskStates? Local { get; set; }
 
@@ -45,7 +48,12 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
     public IReadOnlyList<string> RunningNames() =>
         _running.Keys.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name).ToList();
 
-    public void Assign(TaskId id) => _pending.Add(id);
+    public void Assign(TaskId id)
+    {
+        Standbys?.Claim(id); // now, inside the rebalance callback: from here on no standby of this instance holds the task's state
+        Local?.MarkOwned(id); // at once: the instance's clean-up (another thread) must not delete state about to be opened
+        _pending.Add(id);
+    }
 
     /// <summary>One step: fetch offsets of pending tasks and start their restore; apply restored records; start restored tasks.
     /// Returns true when tasks started.</summary>
@@ -80,6 +88,7 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
         _pending.Clear();
         foreach (var id in ids)
         {
+            Standbys?.Claim(id); // again for tasks rebuilt after a failure (they skipped Assign); claiming twice is harmless
             Local?.MarkOwned(id);
             var task = Create(id);
             _starts[id] = task.Inputs.ToDictionary(tp => tp, tp => start[tp]);
@@ -136,9 +145,14 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
         {
             if (!keepInputAssigned) input.Unassign(layout.SourcesPerSubtopology[id.Subtopology].Select(t => new TopicPartition(t, id.Partition)));
         }
-        if (!_running.Remove(id, out var task)) return;
+        if (!_running.Remove(id, out var task))
+        {
+            Standbys?.Unclaim(id);
+            return;
+        }
         input.Remove(task, keepInputAssigned);
         task.Close(dirty);
+        Standbys?.Unclaim(id); // after the close released the task's state: a standby may open it now
     }
 
     /// <summary>Closes every task without committing and queues it to be rebuilt: state from the changelog, input from the last commit.</summary>

@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using Braid.Internal;
+using Braid.Internal.State;
+using Braid.Processors;
+using Braid.Kafka.Internal.State;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Braid.Kafka.Internal;
+
+/// <summary>
+/// The standby tasks of one instance (Kafka's <c>StandbyTask</c>, updated by the state updater / <c>StoreChangelogReader</c>
+/// in standby mode): warm copies of other instances' task stores, kept by reading their changelogs, in the instance's
+/// state backend. Which tasks: <see cref="StandbyPlacement"/> over the live instances of the <see cref="InstanceDirectory"/>.
+/// Its own thread: heartbeat → read announcements → place → open/close standbys → apply changelog records → commit
+/// (state + a checkpoint per changelog partition, one atomic write, as an active task's) every commit interval.
+/// <para>Fail-over: when the group gives this instance a task whose standby it keeps, the stream thread claims it
+/// (<see cref="Claim"/>): the standby commits and closes under the lock, and the active task opens the same state and
+/// restores only the changelog tail after the standby's checkpoint (TaskManager / RestoreDriver, unchanged). A crash at
+/// any point is safe: state and checkpoint are written together, and the changelog is the truth past the checkpoint.</para>
+/// Only on-disk stores are kept (a state directory is required); stores marked in-memory restore fully on fail-over.
+/// </summary>
+internal sealed class StandbyUpdater : IDisposable
+{
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LiveWindow = TimeSpan.FromSeconds(10);
+    private readonly object _lock = new();
+    private readonly Dictionary<TaskId, Standby> _standbys = new();
+    private readonly HashSet<TaskId> _claimed = new();
+    private readonly Queue<TopicPartition> _released = new();
+    private readonly Dictionary<TopicPartition, Position> _positions = new();
+    private readonly TopologyModel _model;
+    private readonly StreamsConfig _config;
+    private readonly KafkaStreamsOptions _options;
+    private readonly TopicLayout _layout;
+    private readonly IStateBackend _backend;
+    private readonly InstanceDirectory _directory;
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly ILogger _logger;
+    private readonly Thread _thread;
+    private volatile bool _stop;
+    private long _applied;
+    private int _disposed;
+    private string[] _announced = [];
+
+    public StandbyUpdater(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, IStateBackend backend,
+        InstanceDirectory directory, IConsumer<byte[]?, byte[]?> consumer, ILogger logger)
+    {
+        (_model, _config, _options, _layout, _backend, _directory, _consumer, _logger) = (model, config, options, layout, backend, directory, consumer, logger);
+        _thread = new Thread(Run) { IsBackground = true, Name = "braid-standby-" + layout.ApplicationId };
+    }
+
+    /// <summary>Changelog records applied to standby stores since start.</summary>
+    public long AppliedRecords => Interlocked.Read(ref _applied);
+
+    /// <summary>Records the standbys are behind their changelogs' ends (refreshed as they read; the <c>braid.kafka.standby.lag</c> gauge).</summary>
+    public long Lag { get; private set; }
+
+    public Exception? Error { get; private set; }
+
+    /// <summary>The instance's on-disk task states: standbys count as owned (never cleaned up), and released when closed.</summary>
+    public LocalTaskStates? Local { get; init; }
+
+    public IReadOnlyList<TaskId> TaskIds
+    {
+        get
+        {
+            lock (_lock) return _standbys.Keys.ToList();
+        }
+    }
+
+    public IReadOnlyList<string> Tasks
+    {
+        get
+        {
+            lock (_lock) return _standbys.Keys.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name).ToList();
+        }
+    }
+
+    public void Start() => _thread.Start();
+
+    /// <summary>A stream thread of this instance takes the task: its standby (if any) commits and closes first, and none opens while claimed.</summary>
+    public void Claim(TaskId id)
+    {
+        lock (_lock)
+        {
+            _claimed.Add(id);
+            if (_standbys.Remove(id, out var s)) Close(s, reason: "promoted to active", release: false);
+        }
+    }
+
+    /// <summary>The stream thread closed the task (revoked, lost or shut down): a standby may keep it from now on.</summary>
+    public void Unclaim(TaskId id)
+    {
+        lock (_lock) _claimed.Remove(id);
+    }
+
+    private void Run()
+    {
+        var beat = Stopwatch.StartNew();
+        var commit = Stopwatch.StartNew();
+        try
+        {
+            while (!_stop)
+            {
+                if (beat.Elapsed >= HeartbeatInterval)
+                {
+                    _directory.Heartbeat();
+                    beat.Restart();
+                }
+                _directory.Poll();
+                Place();
+                Apply(1000, 50);
+                if (commit.Elapsed >= _options.EffectiveCommitInterval)
+                {
+                    Commit();
+                    commit.Restart();
+                }
+            }
+            lock (_lock)
+            {
+                foreach (var s in _standbys.Values) Close(s, reason: "shutdown", release: true);
+                _standbys.Clear();
+            }
+        }
+        catch (Exception e)
+        {
+            if (_stop) return; // closing: the backend or the consumer went away under a last step; checkpoints already written stay valid
+            // A standby is an optimisation: its failure must not stop active processing. Fail-overs then restore from
+            // the last standby checkpoint, or fully.
+            Error = e;
+            _logger.LogError(e, "Standby updater failed; standby replicas of this instance stop being updated.");
+        }
+    }
+
+    /// <summary>Opens the standbys this instance should keep and closes the others (all consumer calls stay on this thread).</summary>
+    private void Place()
+    {
+        var live = _directory.Live(LiveWindow);
+        var wanted = new HashSet<TaskId>();
+        foreach (var id in _layout.Tasks)
+        {
+            if (_layout.ChangelogsPerSubtopology[id.Subtopology].Count == 0) continue; // stateless: nothing to keep warm
+            string name = KafkaTask.Name(id);
+            var actives = live.Where(kv => kv.Value.Contains(name)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+            if (StandbyPlacement.For(name, live.Keys, actives, _options.NumStandbyReplicas).Contains(_directory.Self)) wanted.Add(id);
+        }
+        lock (_lock)
+        {
+            foreach (var id in _standbys.Keys.Where(id => !wanted.Contains(id)).ToList())
+            {
+                Close(_standbys[id], reason: "placed elsewhere", release: true);
+                _standbys.Remove(id);
+            }
+            UnassignReleased();
+            foreach (var id in wanted.Where(id => !_standbys.ContainsKey(id) && !_claimed.Contains(id))) Open(id);
+            var names = _standbys.Keys.Select(KafkaTask.Name).Order(StringComparer.Ordinal).ToArray();
+            if (!names.SequenceEqual(_announced))
+            {
+                _directory.AnnounceStandbys(names); // QueryMetadataForKey's standby hosts
+                _announced = names;
+            }
+        }
+    }
+
+    private void Open(TaskId id)
+    {
+        Local?.MarkOwned(id);
+        var task = KafkaTask.Create(id, _model, _layout, _config, NoOutput.Instance, NoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(), _backend);
+        var s = new Standby(task);
+        var assign = new List<TopicPartitionOffset>();
+        foreach (var store in task.Restorable.Where(r => task.Checkpointed.Contains(r.ChangelogTopic)))
+        {
+            var tp = new TopicPartition(store.ChangelogTopic, id.Partition);
+            long? checkpoint = Braid.Internal.Runtime.CommitMetadata.Decode(_backend.ReadMetadata(KafkaTask.CheckpointKey(tp)));
+            var wm = _consumer.QueryWatermarkOffsets(tp, _options.RequestTimeout);
+            // A checkpoint past the end means the changelog was re-created: the active restore refuses that state (RestoreDriver);
+            // the standby leaves it alone rather than mixing two changelogs.
+            if (checkpoint is long c && c > wm.High.Value) continue;
+            long from = Math.Max(checkpoint ?? wm.Low.Value, wm.Low.Value);
+            s.Partitions[tp] = _positions[tp] = new Position(store, from, wm.High.Value);
+            assign.Add(new TopicPartitionOffset(tp, new Offset(from)));
+        }
+        _standbys[id] = s;
+        var held = assign.Select(a => a.TopicPartition).Where(_consumer.Assignment.Contains).ToList();
+        if (held.Count > 0) _consumer.IncrementalUnassign(held);
+        if (assign.Count > 0) _consumer.IncrementalAssign(assign);
+        _logger.LogInformation("Standby task {Task} opened from [{From}].", KafkaTask.Name(id), string.Join(", ", assign.Select(a => a.ToString())));
+    }
+
+    private void Apply(int max, int waitMs)
+    {
+        for (int i = 0; i < max; i++)
+        {
+            var r = _consumer.Consume(i == 0 ? TimeSpan.FromMilliseconds(waitMs) : TimeSpan.Zero);
+            if (r is null) break;
+            lock (_lock)
+            {
+                if (!_positions.TryGetValue(r.TopicPartition, out var p)) continue; // released meanwhile (claimed by a stream thread)
+                if (r.IsPartitionEOF)
+                {
+                    p.End = r.Offset.Value;
+                    continue;
+                }
+                if (r.Offset.Value < p.Next) continue; // from an assignment before a re-open: already in the state
+                p.Store.Restore(r.Message.Key!, r.Message.Value, r.Message.Timestamp.UnixTimestampMs);
+                p.Next = r.Offset.Value + 1;
+                p.End = Math.Max(p.End, p.Next);
+                Interlocked.Increment(ref _applied);
+                KafkaMetrics.StandbyRecords.Add(1);
+            }
+        }
+        lock (_lock)
+        {
+            long lag = 0;
+            foreach (var (tp, p) in _positions)
+            {
+                // The high watermark as of the last fetch (no request); transaction markers occupy offsets but are never
+                // delivered, so the consumer's position, not the last applied offset, says how far the standby has read.
+                var wm = _consumer.GetWatermarkOffsets(tp);
+                if (wm.High != Offset.Unset) p.End = Math.Max(p.End, wm.High.Value);
+                var pos = _consumer.Position(tp);
+                long read = pos != Offset.Unset ? Math.Max(p.Next, pos.Value) : p.Next;
+                lag += Math.Max(0, p.End - read);
+            }
+            Lag = lag;
+        }
+    }
+
+    /// <summary>Persists every standby's state with its checkpoints (one atomic write): a restart or promotion reads only what follows.</summary>
+    private void Commit()
+    {
+        lock (_lock)
+        {
+            if (_standbys.Count == 0) return;
+            _backend.Commit(_standbys.Values.Select(s => s.Task.State!).ToList(), Checkpoints(_standbys.Values));
+        }
+    }
+
+    private static Dictionary<string, byte[]?> Checkpoints(IEnumerable<Standby> standbys) =>
+        standbys.SelectMany(s => s.Partitions).ToDictionary(kv => KafkaTask.CheckpointKey(kv.Key),
+            kv => (byte[]?)Braid.Internal.Runtime.CommitMetadata.Encode(kv.Value.Next), StringComparer.Ordinal);
+
+    // Under the lock. The standby's last applied records become durable with their checkpoint, so the next owner of the
+    // state (an active task here, or this standby reopened) reads on from exactly there.
+    private void Close(Standby s, string reason, bool release)
+    {
+        if (release) Local?.MarkReleased([s.Task.Id]); // the clean-up delay counts from here, as for an active task
+        _backend.Commit([s.Task.State!], Checkpoints([s]));
+        s.Task.Close(dirty: false);
+        foreach (var tp in s.Partitions.Keys)
+        {
+            _positions.Remove(tp);
+            _released.Enqueue(tp);
+        }
+        _logger.LogInformation("Standby task {Task} closed ({Reason}).", KafkaTask.Name(s.Task.Id), reason);
+    }
+
+    private void UnassignReleased()
+    {
+        var tps = new List<TopicPartition>();
+        while (_released.TryDequeue(out var tp)) tps.Add(tp);
+        var held = tps.Distinct().Where(_consumer.Assignment.Contains).ToList();
+        if (held.Count > 0) _consumer.IncrementalUnassign(held);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _stop = true;
+        if (_thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(30));
+        _consumer.Dispose();
+    }
+
+    private sealed class Standby(KafkaTask task)
+    {
+        public KafkaTask Task { get; } = task;
+
+        public Dictionary<TopicPartition, Position> Partitions { get; } = new();
+    }
+
+    private sealed class Position(RestorableStore store, long next, long end)
+    {
+        public RestorableStore Store { get; } = store;
+
+        public long Next { get; set; } = next;
+
+        public long End { get; set; } = end;
+    }
+
+    /// <summary>Standby tasks never process records, so they never write output or changelogs.</summary>
+    private sealed class NoOutput : IRecordCollector, IChangelogSink
+    {
+        public static readonly NoOutput Instance = new();
+
+        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, global::Braid.Headers? headers, int? partition) =>
+            throw new InvalidOperationException("a standby task does not process records.");
+
+        public void SendChangelog(string topic, int partition, byte[] key, byte[]? value, long timestamp) =>
+            throw new InvalidOperationException("a standby task does not process records.");
+    }
+}

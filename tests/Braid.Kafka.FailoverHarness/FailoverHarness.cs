@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using Braid.Kafka.Internal;
+using Braid.Kafka.Mock;
+using Braid.Serialization;
+using Confluent.Kafka;
+
+namespace Braid.Kafka.FailoverHarness;
+
+/// <summary>What a run measured.</summary>
+public sealed record HarnessResult(int Instances, int Kills, long Lost, IReadOnlyList<long> FailoverMs, IReadOnlyList<long> Restored, long StoreSize)
+{
+    public static long P50(IReadOnlyList<long> xs) => xs.Count == 0 ? 0 : xs.Order().ElementAt((xs.Count - 1) / 2);
+
+    /// <summary>The summary line, exactly as issue 17 gives it.</summary>
+    public string Summary => string.Create(CultureInfo.InvariantCulture,
+        $"instances: {Instances}, kills: {Kills}, lost: {Lost}, failover p50: {P50(FailoverMs)} ms, max: {(FailoverMs.Count == 0 ? 0 : FailoverMs.Max())} ms, restored per failover p50: {P50(Restored)}");
+}
+
+/// <summary>
+/// The fail-over harness (parent side): a mock cluster here, the instances as child processes (<see cref="FailoverChild"/>),
+/// input produced at a steady pace while a seeded schedule SIGKILLs a random instance that runs tasks, waits until every
+/// one of its tasks runs on a survivor (the fail-over time; the survivors' restored changelog records over that window
+/// are the restore per fail-over), then restarts it. At the end every input must be reflected in the outputs.
+/// </summary>
+public static class FailoverHarness
+{
+    private static readonly TimeSpan FailoverLimit = TimeSpan.FromSeconds(60);
+
+    public static async Task<HarnessResult> RunAsync(HarnessOptions o, TextWriter log)
+    {
+        var rng = new Random(o.Seed);
+        log.WriteLine($"seed: {o.Seed} (replay with --seed {o.Seed})");
+        string root = Path.Combine(Path.GetTempPath(), $"braid-failover-{Environment.ProcessId}-{o.Seed}");
+        using var cluster = new MockKafkaCluster(3);
+        var layout = CreateTopics(cluster, o.Partitions);
+        var clock = Stopwatch.StartNew();
+        var children = Enumerable.Range(0, o.Instances).Select(i => new ChildProcess("i" + i, Path.Combine(root, "i" + i))).ToList();
+        try
+        {
+            using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+            {
+                BootstrapServers = cluster.BootstrapServers, Partitioner = Partitioner.Murmur2Random, LingerMs = 5,
+            }).SetLogHandler((_, _) => { }).Build();
+            for (int c = 0; c < FailoverWorkload.CustomerCount; c++)
+                Send(producer, FailoverWorkload.Customers, FailoverWorkload.Customer(c), "name" + c, 0);
+            producer.Flush(TimeSpan.FromSeconds(30));
+            foreach (var c in children) c.Start(cluster.BootstrapServers, o.Standbys, clock);
+            int allTasks = layout.Tasks.Count;
+            await WaitAsync(() => Covered(children) == allTasks, TimeSpan.FromSeconds(120), "every task running");
+            // Orders must find their customer: wait until the table tasks logged every customer.
+            await WaitAsync(() => ChangelogRecords(cluster, layout, "customers-store") >= FailoverWorkload.CustomerCount, TimeSpan.FromSeconds(60), "customers in the table");
+
+            var producing = Task.Run(() => Produce(producer, o.Records));
+            var failovers = new List<long>();
+            var restored = new List<long>();
+            for (int k = 0; k < o.Kills; k++)
+            {
+                await Task.Delay(rng.Next(300, 2500));
+                var candidates = children.Where(c => c.Alive && c.Last.Active.Count > 0).ToList();
+                if (candidates.Count == 0 || children.Count(c => c.Alive) < 2) continue;
+                var victim = candidates[rng.Next(candidates.Count)];
+                var tasks = victim.Last.Active;
+                var survivors = children.Where(c => c != victim && c.Alive).ToList();
+                var before = survivors.ToDictionary(c => c, c => c.Last.Restored);
+                victim.Kill();
+                long killedAt = clock.ElapsedMilliseconds;
+                try
+                {
+                    await WaitAsync(() => tasks.All(t => survivors.Any(c => c.Last.AtMs > killedAt && c.Last.Active.Contains(t))), FailoverLimit, "fail-over");
+                }
+                catch (TimeoutException)
+                {
+                    log.WriteLine($"kill {k + 1}: tasks of {victim.Name} not taken over within {FailoverLimit.TotalSeconds} s");
+                }
+                long took = clock.ElapsedMilliseconds - killedAt;
+                long rest = survivors.Sum(c => c.Last.Restored - before[c]);
+                failovers.Add(took);
+                restored.Add(rest);
+                log.WriteLine($"kill {k + 1}: {victim.Name} ({tasks.Count} tasks) taken over in {took} ms, {rest} changelog records restored");
+                victim.Start(cluster.BootstrapServers, o.Standbys, clock);
+                // Up again (its first report): the rebalance that gives it tasks back runs while the next kill is scheduled.
+                await WaitAsync(() => victim.Last.AtMs > killedAt, TimeSpan.FromSeconds(120), "restart");
+            }
+            await producing;
+            long lost = await VerifyAsync(cluster.BootstrapServers, o.Records, log);
+            long store = ChangelogRecords(cluster, layout, "counts") + ChangelogRecords(cluster, layout, "customers-store");
+            log.WriteLine($"store size (changelog records, both stores): {store}");
+            var result = new HarnessResult(o.Instances, failovers.Count, lost, failovers, restored, store);
+            log.WriteLine(result.Summary);
+            return result;
+        }
+        finally
+        {
+            foreach (var c in children) c.Stop(TimeSpan.FromSeconds(10));
+            foreach (var c in children) c.Dispose();
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static TopicLayout CreateTopics(MockKafkaCluster cluster, int partitions)
+    {
+        var external = new[] { FailoverWorkload.Clicks, FailoverWorkload.Orders, FailoverWorkload.Customers };
+        foreach (var t in external.Append(FailoverWorkload.Counts).Append(FailoverWorkload.Enriched)) cluster.CreateTopic(t, partitions);
+        var layout = TopicLayout.Compute(FailoverWorkload.Build().Model, FailoverWorkload.ApplicationId, external.ToDictionary(t => t, _ => partitions));
+        foreach (var t in layout.InternalTopics) cluster.CreateTopic(t.Name, t.Partitions);
+        return layout;
+    }
+
+    private static int Covered(List<ChildProcess> children) =>
+        children.Where(c => c.Alive).SelectMany(c => c.Last.Active).Distinct().Count();
+
+    private static void Produce(IProducer<byte[]?, byte[]?> producer, int records)
+    {
+        // About 2,000 records a second, so the input keeps flowing through the kills.
+        for (int i = 0; i < records; i++)
+        {
+            if (FailoverWorkload.IsOrder(i)) Send(producer, FailoverWorkload.Orders, FailoverWorkload.Customer(i), "o" + i, 1000 + i);
+            else Send(producer, FailoverWorkload.Clicks, FailoverWorkload.ClickKey(i), "x" + i, 1000 + i);
+            if (i % 100 == 99) Thread.Sleep(50);
+        }
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    private static void Send(IProducer<byte[]?, byte[]?> p, string topic, string key, string value, long ts) =>
+        p.Produce(topic, new Message<byte[]?, byte[]?>
+        {
+            Key = Serdes.String.Serialize(key), Value = Serdes.String.Serialize(value), Timestamp = new Timestamp(ts, TimestampType.CreateTime),
+        });
+
+    /// <summary>Lost = clicks missing from their key's final count + orders missing from the join output; waits up to 2 min for the outputs to complete.</summary>
+    private static async Task<long> VerifyAsync(string bootstrap, int records, TextWriter log)
+    {
+        var expectedCounts = Enumerable.Range(0, records).Where(i => !FailoverWorkload.IsOrder(i)).GroupBy(FailoverWorkload.ClickKey).ToDictionary(g => g.Key, g => (long)g.Count());
+        var expectedOrders = Enumerable.Range(0, records).Where(FailoverWorkload.IsOrder).Select(i => "o" + i).ToHashSet();
+        long lost = long.MaxValue;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var counts = new Dictionary<string, long>();
+            foreach (var (k, v) in OutputReader.ReadAll(bootstrap, FailoverWorkload.Counts)) counts[Serdes.String.Deserialize(k)] = Serdes.Int64.Deserialize(v!);
+            var joined = OutputReader.ReadAll(bootstrap, FailoverWorkload.Enriched).Select(r => Serdes.String.Deserialize(r.Value!).Split('|')[0]).ToHashSet();
+            long missingClicks = expectedCounts.Sum(kv => Math.Max(0, kv.Value - counts.GetValueOrDefault(kv.Key)));
+            long missingOrders = expectedOrders.Count(o => !joined.Contains(o));
+            lost = missingClicks + missingOrders;
+            long duplicates = counts.Sum(kv => Math.Max(0, kv.Value - expectedCounts.GetValueOrDefault(kv.Key)));
+            if (lost == 0)
+            {
+                log.WriteLine($"every input reflected; at-least-once re-counts: {duplicates}");
+                return 0;
+            }
+            await Task.Delay(2000);
+        }
+        log.WriteLine($"inputs not reflected after 2 min: {lost}");
+        return lost;
+    }
+
+    private static long ChangelogRecords(MockKafkaCluster cluster, TopicLayout layout, string store)
+    {
+        string topic = layout.ChangelogsPerSubtopology.SelectMany(d => d).First(kv => kv.Key == store).Value;
+        int partitions = layout.InternalTopics.First(t => t.Name == topic).Partitions;
+        using var c = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = "harness-probe" })
+            .SetLogHandler((_, _) => { }).Build();
+        return Enumerable.Range(0, partitions).Sum(p => c.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > timeout) throw new TimeoutException("timed out waiting for: " + what);
+            await Task.Delay(20);
+        }
+    }
+}
