@@ -79,6 +79,12 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
 
     internal int OffsetFetchRetries => _thread?.OffsetFetchRetries ?? 0;
 
+    internal int WipedTasks => _thread?.WipedTasks ?? 0;
+
+    internal long GlobalRecordsRead => _thread?.GlobalRecordsRead ?? 0;
+
+    internal int CleanedUpTasks => _thread?.CleanedUpTasks ?? 0;
+
     internal TopicLayout? Layout => _layout;
 
     internal IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores => _thread?.GlobalStores;
@@ -101,8 +107,13 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
             _layout = TopicLayout.Compute(_topology.Model, _config.ApplicationId, partitions);
             EnsureInternalTopics(admin, _layout);
             var clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
+            var guard = ClaimTopology(clients, _layout);
+            var expected = new Dictionary<string, int>(partitions);
+            foreach (var t in _layout.InternalTopics) expected[t.Name] = t.Partitions;
+            var watch = new PartitionWatch(_adminFactory(_options), expected, _layout.GlobalTopics.ToHashSet(), PartitionWatch.IntervalOf(_options),
+                _options.RequestTimeout, _logger);
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
-            _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
+            _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState) { Guard = guard, Watch = watch };
             SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
                 new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
@@ -176,11 +187,11 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Waits until the application reaches a state.</summary>
     internal async Task WaitForStateAsync(StreamsState state, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        long started = _config.TimeProvider.GetTimestamp();
         while (State != state)
         {
             if (State == StreamsState.Error) throw new StreamsException("the application failed.", Error);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
+            if (_config.TimeProvider.GetElapsedTime(started) > timeout) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
             await Task.Delay(20).ConfigureAwait(false);
         }
     }
@@ -215,6 +226,23 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Every instance of the application known to this one, with its tasks.</summary>
     /// <returns>The instances, this one included once it runs tasks.</returns>
     public IReadOnlyList<StreamsInstanceMetadata> AllMetadata() => _thread?.Directory.Snapshot() ?? [];
+
+    private TopologyGuard ClaimTopology(KafkaClients clients, TopicLayout layout)
+    {
+        var description = TopologyFingerprint.Describe(_topology.Model, layout);
+        var guard = new TopologyGuard(layout.TasksTopic, layout.Tasks.Count, TopologyFingerprint.Hash(description), description,
+            clients.PlainProducer(), clients.AssignedConsumer("topology", partitionEof: true), _options.RequestTimeout, _logger);
+        try
+        {
+            guard.Claim(_options.AllowTopologyChange);
+            return guard;
+        }
+        catch
+        {
+            guard.Dispose();
+            throw;
+        }
+    }
 
     private void EnsureInternalTopics(ITopicAdmin admin, TopicLayout layout)
     {

@@ -17,9 +17,9 @@ public sealed partial class TopologyTestDriver : IDisposable
     private readonly Topology _topology;
     private readonly StreamTask _task;
     private readonly StreamTask? _globalTask;
-    private readonly Dictionary<string, Queue<RawRecord>> _outputs = new();
+    private readonly Dictionary<string, Queue<Produced>> _outputs = new();
     private readonly Dictionary<string, long> _offsets = new();
-    private readonly Queue<RawRecord> _feedback = new();
+    private readonly Queue<Produced> _feedback = new();
     private long _wallClock;
     private bool _processing;
     private bool _disposed;
@@ -108,7 +108,7 @@ public sealed partial class TopologyTestDriver : IDisposable
     {
         if (_outputs.TryGetValue(topic, out var q) && q.Count > 0)
         {
-            record = q.Dequeue();
+            record = q.Dequeue().ToRaw();
             return true;
         }
         record = default;
@@ -123,7 +123,7 @@ public sealed partial class TopologyTestDriver : IDisposable
         _processing = true;
         try
         {
-            while (_feedback.TryDequeue(out var r)) _task.Process(r);
+            while (_feedback.TryDequeue(out var r)) _task.Process(r.Position, r.HandedOff);
         }
         finally
         {
@@ -158,12 +158,34 @@ public sealed partial class TopologyTestDriver : IDisposable
         _globalTask?.Close();
     }
 
-    private sealed class Collector(TopologyTestDriver driver) : IRecordCollector
+    /// <summary>A record a sink wrote: bytes, or (for a topic the task reads back) the objects handed over, whose
+    /// bytes are made only if a test reads the topic.</summary>
+    private readonly record struct Produced(RawRecord Position, IHandedOffRecord? HandedOff)
     {
-        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition)
+        public RawRecord ToRaw()
         {
-            var record = new RawRecord(topic, partition ?? 0, driver.NextOffset(topic), key, value, timestamp, headers);
-            if (!driver._outputs.TryGetValue(topic, out var q)) driver._outputs[topic] = q = new Queue<RawRecord>();
+            if (HandedOff is null) return Position;
+            var (key, value) = HandedOff.Serialize();
+            return Position with { Key = key, Value = value };
+        }
+    }
+
+    // The driver's one task reads back every internal topic it writes, so those records never leave it: they are
+    // handed over as objects (Kafka's and the embedded host's tasks serialize them, as other partitions' tasks read them).
+    private sealed class Collector(TopologyTestDriver driver) : IRecordCollector, IHandOffCollector
+    {
+        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition) =>
+            Add(topic, new Produced(new RawRecord(topic, partition ?? 0, driver.NextOffset(topic), key, value, timestamp, headers), null));
+
+        // Internal topics only: a user topic read back may be read with other types or serdes on purpose.
+        public bool HandsOff(string topic) => driver._topology.Model.InternalTopics.Contains(topic) && driver._task.Reads(topic);
+
+        public void HandOff(string topic, IHandedOffRecord record) =>
+            Add(topic, new Produced(new RawRecord(topic, 0, driver.NextOffset(topic), null, null, record.Timestamp, record.Headers), record));
+
+        private void Add(string topic, in Produced record)
+        {
+            if (!driver._outputs.TryGetValue(topic, out var q)) driver._outputs[topic] = q = new Queue<Produced>();
             q.Enqueue(record);
             if (driver._task.Reads(topic)) driver._feedback.Enqueue(record);
         }

@@ -62,6 +62,22 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     public InstanceDirectory Directory { get; }
 
+    /// <summary>Fences this instance when another topology takes the application id over.</summary>
+    public TopologyGuard? Guard { get; init; }
+
+    /// <summary>Stops the instance when a topic's partition count changes under it.</summary>
+    public PartitionWatch? Watch { get; init; }
+
+    public int WipedTasks => _local?.Wiped ?? 0;
+
+    public int CleanedUpTasks => _local?.CleanedUp ?? 0;
+
+    private LocalTaskStates? _local;
+    private readonly Stopwatch _cleanupTimer = Stopwatch.StartNew();
+    private readonly Stopwatch _globalCommitTimer = Stopwatch.StartNew();
+
+    public long GlobalRecordsRead => _global?.RecordsRead ?? 0;
+
     public Exception? Error { get; private set; }
 
     public long ProcessedRecords => Interlocked.Read(ref _processed);
@@ -119,8 +135,19 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
                     PollGroup();
                     if (_tasks!.HasWork && _tasks.Step()) Announce();
                     _global?.Poll(1000);
+                    if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
+                    {
+                        _global?.Commit(); // local only (stores + checkpoint in one batch): not held back by rebalances
+                        _globalCommitTimer.Restart();
+                    }
                 }
                 Directory.Poll();
+                Watch?.MaybeCheck();
+                if (_local is not null && _cleanupTimer.Elapsed >= _options.StateCleanupDelay)
+                {
+                    _local.CleanRemoved(_tasks.Owned); // Kafka's StateDirectory.cleanRemovedTasks, run every state.cleanup.delay.ms
+                    _cleanupTimer.Restart();
+                }
                 _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
                 lock (QueryLock) RunOnce(runner, commitTimer, renewalTimer);
             }
@@ -197,21 +224,31 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     private void Open()
     {
-        if (_options.StateDirectory is { } dir) _backend = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+        if (_options.StateDirectory is { } dir)
+        {
+            var rocks = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+            _backend = rocks;
+            _local = new LocalTaskStates(rocks, _layout, _config.TimeProvider, _options.StateCleanupDelay, _logger);
+            _local.MarkFoundTasksReleased();
+        }
         _purger = new RepartitionPurger(new AdminClientBuilder(_clients.Base()).SetLogHandler((_, _) => { }).Build(), _layout, _logger);
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
-        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
+        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, new TracingRestoreListener(_options.RestoreListener), _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
-        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group! };
+        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Local = _local };
         if (_layout.GlobalTopics.Length > 0)
         {
-            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);
+            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions,
+                _backend as RocksDbStateBackend, _options.RequestTimeout, _logger);
             _global.Bootstrap(_options.RestoreTimeout);
             _tasks.GlobalStores = _global.Stores;
         }
-        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger);
+        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger)
+        {
+            VerifyTopology = Guard is null ? null : Guard.Verify,
+        };
         _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
         _group.Subscribe(_layout.TasksTopic);
     }
@@ -220,7 +257,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         try
         {
-            _group!.Consume(TimeSpan.Zero); // the task topic holds no records: this only drives the group protocol and its callbacks
+            // Drives the group protocol and its callbacks. The task topic's only records are topology fingerprints: one
+            // arriving (another topology may have taken the application id over) is checked against the one in force.
+            if (TopologyGuard.IsFingerprintRecord(_group!.Consume(TimeSpan.Zero))) Guard?.Verify();
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
@@ -247,6 +286,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         Refresh();
         _committer!.Commit(_runnable, force: true);
+        _global?.Commit();
         _tasks!.CloseAll();
         Directory.Withdraw();
         _group!.Close();
@@ -261,6 +301,8 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _global?.Dispose();
         _output?.Dispose();
         _purger?.Dispose();
+        Guard?.Dispose();
+        Watch?.Dispose();
         _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
     }
 }
