@@ -136,7 +136,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     /// (a host's shutdown timeout): then it stops waiting, and closing goes on in the background.
     /// </summary>
     /// <param name="cancellationToken">Stops the wait (not the close).</param>
-    /// <returns>A task that completes when the instance stopped or the wait was cancelled.</returns>
+    /// <returns>A task that completes when the instance stopped, or is cancelled when the token fires first.</returns>
     public Task CloseAsync(CancellationToken cancellationToken) => CloseAsync(Timeout.InfiniteTimeSpan, cancellationToken);
 
     private async Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -166,7 +166,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
             _logger.LogWarning("Stopped waiting for the stream thread (cancelled); it goes on closing.");
             var thread = _thread;
             _ = thread.Finished.Task.ContinueWith(_ => thread.Directory.Dispose(), TaskScheduler.Default);
-            return;
+            throw; // the caller's wait was cancelled (as the embedded runtime's CloseAsync); the close itself goes on
         }
         catch (Exception)
         {
