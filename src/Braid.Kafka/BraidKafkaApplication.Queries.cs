@@ -84,5 +84,8 @@ public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
         return result;
     }
 
+    /// <summary>Checks that a store exists and is of the asked kind and types (for the remote query client, before it routes).</summary>
+    internal void CheckQuery(string name, QueryableStoreKind kind, Type key, Type value) => StoreQueryRules.Check(_topology.Model, name, kind, key, value);
+
     private int SubtopologyOf(string store) => _topology.Model.Subtopologies.FindIndex(s => s.Any(n => n.Stores.Contains(store)));
 }

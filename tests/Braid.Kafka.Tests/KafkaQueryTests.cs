@@ -90,7 +90,7 @@ public sealed class KafkaQueryTests : IDisposable
     }
 
     /// <summary>The count of a key (or of all keys) this instance holds; 0 when it holds no partition of the store.</summary>
-    private static long Local(BraidKafkaApplication app, string? key)
+    internal static long Local(BraidKafkaApplication app, string? key)
     {
         try
         {
