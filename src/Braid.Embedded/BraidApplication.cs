@@ -32,6 +32,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
+    private readonly InboxIngester _inbox;
     private EmbeddedTask? _globalTask;
     private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
@@ -71,6 +72,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             // What the next recovery checks itself against (a crash before this write repeats the same recovery).
             _backend.Commit([], LogRecoveryPlan.Metadata(options.ProcessingGuarantee, _logs.Topics.Values));
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
+            // Batches other processes published (or one a crash interrupted) are taken in before anything runs.
+            _inbox = new InboxIngester(AppDirectory, _logs, _activity, options.Durability == Durability.PowerLoss, _logger);
+            _inbox.IngestAll();
             _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
         }
         catch
@@ -142,6 +146,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
                 if (State != StreamsState.Rebalancing) throw new InvalidOperationException($"The application was stopped while starting (state {State}).");
                 foreach (var g in groups) StartThread(g);
                 _cleaner.Start();
+                _inbox.Start(Fail);
                 EmbeddedMetrics.Applications.TryAdd(this, 0);
                 SetState(StreamsState.Running);
             }

@@ -49,7 +49,11 @@ internal sealed class StreamTask
     }
 
     /// <summary>Processes one input record, then fires stream-time punctuations that became due.</summary>
-    public void Process(in RawRecord record)
+    public void Process(in RawRecord record) => Process(record, null);
+
+    /// <summary>As <see cref="Process(in RawRecord)"/>, for a record handed over as objects by a sink of this task;
+    /// <paramref name="record"/> carries its topic, partition, offset and timestamp (no bytes).</summary>
+    public void Process(in RawRecord record, IHandedOffRecord? handedOff)
     {
         if (!_sources.TryGetValue(record.Topic, out var source))
             throw new UnknownTopicException(record.Topic, $"task {Id} has no source for it.");
@@ -60,14 +64,15 @@ internal sealed class StreamTask
                 "Braid needs event time in ms since the epoch. Set the timestamp when producing.");
         }
         Context.AdvanceStreamTime(record.Timestamp);
-        Context.BeginRecord(record);
+        Context.BeginRecord(record, handedOff);
         // Telemetry: a span when a tracer listens, a duration when the histogram is observed; otherwise two checks.
         var span = BraidTracing.StartProcess(record, _idText, Context.Config.ApplicationId);
         long started = BraidMetrics.MessagingProcessDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         Exception? failure = null;
         try
         {
-            source.ProcessRaw(record);
+            if (handedOff is null) source.ProcessRaw(record);
+            else handedOff.Deliver(source, record);
             if (!Context.StreamTimePunctuations.IsEmpty && Context.StreamTime != long.MinValue)
                 Context.StreamTimePunctuations.MayPunctuate(Context.StreamTime);
         }

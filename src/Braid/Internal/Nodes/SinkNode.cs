@@ -14,6 +14,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     private readonly Func<TKey?, TValue?, string>? _topicExtractor;
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
+    private IHandOffCollector? _handOff;
     private readonly bool _serdesWriteHeaders;
 
     public SinkNode(string name, string? topic, Func<TKey?, TValue?, string>? topicExtractor, Serde<TKey> keySerde, Serde<TValue> valueSerde)
@@ -28,11 +29,24 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
 
     internal override IReadOnlyList<ProcessorNode> Children => [];
 
+    public override void Init(TaskContext context)
+    {
+        base.Init(context);
+        // A fixed topic that this same task reads back (the driver's internal topics) takes objects: the record
+        // never leaves the task, so serializing it only to deserialize it again is pure cost.
+        _handOff = _topic is not null && context.Collector is IHandOffCollector h && h.HandsOff(_topic) ? h : null;
+    }
+
     internal override void AddChild(ProcessorNode child) =>
         throw new TopologyException($"sink '{Name}' cannot have children (node '{child.Name}').");
 
     public override void Process(in Record<TKey, TValue> record)
     {
+        if (_handOff is not null)
+        {
+            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(record.Key, record.Value, record.Timestamp, record.Headers, _keySerde, _valueSerde));
+            return;
+        }
         string topic = _topic is not null ? _topic : _topicExtractor!(record.Key, record.Value);
         byte[]? key = null, value = null;
         // A serde that writes headers (Schema Registry's header schema-id mode) gets a list to write to.

@@ -28,6 +28,11 @@ internal sealed class SourceNode<TKey, TValue> : ProcessorNode<TKey, TValue, TKe
 
     public override void Process(in Record<TKey, TValue> record) => Forward(record);
 
+    /// <summary>A record of an internal topic handed over as objects by a sink of the same task (no bytes to
+    /// decode, so no deserialization error can occur).</summary>
+    public void ProcessHandedOff(TKey? key, TValue? value, long timestamp, Headers? headers) =>
+        Forward(new Record<TKey, TValue>(key, value, timestamp, headers));
+
     public void ProcessRaw(in RawRecord r)
     {
         TKey? key;
