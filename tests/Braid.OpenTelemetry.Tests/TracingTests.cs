@@ -129,6 +129,25 @@ public sealed class TracingTests
         }
     }
 
+    [Fact]
+    public void TheCallersCurrentActivityIsItsCurrentActivityAgainAfterPiping()
+    {
+        var spans = new List<Activity>();
+        using var provider = Tracer(spans);
+        using var caller = new ActivitySource("Braid.Tests.Caller");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == caller.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var driver = new TopologyTestDriver(Pipeline.Build("ambient", "ambient-out"), new StreamsConfig { ApplicationId = "tr" });
+        using var mine = caller.StartActivity("test step")!;
+        driver.CreateInputTopic("ambient", Serdes.String, Serdes.String)
+            .PipeInput("k", "gina:home", 1_000, Pipeline.TraceHeaders(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom()));
+        Assert.Same(mine, Activity.Current);
+    }
+
     /// <summary>A second handle on the "Braid" source: HasListeners answers for every source of that name.</summary>
     private static readonly ActivitySource BraidTestSource = new(BraidTelemetry.ActivitySourceName);
 }

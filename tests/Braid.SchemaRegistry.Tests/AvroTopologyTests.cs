@@ -62,7 +62,9 @@ public sealed class AvroTopologyTests
         Assert.Equal([12.5, 0.99], output.Select(r => (double)r.Value!["euros"]));
         Assert.Equal("shop.Shipped", output[0].Value!.Schema.Fullname);
         // The serde named subjects after the topics the context carried: a serde without context could not.
-        Assert.Equal(["by-customer-repartition-value", "orders-value", "shipped-value"],
+        // The driver hands repartitioned records to the next sub-topology as objects (no bytes, so no subject for it);
+        // the embedded test below covers the repartition topic's subject.
+        Assert.Equal(["orders-value", "shipped-value"],
             (await registry.GetAllSubjectsAsync()).Order(StringComparer.Ordinal));
     }
 

@@ -44,7 +44,10 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     {
         if (_handOff is not null)
         {
-            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(record.Key, record.Value, record.Timestamp, record.Headers, _keySerde, _valueSerde));
+            // Handed-off records carry the trace context and count as sent, as serialized ones do.
+            var handed = System.Diagnostics.Activity.Current is not null ? BraidTracing.Inject(record.Headers) : record.Headers;
+            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(record.Key, record.Value, record.Timestamp, handed, _keySerde, _valueSerde));
+            CountSent(_topic!);
             return;
         }
         string topic = _topic is not null ? _topic : _topicExtractor!(record.Key, record.Value);
@@ -68,15 +71,18 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         try
         {
             Context.Collector.Send(topic, key, value, record.Timestamp, headers, null);
-            if (BraidMetrics.MessagingSent.Enabled)
-            {
-                BraidMetrics.MessagingSent.Add(1, new KeyValuePair<string, object?>("messaging.system", BraidTracing.MessagingSystem),
-                    new KeyValuePair<string, object?>("messaging.destination.name", topic), new KeyValuePair<string, object?>("messaging.operation.name", "send"));
-            }
+            CountSent(topic);
         }
         catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {
             RecordFailures.OnProductionError(this, new FailedOutput(topic, key, value, record.Timestamp, ProductionFailure.Send), e);
         }
+    }
+
+    private static void CountSent(string topic)
+    {
+        if (!BraidMetrics.MessagingSent.Enabled) return;
+        BraidMetrics.MessagingSent.Add(1, new KeyValuePair<string, object?>("messaging.system", BraidTracing.MessagingSystem),
+            new KeyValuePair<string, object?>("messaging.destination.name", topic), new KeyValuePair<string, object?>("messaging.operation.name", "send"));
     }
 }
