@@ -163,6 +163,7 @@ public sealed partial class BraidApplication
         // Stream threads first (they read global stores), then the global thread.
         StopThreads(threads.Where(t => t != _globalThread).ToList(), timeout);
         if (_globalThread is not null) StopThreads([_globalThread], timeout);
+        _inbox.Dispose(); // outside the state lock: a failing take-in reports through Fail, which takes it
         lock (_stateLock)
         {
             _disposed = true;

@@ -32,6 +32,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
+    private readonly InboxIngester _inbox;
     private EmbeddedTask? _globalTask;
     private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
@@ -71,6 +72,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             // What the next recovery checks itself against (a crash before this write repeats the same recovery).
             _backend.Commit([], LogRecoveryPlan.Metadata(options.ProcessingGuarantee, _logs.Topics.Values));
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
+            // Batches other processes published (or one a crash interrupted) are taken in before anything runs.
+            _inbox = new InboxIngester(AppDirectory, _logs, _activity, options.Durability == Durability.PowerLoss, _logger);
+            _inbox.IngestAll();
             _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
         }
         catch
@@ -128,7 +132,10 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             var tasks = new List<EmbeddedTask>();
             foreach (var t in _layout.Tasks)
             {
-                tasks.Add(CreateTask(t.Subtopology, t.Partition, globalStores));
+                // Opening a task recovers its state from the state directory: the "restore" span of this host.
+                var restore = Braid.Internal.Telemetry.BraidTracing.StartRestore($"task {t.Subtopology}_{t.Partition}");
+                try { tasks.Add(CreateTask(t.Subtopology, t.Partition, globalStores)); }
+                finally { Braid.Internal.Telemetry.BraidTracing.Stop(restore); }
                 Failpoints.Hit(EmbeddedFailpoints.StartBetweenTaskRestores);
             }
             int n = Math.Min(Options.StreamThreads, Math.Max(1, tasks.Count));
@@ -139,6 +146,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
                 if (State != StreamsState.Rebalancing) throw new InvalidOperationException($"The application was stopped while starting (state {State}).");
                 foreach (var g in groups) StartThread(g);
                 _cleaner.Start();
+                _inbox.Start(Fail);
                 EmbeddedMetrics.Applications.TryAdd(this, 0);
                 SetState(StreamsState.Running);
             }

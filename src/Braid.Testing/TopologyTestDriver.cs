@@ -12,7 +12,7 @@ namespace Braid.Testing;
 /// store, and move the wall clock by hand. Records written to a topic the topology also reads
 /// (repartition topics) are fed back in before <c>PipeInput</c> returns.
 /// </summary>
-public sealed class TopologyTestDriver : IDisposable
+public sealed partial class TopologyTestDriver : IDisposable
 {
     private readonly Topology _topology;
     private readonly StreamTask _task;
@@ -100,51 +100,6 @@ public sealed class TopologyTestDriver : IDisposable
         _task.PunctuateWallClock(_wallClock);
         DrainFeedback();
     }
-
-    /// <summary>Any store of the topology (global stores included).</summary>
-    /// <param name="name">The store name.</param>
-    /// <returns>The store.</returns>
-    public IStateStore GetStateStore(string name)
-    {
-        if (_task.Stores.TryGetValue(name, out var s)) return s;
-        if (_globalTask is not null && _globalTask.Stores.TryGetValue(name, out s)) return s;
-        throw new StreamsException($"No store named '{name}'. Stores: {string.Join(", ", _task.Stores.Keys.Concat(_globalTask?.Stores.Keys.AsEnumerable() ?? []))}.");
-    }
-
-    /// <summary>A key–value store holding plain values (user stores added with AddStateStore).</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type.</typeparam>
-    /// <returns>The store.</returns>
-    public IKeyValueStore<TKey, TValue> GetKeyValueStore<TKey, TValue>(string name) =>
-        GetStateStore(name) as IKeyValueStore<TKey, TValue>
-        ?? throw new StreamsException($"Store '{name}' is not a key–value store of {typeof(TKey).Name} → {typeof(TValue).Name}; table stores are read with GetTimestampedKeyValueStore.");
-
-    /// <summary>A table's or aggregate's store, whose values carry the timestamp of the record that wrote them.</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type.</typeparam>
-    /// <returns>The store.</returns>
-    public IKeyValueStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedKeyValueStore<TKey, TValue>(string name) =>
-        GetKeyValueStore<TKey, ValueAndTimestamp<TValue>>(name);
-
-    /// <summary>A windowed aggregation's store: aggregates with their timestamps, per key and window start.</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Aggregate type.</typeparam>
-    /// <returns>The store.</returns>
-    public IWindowStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedWindowStore<TKey, TValue>(string name) =>
-        GetStateStore(name) as IWindowStore<TKey, ValueAndTimestamp<TValue>>
-        ?? throw new StreamsException($"Store '{name}' is not a window store of {typeof(TKey).Name} → {typeof(TValue).Name}.");
-
-    /// <summary>A session aggregation's store.</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Aggregate type.</typeparam>
-    /// <returns>The store.</returns>
-    public ISessionStore<TKey, TValue> GetSessionStore<TKey, TValue>(string name) =>
-        GetStateStore(name) as ISessionStore<TKey, TValue>
-        ?? throw new StreamsException($"Store '{name}' is not a session store of {typeof(TKey).Name} → {typeof(TValue).Name}.");
 
     internal void Pipe(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers)
     {

@@ -12,11 +12,11 @@ namespace Braid.CrashTests;
 /// </summary>
 internal static class Child
 {
-    public static int Run(string mode, BraidApplicationOptions options, int records, int seed)
+    public static int Run(string mode, BraidApplicationOptions options, int records, int seed, int upTo)
     {
         try
         {
-            return RunCore(mode, options, records, seed);
+            return RunCore(mode, options, records, seed, upTo);
         }
         catch (Exception e)
         {
@@ -25,13 +25,15 @@ internal static class Child
         }
     }
 
-    private static int RunCore(string mode, BraidApplicationOptions options, int records, int seed)
+    private static int RunCore(string mode, BraidApplicationOptions options, int records, int seed, int upTo)
     {
+        if (mode == "inbox-produce") return InboxProduce(options, records, seed, upTo);
         using var app = new BraidApplication(CrashWorkload.Build(), options);
         if (mode == "produce")
         {
             int appended = 0;
-            foreach (var g in CrashWorkload.Generate(records, seed).GroupBy(r => r.Topic))
+            // A prefix of the input is a prefix of each partition's records: resuming stays exact.
+            foreach (var g in CrashWorkload.Generate(records, seed).Take(upTo).GroupBy(r => r.Topic))
             {
                 var producer = app.CreateProducer<string, string>(g.Key, Serdes.String, Serdes.String);
                 var present = new long[producer.Partitions];
@@ -72,6 +74,31 @@ internal static class Child
         Console.WriteLine($"finished ({app.State})");
         return 0;
     }
+
+    /// <summary>
+    /// Another process producing while the application is killed and restarted: through the inbox (no directory
+    /// lock), the input in generation order, <see cref="InboxBatch"/> records at a time, pausing between batches
+    /// (BRAID_CRASH_INBOX_PACE_MS) so that production spans the kills. Never killed itself: each Send returns
+    /// once its batch is durable.
+    /// </summary>
+    private static int InboxProduce(BraidApplicationOptions options, int records, int seed, int upTo)
+    {
+        string appDir = Path.Combine(options.StateDirectory, options.Streams.ApplicationId);
+        var producers = CrashWorkload.Inputs.ToDictionary(t => t, t => new InboxProducer<string, string>(appDir, t, Serdes.String, Serdes.String));
+        int pace = int.Parse(Environment.GetEnvironmentVariable("BRAID_CRASH_INBOX_PACE_MS") ?? "500");
+        var input = CrashWorkload.Generate(records, seed).Take(upTo).ToList();
+        for (int i = 0; i < input.Count; i += InboxBatch)
+        {
+            foreach (var g in input.Skip(i).Take(InboxBatch).GroupBy(r => r.Topic))
+                producers[g.Key].Send(g.Select(r => new TopicRecord<string, string>(r.Key, r.Value, r.Timestamp)));
+            Thread.Sleep(pace);
+        }
+        Console.WriteLine($"inbox produced {input.Count} records");
+        return 0;
+    }
+
+    /// <summary>Records per inbox round (one batch file per topic partition).</summary>
+    public const int InboxBatch = 100;
 
     private static string Describe(Exception e)
     {

@@ -8,9 +8,15 @@ namespace Braid.CrashTests;
 /// <summary>Starts one child process (produce, run or finish), injects the planned kill and reports how it ended.</summary>
 internal sealed class ChildRunner(HarnessOptions o, int throttle, TextWriter log)
 {
-    public ChildOutcome Run(string mode, ProcessingGuarantee guarantee, Kill? kill, IEnumerable<(string Name, string Value)> env)
+    /// <param name="upTo">For <c>produce</c>: produce only this prefix of the input (null = all of it).</param>
+    public ChildOutcome Run(string mode, ProcessingGuarantee guarantee, Kill? kill, IEnumerable<(string Name, string Value)> env, int? upTo = null)
     {
         var psi = StartInfo();
+        if (upTo is { } n)
+        {
+            psi.ArgumentList.Add("--up-to");
+            psi.ArgumentList.Add(n.ToString());
+        }
         foreach (var a in new[] { "--child", mode, "--dir", o.Directory, "--records", o.Records.ToString(), "--seed", o.Seed.ToString(),
                      "--guarantee", guarantee == ProcessingGuarantee.ExactlyOnce ? "exactly-once" : "at-least-once",
                      "--durability", o.Mode == FaultMode.PowerLoss ? "power-loss" : "process-crash",
@@ -67,6 +73,28 @@ internal sealed class ChildRunner(HarnessOptions o, int throttle, TextWriter log
             throw new InvalidOperationException($"child '{mode}' exited with {child.ExitCode} ({faults}):\n{string.Join('\n', output)}\n{err}");
         log.WriteLine($"  {mode}: {last}");
         return new ChildOutcome(OutcomeKind.Exited, "exited", last);
+    }
+
+    /// <summary>Starts a child that runs alongside the others and is never killed (the inbox producer).</summary>
+    public Process StartBackground(string mode, IEnumerable<(string Name, string Value)> env)
+    {
+        var psi = StartInfo();
+        foreach (var a in new[] { "--child", mode, "--dir", o.Directory, "--records", o.Records.ToString(), "--seed", o.Seed.ToString() })
+            psi.ArgumentList.Add(a);
+        foreach (var (name, value) in env) psi.Environment[name] = value;
+        var child = new Process { StartInfo = psi };
+        child.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (log) log.WriteLine($"  {mode}: {e.Data}");
+        };
+        child.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (log) log.WriteLine($"  {mode} (stderr): {e.Data}");
+        };
+        if (!child.Start()) throw new InvalidOperationException("could not start the child process");
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        return child;
     }
 
     /// <summary>From the child's last report: no report yet = start-up/recovery; lag above 0 = processing; else idle.</summary>

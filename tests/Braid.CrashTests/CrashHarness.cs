@@ -26,7 +26,8 @@ public enum FaultMode
 }
 
 public sealed record HarnessOptions(int Kills, int Records, int Seed, ProcessingGuarantee Guarantee, string Directory,
-    FaultMode Mode = FaultMode.Kills, int MaxKillDelayMs = 1200, int? ThrottleEvery = null);
+    FaultMode Mode = FaultMode.Kills, int MaxKillDelayMs = 1200, int? ThrottleEvery = null, double? MaxMinutes = null,
+    bool Inbox = false, int InboxPaceMs = 500);
 
 public sealed record HarnessResult(int Kills, Verdict Verdict, bool Passed, string Line);
 
@@ -37,10 +38,18 @@ public sealed record HarnessResult(int Kills, Verdict Verdict, bool Passed, stri
 /// </summary>
 public static class CrashHarness
 {
+    /// <summary>Environment variable that fixes the seed of a run (CI's short runs and the console both read it).</summary>
+    public const string SeedVariable = "BRAID_CRASH_SEED";
+
+    /// <summary>The seed from <see cref="SeedVariable"/> when set, else a fresh one (printed by the caller).</summary>
+    public static int SeedFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out int s) ? s : Environment.TickCount & 0xFFFF;
+
     /// <summary>Failpoints a run under this guarantee reaches (the flush one only exists under at-least-once).</summary>
-    public static IReadOnlyList<string> RunFailpoints(ProcessingGuarantee g) =>
+    public static IReadOnlyList<string> RunFailpoints(ProcessingGuarantee g, bool inbox = false) =>
         EmbeddedFailpoints.All.Where(f => f != EmbeddedFailpoints.ProducerAfterAppend
-            && (g == ProcessingGuarantee.AtLeastOnce || f != EmbeddedFailpoints.FlushAfterOutputAppend)).ToList();
+            && (g == ProcessingGuarantee.AtLeastOnce || f != EmbeddedFailpoints.FlushAfterOutputAppend))
+            .Concat(inbox ? EmbeddedFailpoints.Inbox : []).ToList();
 
     public static HarnessResult Run(HarnessOptions o, TextWriter log)
     {
@@ -52,18 +61,38 @@ public static class CrashHarness
         var rng = new Random(o.Seed);
         var tally = new Tally();
         var runner = new ChildRunner(o, throttle, log);
-        if (o.Mode == FaultMode.Failpoints)
+        if (o.Mode == FaultMode.Failpoints && !o.Inbox)
         {
-            // Crash the producer between appending and publishing, several times; each restart resumes the input.
-            // The child appends at least once per input topic (four) on a fresh run, so the first run's crash@1..3
-            // is always reached; later runs may find the input complete and exit normally.
-            for (int j = 0; j < Math.Max(1, o.Kills / 8); j++)
-                tally.Add(runner.Run("produce", o.Guarantee, Kill.None, Env(Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.ProducerAfterAppend}=crash@{rng.Next(1, 4)}")));
+            // Crash the producer between appending and publishing, as often as each other failpoint; each restart
+            // resumes the input. Each run produces a longer prefix of the input, so it appends to every partition of
+            // the four topics (eight appends) and its crash@1..3 is always reached.
+            int runs = Math.Max(1, o.Kills / RunFailpoints(o.Guarantee).Count);
+            for (int j = 0; j < runs; j++)
+                tally.Add(runner.Run("produce", o.Guarantee, Kill.None, Env(Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.ProducerAfterAppend}=crash@{rng.Next(1, 4)}"),
+                    upTo: (int)((long)o.Records * (j + 1) / (runs + 1))));
         }
-        runner.Run("produce", o.Guarantee, Kill.None, []);
-        var failpoints = RunFailpoints(o.Guarantee);
+        Process? inbox = null;
+        if (o.Inbox)
+        {
+            // Input from a separate process while the application is killed: an empty first run creates the
+            // topics, then the producer writes through the inbox for the rest of the run, never holding the lock.
+            runner.Run("produce", o.Guarantee, Kill.None, [], upTo: 0);
+            inbox = runner.StartBackground("inbox-produce", Env("BRAID_CRASH_INBOX_PACE_MS", o.InboxPaceMs.ToString()));
+        }
+        else runner.Run("produce", o.Guarantee, Kill.None, []);
+        var failpoints = RunFailpoints(o.Guarantee, o.Inbox);
+        // A time budget (long runs on a shared machine): stop injecting faults when it is spent, then finish and
+        // verify as usual; the summary line counts the faults actually injected.
+        var budget = Stopwatch.StartNew();
+        int done = 0;
         for (int k = 1; k <= o.Kills; k++)
         {
+            if (o.MaxMinutes is { } max && budget.Elapsed.TotalMinutes >= max)
+            {
+                log.WriteLine($"  time budget of {max} min spent after {done} of {o.Kills} faults");
+                break;
+            }
+            done = k;
             var guarantee = o.Mode == FaultMode.SwitchGuarantee && rng.Next(2) == 0 ? Flip(o.Guarantee) : o.Guarantee;
             var kill = rng.Next(8) == 0 ? new Kill(true, rng.Next(30, 800)) : new Kill(false, rng.Next(10, o.MaxKillDelayMs));
             var env = new List<(string, string)>();
@@ -80,9 +109,11 @@ public static class CrashHarness
                     env.Add((FaultInjectionLogFileSystem.EnvironmentVariable, "journal=" + Journal(o)));
                     break;
                 case FaultMode.IoErrors:
-                    env.Add(rng.Next(3) switch
+                    // One fault in three is an I/O error at a failpoint, taking the failpoints in turn so every
+                    // one is hit; the others fail the Nth write or fsync of the file layer.
+                    env.Add((k % 3) switch
                     {
-                        0 => (Failpoints.EnvironmentVariable, IoErrorAt(failpoints[rng.Next(failpoints.Count)], rng)),
+                        0 => (Failpoints.EnvironmentVariable, IoErrorAt(failpoints[(k / 3) % failpoints.Count], rng)),
                         1 => (FaultInjectionLogFileSystem.EnvironmentVariable, $"fail-write={rng.Next(1, 300)}"),
                         _ => (FaultInjectionLogFileSystem.EnvironmentVariable, $"fail-sync={rng.Next(1, 60)}"),
                     });
@@ -91,6 +122,7 @@ public static class CrashHarness
             }
             var outcome = runner.Run("run", guarantee, kill, env);
             tally.Add(outcome);
+            if (o.Mode == FaultMode.IoErrors && env[0].Item1 == Failpoints.EnvironmentVariable) tally.AddIoError(env[0].Item2.Split('=')[0], outcome);
             if (o.Mode == FaultMode.PowerLoss && outcome.Kind == OutcomeKind.Killed)
             {
                 var cut = PowerLossSimulator.Apply(Journal(o), rng);
@@ -98,12 +130,19 @@ public static class CrashHarness
                 log.WriteLine($"    power loss: {cut.FilesCut} files cut, {cut.BytesDropped} unsynced bytes dropped, {cut.FilesLost} unsynced files lost");
             }
         }
+        if (inbox is not null)
+        {
+            inbox.WaitForExit();
+            if (inbox.ExitCode != 0) throw new InvalidOperationException($"the inbox producer exited with {inbox.ExitCode}");
+            inbox.Dispose();
+        }
         runner.Run("finish", o.Guarantee, Kill.None, []);
-        var verdict = Verifier.Check(o.Directory, o.Guarantee, CrashWorkload.Generate(o.Records, o.Seed));
+        var input = CrashWorkload.Generate(o.Records, o.Seed);
+        var verdict = o.Inbox ? ConcurrentInputVerifier.Check(o.Directory, o.Guarantee, input) : Verifier.Check(o.Directory, o.Guarantee, input);
         bool exactlyOnce = o.Guarantee == ProcessingGuarantee.ExactlyOnce && o.Mode != FaultMode.SwitchGuarantee;
-        bool passed = Verifier.Passed(verdict, exactlyOnce) && (o.Mode != FaultMode.Failpoints || tally.AllCrashed(failpoints.Append(EmbeddedFailpoints.ProducerAfterAppend)));
-        string line = $"kills: {o.Kills}, {verdict.Fields}, {tally.Summary(o.Mode)}";
-        return new HarnessResult(o.Kills, verdict, passed, line);
+        bool passed = Verifier.Passed(verdict, exactlyOnce) && (o.Mode != FaultMode.Failpoints || tally.AllCrashed(o.Inbox ? failpoints : failpoints.Append(EmbeddedFailpoints.ProducerAfterAppend)));
+        string line = $"kills: {done}, {verdict.Fields}, {tally.Summary(o.Mode)}";
+        return new HarnessResult(done, verdict, passed, line);
     }
 
     private static string IoErrorAt(string failpoint, Random rng) =>
@@ -148,6 +187,15 @@ internal sealed class Tally
         }
     }
 
+    private readonly Dictionary<string, (int Armed, int Errored)> _ioErrors = new();
+
+    /// <summary>An I/O error armed at a failpoint: counted, and whether the child ended in a clear error.</summary>
+    public void AddIoError(string failpoint, ChildOutcome c)
+    {
+        var (armed, errored) = _ioErrors.GetValueOrDefault(failpoint);
+        _ioErrors[failpoint] = (armed + 1, errored + (c.Kind == OutcomeKind.Errored ? 1 : 0));
+    }
+
     public bool AllCrashed(IEnumerable<string> failpoints) => failpoints.All(f => _crashes.GetValueOrDefault(f) > 0);
 
     public string Summary(FaultMode mode)
@@ -155,7 +203,8 @@ internal sealed class Tally
         var s = $"while processing: {_processing}, during start-up/recovery: {_startup}, idle: {_idle}";
         if (mode == FaultMode.Failpoints) s += ", failpoint crashes: " + string.Join(" ", _crashes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"));
         if (mode == FaultMode.PowerLoss) s += $", power losses: {PowerLosses}";
-        if (mode == FaultMode.IoErrors) s += $", clear I/O errors: {_errors}";
+        if (mode == FaultMode.IoErrors)
+            s += $", clear I/O errors: {_errors}, at failpoints (armed/clear error): " + string.Join(" ", _ioErrors.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value.Armed}/{kv.Value.Errored}"));
         return s;
     }
 }

@@ -4,19 +4,23 @@ using Braid.Embedded;
 
 // Usage: dotnet run -c Release --project tests/Braid.CrashTests -- [--mode kills|failpoints|power-loss|io-errors|switch-guarantee]
 //        --kills K --records N [--seed S] [--guarantee exactly-once|at-least-once] [--dir D] [--throttle R] [--max-kill-delay MS]
+//        [--inbox on [--inbox-pace-ms P]] (input produced by a separate process through the inbox while the kills happen)
+//        [--max-minutes M] (stop injecting faults after M minutes, then finish and verify; the summary counts what was done)
+// The seed defaults to BRAID_CRASH_SEED, else the clock; it fixes the input and the fault plan (which fault, which
+// delay), not the machine's timing, so a replay lands its kills near, not exactly at, the same records.
 // Input is paced by default (children sleep 1 ms every R records, R sized from records and kills) so kills land
 // while records are in flight; --throttle 0 turns pacing off.
 var a = Args.Parse(args);
 var guarantee = ParseGuarantee(a.Get("--guarantee", "exactly-once"));
 int records = int.Parse(a.Get("--records", "2000"));
-int seed = int.Parse(a.Get("--seed", Environment.TickCount.ToString()));
+int seed = int.Parse(a.Get("--seed", Environment.GetEnvironmentVariable(CrashHarness.SeedVariable) ?? Environment.TickCount.ToString()));
 string dir = a.Get("--dir", Path.Combine(Path.GetTempPath(), $"braid-crash-{Environment.ProcessId}"));
 string? child = a.Get("--child", null!);
 if (child is not null)
 {
     CrashWorkload.ThrottleEvery = int.Parse(a.Get("--throttle", "0"));
     var durability = a.Get("--durability", "process-crash") == "power-loss" ? Durability.PowerLoss : Durability.ProcessCrash;
-    return Child.Run(child, CrashWorkload.Options(dir, guarantee, durability), records, seed);
+    return Child.Run(child, CrashWorkload.Options(dir, guarantee, durability), records, seed, int.Parse(a.Get("--up-to", records.ToString())));
 }
 
 var mode = a.Get("--mode", "kills") switch
@@ -30,9 +34,10 @@ var mode = a.Get("--mode", "kills") switch
 };
 int? throttle = a.Get("--throttle", "") is { Length: > 0 } t ? int.Parse(t) : null;
 var options = new HarnessOptions(int.Parse(a.Get("--kills", "10")), records, seed, guarantee, dir, mode,
-    int.Parse(a.Get("--max-kill-delay", "1200")), throttle);
+    int.Parse(a.Get("--max-kill-delay", "1200")), throttle, a.Get("--max-minutes", "") is { Length: > 0 } minutes ? double.Parse(minutes) : null,
+    a.Get("--inbox", "off") == "on", int.Parse(a.Get("--inbox-pace-ms", "500")));
 var result = CrashHarness.Run(options, Console.Out);
-Console.WriteLine($"replay: --mode {a.Get("--mode", "kills")} --kills {result.Kills} --records {records} --seed {seed} --guarantee {a.Get("--guarantee", "exactly-once")}");
+Console.WriteLine($"replay: --mode {a.Get("--mode", "kills")} --kills {result.Kills} --records {records} --seed {seed} --guarantee {a.Get("--guarantee", "exactly-once")} --inbox {a.Get("--inbox", "off")}");
 Console.WriteLine(result.Line);
 return result.Passed ? 0 : 1;
 

@@ -6,8 +6,11 @@ namespace Braid.CrashTests;
 /// <summary>What the committed output looks like next to the TopologyTestDriver's for the same input.</summary>
 public sealed record Verdict(int Expected, int Lost, int Duplicated, int OrderViolations, int AggregateKeysWrong, bool TablesEqual, string Internal)
 {
+    /// <summary>True when the input logs were checked too (input produced concurrently through the inbox).</summary>
+    public bool InputsChecked { get; init; }
+
     public string Fields => $"expected: {Expected}, lost: {Lost}, duplicated: {Duplicated}, order violations: {OrderViolations}, " +
-        $"aggregate keys wrong: {AggregateKeysWrong}, tables equal: {TablesEqual}, internal topics: {Internal}";
+        $"aggregate keys wrong: {AggregateKeysWrong}, tables equal: {TablesEqual}, {(InputsChecked ? "inputs and internal topics" : "internal topics")}: {Internal}";
 }
 
 /// <summary>
@@ -60,7 +63,7 @@ public static class Verifier
         ? v is { Lost: 0, Duplicated: 0, OrderViolations: 0, AggregateKeysWrong: 0, TablesEqual: true, Internal: "ok" }
         : v is { Lost: 0, TablesEqual: true };
 
-    private static Dictionary<string, string?> Latest(List<(string? Key, string? Value, long Timestamp)> records)
+    internal static Dictionary<string, string?> Latest(List<(string? Key, string? Value, long Timestamp)> records)
     {
         var map = new Dictionary<string, string?>();
         foreach (var r in records)

@@ -34,7 +34,16 @@ internal static class EmbeddedFailpoints
     /// <summary>Start-up: between restoring one task and the next.</summary>
     public const string StartBetweenTaskRestores = "embedded.start.between-task-restores";
 
-    /// <summary>Every failpoint above (the crash harness arms them in this order, cycling).</summary>
+    /// <summary>Inbox: a batch file is renamed to record where its records start; none appended yet.</summary>
+    public const string InboxAfterRename = "embedded.inbox.after-rename";
+
+    /// <summary>Inbox: a batch's records are appended (and fsynced under PowerLoss); the file is not deleted yet.</summary>
+    public const string InboxAfterAppend = "embedded.inbox.after-append";
+
+    /// <summary>The inbox's failpoints (reached only while another process produces through the inbox).</summary>
+    public static readonly IReadOnlyList<string> Inbox = [InboxAfterRename, InboxAfterAppend];
+
+    /// <summary>Every failpoint above except the inbox's (the crash harness arms them in this order, cycling).</summary>
     public static readonly IReadOnlyList<string> All =
     [
         // A crash after appending output leaves a tail the next start-up cuts: the truncation failpoint follows it.

@@ -44,14 +44,14 @@ internal sealed class SourceNode<TKey, TValue> : ProcessorNode<TKey, TValue, TKe
                 if (!KeyCanBeNull) throw new SerializationException($"null key for non-nullable key type {typeof(TKey).Name}.");
                 key = default;
             }
-            else key = _keySerde.Deserialize(r.Key);
+            else key = _keySerde.Deserialize(r.Key, new SerdeContext(r.Topic, SerdeTarget.Key, r.Headers));
             if (r.Value is null)
             {
                 if (!ValueCanBeNull)
                     throw new SerializationException($"null value (tombstone) for non-nullable value type {typeof(TValue).Name}; use {typeof(TValue).Name}? as the value type.");
                 value = default;
             }
-            else value = _valueSerde.Deserialize(r.Value);
+            else value = _valueSerde.Deserialize(r.Value, new SerdeContext(r.Topic, SerdeTarget.Value, r.Headers));
         }
         catch (Exception e)
         {
