@@ -126,15 +126,6 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>
-    /// Stops as <see cref="CloseAsync(TimeSpan?)"/>, waiting until <paramref name="cancellationToken"/> fires (a host's
-    /// shutdown timeout): then the returned task is cancelled while closing goes on in the background, bounded by
-    /// <see cref="KafkaStreamsOptions.RequestTimeout"/>; what was committed stays committed either way.
-    /// </summary>
-    /// <param name="cancellationToken">Stops the wait (not the close).</param>
-    /// <returns>A task that completes when the instance stopped, or is cancelled when the token fires first.</returns>
-    public Task CloseAsync(CancellationToken cancellationToken) => CloseAsync().WaitAsync(cancellationToken);
-
     /// <summary>Commits, closes every task, leaves the group and stops (state PendingShutdown, then NotRunning).</summary>
     /// <param name="timeout">How long to wait for the stream thread (default: <see cref="KafkaStreamsOptions.RequestTimeout"/>).</param>
     /// <returns>A task that completes when the instance stopped.</returns>
