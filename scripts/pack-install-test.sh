@@ -20,7 +20,7 @@ fail() { echo "pack-install-test: FAILED: $*" >&2; exit 1; }
 echo "pack-install-test: packing $version into $work/feed"
 dotnet pack "$repo/Braid.sln" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet "$@" >"$work/pack.log" 2>&1 \
   || { cat "$work/pack.log"; fail "dotnet pack"; }
-for id in Braid Braid.Testing Braid.Embedded Braid.RocksDb Braid.Kafka Braid.Dashboard Braid.Cli; do
+for id in Braid Braid.Testing Braid.Embedded Braid.RocksDb Braid.Kafka Braid.Dashboard Braid.SchemaRegistry Braid.Cli; do
   [[ -f "$work/feed/$id.$version.nupkg" ]] || fail "no package $id"
   [[ -f "$work/feed/$id.$version.snupkg" ]] || fail "no symbol package $id"
 done

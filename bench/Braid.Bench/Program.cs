@@ -2,11 +2,17 @@ using System.Globalization;
 using Braid.Bench;
 
 // Usage: dotnet run -c Release --project bench/Braid.Bench -- [--records N] [--runs R] [--seed S] [--workload LIST] [--impl LIST]
-//        [--compare streamiz] [--quick] [--memory] [--latency] [--embedded] [--rechart]
+//        [--compare streamiz] [--quick] [--memory] [--latency] [--embedded] [--tracing] [--rechart]
 if (args.Contains("--embedded"))
 {
     // Embedded runtime vs driver, and restart after kill -9 (bench/Braid.Bench/EmbeddedBench.cs).
     EmbeddedBench.Run(args);
+    return 0;
+}
+if (args.Contains("--tracing"))
+{
+    // What spans and metrics cost per record, attached and not (bench/Braid.Bench/TracingStudy.cs).
+    TracingStudy.Run(args);
     return 0;
 }
 if (args.Contains("--rechart"))

@@ -52,4 +52,32 @@ public static class Debezium
             .ProcessValues(() => new ChangeEventToRow<TKey, TValue>(timestamp))
             .ToTable(materialized);
     }
+
+    /// <summary>
+    /// A GlobalKTable (every instance holds every row; joins need no co-partitioning) equal to the source
+    /// table whose Debezium change events are in <paramref name="topic"/>: creates, updates and snapshot
+    /// reads put the row, deletes and tombstones remove it. The global store keeps each row in the topic's
+    /// form (a create envelope), because a global table's store is filled from its topic; rows are stored
+    /// with the record's timestamp (<see cref="DebeziumTableOptions{TKey,TValue}.Timestamp"/> applies to
+    /// <see cref="Table{TKey,TValue}"/> only; stream–GlobalKTable joins stamp results with the stream
+    /// record's time). Malformed envelopes go to the configured deserialization handler.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="topic">The Debezium topic (one table's changes).</param>
+    /// <param name="options">Key serde, JSON options, store name (a <c>Materialized</c> value serde is not used: see above).</param>
+    /// <typeparam name="TKey">The primary-key type.</typeparam>
+    /// <typeparam name="TValue">The row type (a reference type or nullable value type: absence is null).</typeparam>
+    /// <returns>The global table.</returns>
+    public static GlobalKTable<TKey, TValue> GlobalTable<TKey, TValue>(this StreamsBuilder builder, string topic, DebeziumTableOptions<TKey, TValue>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        options ??= new DebeziumTableOptions<TKey, TValue>();
+        if (options.Materialized?.ValueSerde is not null)
+            throw new ConfigException($"{nameof(DebeziumTableOptions<TKey, TValue>.Materialized)}.{nameof(Materialized<TKey, TValue>.ValueSerde)}",
+                $"a Debezium GlobalTable(\"{topic}\") stores rows in the topic's envelope form; leave the value serde unset (set JsonOptions for the rows)");
+        var keySerde = options.KeySerde ?? options.Materialized?.KeySerde ?? DebeziumSerdes.Key<TKey>(options: options.JsonOptions);
+        var materialized = (options.Materialized ?? Materialized.As<TKey, TValue>(topic + "-global")) with { KeySerde = keySerde, ValueSerde = null };
+        return builder.GlobalTable(topic, Consumed.With(keySerde, DebeziumSerdes.Row<TValue>(options.JsonOptions)), materialized);
+    }
 }

@@ -19,6 +19,15 @@ public static class DebeziumSerdes
     /// <returns>The serde; malformed envelopes throw <see cref="SerializationException"/> naming the problem.</returns>
     public static Serde<ChangeEvent<T>> Envelope<T>(JsonSerializerOptions? options = null) => new DebeziumEnvelopeSerde<T>(options);
 
+    /// <summary>
+    /// A row read from a change event: the row after the change, or null (no row) for a delete; a row is
+    /// written as a create envelope. Used by <see cref="Debezium.GlobalTable{TKey,TValue}"/>.
+    /// </summary>
+    /// <param name="options">JSON options for the rows; <see cref="DefaultJsonOptions"/> when null.</param>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <returns>The serde; malformed envelopes throw <see cref="SerializationException"/> naming the problem.</returns>
+    public static Serde<T> Row<T>(JsonSerializerOptions? options = null) => new DebeziumRowSerde<T>(options);
+
     /// <summary>The message key: the row's primary key as a JSON object.</summary>
     /// <param name="field">For a scalar key type: the key column's name, used when writing (reading takes the only field, whatever its name).</param>
     /// <param name="options">JSON options; <see cref="DefaultJsonOptions"/> when null.</param>

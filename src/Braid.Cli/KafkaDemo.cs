@@ -81,10 +81,10 @@ internal static class KafkaDemo
 
     private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        long started = TimeProvider.System.GetTimestamp(); // a timeout: monotonic time, not the wall clock
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the demo did not reach the expected state in time.");
+            if (TimeProvider.System.GetElapsedTime(started) > timeout) throw new TimeoutException("the demo did not reach the expected state in time.");
             await Task.Delay(50, ct).ConfigureAwait(false);
         }
     }

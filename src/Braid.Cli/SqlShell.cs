@@ -132,7 +132,7 @@ internal sealed class SqlShell(IAnsiConsole console, TextReader input, TextWrite
             var query = SqlPullQuery.Prepare(_compiled, statement);
             var rows = query.Run(_host.Store(query.View));
             new SqlOutput(console, output, jsonl: false).Table($"{query.View.Name}: {rows.Count} row{(rows.Count == 1 ? "" : "s")}{(query.IsKeyLookup ? " (key lookup)" : "")}",
-                query.Columns.Select(c => c.Name), rows.Select(r => r.Values));
+                query.Columns, rows.Select(r => r.Values));
         }
         catch (SqlException e)
         {

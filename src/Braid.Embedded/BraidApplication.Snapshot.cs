@@ -32,8 +32,5 @@ public sealed partial class BraidApplication
         return result;
     }
 
-    /// <summary>The committed views of a store, one per task holding it (see <see cref="GetKeyValueStore{TKey,TValue}"/>).</summary>
-    internal IReadOnlyList<IStateStore> StoreViews(string name) => Views<IStateStore>(name);
-
     internal IReadOnlyCollection<string> StoreNames => _model.Stores.Keys.ToList();
 }

@@ -132,7 +132,10 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             var tasks = new List<EmbeddedTask>();
             foreach (var t in _layout.Tasks)
             {
-                tasks.Add(CreateTask(t.Subtopology, t.Partition, globalStores));
+                // Opening a task recovers its state from the state directory: the "restore" span of this host.
+                var restore = Braid.Internal.Telemetry.BraidTracing.StartRestore($"task {t.Subtopology}_{t.Partition}");
+                try { tasks.Add(CreateTask(t.Subtopology, t.Partition, globalStores)); }
+                finally { Braid.Internal.Telemetry.BraidTracing.Stop(restore); }
                 Failpoints.Hit(EmbeddedFailpoints.StartBetweenTaskRestores);
             }
             int n = Math.Min(Options.StreamThreads, Math.Max(1, tasks.Count));

@@ -100,8 +100,8 @@ public sealed record BraidApplicationOptions
     /// <summary>The cap of the replace-thread back-off (default 10 s).</summary>
     public TimeSpan ReplaceThreadMaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Keep state in memory with a commit journal instead of RocksDB (tests; no native dependency).</summary>
-    internal bool UseJournalStateBackend { get; init; }
+    /// <summary>Builds the state backend from the state directory instead of RocksDB (tests plug in other backends); null = RocksDB.</summary>
+    internal Func<string, Braid.Internal.State.IStateBackend>? StateBackendFactory { get; init; }
 
     /// <summary>The file layer under the logs (tests swap in a fault-injecting one); null = the default.</summary>
     internal Logs.Files.LogFileSystem? LogFiles { get; init; }

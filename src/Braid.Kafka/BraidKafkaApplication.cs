@@ -12,7 +12,7 @@ namespace Braid.Kafka;
 /// <see cref="StreamsConfig.ApplicationId"/> form one consumer group and share the tasks (one per sub-topology and
 /// partition); state lives in changelog topics and moves with its task.
 /// </summary>
-public sealed class BraidKafkaApplication : IAsyncDisposable
+public sealed partial class BraidKafkaApplication : IAsyncDisposable
 {
     private readonly Topology _topology;
     private readonly StreamsConfig _config;
@@ -79,6 +79,12 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
 
     internal int OffsetFetchRetries => _thread?.OffsetFetchRetries ?? 0;
 
+    internal int WipedTasks => _thread?.WipedTasks ?? 0;
+
+    internal long GlobalRecordsRead => _thread?.GlobalRecordsRead ?? 0;
+
+    internal int CleanedUpTasks => _thread?.CleanedUpTasks ?? 0;
+
     internal TopicLayout? Layout => _layout;
 
     internal IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores => _thread?.GlobalStores;
@@ -101,8 +107,13 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
             _layout = TopicLayout.Compute(_topology.Model, _config.ApplicationId, partitions);
             EnsureInternalTopics(admin, _layout);
             var clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
+            var guard = ClaimTopology(clients, _layout);
+            var expected = new Dictionary<string, int>(partitions);
+            foreach (var t in _layout.InternalTopics) expected[t.Name] = t.Partitions;
+            var watch = new PartitionWatch(_adminFactory(_options), expected, _layout.GlobalTopics.ToHashSet(), PartitionWatch.IntervalOf(_options),
+                _options.RequestTimeout, _logger);
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false));
-            _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState);
+            _thread = new KafkaStreamThread(_topology.Model, _config, _options, _layout, clients, partitions, directory, SetState) { Guard = guard, Watch = watch };
             SetState(StreamsState.Rebalancing);
             KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
                 new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
@@ -118,7 +129,17 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Commits, closes every task, leaves the group and stops (state PendingShutdown, then NotRunning).</summary>
     /// <param name="timeout">How long to wait for the stream thread (default: <see cref="KafkaStreamsOptions.RequestTimeout"/>).</param>
     /// <returns>A task that completes when the instance stopped.</returns>
-    public async Task CloseAsync(TimeSpan? timeout = null)
+    public Task CloseAsync(TimeSpan? timeout = null) => CloseAsync(timeout ?? _options.RequestTimeout, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="CloseAsync(TimeSpan?)"/>, waiting until the instance stopped or <paramref name="cancellationToken"/> fires
+    /// (a host's shutdown timeout): then it stops waiting, and closing goes on in the background.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the wait (not the close).</param>
+    /// <returns>A task that completes when the instance stopped or the wait was cancelled.</returns>
+    public Task CloseAsync(CancellationToken cancellationToken) => CloseAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    private async Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (_thread is null)
         {
@@ -134,11 +155,18 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
         _thread.RequestStop();
         try
         {
-            await _thread.Finished.Task.WaitAsync(timeout ?? _options.RequestTimeout).ConfigureAwait(false);
+            await _thread.Finished.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             _logger.LogWarning("The stream thread did not stop within the timeout.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Stopped waiting for the stream thread (cancelled); it goes on closing.");
+            var thread = _thread;
+            _ = thread.Finished.Task.ContinueWith(_ => thread.Directory.Dispose(), TaskScheduler.Default);
+            return;
         }
         catch (Exception)
         {
@@ -159,11 +187,11 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Waits until the application reaches a state.</summary>
     internal async Task WaitForStateAsync(StreamsState state, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        long started = _config.TimeProvider.GetTimestamp();
         while (State != state)
         {
             if (State == StreamsState.Error) throw new StreamsException("the application failed.", Error);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
+            if (_config.TimeProvider.GetElapsedTime(started) > timeout) throw new TimeoutException($"state {state} not reached within {timeout} (now {State}).");
             await Task.Delay(20).ConfigureAwait(false);
         }
     }
@@ -178,21 +206,43 @@ public sealed class BraidKafkaApplication : IAsyncDisposable
     /// <param name="keySerde">The key serde; the type's default when null.</param>
     /// <typeparam name="TKey">The key type.</typeparam>
     /// <returns>The metadata; <see cref="KeyQueryMetadata.ActiveHost"/> is null while no instance runs the task.</returns>
+    /// <exception cref="UnknownStateStoreException">No store has this name.</exception>
+    /// <exception cref="InvalidStateStoreException">The store is a global one (every instance holds all of it: query it locally).</exception>
     public KeyQueryMetadata QueryMetadataForKey<TKey>(string storeName, TKey key, Serde<TKey>? keySerde = null)
     {
-        var layout = _layout ?? throw new InvalidOperationException("the application is not started.");
+        ArgumentNullException.ThrowIfNull(storeName);
+        var layout = _layout ?? throw Braid.Internal.Queries.StoreQueryRules.NotAvailable(storeName, State);
+        if (!_topology.Model.Stores.ContainsKey(storeName)) throw Braid.Internal.Queries.StoreQueryRules.Unknown(_topology.Model, storeName);
         int sub = _topology.Model.Subtopologies.FindIndex(s => s.Any(n => n.Stores.Contains(storeName)));
         if (sub < 0 || _topology.Model.GlobalStoreNames.Contains(storeName))
-            throw new StreamsException($"'{storeName}' is not a (non-global) store of this topology.");
+            throw new InvalidStateStoreException(storeName, $"Store '{storeName}' is a global store: every instance holds all of it, so query it locally.");
         var bytes = (keySerde ?? Serdes.Default<TKey>()).Serialize(key);
         int partition = Murmur2Partitioner.Partition(bytes, layout.PartitionsPerSubtopology[sub]);
         string task = KafkaTask.Name(new TaskId(sub, partition));
-        return new KeyQueryMetadata(partition, task, _thread?.Directory.HostOf(task));
+        var directory = _thread?.Directory;
+        return new KeyQueryMetadata(partition, task, directory?.HostOf(task)) { StandbyHosts = directory?.StandbyHostsOf(task) ?? [] };
     }
 
     /// <summary>Every instance of the application known to this one, with its tasks.</summary>
     /// <returns>The instances, this one included once it runs tasks.</returns>
     public IReadOnlyList<StreamsInstanceMetadata> AllMetadata() => _thread?.Directory.Snapshot() ?? [];
+
+    private TopologyGuard ClaimTopology(KafkaClients clients, TopicLayout layout)
+    {
+        var description = TopologyFingerprint.Describe(_topology.Model, layout);
+        var guard = new TopologyGuard(layout.TasksTopic, layout.Tasks.Count, TopologyFingerprint.Hash(description), description,
+            clients.PlainProducer(), clients.AssignedConsumer("topology", partitionEof: true), _options.RequestTimeout, _logger);
+        try
+        {
+            guard.Claim(_options.AllowTopologyChange);
+            return guard;
+        }
+        catch
+        {
+            guard.Dispose();
+            throw;
+        }
+    }
 
     private void EnsureInternalTopics(ITopicAdmin admin, TopicLayout layout)
     {

@@ -61,6 +61,21 @@ public sealed record KafkaStreamsOptions
     /// (Kafka's <c>max.task.idle.ms</c>; default 0). An empty input not yet read to its end always waits.</summary>
     public TimeSpan MaxTaskIdle { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long the on-disk state of a task this instance no longer owns is kept (Kafka Streams' <c>state.cleanup.delay.ms</c>,
+    /// default 10 min); a task coming back sooner restores only the changelog after its checkpoint. Keep it well below the
+    /// changelogs' <c>delete.retention.ms</c> (1 day by default): compaction drops tombstones after that, and state kept
+    /// longer could bring deleted keys back. Only with a <see cref="StateDirectory"/>.
+    /// </summary>
+    public TimeSpan StateCleanupDelay { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Lets this instance replace the topology recorded for the application id when its own differs (a changed task
+    /// list). Set it only once every instance of the old topology is stopped: instances still running it are fenced (they
+    /// stop with a <see cref="TopologyException"/>). Default false: a different topology is refused. See docs/kafka.md, "Upgrades".
+    /// </summary>
+    public bool AllowTopologyChange { get; init; }
+
     /// <summary>Told about restore progress of newly assigned tasks' stores (Kafka Streams' <c>StateRestoreListener</c>); none by default.</summary>
     public IStateRestoreListener? RestoreListener { get; init; }
 
@@ -100,6 +115,7 @@ public sealed record KafkaStreamsOptions
             // As Kafka Streams (StreamsConfig: "Transaction timeout ... was set lower than commit interval"): every commit interval ends a transaction.
             throw new ConfigException("transaction.timeout.ms", $"'{txn}' must be a number of milliseconds above the commit interval ({EffectiveCommitInterval.TotalMilliseconds:0} ms).");
         }
+        if (StateCleanupDelay < TimeSpan.Zero) throw new ConfigException(nameof(StateCleanupDelay), "must not be negative.");
         if (MaxTaskIdle < TimeSpan.Zero) throw new ConfigException(nameof(MaxTaskIdle), "must not be negative.");
         if (InputOffsetRenewal <= TimeSpan.Zero) throw new ConfigException(nameof(InputOffsetRenewal), "must be positive.");
         if (RequestTimeout <= TimeSpan.Zero) throw new ConfigException(nameof(RequestTimeout), "must be positive.");

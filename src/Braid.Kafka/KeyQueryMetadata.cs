@@ -5,9 +5,18 @@ namespace Braid.Kafka;
 /// <param name="Task">The task id ("subtopology_partition", as Kafka Streams names tasks).</param>
 /// <param name="ActiveHost">The <see cref="KafkaStreamsOptions.ApplicationServer"/> of the instance running the task,
 /// or null while no instance has announced it (during a rebalance).</param>
-public sealed record KeyQueryMetadata(int Partition, string Task, string? ActiveHost);
+public sealed record KeyQueryMetadata(int Partition, string Task, string? ActiveHost)
+{
+    /// <summary>Instances keeping a standby replica of the task (Kafka Streams' <c>KeyQueryMetadata.standbyHosts</c>): they
+    /// answer queries with <see cref="Braid.State.StoreQueryParameters.EnableStaleStores"/>, possibly lagging. Empty without standbys.</summary>
+    public IReadOnlyList<string> StandbyHosts { get; init; } = [];
+}
 
 /// <summary>One running instance of the application and the tasks it runs.</summary>
 /// <param name="Host">Its <see cref="KafkaStreamsOptions.ApplicationServer"/> (or generated instance id).</param>
 /// <param name="Tasks">Its active tasks ("subtopology_partition").</param>
-public sealed record StreamsInstanceMetadata(string Host, IReadOnlyList<string> Tasks);
+public sealed record StreamsInstanceMetadata(string Host, IReadOnlyList<string> Tasks)
+{
+    /// <summary>Its standby tasks (warm copies of other instances' tasks); empty without standbys.</summary>
+    public IReadOnlyList<string> StandbyTasks { get; init; } = [];
+}

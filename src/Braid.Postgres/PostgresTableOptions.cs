@@ -37,6 +37,19 @@ public sealed record PostgresTableOptions<TKey, TValue>
     /// <summary>Store name and serdes of the table; default store <c>&lt;topic&gt;-table</c>.</summary>
     public Materialized<TKey, TValue>? Materialized { get; init; }
 
-    /// <summary>Clock for the envelopes' connector time (<c>ts_ms</c>); <see cref="TimeProvider.System"/> when null.</summary>
+    /// <summary>Clock for the envelopes' connector time (<c>ts_ms</c>), reconnect back-off and heartbeats; <see cref="TimeProvider.System"/> when null.</summary>
     public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>How streaming survives a lost connection: reconnects to the slot with exponential back-off by default
+    /// (<see cref="PostgresReconnect.Never"/> to stop at the first error instead).</summary>
+    public PostgresReconnect Reconnect { get; init; } = new();
+
+    /// <summary>
+    /// While the table receives no changes, every this often the source writes a tiny transactional message into the
+    /// WAL (<c>pg_logical_emit_message</c>) and acknowledges it when it streams back, so the slot's confirmed
+    /// position keeps moving and PostgreSQL can recycle the WAL that other tables' traffic writes (a slot that is never
+    /// acknowledged holds all WAL since its position — Debezium's heartbeat solves the same problem). Default 1 minute;
+    /// null turns it off.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -33,6 +33,8 @@ public sealed class PostgresTableSource<TKey, TValue>
         if (Slot.Length > 63 || Slot.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')))
             throw new ConfigException(nameof(options.Slot), $"'{Slot}' is not a valid slot name (lower-case letters, digits and _, at most 63)");
         KeySerde = options.KeySerde ?? Serdes.Default<TKey>();
+        (options.Reconnect ?? throw new ConfigException(nameof(options.Reconnect), "must not be null (use PostgresReconnect.Never to turn reconnecting off)")).Validate();
+        if (options.HeartbeatInterval is { } hb && hb <= TimeSpan.Zero) throw new ConfigException(nameof(options.HeartbeatInterval), "must be positive (null turns heartbeats off)");
     }
 
     /// <summary>The embedded topic holding the change events.</summary>
@@ -57,6 +59,21 @@ public sealed class PostgresTableSource<TKey, TValue>
         });
 
     /// <summary>
+    /// Adds the table to a topology as a GlobalKTable (reads <see cref="Topic"/> with
+    /// <see cref="Debezium.GlobalTable{TKey,TValue}"/>): every stream thread sees every row, so a stream can be
+    /// joined with it by any key mapping, without co-partitioning. Use either this or <see cref="AddTo"/> for one source.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The global table.</returns>
+    public GlobalKTable<TKey, TValue> AddGlobalTo(StreamsBuilder builder) =>
+        builder.GlobalTable(Topic, new DebeziumTableOptions<TKey, TValue>
+        {
+            KeySerde = KeySerde,
+            JsonOptions = _options.JsonOptions,
+            Materialized = _options.Materialized,
+        });
+
+    /// <summary>
     /// Checks the server (wal_level, table, publication, key, slot), takes the initial snapshot if the
     /// application has none yet, and starts streaming in the background. Returns once streaming has
     /// started; every error before that throws a <see cref="PostgresSourceException"/>, later ones end
@@ -68,7 +85,9 @@ public sealed class PostgresTableSource<TKey, TValue>
     public Task<PostgresReplication> StartAsync(BraidApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return PostgresReplication.StartAsync(app, _options.ConnectionString, _options.Publication, Slot, _table, Topic,
+        var time = _options.TimeProvider ?? TimeProvider.System;
+        var settings = new ReplicationSettings(_options.ConnectionString, _options.Publication, Slot, _options.Reconnect, _options.HeartbeatInterval, time);
+        return PostgresReplication.StartAsync(app, settings, _table, Topic,
             (table, database) => new ChangeEncoder<TKey>(table, KeySerde, _options.JsonOptions ?? DebeziumSerdes.DefaultJsonOptions,
                 _options.TimeProvider ?? TimeProvider.System, database),
             cancellationToken);

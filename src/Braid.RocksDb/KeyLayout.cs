@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Braid.Internal.State;
 using Braid.Processors;
 
 namespace Braid.RocksDb;
@@ -33,12 +34,10 @@ internal static class KeyLayout
         return b;
     }
 
-    /// <summary>Writes a signed long so that unsigned byte order equals numeric order (sign bit flipped).</summary>
-    public static void WriteOrderedInt64(Span<byte> destination, long value) =>
-        BinaryPrimitives.WriteUInt64BigEndian(destination, (ulong)value ^ 0x8000_0000_0000_0000UL);
+    /// <summary>Writes a signed long so that unsigned byte order equals numeric order (core's <see cref="OrderedInt64"/>).</summary>
+    public static void WriteOrderedInt64(Span<byte> destination, long value) => OrderedInt64.Write(destination, value);
 
-    public static long ReadOrderedInt64(ReadOnlySpan<byte> source) =>
-        (long)(BinaryPrimitives.ReadUInt64BigEndian(source) ^ 0x8000_0000_0000_0000UL);
+    public static long ReadOrderedInt64(ReadOnlySpan<byte> source) => OrderedInt64.Read(source);
 
     /// <summary>The smallest key greater than every key that starts with <paramref name="prefix"/>; null when none exists.</summary>
     public static byte[]? PrefixEnd(ReadOnlySpan<byte> prefix)

@@ -111,6 +111,12 @@ internal sealed class RocksDatabase : IDisposable
         }
     }
 
+    /// <summary>The column families of every store known to this database (on disk or created since it opened).</summary>
+    public IReadOnlyList<ColumnFamilyHandle> StoreFamilies()
+    {
+        lock (_familiesLock) return _families.Values.ToList();
+    }
+
     public StateStoreException Error(string what, Exception e) =>
         e.Message.Contains("Corruption", StringComparison.OrdinalIgnoreCase)
             ? new StateStoreException(Path, $"{what}: the database is corrupt ({e.Message}).", e)

@@ -104,6 +104,35 @@ internal sealed class RocksDbStateBackend : IStateBackend
         return result;
     }
 
+    /// <summary>
+    /// Deletes everything of one task that is not open: its key range in every store's column family (keys start with
+    /// the task, <see cref="KeyLayout"/>) and the given metadata entries, in one atomic write — after a crash either all
+    /// of it is gone or none of it. Used by the Kafka host to wipe a corrupted task and to clean up unowned ones.
+    /// </summary>
+    public void DeleteTask(TaskId taskId, IEnumerable<string> metadataKeys)
+    {
+        ArgumentNullException.ThrowIfNull(metadataKeys);
+        ThrowIfDisposed();
+        if (_open.ContainsKey(taskId)) throw new InvalidOperationException($"Task {taskId} is open; close it before deleting its state.");
+        var start = KeyLayout.MetaKey(taskId)[..KeyLayout.TaskPrefixLength];
+        var end = KeyLayout.PrefixEnd(start);
+        using var batch = new WriteBatch();
+        foreach (var family in Database.StoreFamilies())
+        {
+            if (end is not null)
+            {
+                batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, family);
+                continue;
+            }
+            // The last possible task prefix (all 0xFF, e.g. the global task -1/-1) has no end key: delete key by key.
+            using var iterator = Database.NewIterator(family);
+            for (iterator.Seek(start); iterator.Valid() && iterator.GetKeySpan().StartsWith(start); iterator.Next()) batch.Delete(iterator.Key(), family);
+            Database.ThrowIfFailed(iterator);
+        }
+        foreach (var key in metadataKeys) batch.Delete(Encoding.UTF8.GetBytes(key), Database.Metadata);
+        Database.Write(batch);
+    }
+
     private RocksTaskState Own(ITaskState task) =>
         task is RocksTaskState own && ReferenceEquals(own.Backend, this)
             ? own

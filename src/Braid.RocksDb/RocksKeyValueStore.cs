@@ -21,48 +21,33 @@ namespace Braid.RocksDb;
 /// serialized pending keys are indexed on the first scan and kept up to date until the commit.</item>
 /// </list>
 /// </summary>
-internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, ICommittable
+internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>
 {
     /// <summary>A guess at a pending entry's serialized size: writes are not serialized before the commit.</summary>
     private const long EstimatedEntryBytes = 64;
 
-    private readonly RocksDatabase _db;
-    private readonly ColumnFamilyHandle _family;
-    private readonly byte[] _prefix;
-    private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
-    private readonly bool _readOnly;
     private readonly Dictionary<TKey, Pending> _pending = StoreDictionary.Create<TKey, Pending>();
     private readonly ValueCache<TKey, Cached> _cache;
     private readonly KeyBuffer _keyBuffer = new();
-    private SortedSet<IndexEntry>? _pendingIndex;
+    private SortedSet<KeyIndexEntry<TKey>>? _pendingIndex;
     // Reused between commits: only this task's commits change this task's keys, and Committed() renews it.
-    private Iterator? _iterator;
 
     public RocksKeyValueStore(RocksDatabase db, TaskId task, KeyValueStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
+        : base(db, task, builder.Name, builder.KeySerde, readOnly)
     {
-        _db = db;
-        _family = db.StoreFamily(builder.Name);
-        _prefix = KeyLayout.DataPrefix(task);
-        _keySerde = builder.KeySerde;
         _valueSerde = builder.ValueSerde;
-        _readOnly = readOnly;
         _cache = new ValueCache<TKey, Cached>(readOnly ? 0 : cacheEntries);
-        Name = builder.Name;
     }
 
-    public string Name { get; }
-
-    public bool IsPersistent => true;
-
-    public long PendingBytes => _pending.Count * EstimatedEntryBytes;
+    public override long PendingBytes => _pending.Count * EstimatedEntryBytes;
 
     /// <summary>Exact (a merge of committed and pending keys), so it costs a scan of the task's keys.</summary>
     public long ApproximateCount => Merge(null, null, inclusiveUpper: true, output: null);
 
     public bool TryGet(TKey key, out TValue value)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         if (_pending.TryGetValue(key, out var pending))
         {
             value = pending.Value;
@@ -73,21 +58,21 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
             value = cached.Value;
             return cached.Present;
         }
-        bool found = _db.TryRead(_family, _keyBuffer.Compose(_prefix, _keySerde.Serialize(key)), _valueSerde, out value);
+        bool found = Db.TryRead(Family, _keyBuffer.Compose(Prefix, KeySerde.Serialize(key)), _valueSerde, out value);
         _cache.Set(key, new Cached(found, value));
         return found;
     }
 
     public void Put(TKey key, TValue value)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
+        StoreArguments.NotNull(key);
+        StoreArguments.NotNull(value);
         SetPending(key, new Pending(value, IsDelete: false));
     }
 
     public bool Delete(TKey key)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         ThrowIfReadOnly();
         if (!TryGet(key, out _)) return false;
         SetPending(key, new Pending(default!, IsDelete: true));
@@ -99,13 +84,13 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
         ThrowIfReadOnly();
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, key, out bool existed);
         slot = pending;
-        if (!existed) _pendingIndex?.Add(new IndexEntry(_keySerde.Serialize(key), key));
+        if (!existed) _pendingIndex?.Add(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
     }
 
     public IEnumerable<KeyValue<TKey, TValue>> Range(TKey from, TKey to)
     {
         var result = new List<KeyValue<TKey, TValue>>();
-        Merge(_keySerde.Serialize(from), _keySerde.Serialize(to), inclusiveUpper: true, result);
+        Merge(KeySerde.Serialize(from), KeySerde.Serialize(to), inclusiveUpper: true, result);
         return result;
     }
 
@@ -138,11 +123,11 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
         var iterator = AcquireIterator();
         try
         {
-            for (iterator.Seek(_keyBuffer.Compose(_prefix, lo)); iterator.Valid(); iterator.Next())
+            for (iterator.Seek(_keyBuffer.Compose(Prefix, lo)); iterator.Valid(); iterator.Next())
             {
                 var stored = iterator.GetKeySpan();
-                if (!stored.StartsWith(_prefix)) break;
-                var key = stored[_prefix.Length..];
+                if (!stored.StartsWith(Prefix)) break;
+                var key = stored[Prefix.Length..];
                 if (hi is not null && key.SequenceCompareTo(hi) is var c && (c > 0 || (c == 0 && !inclusiveUpper))) break;
                 while (p < pending.Count && pending[p].Bytes!.AsSpan().SequenceCompareTo(key) < 0) count += EmitPending(pending[p++], output);
                 if (p < pending.Count && pending[p].Bytes.AsSpan().SequenceEqual(key))
@@ -151,9 +136,9 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
                     continue;
                 }
                 count++;
-                output?.Add(new KeyValue<TKey, TValue>(_keySerde.Deserialize(key), _valueSerde.Deserialize(iterator.GetValueSpan())));
+                output?.Add(new KeyValue<TKey, TValue>(KeySerde.Deserialize(key), _valueSerde.Deserialize(iterator.GetValueSpan())));
             }
-            _db.ThrowIfFailed(iterator);
+            Db.ThrowIfFailed(iterator);
         }
         finally
         {
@@ -163,7 +148,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
         return count;
     }
 
-    private int EmitPending(IndexEntry entry, List<KeyValue<TKey, TValue>>? output)
+    private int EmitPending(KeyIndexEntry<TKey> entry, List<KeyValue<TKey, TValue>>? output)
     {
         var pending = _pending[entry.Key];
         if (pending.IsDelete) return 0;
@@ -171,16 +156,16 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
         return 1;
     }
 
-    private List<IndexEntry> PendingBetween(byte[]? lo, byte[]? hi, bool inclusiveUpper)
+    private List<KeyIndexEntry<TKey>> PendingBetween(byte[]? lo, byte[]? hi, bool inclusiveUpper)
     {
-        var result = new List<IndexEntry>();
+        var result = new List<KeyIndexEntry<TKey>>();
         if (_pending.Count == 0) return result;
         if (_pendingIndex is null)
         {
-            _pendingIndex = new SortedSet<IndexEntry>(IndexEntryComparer.Instance);
-            foreach (var key in _pending.Keys) _pendingIndex.Add(new IndexEntry(_keySerde.Serialize(key), key));
+            _pendingIndex = new SortedSet<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
+            foreach (var key in _pending.Keys) _pendingIndex.Add(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
         }
-        foreach (var e in _pendingIndex.GetViewBetween(new IndexEntry(lo ?? [], default!), new IndexEntry(hi, default!)))
+        foreach (var e in _pendingIndex.GetViewBetween(new KeyIndexEntry<TKey>(lo ?? [], default!), new KeyIndexEntry<TKey>(hi, default!)))
         {
             if (!inclusiveUpper && hi is not null && ByteArrayComparer.Instance.Compare(e.Bytes, hi) == 0) break;
             result.Add(e);
@@ -188,35 +173,17 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
         return result;
     }
 
-    private Iterator AcquireIterator() => _readOnly ? _db.NewIterator(_family) : _iterator ??= _db.NewIterator(_family);
-
-    private void ReleaseIterator(Iterator iterator)
-    {
-        if (_readOnly) iterator.Dispose();
-    }
-
-    private void ResetIterator()
-    {
-        _iterator?.Dispose();
-        _iterator = null;
-    }
-
-    private void ThrowIfReadOnly()
-    {
-        if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
-    }
-
-    public void WritePending(WriteBatch batch)
+    public override void WritePending(WriteBatch batch)
     {
         foreach (var (key, pending) in _pending)
         {
-            var stored = _keyBuffer.Compose(_prefix, _keySerde.Serialize(key));
-            if (pending.IsDelete) batch.Delete(stored, _family);
-            else batch.Put(stored, _valueSerde.Serialize(pending.Value), _family);
+            var stored = _keyBuffer.Compose(Prefix, KeySerde.Serialize(key));
+            if (pending.IsDelete) batch.Delete(stored, Family);
+            else batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
         }
     }
 
-    public void Committed()
+    public override void Committed()
     {
         foreach (var (key, pending) in _pending) _cache.Set(key, new Cached(!pending.IsDelete, pending.Value));
         _pending.Clear();
@@ -224,7 +191,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
         ResetIterator();
     }
 
-    public void DiscardPending()
+    public override void DiscardPending()
     {
         _pending.Clear();
         _pendingIndex = null;
@@ -232,25 +199,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TV
         ResetIterator();
     }
 
-    /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
-    public void Flush() { }
-
-    public void Close() => ResetIterator();
-
     private readonly record struct Pending(TValue Value, bool IsDelete);
 
     private readonly record struct Cached(bool Present, TValue Value);
-
-    /// <summary>A serialized pending key; null <see cref="Bytes"/> is the +infinity bound of open ranges.</summary>
-    private readonly record struct IndexEntry(byte[]? Bytes, TKey Key);
-
-    private sealed class IndexEntryComparer : IComparer<IndexEntry>
-    {
-        public static readonly IndexEntryComparer Instance = new();
-
-        public int Compare(IndexEntry x, IndexEntry y) =>
-            x.Bytes is null ? (y.Bytes is null ? 0 : 1)
-            : y.Bytes is null ? -1
-            : ByteArrayComparer.Instance.Compare(x.Bytes, y.Bytes);
-    }
 }

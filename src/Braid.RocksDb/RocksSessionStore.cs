@@ -27,70 +27,55 @@ namespace Braid.RocksDb;
 /// one until compaction drops them.
 /// </para>
 /// </summary>
-internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TValue>, ICommittable
+internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessionStore<TKey, TValue>
 {
     private const long EstimatedEntryBytes = 96;
     private const byte IndexTag = 0x02;
 
-    private readonly RocksDatabase _db;
-    private readonly ColumnFamilyHandle _family;
-    private readonly byte[] _prefix;
     private readonly byte[] _indexPrefix;
     private readonly byte[] _metaKey;
     private readonly byte[] _fence;
-    private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
-    private readonly bool _readOnly;
     private readonly long _segmentInterval;
     private readonly Dictionary<TKey, SortedDictionary<(long End, long Start), Pending>> _pending = StoreDictionary.Create<TKey, SortedDictionary<(long End, long Start), Pending>>();
     private readonly byte[] _meta = new byte[8];
     private int _pendingCount;
     private long _committedStreamTime = long.MinValue;
     private long _deletedBelowSegment = long.MinValue;
-    private Iterator? _iterator;
     private bool _fenceWritten;
 
     public RocksSessionStore(RocksDatabase db, TaskId task, SessionStoreBuilder<TKey, TValue> builder, bool readOnly)
+        : base(db, task, builder.Name, builder.KeySerde, readOnly)
     {
-        _db = db;
-        _family = db.StoreFamily(builder.Name);
-        _prefix = KeyLayout.DataPrefix(task);
-        _indexPrefix = (byte[])_prefix.Clone();
+        _indexPrefix = (byte[])Prefix.Clone();
         _indexPrefix[KeyLayout.TaskPrefixLength] = IndexTag;
         _metaKey = KeyLayout.MetaKey(task);
-        _fence = [.. _prefix, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
-        _keySerde = builder.KeySerde;
+        _fence = [.. Prefix, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
         _valueSerde = builder.ValueSerde;
-        _readOnly = readOnly;
-        Name = builder.Name;
         RetentionMs = (long)builder.Retention.TotalMilliseconds;
         _segmentInterval = Math.Max(1, RetentionMs / 2);
         LoadCommittedMetadata();
     }
 
-    public string Name { get; }
-
-    public bool IsPersistent => true;
-
     public long RetentionMs { get; }
 
     public long ObservedStreamTime { get; private set; } = long.MinValue;
 
-    public long PendingBytes => _pendingCount * EstimatedEntryBytes;
+    public override long PendingBytes => _pendingCount * EstimatedEntryBytes;
 
     private long MinLiveEnd => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
 
     /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
     internal void LoadCommittedMetadata()
     {
-        if (_db.TryReadBytes(_family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
+        if (Db.TryReadBytes(Family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
         ObservedStreamTime = _committedStreamTime;
     }
 
     public bool Put(Windowed<TKey> session, TValue value)
     {
         ArgumentNullException.ThrowIfNull(session.Key);
-        ArgumentNullException.ThrowIfNull(value);
+        StoreArguments.NotNull(value);
         ThrowIfReadOnly();
         var (start, end) = (session.Window.Start, session.Window.End);
         if (start > end) throw new ArgumentException($"session store '{Name}': a session must not start ({start}) after it ends ({end}).", nameof(session));
@@ -122,7 +107,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
 
     public bool TryFetchSession(TKey key, long sessionStart, long sessionEnd, out TValue value)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         value = default!;
         if (sessionEnd < MinLiveEnd) return false;
         if (_pending.TryGetValue(key, out var sessions) && sessions.TryGetValue((sessionEnd, sessionStart), out var pending))
@@ -130,16 +115,16 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
             value = pending.Value;
             return !pending.IsRemove;
         }
-        return _db.TryRead(_family, SessionKey(_keySerde.Serialize(key), sessionEnd, sessionStart), _valueSerde, out value);
+        return Db.TryRead(Family, SessionKey(KeySerde.Serialize(key), sessionEnd, sessionStart), _valueSerde, out value);
     }
 
     public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessions(TKey key, long earliestSessionEndTime, long latestSessionStartTime)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         var found = new SortedDictionary<(long End, long Start), TValue>();
         long minEnd = Math.Max(earliestSessionEndTime, MinLiveEnd);
         if (ObservedStreamTime != long.MinValue && minEnd <= ObservedStreamTime)
-            ReadCommittedSessions(_keySerde.Serialize(key), minEnd, latestSessionStartTime, found);
+            ReadCommittedSessions(KeySerde.Serialize(key), minEnd, latestSessionStartTime, found);
         if (_pending.TryGetValue(key, out var sessions))
         {
             foreach (var ((end, start), pending) in sessions)
@@ -170,7 +155,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
                     if (start <= latestStart)
                         found[(KeyLayout.ReadOrderedInt64(stored[^16..]), start)] = _valueSerde.Deserialize(iterator.GetValueSpan());
                 }
-                _db.ThrowIfFailed(iterator);
+                Db.ThrowIfFailed(iterator);
             }
         }
         finally
@@ -200,10 +185,10 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
                 int keyLength = BinaryPrimitives.ReadInt32BigEndian(entry[8..]);
                 var keyBytes = entry.Slice(12, keyLength).ToArray();
                 long start = KeyLayout.ReadOrderedInt64(entry[(12 + keyLength)..]);
-                if (_db.TryRead(_family, SessionKey(keyBytes, end, start), _valueSerde, out var value))
-                    found[(end, keyBytes, start)] = (_keySerde.Deserialize(keyBytes), value);
+                if (Db.TryRead(Family, SessionKey(keyBytes, end, start), _valueSerde, out var value))
+                    found[(end, keyBytes, start)] = (KeySerde.Deserialize(keyBytes), value);
             }
-            _db.ThrowIfFailed(iterator);
+            Db.ThrowIfFailed(iterator);
         }
         finally
         {
@@ -215,7 +200,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
             foreach (var ((end, start), pending) in sessions)
             {
                 if (end < from || end > latestSessionEndTime) continue;
-                keyBytes ??= _keySerde.Serialize(key);
+                keyBytes ??= KeySerde.Serialize(key);
                 if (pending.IsRemove) found.Remove((end, keyBytes, start));
                 else found[(end, keyBytes, start)] = (key, pending.Value);
             }
@@ -228,30 +213,15 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
     /// <summary>Every segment below this one holds only expired sessions.</summary>
     private long FirstLiveSegment => ObservedStreamTime == long.MinValue ? long.MinValue : SegmentId(MinLiveEnd);
 
-    // Reused between commits (only this task's commits change its keys; Committed() renews it);
-    // read-only views take a fresh one per read, since they must see every new commit.
-    private Iterator AcquireIterator() => _readOnly ? _db.NewIterator(_family) : _iterator ??= _db.NewIterator(_family);
-
-    private void ReleaseIterator(Iterator iterator)
-    {
-        if (_readOnly) iterator.Dispose();
-    }
-
-    private void ResetIterator()
-    {
-        _iterator?.Dispose();
-        _iterator = null;
-    }
-
     private long SegmentId(long end) => Math.DivRem(end, _segmentInterval) is var (q, r) && r < 0 ? q - 1 : q;
 
     private byte[] SessionKey(byte[] keyBytes, long end, long start) => SessionKey(keyBytes, end, start, SegmentId(end));
 
     private byte[] SessionKey(byte[] keyBytes, long end, long start, long segment)
     {
-        var stored = new byte[_prefix.Length + 8 + 4 + keyBytes.Length + 16];
-        _prefix.CopyTo(stored, 0);
-        var span = stored.AsSpan(_prefix.Length);
+        var stored = new byte[Prefix.Length + 8 + 4 + keyBytes.Length + 16];
+        Prefix.CopyTo(stored, 0);
+        var span = stored.AsSpan(Prefix.Length);
         KeyLayout.WriteOrderedInt64(span, segment);
         BinaryPrimitives.WriteInt32BigEndian(span[8..], keyBytes.Length);
         keyBytes.CopyTo(span[12..]);
@@ -272,44 +242,39 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         return stored;
     }
 
-    private void ThrowIfReadOnly()
-    {
-        if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
-    }
-
-    public void WritePending(WriteBatch batch)
+    public override void WritePending(WriteBatch batch)
     {
         foreach (var (key, sessions) in _pending)
         {
-            var keyBytes = _keySerde.Serialize(key);
+            var keyBytes = KeySerde.Serialize(key);
             foreach (var ((end, start), pending) in sessions)
             {
                 var sessionKey = SessionKey(keyBytes, end, start);
                 var indexKey = IndexKey(keyBytes, end, start);
                 if (pending.IsRemove)
                 {
-                    batch.Delete(sessionKey, _family);
-                    batch.Delete(indexKey, _family);
+                    batch.Delete(sessionKey, Family);
+                    batch.Delete(indexKey, Family);
                 }
                 else
                 {
-                    batch.Put(sessionKey, _valueSerde.Serialize(pending.Value), _family);
-                    batch.Put(indexKey, Array.Empty<byte>(), _family);
+                    batch.Put(sessionKey, _valueSerde.Serialize(pending.Value), Family);
+                    batch.Put(indexKey, Array.Empty<byte>(), Family);
                 }
             }
         }
-        if (!_fenceWritten) batch.Put(_fence, Array.Empty<byte>(), _family);
+        if (!_fenceWritten) batch.Put(_fence, Array.Empty<byte>(), Family);
         // After the puts, so sessions that expired while pending are removed by the same batch. Only
         // whole segments, so range tombstones accumulate once per half retention, not once per commit.
         if (FirstLiveSegment > _deletedBelowSegment)
         {
-            DeleteBelow(batch, _prefix, FirstLiveSegment);
+            DeleteBelow(batch, Prefix, FirstLiveSegment);
             DeleteBelow(batch, _indexPrefix, FirstLiveSegment * _segmentInterval);
         }
         if (ObservedStreamTime != _committedStreamTime)
         {
             BinaryPrimitives.WriteInt64BigEndian(_meta, ObservedStreamTime);
-            batch.Put(_metaKey, _meta, _family);
+            batch.Put(_metaKey, _meta, Family);
         }
     }
 
@@ -321,10 +286,10 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         prefix.CopyTo(end, 0);
         KeyLayout.WriteOrderedInt64(start.AsSpan(prefix.Length), long.MinValue);
         KeyLayout.WriteOrderedInt64(end.AsSpan(prefix.Length), bound);
-        batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, _family);
+        batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, Family);
     }
 
-    public void Committed()
+    public override void Committed()
     {
         _committedStreamTime = ObservedStreamTime;
         _fenceWritten = true;
@@ -334,18 +299,13 @@ internal sealed class RocksSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
         ResetIterator();
     }
 
-    public void DiscardPending()
+    public override void DiscardPending()
     {
         ObservedStreamTime = _committedStreamTime;
         _pending.Clear();
         _pendingCount = 0;
         ResetIterator();
     }
-
-    /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
-    public void Flush() { }
-
-    public void Close() => ResetIterator();
 
     private readonly record struct Pending(TValue Value, bool IsRemove);
 

@@ -22,19 +22,14 @@ namespace Braid.RocksDb;
 /// </para>
 /// Version lists are kept deserialized: pending (written since the last commit) and cached (committed).
 /// </summary>
-internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStore<TKey, TValue>, ICommittable
+internal sealed class RocksVersionedStore<TKey, TValue> : RocksStore<TKey>, IVersionedKeyValueStore<TKey, TValue>
 {
     private const long EstimatedEntryBytes = 96;
     private static readonly List<Version<TValue>> NoVersions = [];
 
-    private readonly RocksDatabase _db;
-    private readonly ColumnFamilyHandle _family;
-    private readonly byte[] _prefix;
     private readonly byte[] _metaKey;
-    private readonly Serde<TKey> _keySerde;
     private readonly VersionListSerde<TValue> _listSerde;
     private readonly long _retentionMs;
-    private readonly bool _readOnly;
     private readonly Dictionary<TKey, List<Version<TValue>>> _pending = StoreDictionary.Create<TKey, List<Version<TValue>>>();
     private readonly ValueCache<TKey, List<Version<TValue>>> _cache;
     private readonly KeyBuffer _keyBuffer = new();
@@ -43,35 +38,26 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
     private long _committedStreamTime = long.MinValue;
 
     public RocksVersionedStore(RocksDatabase db, TaskId task, VersionedStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
+        : base(db, task, builder.Name, builder.KeySerde, readOnly)
     {
-        _db = db;
-        _family = db.StoreFamily(builder.Name);
-        _prefix = KeyLayout.DataPrefix(task);
         _metaKey = KeyLayout.MetaKey(task);
-        _keySerde = builder.KeySerde;
         _listSerde = new VersionListSerde<TValue>(builder.ValueSerde);
-        _readOnly = readOnly;
         _cache = new ValueCache<TKey, List<Version<TValue>>>(readOnly ? 0 : cacheEntries);
-        Name = builder.Name;
         HistoryRetention = builder.HistoryRetention;
         _retentionMs = (long)builder.HistoryRetention.TotalMilliseconds;
         LoadCommittedMetadata();
     }
 
-    public string Name { get; }
-
-    public bool IsPersistent => true;
-
     public TimeSpan HistoryRetention { get; }
 
-    public long PendingBytes => _pending.Count * EstimatedEntryBytes;
+    public override long PendingBytes => _pending.Count * EstimatedEntryBytes;
 
     private long Cutoff => _observedStreamTime == long.MinValue ? long.MinValue : _observedStreamTime - _retentionMs;
 
     /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
     internal void LoadCommittedMetadata()
     {
-        if (_db.TryReadBytes(_family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
+        if (Db.TryReadBytes(Family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
         _observedStreamTime = _committedStreamTime;
     }
 
@@ -79,7 +65,7 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
 
     public bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         ThrowIfReadOnly();
         if (timestamp < Cutoff)
         {
@@ -93,13 +79,13 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
 
     public bool TryGet(TKey key, out VersionedRecord<TValue> record)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         return VersionHistory.TryGetLatest(Versions(key), out record);
     }
 
     public bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         record = default;
         return VersionHistory.TryGetAsOf(Versions(key), asOfTimestamp, Cutoff, out record);
     }
@@ -108,14 +94,14 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
     private List<Version<TValue>> Versions(TKey key)
     {
         if (_pending.TryGetValue(key, out var versions) || _cache.TryGet(key, out versions)) return versions;
-        versions = _db.TryRead(_family, _keyBuffer.Compose(_prefix, _keySerde.Serialize(key)), _listSerde, out var read) ? read : NoVersions;
+        versions = Db.TryRead(Family, _keyBuffer.Compose(Prefix, KeySerde.Serialize(key)), _listSerde, out var read) ? read : NoVersions;
         _cache.Set(key, versions);
         return versions;
     }
 
     private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         ThrowIfReadOnly();
         if (timestamp < Cutoff) return VersionedPutResult.NotPut;
         _observedStreamTime = Math.Max(_observedStreamTime, timestamp);
@@ -132,44 +118,35 @@ internal sealed class RocksVersionedStore<TKey, TValue> : IVersionedKeyValueStor
         return result;
     }
 
-    private void ThrowIfReadOnly()
-    {
-        if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
-    }
-
-    public void WritePending(WriteBatch batch)
+    public override void WritePending(WriteBatch batch)
     {
         foreach (var (key, versions) in _pending)
         {
-            var stored = _keyBuffer.Compose(_prefix, _keySerde.Serialize(key));
-            if (versions.Count == 0) batch.Delete(stored, _family);
-            else batch.Put(stored, _listSerde.Serialize(versions), _family);
+            var stored = _keyBuffer.Compose(Prefix, KeySerde.Serialize(key));
+            if (versions.Count == 0) batch.Delete(stored, Family);
+            else batch.Put(stored, _listSerde.Serialize(versions), Family);
         }
         if (_observedStreamTime != _committedStreamTime)
         {
             BinaryPrimitives.WriteInt64BigEndian(_meta, _observedStreamTime);
-            batch.Put(_metaKey, _meta, _family);
+            batch.Put(_metaKey, _meta, Family);
         }
     }
 
-    public void Committed()
+    public override void Committed()
     {
         foreach (var (key, versions) in _pending) _cache.Set(key, versions.Count == 0 ? NoVersions : versions);
         _pending.Clear();
         _committedStreamTime = _observedStreamTime;
     }
 
-    public void DiscardPending()
+    public override void DiscardPending()
     {
         _pending.Clear();
         _cache.Clear();
         _observedStreamTime = _committedStreamTime;
     }
 
-    /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
-    public void Flush() { }
-
-    public void Close() { }
 }
 
 /// <summary>A key's versions, oldest first: per version 8 bytes timestamp, 1 byte kind (0 tombstone,

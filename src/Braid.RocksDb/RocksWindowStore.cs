@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Braid.Internal.State;
 using Braid.Processors;
 using Braid.Serialization;
 using Braid.State;
@@ -22,20 +23,15 @@ namespace Braid.RocksDb;
 /// Pending puts are kept as objects per key, sorted by (timestamp, sequence), and merged into fetches;
 /// committed entries of hot keys are cached deserialized (<see cref="CommittedEntries"/>).
 /// </summary>
-internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue>, ICommittable
+internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindowStore<TKey, TValue>
 {
     private const long EstimatedEntryBytes = 64;
     private const int SuffixLength = 16;
     private static readonly List<Entry> NoEntries = [];
 
-    private readonly RocksDatabase _db;
-    private readonly ColumnFamilyHandle _family;
-    private readonly byte[] _prefix;
     private readonly byte[] _metaKey;
-    private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
     private readonly bool _retainDuplicates;
-    private readonly bool _readOnly;
     private readonly long _segmentInterval;
     private readonly Dictionary<TKey, List<Entry>> _pending = StoreDictionary.Create<TKey, List<Entry>>();
     private readonly KeyBuffer _keyBuffer = new();
@@ -47,41 +43,31 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
     private long _committedStreamTime = long.MinValue;
     private long _committedNextSequence;
     private long _deletedBelowSegment = long.MinValue;
-    private Iterator? _iterator;
 
     public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
+        : base(db, task, builder.Name, builder.KeySerde, readOnly)
     {
-        _db = db;
-        _family = db.StoreFamily(builder.Name);
-        _prefix = KeyLayout.DataPrefix(task);
         _metaKey = KeyLayout.MetaKey(task);
-        _keySerde = builder.KeySerde;
         _valueSerde = builder.ValueSerde;
         _retainDuplicates = builder.RetainDuplicates;
-        _readOnly = readOnly;
         _cache = new ValueCache<TKey, List<Entry>>(readOnly ? 0 : cacheEntries);
-        Name = builder.Name;
         RetentionMs = (long)builder.Retention.TotalMilliseconds;
         _segmentInterval = Math.Max(1, RetentionMs / 2);
         LoadCommittedMetadata();
     }
 
-    public string Name { get; }
-
-    public bool IsPersistent => true;
-
     public long RetentionMs { get; }
 
     public long ObservedStreamTime { get; private set; } = long.MinValue;
 
-    public long PendingBytes => _pendingCount * EstimatedEntryBytes;
+    public override long PendingBytes => _pendingCount * EstimatedEntryBytes;
 
     private long MinLiveTimestamp => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
 
     /// <summary>Reads observed stream time and the sequence counter as last committed (read-only views call it per read).</summary>
     internal void LoadCommittedMetadata()
     {
-        if (_db.TryReadBytes(_family, _metaKey) is { } meta)
+        if (Db.TryReadBytes(Family, _metaKey) is { } meta)
         {
             _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
             _committedNextSequence = BinaryPrimitives.ReadInt64BigEndian(meta.AsSpan(8));
@@ -92,9 +78,9 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
 
     public bool Put(TKey key, TValue value, long timestamp)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
-        if (_readOnly) throw new InvalidOperationException($"Store '{Name}' is a read-only view of committed state; write through the task's store.");
+        StoreArguments.NotNull(key);
+        StoreArguments.NotNull(value);
+        ThrowIfReadOnly();
         if (timestamp > ObservedStreamTime) ObservedStreamTime = timestamp;
         if (timestamp < MinLiveTimestamp) return false;
         if (!_pending.TryGetValue(key, out var entries))
@@ -124,7 +110,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
 
     public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         ArgumentNullException.ThrowIfNull(results);
         long from = Math.Max(timeFrom, MinLiveTimestamp);
         // Nothing is stored after observed stream time, so segments beyond it need no seek.
@@ -169,8 +155,8 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
 
     private List<Entry> ReadCommitted(TKey key, long from, long to, List<Entry> into)
     {
-        var keyBytes = _keySerde.Serialize(key);
-        int entryPrefixLength = _prefix.Length + 8 + 4 + keyBytes.Length;
+        var keyBytes = KeySerde.Serialize(key);
+        int entryPrefixLength = Prefix.Length + 8 + 4 + keyBytes.Length;
         var iterator = AcquireIterator();
         try
         {
@@ -189,12 +175,12 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
                     long sequence = BinaryPrimitives.ReadInt64BigEndian(stored[(entryPrefixLength + 8)..]);
                     into.Add(new Entry(timestamp, sequence, _valueSerde.Deserialize(iterator.GetValueSpan())));
                 }
-                _db.ThrowIfFailed(iterator);
+                Db.ThrowIfFailed(iterator);
             }
         }
         finally
         {
-            if (_readOnly) iterator.Dispose();
+            ReleaseIterator(iterator);
         }
         return into;
     }
@@ -232,10 +218,10 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
 
     private void WriteEntryPrefix(Span<byte> destination, long segment, byte[] keyBytes)
     {
-        _prefix.CopyTo(destination);
-        KeyLayout.WriteOrderedInt64(destination[_prefix.Length..], segment);
-        BinaryPrimitives.WriteInt32BigEndian(destination[(_prefix.Length + 8)..], keyBytes.Length);
-        keyBytes.CopyTo(destination[(_prefix.Length + 12)..]);
+        Prefix.CopyTo(destination);
+        KeyLayout.WriteOrderedInt64(destination[Prefix.Length..], segment);
+        BinaryPrimitives.WriteInt32BigEndian(destination[(Prefix.Length + 8)..], keyBytes.Length);
+        keyBytes.CopyTo(destination[(Prefix.Length + 12)..]);
     }
 
     private long SegmentId(long timestamp) => Math.DivRem(timestamp, _segmentInterval) is var (q, r) && r < 0 ? q - 1 : q;
@@ -243,43 +229,41 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
     /// <summary>Every segment below this one holds only expired values (its newest timestamp is before the minimum live one).</summary>
     private long FirstLiveSegment => ObservedStreamTime == long.MinValue ? long.MinValue : SegmentId(MinLiveTimestamp);
 
-    private Iterator AcquireIterator() => _readOnly ? _db.NewIterator(_family) : _iterator ??= _db.NewIterator(_family);
-
-    public void WritePending(WriteBatch batch)
+    public override void WritePending(WriteBatch batch)
     {
         foreach (var (key, entries) in _pending)
         {
-            var keyBytes = _keySerde.Serialize(key);
-            int entryPrefixLength = _prefix.Length + 12 + keyBytes.Length;
+            var keyBytes = KeySerde.Serialize(key);
+            int entryPrefixLength = Prefix.Length + 12 + keyBytes.Length;
             foreach (var entry in entries)
             {
                 var stored = _keyBuffer.Get(entryPrefixLength + SuffixLength);
                 WriteEntryPrefix(stored, SegmentId(entry.Timestamp), keyBytes);
                 KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
                 BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
-                batch.Put(stored, _valueSerde.Serialize(entry.Value), _family);
+                batch.Put(stored, _valueSerde.Serialize(entry.Value), Family);
             }
         }
         // After the puts: a pending value that already expired is removed by the same batch.
         if (FirstLiveSegment > _deletedBelowSegment)
         {
-            var start = new byte[_prefix.Length + 8];
-            var end = new byte[_prefix.Length + 8];
-            _prefix.CopyTo(start, 0);
-            _prefix.CopyTo(end, 0);
-            KeyLayout.WriteOrderedInt64(start.AsSpan(_prefix.Length), long.MinValue);
-            KeyLayout.WriteOrderedInt64(end.AsSpan(_prefix.Length), FirstLiveSegment);
-            batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, _family);
+            var start = new byte[Prefix.Length + 8];
+            var end = new byte[Prefix.Length + 8];
+            Prefix.CopyTo(start, 0);
+            Prefix.CopyTo(end, 0);
+            KeyLayout.WriteOrderedInt64(start.AsSpan(Prefix.Length), long.MinValue);
+            KeyLayout.WriteOrderedInt64(end.AsSpan(Prefix.Length), FirstLiveSegment);
+            batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, Family);
         }
         if (ObservedStreamTime != _committedStreamTime || _nextSequence != _committedNextSequence)
         {
             BinaryPrimitives.WriteInt64BigEndian(_meta, ObservedStreamTime);
             BinaryPrimitives.WriteInt64BigEndian(_meta.AsSpan(8), _nextSequence);
-            batch.Put(_metaKey, _meta, _family);
+            batch.Put(_metaKey, _meta, Family);
         }
     }
 
-    public void Committed()
+    public override void Committed()
     {
         foreach (var (key, entries) in _pending)
             if (_cache.TryGet(key, out var cached)) _cache.Set(key, MergeCommitted(cached, entries));
@@ -289,7 +273,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
         ClearPending();
     }
 
-    public void DiscardPending()
+    public override void DiscardPending()
     {
         _cache.Clear();
         ObservedStreamTime = _committedStreamTime;
@@ -301,17 +285,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : IWindowStore<TKey, TValue
     {
         _pending.Clear();
         _pendingCount = 0;
-        _iterator?.Dispose();
-        _iterator = null;
-    }
-
-    /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
-    public void Flush() { }
-
-    public void Close()
-    {
-        _iterator?.Dispose();
-        _iterator = null;
+        ResetIterator();
     }
 
     private readonly record struct Entry(long Timestamp, long Sequence, TValue Value)

@@ -42,7 +42,8 @@ public static class SqlJsonLines
             var parsed = WithWhere(where, () => source.JsonKey.FromJson(k));
             key = source.KeySerde.Serialize(parsed);
         }
-        else if (source.IsTable) throw new SerializationException($"{where}: a row of table {source.Name} needs \"key\" (its primary key {string.Join(", ", source.PrimaryKey)}).");
+        else if (source.PrimaryKey.Count > 0)
+            throw new SerializationException($"{where}: a record of {(source.IsTable ? "table" : "stream")} {source.Name} needs \"key\" (its {(source.IsTable ? "primary key" : "KEY")} {string.Join(", ", source.PrimaryKey)}).");
         byte[]? value = null;
         if (root.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null)
             value = source.ValueSerde.Serialize(WithWhere(where, () => source.JsonValue.FromJson(v)));

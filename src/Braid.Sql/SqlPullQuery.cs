@@ -41,12 +41,12 @@ public sealed class SqlPullQuery
         var statements = Parser.Parse(sql);
         if (statements is not [SelectStatement { Query: var q }])
             throw (statements.Count > 0 ? statements[0].Pos : new Pos(1, 1)).Error("a pull query is one SELECT ... FROM view [WHERE ...].");
-        if (q.From is not TableRef t || q.Joins.Count > 0 || q.GroupBy.Count > 0)
-            throw q.Pos.Error("a pull query reads one view: SELECT * FROM view [WHERE key = ...] (joins and GROUP BY belong in a CREATE MATERIALIZED VIEW).");
+        if (q.From is not TableRef t || q.Joins.Count > 0 || q.GroupBy.Count > 0 || q.Distinct)
+            throw q.Pos.Error("a pull query reads one view: SELECT * FROM view [WHERE key = ...] (joins, GROUP BY and DISTINCT belong in a CREATE MATERIALIZED VIEW).");
         var view = program.Views.FirstOrDefault(v => v.Name == t.Name)
             ?? throw t.Pos.Error($"no view named {t.Name}; pull queries read materialized views ({string.Join(", ", program.Views.Where(v => v.IsTable).Select(v => v.Name))}).");
         if (!view.IsTable) throw t.Pos.Error($"{t.Name} is a stream: it has no current state to query; pull queries read materialized views.");
-        var schema = new Schema(view.Columns.Select(c => new Column(t.Alias, c.Name, c.Type)).ToList());
+        var schema = new Schema(view.Columns.Select(c => new Column(t.Alias, c.Name, c.Type, c.Element)).ToList());
         var columns = new List<int>();
         foreach (var item in q.Items)
         {

@@ -36,7 +36,7 @@ public sealed class SqlSource
     /// <summary>The declared columns, in order.</summary>
     public IReadOnlyList<SqlColumn> Columns { get; }
 
-    /// <summary>The primary-key columns of a table (empty for a stream).</summary>
+    /// <summary>The key columns: a table's PRIMARY KEY, or a stream's KEY columns (empty for a stream without them).</summary>
     public IReadOnlyList<string> PrimaryKey { get; }
 
     /// <summary>For a versioned table, how long old versions are kept; null otherwise.</summary>

@@ -47,8 +47,9 @@ public sealed class TestInputTopic<TKey, TValue>
     /// <param name="headers">Optional headers.</param>
     public void PipeInput(TKey? key, TValue? value, long timestamp, Headers? headers = null)
     {
-        var k = key is null ? null : _keySerde.Serialize(key);
-        var v = value is null ? null : _valueSerde.Serialize(value);
+        if (headers is null && (_keySerde.WritesHeaders || _valueSerde.WritesHeaders)) headers = new Headers();
+        var k = key is null ? null : _keySerde.Serialize(key, new SerdeContext(Name, SerdeTarget.Key, headers));
+        var v = value is null ? null : _valueSerde.Serialize(value, new SerdeContext(Name, SerdeTarget.Value, headers));
         _driver.Pipe(Name, k, v, timestamp, headers);
     }
 
@@ -152,7 +153,7 @@ public sealed class TestOutputTopic<TKey, TValue>
     }
 
     private TestRecord<TKey, TValue> Decode(RawRecord r) => new(
-        r.Key is null ? default : _keySerde.Deserialize(r.Key),
-        r.Value is null ? default : _valueSerde.Deserialize(r.Value),
+        r.Key is null ? default : _keySerde.Deserialize(r.Key, new SerdeContext(r.Topic, SerdeTarget.Key, r.Headers)),
+        r.Value is null ? default : _valueSerde.Deserialize(r.Value, new SerdeContext(r.Topic, SerdeTarget.Value, r.Headers)),
         r.Timestamp, r.Headers);
 }

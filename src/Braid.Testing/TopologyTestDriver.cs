@@ -12,14 +12,14 @@ namespace Braid.Testing;
 /// store, and move the wall clock by hand. Records written to a topic the topology also reads
 /// (repartition topics) are fed back in before <c>PipeInput</c> returns.
 /// </summary>
-public sealed class TopologyTestDriver : IDisposable
+public sealed partial class TopologyTestDriver : IDisposable
 {
     private readonly Topology _topology;
     private readonly StreamTask _task;
     private readonly StreamTask? _globalTask;
-    private readonly Dictionary<string, Queue<RawRecord>> _outputs = new();
+    private readonly Dictionary<string, Queue<Produced>> _outputs = new();
     private readonly Dictionary<string, long> _offsets = new();
-    private readonly Queue<RawRecord> _feedback = new();
+    private readonly Queue<Produced> _feedback = new();
     private long _wallClock;
     private bool _processing;
     private bool _disposed;
@@ -94,51 +94,6 @@ public sealed class TopologyTestDriver : IDisposable
         DrainFeedback();
     }
 
-    /// <summary>Any store of the topology (global stores included).</summary>
-    /// <param name="name">The store name.</param>
-    /// <returns>The store.</returns>
-    public IStateStore GetStateStore(string name)
-    {
-        if (_task.Stores.TryGetValue(name, out var s)) return s;
-        if (_globalTask is not null && _globalTask.Stores.TryGetValue(name, out s)) return s;
-        throw new StreamsException($"No store named '{name}'. Stores: {string.Join(", ", _task.Stores.Keys.Concat(_globalTask?.Stores.Keys.AsEnumerable() ?? []))}.");
-    }
-
-    /// <summary>A key–value store holding plain values (user stores added with AddStateStore).</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type.</typeparam>
-    /// <returns>The store.</returns>
-    public IKeyValueStore<TKey, TValue> GetKeyValueStore<TKey, TValue>(string name) =>
-        GetStateStore(name) as IKeyValueStore<TKey, TValue>
-        ?? throw new StreamsException($"Store '{name}' is not a key–value store of {typeof(TKey).Name} → {typeof(TValue).Name}; table stores are read with GetTimestampedKeyValueStore.");
-
-    /// <summary>A table's or aggregate's store, whose values carry the timestamp of the record that wrote them.</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type.</typeparam>
-    /// <returns>The store.</returns>
-    public IKeyValueStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedKeyValueStore<TKey, TValue>(string name) =>
-        GetKeyValueStore<TKey, ValueAndTimestamp<TValue>>(name);
-
-    /// <summary>A windowed aggregation's store: aggregates with their timestamps, per key and window start.</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Aggregate type.</typeparam>
-    /// <returns>The store.</returns>
-    public IWindowStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedWindowStore<TKey, TValue>(string name) =>
-        GetStateStore(name) as IWindowStore<TKey, ValueAndTimestamp<TValue>>
-        ?? throw new StreamsException($"Store '{name}' is not a window store of {typeof(TKey).Name} → {typeof(TValue).Name}.");
-
-    /// <summary>A session aggregation's store.</summary>
-    /// <param name="name">The store name.</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Aggregate type.</typeparam>
-    /// <returns>The store.</returns>
-    public ISessionStore<TKey, TValue> GetSessionStore<TKey, TValue>(string name) =>
-        GetStateStore(name) as ISessionStore<TKey, TValue>
-        ?? throw new StreamsException($"Store '{name}' is not a session store of {typeof(TKey).Name} → {typeof(TValue).Name}.");
-
     internal void Pipe(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers)
     {
         ThrowIfDisposed();
@@ -153,7 +108,7 @@ public sealed class TopologyTestDriver : IDisposable
     {
         if (_outputs.TryGetValue(topic, out var q) && q.Count > 0)
         {
-            record = q.Dequeue();
+            record = q.Dequeue().ToRaw();
             return true;
         }
         record = default;
@@ -168,7 +123,7 @@ public sealed class TopologyTestDriver : IDisposable
         _processing = true;
         try
         {
-            while (_feedback.TryDequeue(out var r)) _task.Process(r);
+            while (_feedback.TryDequeue(out var r)) _task.Process(r.Position, r.HandedOff);
         }
         finally
         {
@@ -203,12 +158,34 @@ public sealed class TopologyTestDriver : IDisposable
         _globalTask?.Close();
     }
 
-    private sealed class Collector(TopologyTestDriver driver) : IRecordCollector
+    /// <summary>A record a sink wrote: bytes, or (for a topic the task reads back) the objects handed over, whose
+    /// bytes are made only if a test reads the topic.</summary>
+    private readonly record struct Produced(RawRecord Position, IHandedOffRecord? HandedOff)
     {
-        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition)
+        public RawRecord ToRaw()
         {
-            var record = new RawRecord(topic, partition ?? 0, driver.NextOffset(topic), key, value, timestamp, headers);
-            if (!driver._outputs.TryGetValue(topic, out var q)) driver._outputs[topic] = q = new Queue<RawRecord>();
+            if (HandedOff is null) return Position;
+            var (key, value) = HandedOff.Serialize();
+            return Position with { Key = key, Value = value };
+        }
+    }
+
+    // The driver's one task reads back every internal topic it writes, so those records never leave it: they are
+    // handed over as objects (Kafka's and the embedded host's tasks serialize them, as other partitions' tasks read them).
+    private sealed class Collector(TopologyTestDriver driver) : IRecordCollector, IHandOffCollector
+    {
+        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition) =>
+            Add(topic, new Produced(new RawRecord(topic, partition ?? 0, driver.NextOffset(topic), key, value, timestamp, headers), null));
+
+        // Internal topics only: a user topic read back may be read with other types or serdes on purpose.
+        public bool HandsOff(string topic) => driver._topology.Model.InternalTopics.Contains(topic) && driver._task.Reads(topic);
+
+        public void HandOff(string topic, IHandedOffRecord record) =>
+            Add(topic, new Produced(new RawRecord(topic, 0, driver.NextOffset(topic), null, null, record.Timestamp, record.Headers), record));
+
+        private void Add(string topic, in Produced record)
+        {
+            if (!driver._outputs.TryGetValue(topic, out var q)) driver._outputs[topic] = q = new Queue<Produced>();
             q.Enqueue(record);
             if (driver._task.Reads(topic)) driver._feedback.Enqueue(record);
         }

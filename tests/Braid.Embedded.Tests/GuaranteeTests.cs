@@ -1,4 +1,5 @@
 using Braid.CrashTests;
+using Braid.Embedded.Tests.Support;
 using Braid.Serialization;
 
 namespace Braid.Embedded.Tests;
@@ -34,7 +35,7 @@ public class GuaranteeTests
     {
         using var dir = new TempDir();
         var expected = Sorted(CrashWorkload.Reference(CrashWorkload.Generate(1500, 32)));
-        var options = TestOptions.For(dir.Path, 2, 2) with { UseJournalStateBackend = true, Durability = Durability.PowerLoss };
+        var options = TestOptions.For(dir.Path, 2, 2) with { StateBackendFactory = d => new JournalStateBackend(d, fsync: true), Durability = Durability.PowerLoss };
         var actual = await RunWorkload(options, 1500, 32);
         foreach (var t in CrashWorkload.Outputs) Assert.Equal(expected[t], actual[t]);
     }

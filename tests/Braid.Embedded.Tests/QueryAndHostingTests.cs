@@ -78,7 +78,7 @@ public class QueryAndHostingTests
         var b = new StreamsBuilder();
         b.Table("t", Strings, Materialized.As<string, string>("t-store"));
         await using var app = new BraidApplication(b.Build(), TestOptions.For(dir.Path));
-        Assert.Throws<InvalidOperationException>(() => app.GetKeyValueStore<string, string>("t-store"));
+        Assert.Throws<StateStoreNotAvailableException>(() => app.GetTimestampedKeyValueStore<string, string>("t-store"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Braid.Serialization;
 using Confluent.Kafka;
 
@@ -9,9 +10,11 @@ public sealed class InputOffsetTests : IDisposable
     private const int Partitions = 4;
     private readonly KafkaTestCluster _k = new();
     private readonly string _orders, _customers, _output;
+    private readonly ITestOutputHelper _out;
 
-    public InputOffsetTests()
+    public InputOffsetTests(ITestOutputHelper output)
     {
+        _out = output;
         _orders = _k.Prefix + "orders";
         _customers = _k.Prefix + "customers";
         _output = _k.Prefix + "enriched";
@@ -89,9 +92,13 @@ public sealed class InputOffsetTests : IDisposable
             && a.State == StreamsState.Running && b.State == StreamsState.Running, TimeSpan.FromSeconds(30), "b took a share");
         await producing;
         await KafkaTestCluster.WaitUntilAsync(() => a.ProcessedRecords + b.ProcessedRecords >= customers.Count + orders.Count, TimeSpan.FromSeconds(30), "all processed");
-        // A commit may slip in just before each rebalance round is noticed (the join state is reported every 100 ms, and
-        // this join takes more than one round): 1-3 refusals measured with the skip. Without it every commit interval of
-        // the ~3 s rebalance is refused (5 measured for a 1 s rebalance window), so 5 still separates the two.
+        // What fails without the skip is the SkippedCommits check below (0 skipped in every run without it). The refusal
+        // count does not separate the two on the mock: it refuses an offset commit only in the short window between a
+        // member's JoinGroup and SyncGroup of each round, not while the rebalance waits, so refusals follow the number of
+        // rounds, not the commit interval. Measured (one run each): with the skip 0, 1, 0, 0 here and 3 under heavy load;
+        // without it 5, 6, 3, 3 (100 ms commits), 4 (8 s session), 2, 3 (20 ms commits). The bound only catches commits
+        // sent throughout the rebalance rounds.
+        _out.WriteLine($"refused commits: {a.RefusedCommits} + {b.RefusedCommits}, skipped: {a.SkippedCommits} + {b.SkippedCommits}");
         Assert.InRange(a.RefusedCommits + b.RefusedCommits, 0, 4);
         Assert.True(a.SkippedCommits > 0, "a skipped the commits due while the group rebalanced");
     }

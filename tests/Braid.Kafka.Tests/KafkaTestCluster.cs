@@ -50,6 +50,59 @@ public sealed class KafkaTestCluster : IDisposable
         admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1 }]).GetAwaiter().GetResult();
     }
 
+    /// <summary>Deletes a topic and creates it again, empty, with <paramref name="partitions"/> partitions.</summary>
+    public void RecreateTopic(string topic, int partitions)
+    {
+        if (_mock is not null)
+        {
+            _mock.DeleteTopic(topic);
+            _mock.CreateTopic(topic, partitions);
+            return;
+        }
+        using var admin = RealAdmin();
+        admin.DeleteTopicsAsync([topic]).GetAwaiter().GetResult();
+        // Deletion completes asynchronously on the brokers: retry the creation until the old topic is gone.
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; Thread.Sleep(500))
+        {
+            try
+            {
+                admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1 }]).GetAwaiter().GetResult();
+                return;
+            }
+            catch (CreateTopicsException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
+    /// <summary>Grows a topic to <paramref name="total"/> partitions. The mock cannot grow a topic: there it is deleted and
+    /// re-created with the new count, so its records are lost (the tests using this only look at the partition count).</summary>
+    public void AddPartitions(string topic, int total)
+    {
+        if (_mock is not null)
+        {
+            RecreateTopic(topic, total);
+            return;
+        }
+        using var admin = RealAdmin();
+        admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = topic, IncreaseTo = total }]).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Moves a partition's log start to <paramref name="beforeOffset"/> (DeleteRecords), as retention or compaction may.</summary>
+    public void DeleteRecords(string topic, int partition, long beforeOffset)
+    {
+        if (_mock is not null)
+        {
+            _mock.DeleteRecords(topic, partition, beforeOffset);
+            return;
+        }
+        using var admin = RealAdmin();
+        admin.DeleteRecordsAsync([new TopicPartitionOffset(topic, partition, beforeOffset)]).GetAwaiter().GetResult();
+    }
+
+    private IAdminClient RealAdmin() =>
+        new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).SetLogHandler(Quiet).Build();
+
     internal ITopicAdmin Admin(KafkaStreamsOptions options) =>
         _mock is not null ? new MockTopicAdmin(_mock) : new AdminClientTopicAdmin(new Dictionary<string, string> { ["bootstrap.servers"] = options.BootstrapServers });
 

@@ -46,6 +46,23 @@ public sealed class StartupAndConfigTests : IDisposable
     }
 
     [Fact]
+    public async Task Close_with_a_fired_token_stops_waiting_while_the_instance_still_closes()
+    {
+        string orders = _k.Prefix + "orders", customers = _k.Prefix + "customers", output = _k.Prefix + "out";
+        _k.CreateTopic(orders, 1);
+        _k.CreateTopic(customers, 1);
+        _k.CreateTopic(output, 1);
+        var app = _k.App(Topologies.StreamTable(orders, customers, output), "cancel-close");
+        await app.StartAsync();
+        using var fired = new CancellationTokenSource();
+        await fired.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.CloseAsync(fired.Token));
+        var sw = Stopwatch.StartNew();
+        while (app.State != StreamsState.NotRunning && sw.Elapsed < TimeSpan.FromSeconds(90)) await Task.Delay(50);
+        Assert.Equal(StreamsState.NotRunning, app.State);
+    }
+
+    [Fact]
     public async Task A_missing_source_topic_is_a_clear_error()
     {
         string orders = _k.Prefix + "orders", customers = _k.Prefix + "customers";

@@ -80,12 +80,16 @@ public sealed class SampleAcceptanceTests
 
     [Theory]
     [MemberData(nameof(Hosts))]
-    public void Search_clicks_sample_equals_the_DSL_demo_outcomes(string host)
+    public void Search_clicks_sample_equals_the_DSL_demo_outcomes_and_click_through(string host)
     {
-        // The outcomes stream (stream–stream FULL JOIN in a 5-minute window). The demo's click-through per URL
-        // needs one impression per result URL (UNNEST), which Braid SQL does not have: not part of the sample.
-        var expected = SampleRuns.Dsl(SearchClicksDemo.Create().Scripts[0], SearchClicksDemo.Outcomes)
+        // The outcomes (stream–stream FULL JOIN in a 5-minute window), every record in order; and the click-through
+        // per URL and 10-minute window (impressions by UNNEST of the result URLs, clicks from the outcomes), which
+        // both emit once per window when it closes: the final view holds exactly the demo's emitted windows.
+        var script = SearchClicksDemo.Create().Scripts[0];
+        var expected = SampleRuns.Dsl(script, SearchClicksDemo.Outcomes)
             .Select(r => (r.Key, r.Value!.Kind, r.Value.Keyword, r.Value.Url, r.Timestamp)).ToList();
+        var expectedCtr = SampleRuns.Dsl(script, SearchClicksDemo.Ctr)
+            .Select(r => (r.Key.Key, r.Key.Window.Start, r.Key.Window.End, r.Value!.Shown, r.Value.Clicked)).OrderBy(r => r).ToList();
         var (h, program) = SampleRuns.Run("search-clicks", host, "searches", "clicks");
         using (h)
         {
@@ -93,30 +97,37 @@ public sealed class SampleAcceptanceTests
                 .Select(r => ((string)r.Key![0]!, (string)r.Value!["kind"]!, (string?)r.Value["keyword"], (string?)r.Value["url"], r.Timestamp)).ToList();
             Assert.Equal(6, expected.Count);
             Assert.Equal(expected, actual);
+            var actualCtr = h.Store(program.View("click_through")).All()
+                .Select(kv => kv.Value.Value)
+                .Select(r => ((string)r["url"]!, (long)r["window_start"]!, (long)r["window_end"]!, (long)r["shown"]!, (long)r["clicked"]!))
+                .OrderBy(r => r).ToList();
+            Assert.Equal(4, expectedCtr.Count); // 12:00–12:10: a, b, p; 12:10–12:20: a (12:20 is still open)
+            Assert.Equal(expectedCtr, actualCtr);
         }
     }
 
     [Theory]
     [MemberData(nameof(Hosts))]
-    public void Delivery_orders_sample_equals_the_DSL_demo_until_the_removal(string host)
+    public void Delivery_orders_sample_equals_the_DSL_demo_including_the_removal(string host)
     {
-        // The demo's last input is a tombstone on the event stream that deletes a finished order. A SQL view
-        // over a stream has no way to delete a group (docs/sql.md), so the sample stops before it and is
-        // compared with the demo's table as it stood then.
+        // The demo's last input is a tombstone on the event stream that deletes a finished order. The SQL stream
+        // declares order_id as its KEY and the view groups by exactly it, so the tombstone deletes that group.
+        // Compared: every change the view wrote to its topic (the demo's order-status changelog), and the final rows.
         var script = DeliveryOrdersDemo.Create().Scripts[0];
-        int removal = script.Steps.ToList().FindIndex(s => s is DemoInput { Value: null });
-        var untilRemoval = script with { Steps = script.Steps.Take(removal).ToList() };
+        var changes = SampleRuns.Dsl(script, DeliveryOrdersDemo.Status);
         var expected = new Dictionary<string, OrderStatus>();
-        foreach (var (key, value, _) in SampleRuns.Dsl(untilRemoval, DeliveryOrdersDemo.Status))
+        foreach (var (key, value, _) in changes)
             if (value is null) expected.Remove(key);
             else expected[key] = value;
         var (h, program) = SampleRuns.Run("delivery-orders", host, "order_events");
         using (h)
         {
-            var actual = h.Store(program.View("order_status")).All().ToDictionary(kv => (string)kv.Key[0]!, kv => new OrderStatus(
-                (string)kv.Value.Value["order_id"]!, (string)kv.Value.Value["customer_id"]!, (string?)kv.Value.Value["rider_id"],
-                (string)kv.Value.Value["status"]!, (long)kv.Value.Value["time"]!));
-            Assert.Equal(2, expected.Count);
+            static OrderStatus Status(SqlRow r) => new((string)r["order_id"]!, (string)r["customer_id"]!, (string?)r["rider_id"], (string)r["status"]!, (long)r["time"]!);
+            var view = program.View("order_status");
+            var written = h.Read(view).Select(r => ((string)r.Key![0]!, r.Value is null ? null : Status(r.Value))).ToList();
+            Assert.Equal(changes.Select(c => (c.Key, c.Value)), written);
+            var actual = h.Store(view).All().ToDictionary(kv => (string)kv.Key[0]!, kv => Status(kv.Value.Value));
+            Assert.Equal(["o2"], expected.Keys);
             Assert.Equal(expected.OrderBy(e => e.Key), actual.OrderBy(e => e.Key));
         }
     }

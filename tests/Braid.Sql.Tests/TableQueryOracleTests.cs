@@ -9,7 +9,8 @@ namespace Braid.Sql.Tests;
 /// computation). Would catch: a lost retraction (a deleted or updated row still joined or counted), the wrong
 /// join family for a condition (PK vs FK vs many-to-many), outer-join rows not replaced when a partner arrives
 /// or not restored when it leaves, NULL join values matching, MIN/MAX/array_agg not recomputed after the
-/// extreme row leaves, SUM/AVG/COUNT NULL handling, a group not deleted when empty.
+/// extreme row leaves, SUM/AVG/COUNT NULL handling, a group not deleted when empty, a group kept after HAVING
+/// stops holding (or missing while it holds), DISTINCT counting a value twice or NULL once.
 /// </summary>
 public sealed class TableQueryOracleTests(ITestOutputHelper output)
 {
@@ -74,6 +75,26 @@ public sealed class TableQueryOracleTests(ITestOutputHelper output)
             "aggregates over a filtered many-to-many join",
             "SELECT r.y, COUNT(*) AS n, SUM(l.x) AS s, array_agg(l.* ORDER BY l.id) AS rows FROM l JOIN r ON l.a = r.a WHERE l.x > 0 OR l.x IS NULL GROUP BY r.y",
             "SELECT json_quote(r.y), json_object('y', r.y, 'n', COUNT(*), 's', SUM(l.x), 'rows', json_group_array(json_object('id', l.id, 'a', l.a, 'rid', l.rid, 'x', l.x, 'g', l.g) ORDER BY l.id)) FROM l JOIN r ON l.a = r.a WHERE l.x > 0 OR l.x IS NULL GROUP BY r.y"
+        },
+        {
+            "HAVING over a table",
+            "SELECT l.g, COUNT(*) AS n, SUM(l.x) AS s FROM l GROUP BY l.g HAVING COUNT(*) >= 2 AND (SUM(l.x) IS NULL OR SUM(l.x) > 0) AND MIN(l.id) < 5",
+            "SELECT json_quote(g), json_object('g', g, 'n', COUNT(*), 's', SUM(x)) FROM l GROUP BY g HAVING COUNT(*) >= 2 AND (SUM(x) IS NULL OR SUM(x) > 0) AND MIN(id) < 5"
+        },
+        {
+            "DISTINCT aggregates over a table",
+            "SELECT l.g, COUNT(DISTINCT l.a) AS da, SUM(DISTINCT l.x) AS sx, AVG(DISTINCT l.x) AS ax, array_agg(DISTINCT l.x ORDER BY l.x) AS xs FROM l GROUP BY l.g",
+            "SELECT json_quote(g), json_object('g', g, 'da', COUNT(DISTINCT a), 'sx', SUM(DISTINCT x), 'ax', AVG(DISTINCT x), 'xs', json_group_array(DISTINCT x ORDER BY x NULLS LAST)) FROM l GROUP BY g"
+        },
+        {
+            "SELECT DISTINCT over a table",
+            "SELECT DISTINCT l.g, l.a FROM l",
+            "SELECT json_object('g', g, 'a', a), json_object('g', g, 'a', a) FROM l GROUP BY g, a"
+        },
+        {
+            "HAVING over a many-to-many join",
+            "SELECT r.y, COUNT(DISTINCT l.id) AS n FROM l JOIN r ON l.a = r.a GROUP BY r.y HAVING COUNT(*) > 1",
+            "SELECT json_quote(r.y), json_object('y', r.y, 'n', COUNT(DISTINCT l.id)) FROM l JOIN r ON l.a = r.a GROUP BY r.y HAVING COUNT(*) > 1"
         },
     };
 

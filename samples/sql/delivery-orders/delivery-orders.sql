@@ -1,7 +1,9 @@
--- Delivery orders: each order's events folded into its current status row, always up to date.
+-- Delivery orders: each order's events folded into its current status row, always up to date. The stream's
+-- record key is order_id (KEY): a tombstone for an order (a null value) deletes its row — the user forgetting
+-- a delivered order — because the view groups by exactly that key.
 -- braid sql samples/sql/delivery-orders/delivery-orders.sql --input order_events=samples/sql/delivery-orders/order_events.jsonl
 CREATE STREAM order_events (
-    order_id    TEXT,
+    order_id    TEXT KEY,
     type        TEXT,
     at          TIMESTAMP,
     customer_id TEXT,

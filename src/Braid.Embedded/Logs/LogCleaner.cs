@@ -22,7 +22,7 @@ internal sealed class LogCleaner(LogManager logs, TimeSpan interval, ILogger log
             try
             {
                 await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
-                RunOnce(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                RunOnce(logs.Clock.GetUtcNow().ToUnixTimeMilliseconds());
             }
             catch (OperationCanceledException)
             {

@@ -31,6 +31,9 @@ internal sealed class LogManager : IDisposable
         _loggers = options.Streams.LoggerFactory;
     }
 
+    /// <summary>The application's injected clock (retention is measured against it).</summary>
+    public TimeProvider Clock => _options.Streams.TimeProvider;
+
     public IReadOnlyDictionary<string, TopicLog> Topics => _topics;
 
     /// <summary>Opens a topic, recovering each partition under the plan's rule (partition count checked first).</summary>

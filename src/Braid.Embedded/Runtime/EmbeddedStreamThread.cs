@@ -48,6 +48,9 @@ internal sealed class EmbeddedStreamThread
 
     public List<EmbeddedTask> Tasks { get; }
 
+    /// <summary>Held while the thread processes and commits: interactive queries of in-memory stores read under it.</summary>
+    public object QueryLock { get; } = new();
+
     /// <summary>How long the thread waits before its first batch (a replaced thread's back-off); a stop request ends the wait.</summary>
     public TimeSpan StartDelay { get; init; }
 
@@ -69,7 +72,7 @@ internal sealed class EmbeddedStreamThread
             if (StartDelay > TimeSpan.Zero) _stop.Wait(StartDelay);
             Loop();
             // Graceful close: whatever was processed is committed before the thread ends.
-            _runner.Commit();
+            lock (QueryLock) _runner.Commit();
         }
         catch (Exception e)
         {
@@ -91,7 +94,7 @@ internal sealed class EmbeddedStreamThread
             else _globalLock?.EnterReadLock();
             try
             {
-                processed = _runner.ProcessBatch(now);
+                lock (QueryLock) processed = _runner.ProcessBatch(now);
             }
             finally
             {
@@ -99,7 +102,7 @@ internal sealed class EmbeddedStreamThread
                 else _globalLock?.ExitReadLock();
             }
             if (!_exactlyOnce && processed > 0) _commits.FlushOutputs(Tasks);
-            _runner.MaybeCommit(processed);
+            lock (QueryLock) _runner.MaybeCommit(processed);
             if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
         }
     }

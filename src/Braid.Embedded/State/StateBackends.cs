@@ -1,17 +1,15 @@
 using Braid.Internal.State;
 using Braid.RocksDb;
-using Microsoft.Extensions.Logging;
 
 namespace Braid.Embedded.State;
 
-/// <summary>Chooses the state backend of an application: RocksDB, or the journal backend (no native code; small state).</summary>
+/// <summary>Chooses the state backend of an application: RocksDB, unless the options carry another backend's factory (tests).</summary>
 internal static class StateBackends
 {
     public static IStateBackend Create(string directory, BraidApplicationOptions options) =>
-        options.UseJournalStateBackend
-            ? new JournalStateBackend(directory, options.Durability == Durability.PowerLoss, options.Streams.LoggerFactory.CreateLogger("Braid.Embedded.State"))
-            : RocksDbStateBackend.Open(directory, new RocksDbStateOptions
-            {
-                Durability = options.Durability == Durability.PowerLoss ? RocksDbDurability.PowerLoss : RocksDbDurability.ProcessCrash,
-            });
+        options.StateBackendFactory?.Invoke(directory)
+        ?? RocksDbStateBackend.Open(directory, new RocksDbStateOptions
+        {
+            Durability = options.Durability == Durability.PowerLoss ? RocksDbDurability.PowerLoss : RocksDbDurability.ProcessCrash,
+        });
 }

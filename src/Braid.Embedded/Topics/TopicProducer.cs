@@ -116,11 +116,12 @@ public sealed class TopicProducer<TKey, TValue>
     private (PartitionLog Log, RawRecord Record) Encode(TopicRecord<TKey, TValue> r)
     {
         if (r.Timestamp < 0) throw new ArgumentOutOfRangeException(nameof(r), r.Timestamp, "Timestamps are ms since the epoch and must not be negative.");
-        var k = r.Key is null ? null : _keySerde.Serialize(r.Key);
-        var v = r.Value is null ? null : _valueSerde.Serialize(r.Value);
+        var headers = r.Headers is null && (_keySerde.WritesHeaders || _valueSerde.WritesHeaders) ? new Headers() : r.Headers;
+        var k = r.Key is null ? null : _keySerde.Serialize(r.Key, new SerdeContext(_topic.Name, SerdeTarget.Key, headers));
+        var v = r.Value is null ? null : _valueSerde.Serialize(r.Value, new SerdeContext(_topic.Name, SerdeTarget.Value, headers));
         int n = _topic.Partitions.Length;
         int p = k is null ? (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)n) : Murmur2Partitioner.Partition(k, n);
-        var raw = new RawRecord(_topic.Name, p, -1, k, v, r.Timestamp, r.Headers);
+        var raw = new RawRecord(_topic.Name, p, -1, k, v, r.Timestamp, headers);
         RecordFormat.CheckSize(raw);
         return (_topic.Partitions[p], raw);
     }

@@ -113,7 +113,7 @@ public sealed class TopicReader<TKey, TValue>
     }
 
     private ConsumedRecord<TKey, TValue> Decode(RawRecord r) => new(
-        r.Key is null ? default : _keySerde.Deserialize(r.Key),
-        r.Value is null ? default : _valueSerde.Deserialize(r.Value),
+        r.Key is null ? default : _keySerde.Deserialize(r.Key, new SerdeContext(r.Topic, SerdeTarget.Key, r.Headers)),
+        r.Value is null ? default : _valueSerde.Deserialize(r.Value, new SerdeContext(r.Topic, SerdeTarget.Value, r.Headers)),
         r.Timestamp, r.Partition, r.Offset, r.Headers);
 }

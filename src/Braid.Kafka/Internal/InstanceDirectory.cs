@@ -16,7 +16,21 @@ internal sealed class InstanceDirectory : IDisposable
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly string _topic;
     private bool _disposed;
-    private readonly ConcurrentDictionary<string, string[]> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _instances = new(StringComparer.Ordinal);
+
+    /// <summary>One instance's announcement: active tasks, then standby tasks after a '|' (absent when it has none).</summary>
+    private sealed record Entry(string[] Active, string[] Standby)
+    {
+        public static Entry Parse(string s)
+        {
+            var parts = s.Split('|');
+            return new Entry(Split(parts[0]), parts.Length > 1 ? Split(parts[1]) : []);
+        }
+
+        public string Encode() => string.Join(',', Active) + (Standby.Length > 0 ? "|" + string.Join(',', Standby) : "");
+
+        private static string[] Split(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    }
 
     public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer)
     {
@@ -29,11 +43,11 @@ internal sealed class InstanceDirectory : IDisposable
 
     public string Self { get; }
 
-    public void Announce(IEnumerable<string> tasks)
+    public void Announce(IEnumerable<string> tasks, IEnumerable<string>? standbyTasks = null)
     {
-        var list = tasks.Order(StringComparer.Ordinal).ToArray();
-        _instances[Self] = list;
-        Send(Encoding.UTF8.GetBytes(string.Join(',', list)));
+        var entry = new Entry(tasks.Order(StringComparer.Ordinal).ToArray(), (standbyTasks ?? []).Order(StringComparer.Ordinal).ToArray());
+        _instances[Self] = entry;
+        Send(Encoding.UTF8.GetBytes(entry.Encode()));
     }
 
     public void Withdraw()
@@ -53,19 +67,27 @@ internal sealed class InstanceDirectory : IDisposable
             string host = Encoding.UTF8.GetString(r.Message.Key);
             if (host == Self) continue; // our own view is always current
             if (r.Message.Value is null) _instances.TryRemove(host, out _);
-            else _instances[host] = Encoding.UTF8.GetString(r.Message.Value).Split(',', StringSplitOptions.RemoveEmptyEntries);
+            else _instances[host] = Entry.Parse(Encoding.UTF8.GetString(r.Message.Value));
         }
     }
 
     /// <summary>Instances and their tasks; a task moving between instances may show on both for a moment.</summary>
     public IReadOnlyList<StreamsInstanceMetadata> Snapshot() =>
-        _instances.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new StreamsInstanceMetadata(kv.Key, kv.Value)).ToList();
+        _instances.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new StreamsInstanceMetadata(kv.Key, kv.Value.Active) { StandbyTasks = kv.Value.Standby }).ToList();
 
     /// <summary>The host running a task; our own claim wins over a stale announcement of another instance.</summary>
     public string? HostOf(string task)
     {
-        if (_instances.TryGetValue(Self, out var mine) && mine.Contains(task)) return Self;
-        return _instances.Where(kv => kv.Value.Contains(task)).Select(kv => kv.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (_instances.TryGetValue(Self, out var mine) && mine.Active.Contains(task)) return Self;
+        return _instances.Where(kv => kv.Value.Active.Contains(task)).Select(kv => kv.Key).Order(StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    /// <summary>The hosts keeping a standby of a task (never the one running it).</summary>
+    public IReadOnlyList<string> StandbyHostsOf(string task)
+    {
+        string? active = HostOf(task);
+        return _instances.Where(kv => kv.Value.Standby.Contains(task) && kv.Key != active).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
     }
 
     private void Send(byte[]? value) =>

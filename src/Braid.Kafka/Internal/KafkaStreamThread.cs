@@ -62,6 +62,22 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     public InstanceDirectory Directory { get; }
 
+    /// <summary>Fences this instance when another topology takes the application id over.</summary>
+    public TopologyGuard? Guard { get; init; }
+
+    /// <summary>Stops the instance when a topic's partition count changes under it.</summary>
+    public PartitionWatch? Watch { get; init; }
+
+    public int WipedTasks => _local?.Wiped ?? 0;
+
+    public int CleanedUpTasks => _local?.CleanedUp ?? 0;
+
+    private LocalTaskStates? _local;
+    private readonly Stopwatch _cleanupTimer = Stopwatch.StartNew();
+    private readonly Stopwatch _globalCommitTimer = Stopwatch.StartNew();
+
+    public long GlobalRecordsRead => _global?.RecordsRead ?? 0;
+
     public Exception? Error { get; private set; }
 
     public long ProcessedRecords => Interlocked.Read(ref _processed);
@@ -112,34 +128,33 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
             var renewalTimer = Stopwatch.StartNew();
             while (!_stop)
             {
-                PollGroup();
-                if (_tasks!.HasWork && _tasks.Step()) Announce();
-                _global?.Poll(1000);
+                // Everything that opens, writes or closes stores runs under the query lock; the blocking input poll does not,
+                // so interactive queries (StoreQueries) get in at least once per loop.
+                lock (QueryLock)
+                {
+                    PollGroup();
+                    if (_tasks!.HasWork && _tasks.Step()) Announce();
+                    _global?.Poll(1000);
+                    if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
+                    {
+                        _global?.Commit(); // local only (stores + checkpoint in one batch): not held back by rebalances
+                        _globalCommitTimer.Restart();
+                    }
+                }
                 Directory.Poll();
+                Watch?.MaybeCheck();
+                if (_local is not null && _cleanupTimer.Elapsed >= _options.StateCleanupDelay)
+                {
+                    _local.CleanRemoved(_tasks.Owned); // Kafka's StateDirectory.cleanRemovedTasks, run every state.cleanup.delay.ms
+                    _cleanupTimer.Restart();
+                }
                 _input!.Poll(_runnable.Count == 0 && !_tasks.HasWork ? 50 : 10, 2000);
-                Refresh();
-                Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
-                if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
-                {
-                    foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
-                    renewalTimer.Restart();
-                }
-                if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
-                {
-                    // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
-                    if (_rebalance.InProgress)
-                    {
-                        _rebalance.Skipped();
-                    }
-                    else
-                    {
-                        runner.Commit();
-                        commitTimer.Restart();
-                    }
-                }
-                if (_listener!.AssignedOnce && !_tasks.HasWork) _setState(StreamsState.Running);
+                lock (QueryLock) RunOnce(runner, commitTimer, renewalTimer);
             }
-            if (!_kill) CloseCleanly();
+            if (!_kill)
+            {
+                lock (QueryLock) CloseCleanly();
+            }
         }
         catch (Exception e)
         {
@@ -149,11 +164,48 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         finally
         {
             // Signal only after every client and the state directory lock are released, so a successor can start at once.
-            DisposeClients();
+            lock (QueryLock) DisposeClients(); // no query reads a store while its database closes
+
             if (Error is null) Finished.TrySetResult();
             else Finished.TrySetException(Error);
         }
     }
+
+    private void RunOnce(TaskRunner<KafkaTask> runner, Stopwatch commitTimer, Stopwatch renewalTimer)
+    {
+        Refresh();
+        Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
+        if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
+        {
+            foreach (var t in _runnable) t.RenewOffsets(); // committed with the next commit (see KafkaTask.RenewOffsets)
+            renewalTimer.Restart();
+        }
+        if (commitTimer.Elapsed >= _options.EffectiveCommitInterval)
+        {
+            // As Kafka Streams' StreamThread.maybeCommit: not during a rebalance (refused there); retried when it completes.
+            if (_rebalance.InProgress)
+            {
+                _rebalance.Skipped();
+            }
+            else
+            {
+                runner.Commit();
+                commitTimer.Restart();
+            }
+        }
+        if (_listener!.AssignedOnce && !_tasks!.HasWork) _setState(StreamsState.Running);
+    }
+
+    /// <summary>Held by this thread whenever it opens, writes or closes stores; interactive queries read under it.</summary>
+    public object QueryLock { get; } = new();
+
+    /// <summary>This thread's tasks a query may read (call under <see cref="QueryLock"/>): running ones, and with
+    /// <paramref name="stale"/> also those still restoring (Kafka's enableStaleStores).</summary>
+    public IEnumerable<KafkaTask> QueryableTasks(bool stale) =>
+        _tasks is null ? [] : stale ? _tasks.Running.Concat(_restorer!.Tasks) : _tasks.Running;
+
+    /// <summary>Whether a task handed to a query is still one this thread would hand out (call under <see cref="QueryLock"/>).</summary>
+    public bool StillQueryable(KafkaTask task, bool stale) => !_stop && QueryableTasks(stale).Contains(task);
 
     /// <summary>The commit sink of the core runner: every running task commits together (one producer, one transaction).</summary>
     public void Commit(IReadOnlyList<KafkaTask> dirty)
@@ -172,21 +224,31 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     private void Open()
     {
-        if (_options.StateDirectory is { } dir) _backend = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+        if (_options.StateDirectory is { } dir)
+        {
+            var rocks = RocksDbStateBackend.Open(Path.Combine(dir, _layout.ApplicationId));
+            _backend = rocks;
+            _local = new LocalTaskStates(rocks, _layout, _config.TimeProvider, _options.StateCleanupDelay, _logger);
+            _local.MarkFoundTasksReleased();
+        }
         _purger = new RepartitionPurger(new AdminClientBuilder(_clients.Base()).SetLogHandler((_, _) => { }).Build(), _layout, _logger);
         _output = new KafkaRecordCollector(_clients, _layout, ExactlyOnce, _options.RequestTimeout, _backend is not null);
         _output.Open();
         _input = new InputFetcher(_clients.AssignedConsumer("input", partitionEof: true), _layout, _logger);
-        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, _options.RestoreListener, _options.RequestTimeout);
+        _restorer = new RestoreDriver(_clients.AssignedConsumer("restore", partitionEof: true), _logger, new TracingRestoreListener(_options.RestoreListener), _options.RequestTimeout);
         _committer = new TaskCommitter(_output, () => _group!, _backend, _rebalance, ExactlyOnce, _options.RequestTimeout, _logger);
-        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group! };
+        _tasks = new TaskManager(_model, _config, _options, _layout, _output, _input, _restorer, _committer, _backend, _logger) { Group = () => _group!, Local = _local };
         if (_layout.GlobalTopics.Length > 0)
         {
-            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions);
+            _global = new GlobalStateUpdater(_model, _config, _layout, _clients.AssignedConsumer("global", partitionEof: true), _partitions,
+                _backend as RocksDbStateBackend, _options.RequestTimeout, _logger);
             _global.Bootstrap(_options.RestoreTimeout);
             _tasks.GlobalStores = _global.Stores;
         }
-        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger);
+        _listener = new TaskRebalanceListener(_layout, _tasks, _committer, _rebalance, ExactlyOnce, _setState, Announce, _logger)
+        {
+            VerifyTopology = Guard is null ? null : Guard.Verify,
+        };
         _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
         _group.Subscribe(_layout.TasksTopic);
     }
@@ -195,7 +257,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         try
         {
-            _group!.Consume(TimeSpan.Zero); // the task topic holds no records: this only drives the group protocol and its callbacks
+            // Drives the group protocol and its callbacks. The task topic's only records are topology fingerprints: one
+            // arriving (another topology may have taken the application id over) is checked against the one in force.
+            if (TopologyGuard.IsFingerprintRecord(_group!.Consume(TimeSpan.Zero))) Guard?.Verify();
         }
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
@@ -222,6 +286,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         Refresh();
         _committer!.Commit(_runnable, force: true);
+        _global?.Commit();
         _tasks!.CloseAll();
         Directory.Withdraw();
         _group!.Close();
@@ -236,6 +301,8 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _global?.Dispose();
         _output?.Dispose();
         _purger?.Dispose();
+        Guard?.Dispose();
+        Watch?.Dispose();
         _backend?.Dispose(); // uncommitted store writes are dropped: the changelog restores them
     }
 }

@@ -2,6 +2,7 @@ using Braid.Processors;
 using Braid.Internal;
 using Braid.Internal.Runtime;
 using Braid.Internal.State;
+using Braid.Internal.State.Logging;
 using Braid.Kafka.Internal.State;
 using Confluent.Kafka;
 
@@ -18,7 +19,7 @@ internal sealed class KafkaTask : IHostedTask, IInputSource
     private bool[] _atEnd = [];
     private bool _renew;
 
-    private KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicPartition> inputs, IReadOnlyList<IRestorableStore> restorable,
+    private KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicPartition> inputs, IReadOnlyList<RestorableStore> restorable,
         ITaskState? state, IReadOnlySet<string> checkpointed)
     {
         Id = id;
@@ -36,7 +37,7 @@ internal sealed class KafkaTask : IHostedTask, IInputSource
     /// <summary>Real input partitions, in the task's declared order (ties in record choice go to the first).</summary>
     public IReadOnlyList<TopicPartition> Inputs { get; }
 
-    public IReadOnlyList<IRestorableStore> Restorable { get; }
+    public IReadOnlyList<RestorableStore> Restorable { get; }
 
     /// <summary>The task's on-disk state, when the instance has a state directory.</summary>
     public ITaskState? State { get; }
@@ -73,9 +74,9 @@ internal sealed class KafkaTask : IHostedTask, IInputSource
         long Now() => built is { Context.StreamTime: var t } && t != long.MinValue ? t : 0;
         ChangelogTarget? TargetFor(string store) =>
             logs.TryGetValue(store, out var topic) ? new ChangelogTarget(topic, id.Partition, changelogSink, Now) : null;
-        var factory = new ChangeloggingStoreFactory(state?.Stores ?? InMemoryStoreFactory.Instance, TargetFor);
+        var factory = new ChangeLoggingStoreFactory(state?.Stores ?? InMemoryStoreFactory.Instance, TargetFor);
         // Stores marked InMemory are logged too on Kafka (as in Kafka Streams): the host's store policy says so.
-        var memoryFactory = new ChangeloggingStoreFactory(InMemoryStoreFactory.Instance, TargetFor);
+        var memoryFactory = new ChangeLoggingStoreFactory(InMemoryStoreFactory.Instance, TargetFor);
         built = model.CreateTask(id, [id.Subtopology], config, collector,
             () => config.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), new StorePolicy(factory, memoryFactory), globalStores);
         var checkpointed = new HashSet<string>(StringComparer.Ordinal);
@@ -84,7 +85,7 @@ internal sealed class KafkaTask : IHostedTask, IInputSource
             if (logs.TryGetValue(name, out var changelog) && !model.Stores[name].InMemory && state is not null) checkpointed.Add(changelog);
         }
         var inputs = layout.SourcesPerSubtopology[id.Subtopology].Select(t => new TopicPartition(t, id.Partition)).ToList();
-        var restorable = built.Stores.Values.OfType<IRestorableStore>().ToList();
+        var restorable = built.Stores.Values.OfType<ILoggedStore>().Select(s => new RestorableStore(s, logs[s.Name])).ToList();
         return new KafkaTask(id, built, inputs, restorable, state, checkpointed);
     }
 

@@ -32,20 +32,27 @@ internal sealed class RestoreDriver(IConsumer<byte[]?, byte[]?> consumer, ILogge
     {
         var todo = new HashSet<TopicPartition>();
         var assign = new List<TopicPartitionOffset>();
-        foreach (var store in task.Restorable)
+        var bounds = task.Restorable.Select(store =>
         {
             var tp = new TopicPartition(store.ChangelogTopic, task.Id.Partition);
-            var wm = consumer.QueryWatermarkOffsets(tp, requestTimeout);
-            long? local = checkpoint(tp);
-            if (local is long c && c > wm.High.Value)
+            return (store, tp, wm: consumer.QueryWatermarkOffsets(tp, requestTimeout), local: checkpoint(tp));
+        }).ToList();
+        foreach (var (store, tp, wm, local) in bounds)
+        {
+            // Beyond the end: the changelog was deleted and re-created (or truncated). Below the start: records the store
+            // never saw were removed (retention, DeleteRecords), tombstones among them. Either way the local state does not
+            // match the changelog: the task is corrupted (Kafka: StoreChangelogReader turns the restore consumer's
+            // InvalidOffsetException into a TaskCorruptedException; the task manager wipes it). Checked before anything is
+            // assigned, so the task can be wiped and begun again.
+            if (local is long c && (c > wm.High.Value || c < wm.Low.Value))
             {
-                // Kafka Streams (ProcessorStateManager / StoreChangelogReader) wipes such a store and restores it in full. The
-                // state backend has no per-task wipe yet, so refuse instead of silently mixing a foreign changelog's state in.
-                throw new StateStoreException(tp.ToString(), $"the local checkpoint of store '{store.Name}' is offset {c}, beyond the changelog's end " +
-                    $"{wm.High.Value}: the changelog was deleted and re-created (or truncated), so the local state no longer matches it. " +
-                    "Delete this instance's state directory; the store is then restored from the changelog.");
+                throw new TaskCorruptedException(task.Id, $"the local checkpoint of store '{store.Name}' on {tp} is offset {c}, " +
+                    (c > wm.High.Value ? $"beyond the changelog's end {wm.High.Value}" : $"below the changelog's start {wm.Low.Value}"));
             }
-            long from = Math.Max(local ?? wm.Low.Value, wm.Low.Value);
+        }
+        foreach (var (store, tp, wm, local) in bounds)
+        {
+            long from = local ?? wm.Low.Value;
             var r = new Restoring(task, store, from, wm.High.Value);
             _partitions[tp] = r;
             listener?.OnRestoreStart(store.Name, tp.ToString(), from, wm.High.Value);
@@ -128,11 +135,11 @@ internal sealed class RestoreDriver(IConsumer<byte[]?, byte[]?> consumer, ILogge
         listener?.OnRestoreEnd(p.Store.Name, tp.ToString(), p.Restored);
     }
 
-    private sealed class Restoring(KafkaTask task, IRestorableStore store, long from, long end)
+    private sealed class Restoring(KafkaTask task, RestorableStore store, long from, long end)
     {
         public KafkaTask Task { get; } = task;
 
-        public IRestorableStore Store { get; } = store;
+        public RestorableStore Store { get; } = store;
 
         public long End { get; } = end;
 

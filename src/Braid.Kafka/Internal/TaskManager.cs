@@ -24,6 +24,12 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
 
     public IReadOnlyDictionary<string, Braid.State.IStateStore>? GlobalStores { get; set; }
 
+    /// <summary>On-disk state beyond running tasks (wipes, release times, clean-up); null without a state directory.</summary>
+    public LocalTaskStates? Local { get; set; }
+
+    /// <summary>Every task this instance owns: pending, restoring or running (never cleaned up).</summary>
+    public IReadOnlySet<TaskId> Owned => _running.Keys.Concat(restorer.Tasks.Select(t => t.Id)).Concat(_pending).Concat(_starts.Keys).ToHashSet();
+
     public IReadOnlyCollection<KafkaTask> Running => _running.Values;
 
     /// <summary>Tasks assigned but not running yet (waiting for offsets, or restoring).</summary>
@@ -74,11 +80,26 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
         _pending.Clear();
         foreach (var id in ids)
         {
-            var task = KafkaTask.Create(id, model, layout, config, output, output, GlobalStores ?? new Dictionary<string, Braid.State.IStateStore>(), backend);
+            Local?.MarkOwned(id);
+            var task = Create(id);
             _starts[id] = task.Inputs.ToDictionary(tp => tp, tp => start[tp]);
-            restorer.Begin(task, tp => ReadCheckpoint(task, tp));
+            try
+            {
+                restorer.Begin(task, tp => ReadCheckpoint(task, tp));
+            }
+            catch (TaskCorruptedException e) when (Local is not null)
+            {
+                // As Kafka's TaskManager.handleCorruption: close dirty, wipe the local state, restore from the changelog's start.
+                task.Close(dirty: true);
+                Local.Wipe(id, e.Message);
+                task = Create(id);
+                restorer.Begin(task, tp => ReadCheckpoint(task, tp));
+            }
         }
     }
+
+    private KafkaTask Create(TaskId id) =>
+        KafkaTask.Create(id, model, layout, config, output, output, GlobalStores ?? new Dictionary<string, Braid.State.IStateStore>(), backend);
 
     private void StartRestored(KafkaTask task)
     {
@@ -103,6 +124,7 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
     /// <summary>Closes a running task (dirty: its uncommitted store writes are dropped), or forgets one not running yet.</summary>
     public void Close(TaskId id, bool dirty, bool keepInputAssigned = false)
     {
+        if (Owned.Contains(id)) Local?.MarkReleased([id]); // the clean-up delay counts from here
         _pending.Remove(id);
         var restoring = restorer.Tasks.FirstOrDefault(t => t.Id.Equals(id));
         if (restoring is not null)

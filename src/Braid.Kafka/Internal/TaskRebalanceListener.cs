@@ -15,8 +15,12 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
 {
     public bool AssignedOnce { get; private set; }
 
+    /// <summary>Run first at every assignment: throws when this instance's topology is no longer the application's (TopologyGuard).</summary>
+    public Action? VerifyTopology { get; set; }
+
     public void OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
+        VerifyTopology?.Invoke();
         AssignedOnce = true;
         rebalance.Assigned();
         if (partitions.Count == 0) return;

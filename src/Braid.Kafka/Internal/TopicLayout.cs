@@ -153,7 +153,8 @@ internal sealed class TopicLayout
             for (int p = 0; p < counts[i]; p++) Tasks.Add(new TaskId(i, p));
         }
         GlobalTopics = _model.GlobalTopics.Distinct().ToArray();
-        InternalTopics.Add(new TopicSpec(TasksTopic, Tasks.Count, new Dictionary<string, string> { ["cleanup.policy"] = "delete" }));
+        // Compacted: it holds the topology fingerprint (TopologyGuard), which must never expire.
+        InternalTopics.Add(new TopicSpec(TasksTopic, Tasks.Count, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }));
         InternalTopics.Add(new TopicSpec(InstancesTopic, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }));
     }
 

@@ -40,6 +40,20 @@ internal sealed class MockKafkaCluster : IDisposable
         if (rc != 0) throw new InvalidOperationException($"mock topic create '{topic}' failed: error {rc}.");
     }
 
+    /// <summary>Deletes a topic and its records (the mock has no DeleteTopics API).</summary>
+    public void DeleteTopic(string topic)
+    {
+        int rc = LibRdKafka.rd_kafka_mock_topic_delete(_cluster, topic);
+        if (rc != 0) throw new InvalidOperationException($"mock topic delete '{topic}' failed: error {rc}.");
+    }
+
+    /// <summary>Moves a partition's log start to <paramref name="beforeOffset"/> (as DeleteRecords, which the mock has no API for).</summary>
+    public void DeleteRecords(string topic, int partition, long beforeOffset)
+    {
+        int rc = LibRdKafka.rd_kafka_mock_partition_delete_records(_cluster, topic, partition, beforeOffset);
+        if (rc != 0) throw new InvalidOperationException($"mock delete records '{topic}' [{partition}] before {beforeOffset} failed: error {rc}.");
+    }
+
     public void SetBrokerDown(int brokerId) => LibRdKafka.rd_kafka_mock_broker_set_down(_cluster, brokerId);
 
     public void SetBrokerUp(int brokerId) => LibRdKafka.rd_kafka_mock_broker_set_up(_cluster, brokerId);

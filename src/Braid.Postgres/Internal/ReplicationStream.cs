@@ -17,9 +17,15 @@ namespace Braid.Postgres.Internal;
 /// (PostgreSQL sends the old key only then, or the whole old row under REPLICA IDENTITY FULL);
 /// DELETE → d; TRUNCATE → d for every live key.
 /// </summary>
-internal sealed class ReplicationStream(PgTableInfo table, IChangeEncoder encoder, ChangeLog log, string publication)
+internal sealed class ReplicationStream(PgTableInfo table, IChangeEncoder encoder, ChangeLog log, string publication, TimeProvider time)
 {
     public const string SyncPrefix = "braid-sync";
+
+    /// <summary>Prefix of the heartbeat messages (<see cref="PostgresTableOptions{TKey,TValue}.HeartbeatInterval"/>): a transaction with nothing but this message, acknowledged like any other.</summary>
+    public const string HeartbeatPrefix = "braid-heartbeat";
+
+    private long _lastCommit = time.GetTimestamp();
+    private long _commits;
 
     private readonly List<PgChange> _pending = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _syncs = new();
@@ -31,6 +37,12 @@ internal sealed class ReplicationStream(PgTableInfo table, IChangeEncoder encode
 
     /// <summary>The end LSN of the last transaction appended and acknowledged.</summary>
     public ulong AcknowledgedLsn { get; private set; }
+
+    /// <summary>Transactions acknowledged so far (including empty ones and heartbeats).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>When (<see cref="TimeProvider.GetTimestamp"/>) the last transaction was acknowledged, or streaming started.</summary>
+    public long LastCommitTimestamp => Interlocked.Read(ref _lastCommit);
 
     /// <summary>Changes appended so far by streaming.</summary>
     public long Appended { get; private set; }
@@ -114,6 +126,8 @@ internal sealed class ReplicationStream(PgTableInfo table, IChangeEncoder encode
                     AcknowledgedLsn = (ulong)c.TransactionEndLsn;
                     repl.SetReplicationStatus(c.TransactionEndLsn);
                     await repl.SendStatusUpdate(ct);
+                    Interlocked.Exchange(ref _lastCommit, time.GetTimestamp());
+                    Interlocked.Increment(ref _commits);
                     foreach (var token in _seenSyncs)
                         _syncs.GetOrAdd(token, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                     _seenSyncs.Clear();

@@ -30,24 +30,32 @@ internal sealed class AggregateSpec
         _ => Argument!.Type,
     };
 
+    /// <summary>For array_agg, the type of the elements (the argument's type).</summary>
+    public SqlType ElementType => Kind == "array_agg" ? Argument!.Type : SqlType.Unknown;
+
+    /// <summary>COUNT(DISTINCT x) and friends: computed over the distinct values of x (NULLs ignored except by array_agg).</summary>
+    public bool Distinct { get; init; }
+
     public int Width => (Argument is null ? 0 : 1) + Order.Count;
 
     public static AggregateSpec Create(FunctionCall f, ExprCompiler compiler)
     {
-        if (f.Distinct) throw f.Pos.Error($"{f.Name.ToUpperInvariant()}(DISTINCT ...) is not supported; GROUP BY the value in a first view, then aggregate that view.");
         foreach (var a in f.Args)
             if (QueryBinder.ContainsAggregate(a)) throw a.Pos.Error("aggregates cannot be nested.");
         if (f.OrderBy.Count > 0 && f.Name != "array_agg") throw f.OrderBy[0].Pos.Error($"ORDER BY inside an aggregate is only meaningful for array_agg, not {f.Name.ToUpperInvariant()}.");
         if (f.Star && f.Name != "count") throw f.Pos.Error($"{f.Name.ToUpperInvariant()}(*) is not valid; only COUNT(*) takes *.");
         if (!f.Star && f.Args.Count != 1) throw f.Pos.Error($"{f.Name.ToUpperInvariant()} takes one argument, got {f.Args.Count}.");
         var arg = f.Star ? null : compiler.Compile(f.Args[0]);
+        // PostgreSQL: with DISTINCT, ORDER BY may only sort by the argument itself.
+        if (f.Distinct && f.OrderBy.Any(o => !SameExpr(o.Expr, f.Args[0])))
+            throw f.OrderBy.First(o => !SameExpr(o.Expr, f.Args[0])).Pos.Error("in an aggregate with DISTINCT, ORDER BY can only sort by the argument (array_agg(DISTINCT x ORDER BY x)).");
         if (f.Name is "sum" or "avg" && arg is not null && !SqlTypes.IsNumeric(arg.Type) && arg.Type != SqlType.Unknown)
             throw f.Args[0].Pos.Error($"{f.Name.ToUpperInvariant()} needs a number, this is {SqlTypes.Name(arg.Type)}.");
         if (f.Name is "min" or "max" && arg is not null && arg.Type is SqlType.Row or SqlType.Array)
             throw f.Args[0].Pos.Error($"{f.Name.ToUpperInvariant()} needs a scalar value.");
         return new AggregateSpec
         {
-            Call = f, Kind = f.Name, Argument = arg,
+            Call = f, Kind = f.Name, Argument = arg, Distinct = f.Distinct,
             Order = f.OrderBy.Select(o => (compiler.Compile(o.Expr), o.Descending)).ToList(),
         };
     }
@@ -59,9 +67,12 @@ internal sealed class AggregateSpec
         foreach (var (value, _) in Order) member[i++] = value.Eval(row);
     }
 
+    private static bool SameExpr(Expr a, Expr b) => GroupPlan.Text(a) == GroupPlan.Text(b);
+
     public object? Compute(IReadOnlyList<SqlRow> members)
     {
         int at = Offset;
+        if (Distinct) members = DistinctMembers(members, at);
         switch (Kind)
         {
             case "count":
@@ -95,6 +106,16 @@ internal sealed class AggregateSpec
                 return new SqlArray(sorted.Select(m => m[at]));
             }
         }
+    }
+
+    /// <summary>One member per distinct argument value (the first in member order, so the result does not depend on arrival order).</summary>
+    private static List<SqlRow> DistinctMembers(IReadOnlyList<SqlRow> members, int at)
+    {
+        var sorted = members.OrderBy(m => m[at], Comparer<object?>.Create(SqlValues.Compare)).ThenBy(m => m).ToList();
+        var distinct = new List<SqlRow>();
+        foreach (var m in sorted)
+            if (distinct.Count == 0 || SqlValues.Compare(distinct[^1][at], m[at]) != 0) distinct.Add(m);
+        return distinct;
     }
 
     /// <summary>ORDER BY terms (PostgreSQL: nulls last ascending, first descending), ties broken by the whole member so the order is the same on every host.</summary>

@@ -7,7 +7,7 @@ internal sealed partial class ExprCompiler
 {
     public static readonly string[] AggregateNames = ["count", "sum", "min", "max", "avg", "array_agg"];
 
-    private const string ScalarFunctions = "COALESCE, NULLIF, UPPER, LOWER, LENGTH, ABS, CONCAT, STRPOS";
+    private const string ScalarFunctions = "COALESCE, NULLIF, UPPER, LOWER, LENGTH, ABS, CONCAT, STRPOS, CARDINALITY";
 
     public static bool IsAggregate(Expr e) => e is FunctionCall f && AggregateNames.Contains(f.Name);
 
@@ -49,6 +49,10 @@ internal sealed partial class ExprCompiler
                 // PostgreSQL: 1-based position of the substring, 0 when absent.
                 return new Compiled(r => args[0].Eval(r) is { } str && args[1].Eval(r) is { } sub
                     ? (long)(Text(str).IndexOf(Text(sub), StringComparison.Ordinal) + 1) : null, SqlType.BigInt);
+            case "cardinality":
+                Arity(f, 1);
+                if (args[0].Type is not (SqlType.Array or SqlType.Unknown)) throw f.Args[0].Pos.Error($"CARDINALITY takes an array, this is {SqlTypes.Name(args[0].Type)}.");
+                return new Compiled(r => args[0].Eval(r) is SqlArray a ? (long)a.Count : null, SqlType.BigInt);
             case "concat":
                 return new Compiled(r => string.Concat(args.Select(a => a.Eval(r) is { } v ? Text(v) : "")), SqlType.Text);
             default:
@@ -78,6 +82,33 @@ internal sealed partial class ExprCompiler
                 else if (SqlValues.Compare(x, y) == 0) return !il.Negated;
             }
             return sawNull ? null : il.Negated;
+        }, SqlType.Boolean);
+    }
+
+    /// <summary>
+    /// <c>x op ANY(array)</c> / <c>x op ALL(array)</c> with PostgreSQL's three-valued result: ANY is TRUE when some
+    /// comparison is TRUE, FALSE when all are FALSE (or the array is empty), else NULL; ALL is the dual. A NULL array gives NULL.
+    /// </summary>
+    private Compiled CompileQuantified(Quantified q)
+    {
+        var v = Compile(q.Value);
+        var a = Compile(q.Array);
+        string quantifier = q.All ? "ALL" : "ANY";
+        if (a.Type is not (SqlType.Array or SqlType.Unknown))
+            throw q.Array.Pos.Error($"{quantifier}(...) takes an array (an ARRAY column or array_agg(...)), this is {SqlTypes.Name(a.Type)}; for a list of values write IN (a, b, ...).");
+        RequireComparable(q, v.Type, a.Element);
+        return new Compiled(r =>
+        {
+            if (a.Eval(r) is not SqlArray items) return null;
+            var x = v.Eval(r);
+            bool sawNull = false;
+            foreach (var y in items)
+            {
+                if (x is null || y is null) { sawNull = true; continue; }
+                bool holds = Holds(q.Op, SqlValues.Compare(x, y));
+                if (holds != q.All) return holds; // ANY: one TRUE decides; ALL: one FALSE decides
+            }
+            return sawNull ? null : q.All;
         }, SqlType.Boolean);
     }
 

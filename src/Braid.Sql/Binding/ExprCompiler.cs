@@ -2,8 +2,8 @@ using Braid.Sql.Syntax;
 
 namespace Braid.Sql.Binding;
 
-/// <summary>A compiled expression: evaluation over a positional row, and its static type.</summary>
-internal sealed record Compiled(Func<SqlRow, object?> Eval, SqlType Type);
+/// <summary>A compiled expression: evaluation over a positional row, its static type, and an ARRAY's element type.</summary>
+internal sealed record Compiled(Func<SqlRow, object?> Eval, SqlType Type, SqlType Element = SqlType.Unknown);
 
 /// <summary>
 /// Compiles expressions to closures over positional rows, checking names and types at compile time so a
@@ -24,7 +24,7 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
             case IntervalLiteral i: return new Compiled(_ => i.Millis, SqlType.BigInt);
             case ColumnRef c:
                 int at = schema.Resolve(c);
-                return new Compiled(r => r[at], schema.Columns[at].Type);
+                return new Compiled(r => r[at], schema.Columns[at].Type, schema.Columns[at].Element);
             case StarRef s: return CompileStar(s);
             case Unary u: return CompileUnary(u);
             case Binary b: return CompileBinary(b);
@@ -36,10 +36,12 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
                     new Binary(bt.Pos, bt.Negated ? "<" : ">=", bt.Value, bt.Low), new Binary(bt.Pos, bt.Negated ? ">" : "<=", bt.Value, bt.High)));
             case InList il: return CompileIn(il);
             case Like lk: return CompileLike(lk);
+            case Quantified q: return CompileQuantified(q);
             case Case cs: return CompileCase(cs);
             case Cast ct: return CompileCast(ct);
             case FunctionCall f: return CompileFunction(f);
             case Subscript sub: return CompileSubscript(sub);
+            case JsonGet j: return CompileJsonGet(j);
             default: throw e.Pos.Error("unsupported expression.");
         }
     }
@@ -68,7 +70,34 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
         if (array.Type is not (SqlType.Array or SqlType.Unknown)) throw sub.Pos.Error($"[n] takes an element of an array (array_agg(...)), this is {SqlTypes.Name(array.Type)}.");
         if (index.Type is not (SqlType.BigInt or SqlType.Unknown)) throw sub.Index.Pos.Error("an array index is a BIGINT (1-based).");
         // PostgreSQL: 1-based; out of range or NULL index gives NULL.
-        return new Compiled(r => array.Eval(r) is SqlArray a && index.Eval(r) is long i && i >= 1 && i <= a.Count ? a[(int)(i - 1)] : null, SqlType.Unknown);
+        return new Compiled(r => array.Eval(r) is SqlArray a && index.Eval(r) is long i && i >= 1 && i <= a.Count ? a[(int)(i - 1)] : null, array.Element);
+    }
+
+    /// <summary>
+    /// PostgreSQL's <c>-&gt;</c> / <c>-&gt;&gt;</c>: a field of a JSON object by name, an element of a JSON array by
+    /// 0-based index (negative counts from the end); NULL when absent or the value has no such part. <c>-&gt;</c> gives
+    /// JSON, <c>-&gt;&gt;</c> TEXT (a JSON string's text, other values as JSON text).
+    /// </summary>
+    private Compiled CompileJsonGet(JsonGet j)
+    {
+        var value = Compile(j.Value);
+        var path = Compile(j.Path);
+        string op = j.AsText ? "->>" : "->";
+        if (value.Type is not (SqlType.Json or SqlType.Row or SqlType.Array or SqlType.Unknown))
+            throw j.Pos.Error($"{op} reads a JSON value (a JSON column, or a part of one), this is {SqlTypes.Name(value.Type)}.");
+        if (path.Type is not (SqlType.Text or SqlType.BigInt or SqlType.Unknown))
+            throw j.Path.Pos.Error($"{op} takes a field name ('name') or an array index (0-based BIGINT).");
+        bool asText = j.AsText;
+        return new Compiled(r =>
+        {
+            object? part = (value.Eval(r), path.Eval(r)) switch
+            {
+                (SqlRow o, string name) => o.Names.Contains(name) ? o[name] : null,
+                (SqlArray a, long i) when (i < 0 ? -i <= a.Count : i < a.Count) => a[(int)(i < 0 ? a.Count + i : i)],
+                _ => null,
+            };
+            return asText && part is not null and not string ? SqlJson.WriteValue(part) : part;
+        }, asText ? SqlType.Text : SqlType.Json);
     }
 
     public Compiled Boolean(Expr e, string clause)
@@ -122,8 +151,7 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
                     var x = l.Eval(row);
                     var y = r.Eval(row);
                     if (x is null || y is null) return null;
-                    int c = SqlValues.Compare(x, y);
-                    return op switch { "=" => c == 0, "<>" => c != 0, "<" => c < 0, "<=" => c <= 0, ">" => c > 0, _ => c >= 0 };
+                    return Holds(op, SqlValues.Compare(x, y));
                 }, SqlType.Boolean);
             case "||":
                 return new Compiled(row =>
@@ -136,6 +164,8 @@ internal sealed partial class ExprCompiler(Schema schema, Func<Expr, Compiled?>?
                 return Arithmetic.Compile(b, l, r);
         }
     }
+
+    internal static bool Holds(string op, int c) => op switch { "=" => c == 0, "<>" => c != 0, "<" => c < 0, "<=" => c <= 0, ">" => c > 0, _ => c >= 0 };
 
     private static void RequireBool(Binary b, Compiled l, Compiled r)
     {

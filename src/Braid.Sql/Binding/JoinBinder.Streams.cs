@@ -69,7 +69,9 @@ internal sealed partial class JoinBinder
         };
         var keyColumns = cond.Pairs.Select((p, i) => new SqlColumn(p.LeftExpr is ColumnRef c ? c.Name : $"k{i}", types[i])).ToList();
         var keyPositions = cond.Pairs.Select(p => p.LeftExpr is ColumnRef c ? left.Schema.Resolve(c) : -1).ToArray();
-        return new Relation { Schema = schema, Stream = result, TimeColumn = left.TimeColumn, Key = keyPositions, KeyColumns = keyColumns };
+        // No time column: a joined record's timestamp is the later of the two sides' (Kafka's KStreamKStreamJoin), which
+        // neither column holds in general; a later windowed GROUP BY re-timestamps from its DESCRIPTOR column.
+        return new Relation { Schema = schema, Stream = result, TimeColumn = null, Key = keyPositions, KeyColumns = keyColumns };
     }
 
     /// <summary>The join window (before, after) in milliseconds from <c>v.ts BETWEEN o.ts + lo AND o.ts + hi</c>.</summary>

@@ -13,6 +13,7 @@ internal sealed partial class JoinBinder(QueryBinder binder)
 {
     public Relation Join(Relation left, JoinClause clause)
     {
+        if (clause.Right is UnnestRef u) return UnnestBinder.Bind(left, clause, u);
         var right = binder.Input(clause.Right);
         var asOf = (clause.Right as TableRef)?.AsOf;
         var cond = JoinCondition.Split(clause.On, left.Schema, right.Schema);

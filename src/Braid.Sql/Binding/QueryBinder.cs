@@ -11,12 +11,26 @@ internal sealed class QueryBinder(IReadOnlyDictionary<string, Relation> catalog)
 {
     public Relation Bind(Select q)
     {
+        q = Distinct(q);
         if (q.From is WindowRef w) return new WindowedAggregateBinder(this).Bind(q, w);
         var rel = Input(q.From);
+        // A keyed stream's tombstones reach a GROUP BY only straight from its source (no join in between).
+        var deletes = q.Joins.Count == 0 ? rel.Deletes : null;
         foreach (var join in q.Joins) rel = new JoinBinder(this).Join(rel, join);
         if (q.Where is not null) rel = Filter(rel, q.Where);
         bool aggregated = q.GroupBy.Count > 0 || q.Items.Any(i => ContainsAggregate(i.Expr));
-        return aggregated ? new AggregateBinder().Bind(rel, q) : Project(rel, q.Items);
+        return aggregated ? new AggregateBinder().Bind(rel, q, deletes) : Project(rel, q.Items);
+    }
+
+    /// <summary>SELECT DISTINCT items is GROUP BY items (the SQL standard's equivalence); with GROUP BY or aggregates it is refused.</summary>
+    private static Select Distinct(Select q)
+    {
+        if (!q.Distinct) return q;
+        if (q.GroupBy.Count > 0 || q.Items.Any(i => ContainsAggregate(i.Expr)))
+            throw q.Pos.Error("SELECT DISTINCT with GROUP BY or aggregates is not supported; the GROUP BY already makes each group one row.");
+        foreach (var item in q.Items)
+            if (item.Expr is StarRef) throw item.Pos.Error("SELECT DISTINCT * is not supported; name the columns (SELECT DISTINCT a, b).");
+        return q with { GroupBy = q.Items.Select(i => i.Expr).ToList(), Distinct = false };
     }
 
     public Relation Input(FromItem item)
@@ -30,14 +44,19 @@ internal sealed class QueryBinder(IReadOnlyDictionary<string, Relation> catalog)
                 return new Relation
                 {
                     Schema = rel.Schema.Requalify(t.Alias), Key = rel.Key, KeyColumns = rel.KeyColumns, Table = rel.Table, Stream = rel.Stream,
-                    VersionedRetention = rel.VersionedRetention, TimeColumn = rel.TimeColumn,
+                    VersionedRetention = rel.VersionedRetention, TimeColumn = rel.TimeColumn, Deletes = rel.Deletes,
                 };
             case WindowRef w:
                 throw w.Pos.Error("a window table function (TUMBLE/HOP/SESSION) can only be the FROM of a GROUP BY query, not joined.");
+            case UnnestRef u:
+                throw u.Pos.Error("UNNEST reads an array of the row before it: FROM s CROSS JOIN UNNEST(s.col) AS u(x).");
             default:
                 throw item.Pos.Error("unsupported FROM item.");
         }
     }
+
+    /// <summary>True when <paramref name="name"/> is a CREATE TABLE / CREATE STREAM source (not a view).</summary>
+    public bool IsSource(string name) => catalog.TryGetValue(name, out var rel) && rel.IsSourceRelation;
 
     public static bool ContainsAggregate(Expr e) => e switch
     {
@@ -46,11 +65,14 @@ internal sealed class QueryBinder(IReadOnlyDictionary<string, Relation> catalog)
         Unary u => ContainsAggregate(u.Operand),
         Cast c => ContainsAggregate(c.Value),
         Subscript sub => ContainsAggregate(sub.Array) || ContainsAggregate(sub.Index),
+        JsonGet j => ContainsAggregate(j.Value) || ContainsAggregate(j.Path),
         IsNull n => ContainsAggregate(n.Value),
         Between bt => ContainsAggregate(bt.Value) || ContainsAggregate(bt.Low) || ContainsAggregate(bt.High),
         Case cs => (cs.Operand is not null && ContainsAggregate(cs.Operand)) || cs.Whens.Any(w => ContainsAggregate(w.When) || ContainsAggregate(w.Then))
             || (cs.Else is not null && ContainsAggregate(cs.Else)),
         InList il => ContainsAggregate(il.Value) || il.Items.Any(ContainsAggregate),
+        Quantified qt => ContainsAggregate(qt.Value) || ContainsAggregate(qt.Array),
+        Like lk => ContainsAggregate(lk.Value),
         _ => false,
     };
 
@@ -82,7 +104,7 @@ internal sealed class QueryBinder(IReadOnlyDictionary<string, Relation> catalog)
             var c = compiler.Compile(item.Expr);
             string name = OutputName(item);
             int source = item.Expr is ColumnRef cr ? rel.Schema.Resolve(cr) : -1;
-            outputs.Add((new Column(null, name, c.Type == SqlType.Unknown ? SqlType.Text : c.Type), c.Eval, source));
+            outputs.Add((new Column(null, name, c.Type == SqlType.Unknown ? SqlType.Text : c.Type, c.Element), c.Eval, source));
         }
         CheckDistinctNames(items, outputs.Select(o => o.Column.Name).ToList());
         var schema = new Schema(outputs.Select(o => o.Column).ToList());

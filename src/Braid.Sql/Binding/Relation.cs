@@ -27,11 +27,20 @@ internal sealed class Relation
 
     public bool IsTable => Table is not null;
 
+    /// <summary>
+    /// For a stream source with KEY columns: its tombstones (null values), keyed by the key columns. They are
+    /// not events; only a GROUP BY over exactly the KEY columns reads them, to delete that group (docs/sql.md).
+    /// </summary>
+    public KStream<SqlRow, SqlRow>? Deletes { get; init; }
+
     /// <summary>The versioned table's history retention, when the table keeps versions (as-of joins).</summary>
     public TimeSpan? VersionedRetention { get; init; }
 
     /// <summary>The position of the column that holds the record timestamp (WITH timestamp = 'col'), if any.</summary>
     public int? TimeColumn { get; init; }
+
+    /// <summary>True for the relation of a CREATE TABLE / CREATE STREAM source.</summary>
+    public bool IsSourceRelation { get; init; }
 
     public string Kind => IsTable ? "table" : "stream";
 }

@@ -2,8 +2,8 @@ using Braid.Sql.Syntax;
 
 namespace Braid.Sql.Binding;
 
-/// <summary>A column of a relation: the alias of the input it came from, its name and type.</summary>
-internal sealed record Column(string? Qualifier, string Name, SqlType Type);
+/// <summary>A column of a relation: the alias of the input it came from, its name and type (and an ARRAY's element type).</summary>
+internal sealed record Column(string? Qualifier, string Name, SqlType Type, SqlType Element = SqlType.Unknown);
 
 /// <summary>
 /// The columns of a relation, in row order. Rows inside a topology are positional: an expression is bound

@@ -66,16 +66,16 @@ internal sealed class SqlCompiler
             retention = TimeSpan.FromMilliseconds(Durations.Parse(versioned.Value, versioned.Pos));
         }
         string topic = s.With.TryGetValue("topic", out var t) ? t.Value : s.Name;
-        var columns = s.Columns.Select(c => new SqlColumn(c.Name, c.Type)).ToList();
+        var columns = s.Columns.Select(c => new SqlColumn(c.Name, c.Type) { Element = c.Element }).ToList();
         var source = new SqlSource(s.Name, s.IsTable, topic, columns, s.PrimaryKey.Select(k => k.Name).ToList(), retention, timeColumn);
         _sources.Add(source);
 
-        var schema = new Schema(columns.Select(c => new Column(s.Name, c.Name, c.Type)).ToList());
+        var schema = new Schema(columns.Select(c => new Column(s.Name, c.Name, c.Type, c.Element)).ToList());
         int[] key = source.PrimaryKey.Select(k => columns.FindIndex(c => c.Name == k)).ToArray();
         int? timePos = timeColumn is null ? null : columns.FindIndex(c => c.Name == timeColumn);
         var names = schema.Names;
-        var stream = _builder.Stream(topic, Consumed.With(source.KeySerde, source.ValueSerde))
-            .ProcessValues(() => new SourceRowProcessor(names, key, timePos, s.IsTable));
+        var raw = _builder.Stream(topic, Consumed.With(source.KeySerde, source.ValueSerde));
+        var stream = raw.ProcessValues(() => new SourceRowProcessor(names, key, timePos, s.IsTable));
         if (s.IsTable)
         {
             var table = stream.ToTable(new Materialized<SqlRow, SqlRow>
@@ -85,11 +85,14 @@ internal sealed class SqlCompiler
                 ValueSerde = SqlRowSerde.Instance,
                 VersionedHistoryRetention = retention,
             });
-            _relations[s.Name] = new Relation { Schema = schema, Key = key, KeyColumns = source.PrimaryKey.Select(k => columns.First(c => c.Name == k)).ToList(), Table = table, VersionedRetention = retention, TimeColumn = timePos };
+            _relations[s.Name] = new Relation { Schema = schema, Key = key, KeyColumns = source.PrimaryKey.Select(k => columns.First(c => c.Name == k)).ToList(), Table = table, VersionedRetention = retention, TimeColumn = timePos, IsSourceRelation = true };
         }
         else
         {
-            _relations[s.Name] = new Relation { Schema = schema, Key = [], KeyColumns = [], Stream = stream, TimeColumn = timePos };
+            // A keyed stream's tombstones travel beside its events (they are not events; see Relation.Deletes).
+            var deletes = key.Length == 0 ? null : raw.Filter((k, v) => v is null && k is not null);
+            var keyColumns = source.PrimaryKey.Select(k => columns.First(c => c.Name == k)).ToList();
+            _relations[s.Name] = new Relation { Schema = schema, Key = key, KeyColumns = keyColumns, Stream = stream, TimeColumn = timePos, Deletes = deletes, IsSourceRelation = true };
         }
     }
 
@@ -100,7 +103,7 @@ internal sealed class SqlCompiler
         var rel = new QueryBinder(_relations).Bind(v.Query);
         string topic = v.With.TryGetValue("topic", out var t) ? t.Value : v.Name;
         var keyColumns = rel.KeyColumns;
-        var columns = rel.Schema.Columns.Select(c => new SqlColumn(c.Name, c.Type)).ToList();
+        var columns = rel.Schema.Columns.Select(c => new SqlColumn(c.Name, c.Type) { Element = c.Element }).ToList();
         if (!v.IsStream)
         {
             if (!rel.IsTable)
@@ -134,7 +137,12 @@ internal sealed class SqlCompiler
         if (rel.Schema.Count != target.Schema.Count || rel.Schema.Columns.Zip(target.Schema.Columns).Any(p => p.First.Name != p.Second.Name || p.First.Type != p.Second.Type && p.First.Type != SqlType.Unknown))
             throw i.Query.Pos.Error($"INSERT INTO {i.Target} needs the columns {string.Join(", ", target.Schema.Columns.Select(c => $"{c.Name} {SqlTypes.Name(c.Type)}"))} in this order; the SELECT gives {string.Join(", ", rel.Schema.Columns.Select(c => $"{c.Name} {SqlTypes.Name(c.Type)}"))}.");
         rel.Stream!.To(view.Topic, Produced.With(view.KeySerde, view.ValueSerde));
-        _relations[i.Target] = new Relation { Schema = target.Schema, Key = target.Key, KeyColumns = target.KeyColumns, Stream = target.Stream!.Merge(rel.Stream), TimeColumn = target.TimeColumn };
+        // The merged stream's time column is only known when both parts carry the record timestamp in the same column.
+        _relations[i.Target] = new Relation
+        {
+            Schema = target.Schema, Key = target.Key, KeyColumns = target.KeyColumns, Stream = target.Stream!.Merge(rel.Stream),
+            TimeColumn = target.TimeColumn == rel.TimeColumn ? target.TimeColumn : null,
+        };
     }
 
     private static void CheckOptions(IReadOnlyDictionary<string, WithOption> options, string[] allowed)

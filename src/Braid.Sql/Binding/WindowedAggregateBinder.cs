@@ -19,9 +19,9 @@ internal sealed class WindowedAggregateBinder(QueryBinder binder)
         if (q.Joins.Count > 0) throw q.Joins[0].Pos.Error("a windowed aggregation reads one stream; join first in a CREATE STREAM ... AS SELECT, then window that stream.");
         var rel = binder.Input(w.Input);
         if (rel.IsTable) throw w.Input.Pos.Error($"{w.Input.Name} is a table; window table functions take a stream (a table's rows are not events in time).");
-        if (rel.TimeColumn is not { } t || rel.Schema.Columns[t].Name != w.TimeColumn)
-            throw w.TimeColumnPos.Error($"DESCRIPTOR({w.TimeColumn}) must name the stream's time column (declare it WITH (timestamp = '{w.TimeColumn}')): windows follow the record timestamps.");
         rel = new Relation { Schema = rel.Schema.Requalify(w.Alias), Key = rel.Key, KeyColumns = rel.KeyColumns, Stream = rel.Stream, TimeColumn = rel.TimeColumn };
+        if (rel.TimeColumn is not { } t || rel.Schema.Columns[t].Name != w.TimeColumn)
+            rel = Retimestamp(rel, w);
         if (q.Where is not null)
         {
             var predicate = new ExprCompiler(rel.Schema).Boolean(q.Where, "WHERE").Eval;
@@ -46,10 +46,27 @@ internal sealed class WindowedAggregateBinder(QueryBinder binder)
             .Map((wk, state) =>
             {
                 var key = Keys.Make([.. wk.Key.Values, wk.Window.Start, wk.Window.End]);
-                return KeyValue.Pair(key, state is null ? null! : plan.Result(key, GroupPlan.Members(state)));
+                return KeyValue.Pair(key, state is null ? null! : plan.Result(key, GroupPlan.Members(state))!);
             })
             .ToTable(new Materialized<SqlRow, SqlRow> { KeySerde = SqlRowSerde.Instance, ValueSerde = SqlRowSerde.Instance });
         return plan.Output(table);
+    }
+
+    /// <summary>
+    /// DESCRIPTOR(col) names the event time. On a source stream it must be the WITH (timestamp = ...) column; on a
+    /// derived stream whose record timestamp is not that column (a stream–stream join, INSERT INTO from other
+    /// columns), the records are re-timestamped from it first (<see cref="Runtime.EventTimeProcessor"/>).
+    /// </summary>
+    private Relation Retimestamp(Relation rel, WindowRef w)
+    {
+        if (binder.IsSource(w.Input.Name))
+            throw w.TimeColumnPos.Error($"DESCRIPTOR({w.TimeColumn}) must name the stream's time column (declare it WITH (timestamp = '{w.TimeColumn}')): windows follow the record timestamps.");
+        int at = rel.Schema.Columns.ToList().FindIndex(c => c.Name == w.TimeColumn);
+        if (at < 0) throw w.TimeColumnPos.Error($"DESCRIPTOR({w.TimeColumn}): {w.Input.Name} has no column {w.TimeColumn} (columns: {string.Join(", ", rel.Schema.Names)}).");
+        if (rel.Schema.Columns[at].Type is not (SqlType.Timestamp or SqlType.BigInt))
+            throw w.TimeColumnPos.Error($"DESCRIPTOR({w.TimeColumn}) must be a TIMESTAMP or BIGINT (epoch milliseconds) column, it is {SqlTypes.Name(rel.Schema.Columns[at].Type)}.");
+        var stream = rel.Stream!.ProcessValues(() => new Runtime.EventTimeProcessor(at));
+        return new Relation { Schema = rel.Schema, Key = rel.Key, KeyColumns = rel.KeyColumns, Stream = stream, TimeColumn = at };
     }
 
     private static TimeWindows Windows(WindowRef w, TimeSpan grace)

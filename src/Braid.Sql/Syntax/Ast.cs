@@ -4,11 +4,12 @@ namespace Braid.Sql.Syntax;
 
 internal abstract record Statement(Pos Pos);
 
-internal sealed record ColumnDef(string Name, SqlType Type, Pos Pos);
+/// <summary>A declared column; <paramref name="Element"/> is the element type of an ARRAY column.</summary>
+internal sealed record ColumnDef(string Name, SqlType Type, Pos Pos, SqlType Element = SqlType.Unknown);
 
 internal sealed record WithOption(string Value, Pos Pos);
 
-/// <summary>CREATE TABLE / CREATE STREAM name (columns [, PRIMARY KEY (...)]) [WITH (...)].</summary>
+/// <summary>CREATE TABLE / CREATE STREAM name (columns [, PRIMARY KEY (...)]) [WITH (...)]; for a stream, PrimaryKey holds its KEY columns.</summary>
 internal sealed record CreateSource(Pos Pos, string Name, bool IsTable, IReadOnlyList<ColumnDef> Columns, IReadOnlyList<(string Name, Pos Pos)> PrimaryKey,
     IReadOnlyDictionary<string, WithOption> With) : Statement(Pos);
 
@@ -24,7 +25,7 @@ internal sealed record SelectStatement(Pos Pos, Select Query) : Statement(Pos);
 internal sealed record SelectItem(Expr Expr, string? Alias, Pos Pos);
 
 internal sealed record Select(Pos Pos, IReadOnlyList<SelectItem> Items, FromItem From, IReadOnlyList<JoinClause> Joins, Expr? Where,
-    IReadOnlyList<Expr> GroupBy, bool EmitOnWindowClose);
+    IReadOnlyList<Expr> GroupBy, bool EmitOnWindowClose, Expr? Having = null, bool Distinct = false);
 
 internal abstract record FromItem(Pos Pos, string Alias);
 
@@ -36,7 +37,10 @@ internal enum WindowKind { Tumble, Hop, Session }
 internal sealed record WindowRef(Pos Pos, WindowKind Kind, TableRef Input, string TimeColumn, Pos TimeColumnPos, long SizeMs, long? SlideMs, long? GraceMs, string Alias)
     : FromItem(Pos, Alias);
 
-internal enum JoinKind { Inner, Left, Full }
+/// <summary>UNNEST(array) [WITH ORDINALITY] AS alias (column [, ordinality column]): one row per element of an array column.</summary>
+internal sealed record UnnestRef(Pos Pos, Expr Array, bool WithOrdinality, string Alias, string Column, string? OrdinalityColumn) : FromItem(Pos, Alias);
+
+internal enum JoinKind { Inner, Left, Full, Cross }
 
 internal sealed record JoinClause(Pos Pos, JoinKind Kind, FromItem Right, Expr On, long? GraceMs);
 
@@ -50,7 +54,9 @@ internal abstract record Expr(Pos Pos)
         IsNull n => n.Value.Start,
         InList il => il.Value.Start,
         Like lk => lk.Value.Start,
+        Quantified q => q.Value.Start,
         Subscript sub => sub.Array.Start,
+        JsonGet j => j.Value.Start,
         _ => Pos,
     };
 }
@@ -82,11 +88,17 @@ internal sealed record IsNull(Pos Pos, Expr Value, bool Negated) : Expr(Pos);
 
 internal sealed record InList(Pos Pos, Expr Value, IReadOnlyList<Expr> Items, bool Negated) : Expr(Pos);
 
+/// <summary>x op ANY(array) / x op ALL(array) (PostgreSQL).</summary>
+internal sealed record Quantified(Pos Pos, string Op, Expr Value, Expr Array, bool All) : Expr(Pos);
+
 internal sealed record Like(Pos Pos, Expr Value, Expr Pattern, bool Negated) : Expr(Pos);
 
 internal sealed record Case(Pos Pos, Expr? Operand, IReadOnlyList<(Expr When, Expr Then)> Whens, Expr? Else) : Expr(Pos);
 
 internal sealed record Cast(Pos Pos, Expr Value, SqlType Type) : Expr(Pos);
+
+/// <summary>json -&gt; 'field' / json -&gt; index (a JSON value), json -&gt;&gt; ... (as TEXT): PostgreSQL's JSON operators.</summary>
+internal sealed record JsonGet(Pos Pos, Expr Value, Expr Path, bool AsText) : Expr(Pos);
 
 /// <summary>array[index], 1-based as in PostgreSQL: (array_agg(x ORDER BY t DESC))[1] is the latest x.</summary>
 internal sealed record Subscript(Pos Pos, Expr Array, Expr Index) : Expr(Pos);

@@ -9,7 +9,7 @@ namespace Braid.Sql.Syntax;
 /// </summary>
 internal static class Lexer
 {
-    private static readonly string[] TwoCharSymbols = ["<=", ">=", "<>", "!=", "||", "::"];
+    private static readonly string[] TwoCharSymbols = ["<=", ">=", "<>", "!=", "||", "::", "->"];
 
     public static List<Token> Tokenize(string sql)
     {
@@ -79,7 +79,8 @@ internal static class Lexer
             else
             {
                 string two = i + 1 < sql.Length ? sql.Substring(i, 2) : "";
-                if (TwoCharSymbols.Contains(two)) { tokens.Add(new Token(TokenKind.Symbol, two, pos)); i += 2; }
+                if (two == "->" && At(sql, i + 2) == '>') { tokens.Add(new Token(TokenKind.Symbol, "->>", pos)); i += 3; }
+                else if (TwoCharSymbols.Contains(two)) { tokens.Add(new Token(TokenKind.Symbol, two, pos)); i += 2; }
                 else if ("=<>+-*/%(),.;[]".Contains(c)) { tokens.Add(new Token(TokenKind.Symbol, c.ToString(), pos)); i++; }
                 else throw pos.Error($"unexpected character '{c}'.");
             }

@@ -36,7 +36,18 @@ internal sealed partial class Parser
             if (t.Kind == TokenKind.Symbol && t.Text is "=" or "<>" or "!=" or "<" or "<=" or ">" or ">=")
             {
                 Next();
-                left = new Binary(t.Pos, t.Text == "!=" ? "<>" : t.Text, left, ParseConcat());
+                string op = t.Text == "!=" ? "<>" : t.Text;
+                if ((Peek.Is("any") || Peek.Is("some") || Peek.Is("all")) && PeekAt(1).IsSymbol("("))
+                {
+                    bool all = Next().Is("all");
+                    Next();
+                    if (Peek.Is("select")) throw Peek.Pos.Error("ANY/ALL (SELECT ...) is not supported; write a JOIN.");
+                    var array = ParseExpr();
+                    ExpectSymbol(")", $"after {(all ? "ALL" : "ANY")}(array");
+                    left = new Quantified(t.Pos, op, left, array, all);
+                    continue;
+                }
+                left = new Binary(t.Pos, op, left, ParseConcat());
                 continue;
             }
             if (t.Is("is"))
@@ -103,9 +114,17 @@ internal sealed partial class Parser
         if (Peek.IsSymbol("-")) { var at = Next().Pos; return new Unary(at, "-", ParseUnary()); }
         if (Peek.IsSymbol("+")) { Next(); return ParseUnary(); }
         var e = ParsePrimary();
-        while (Peek.IsSymbol("::") || Peek.IsSymbol("["))
+        while (Peek.IsSymbol("::") || Peek.IsSymbol("[") || Peek.IsSymbol("->") || Peek.IsSymbol("->>"))
         {
             var at = Next().Pos;
+            if (PeekAt(-1).IsSymbol("->") || PeekAt(-1).IsSymbol("->>"))
+            {
+                bool asText = PeekAt(-1).IsSymbol("->>");
+                // The path is a primary ('name', 0, a column, (expr)) or a negative index (-1: the last element).
+                var path = Peek.IsSymbol("-") && PeekAt(1).Kind == TokenKind.Number ? new Unary(Next().Pos, "-", ParsePrimary()) : ParsePrimary();
+                e = new JsonGet(at, e, path, asText);
+                continue;
+            }
             if (PeekAt(-1).IsSymbol("::"))
             {
                 e = new Cast(at, e, ParseTypeName());

@@ -5,7 +5,9 @@ internal sealed partial class Parser
     private Select ParseSelect()
     {
         var start = Expect("select", "(a query starts with SELECT)");
-        if (Peek.Is("distinct")) throw Peek.Pos.Error("SELECT DISTINCT is not supported; GROUP BY the columns instead.");
+        if (Peek.Is("distinct") && PeekAt(1).Is("on")) throw PeekAt(1).Pos.Error("SELECT DISTINCT ON is not supported; GROUP BY the key and pick values with (array_agg(x ORDER BY ...))[1].");
+        bool distinct = Accept("distinct");
+        if (!distinct && Peek.Is("all") && !PeekAt(1).Is("from") && !PeekAt(1).IsSymbol(",")) Next();
         var items = new List<SelectItem>();
         do
         {
@@ -19,11 +21,18 @@ internal sealed partial class Parser
         while (AcceptSymbol(","));
         Expect("from", "after the SELECT list (every query reads a table or stream)");
         var from = ParseFromItem();
-        if (Peek.IsSymbol(",")) throw Peek.Pos.Error("comma joins are not supported; write JOIN other ON condition.");
+        if (Peek.IsSymbol(","))
+            throw Peek.Pos.Error(PeekAt(1).Is("unnest") ? "comma before UNNEST is not supported; write CROSS JOIN UNNEST(s.col) AS u(x)." : "comma joins are not supported; write JOIN other ON condition.");
         var joins = new List<JoinClause>();
         while (TryJoinKind(out var kind, out var joinPos))
         {
             var right = ParseFromItem();
+            if (right is UnnestRef)
+            {
+                joins.Add(UnnestJoin(kind, joinPos, right));
+                continue;
+            }
+            if (kind == JoinKind.Cross) throw joinPos.Error("CROSS JOIN is only supported with UNNEST (FROM s CROSS JOIN UNNEST(s.col) AS u(x)); join two inputs with JOIN ... ON a.col = b.col.");
             if (Peek.Is("using")) throw Peek.Pos.Error("JOIN ... USING is not supported; write JOIN ... ON a.col = b.col.");
             Expect("on", "after the joined table (JOIN t ON condition)");
             var on = ParseExpr();
@@ -38,7 +47,13 @@ internal sealed partial class Parser
             Expect("by", "after GROUP");
             do groupBy.Add(ParseExpr()); while (AcceptSymbol(","));
         }
-        if (Peek.Is("having")) throw Peek.Pos.Error("HAVING is not supported yet; define the grouped view, then a second view with WHERE over it.");
+        Expr? having = null;
+        if (Peek.Is("having"))
+        {
+            if (groupBy.Count == 0) throw Peek.Pos.Error("HAVING needs GROUP BY (it filters groups); filter rows with WHERE.");
+            Next();
+            having = ParseExpr();
+        }
         bool emitOnClose = false;
         if (Accept("emit"))
         {
@@ -56,7 +71,21 @@ internal sealed partial class Parser
         if (Peek.Is("limit") || Peek.Is("offset") || Peek.Is("fetch")) throw Peek.Pos.Error($"{Peek.Text.ToUpperInvariant()} is not supported on a maintained view.");
         foreach (var setOp in new[] { "union", "intersect", "except" })
             if (Peek.Is(setOp)) throw Peek.Pos.Error($"{setOp.ToUpperInvariant()} is not supported; INSERT INTO one stream from several SELECTs to merge streams.");
-        return new Select(start.Pos, items, from, joins, where, groupBy, emitOnClose);
+        return new Select(start.Pos, items, from, joins, where, groupBy, emitOnClose, having, distinct);
+    }
+
+    /// <summary>CROSS JOIN UNNEST(...) AS u(x), or [LEFT] JOIN UNNEST(...) AS u(x) ON TRUE (Flink's and PostgreSQL's forms).</summary>
+    private JoinClause UnnestJoin(JoinKind kind, Pos joinPos, FromItem right)
+    {
+        if (kind == JoinKind.Full) throw joinPos.Error("FULL JOIN UNNEST is not defined; write CROSS JOIN UNNEST(...) or LEFT JOIN UNNEST(...) AS u(x) ON TRUE.");
+        Expr on = new Literal(right.Pos, true);
+        if (kind != JoinKind.Cross)
+        {
+            Expect("on", "after JOIN UNNEST(...) AS u(x) (write ON TRUE, or CROSS JOIN UNNEST without ON)");
+            on = ParseExpr();
+            if (on is not Literal { Value: true }) throw on.Start.Error("a join with UNNEST takes ON TRUE (the elements belong to their own row); filter the elements in WHERE.");
+        }
+        return new JoinClause(joinPos, kind == JoinKind.Cross ? JoinKind.Inner : kind, right, on, null);
     }
 
     private bool TryJoinKind(out JoinKind kind, out Pos pos)
@@ -64,7 +93,13 @@ internal sealed partial class Parser
         pos = Peek.Pos;
         kind = JoinKind.Inner;
         if (Peek.Is("right")) throw pos.Error("RIGHT JOIN is not supported; swap the two inputs and write LEFT JOIN.");
-        if (Peek.Is("cross") || Peek.Is("natural") || Peek.Is("lateral"))
+        if (Accept("cross"))
+        {
+            kind = JoinKind.Cross;
+            Expect("join", "after CROSS");
+            return true;
+        }
+        if (Peek.Is("natural") || Peek.Is("lateral"))
             throw pos.Error($"{Peek.Text.ToUpperInvariant()} JOIN is not supported; write JOIN / LEFT JOIN / FULL JOIN ... ON a.col = b.col.");
         if (Accept("join")) return true;
         if (Accept("inner")) { Expect("join", "after INNER"); return true; }
@@ -87,11 +122,39 @@ internal sealed partial class Parser
             if (Accept("grace")) { Expect("period", "after GRACE"); grace = ParseInterval(); }
             return window with { Alias = alias, GraceMs = grace };
         }
+        if (Peek.Is("lateral") && PeekAt(1).Is("unnest")) Next();
+        if (Peek.Is("unnest") && PeekAt(1).IsSymbol("(")) return ParseUnnest();
         var (name, _) = Identifier("a table or stream name");
         Expr? asOf = ParseAsOf();
         string? a = ParseAlias();
         asOf ??= ParseAsOf();
         return new TableRef(at, name, a ?? name, asOf);
+    }
+
+    private UnnestRef ParseUnnest()
+    {
+        var at = Next().Pos;
+        ExpectSymbol("(", "after UNNEST");
+        var array = ParseExpr();
+        if (Peek.IsSymbol(",")) throw Peek.Pos.Error("UNNEST of several arrays is not supported; UNNEST one array per CROSS JOIN.");
+        ExpectSymbol(")", "after UNNEST's array");
+        bool ordinality = false;
+        if (Accept("with")) { Expect("ordinality", "after WITH (UNNEST(...) WITH ORDINALITY)"); ordinality = true; }
+        // PostgreSQL: the element column is named by the alias when no column list is given.
+        string alias = ParseAlias() ?? "unnest";
+        string column = alias;
+        string? ordinalityColumn = ordinality ? "ordinality" : null;
+        if (AcceptSymbol("("))
+        {
+            column = Identifier("the element column's name").Name;
+            if (AcceptSymbol(","))
+            {
+                if (!ordinality) throw PeekAt(-1).Pos.Error("UNNEST of one array gives one column; add WITH ORDINALITY for a second (the 1-based position).");
+                ordinalityColumn = Identifier("the ordinality column's name").Name;
+            }
+            ExpectSymbol(")", "after UNNEST's column names");
+        }
+        return new UnnestRef(at, array, ordinality, alias, column, ordinalityColumn);
     }
 
     private Expr? ParseAsOf()

@@ -135,7 +135,7 @@ internal sealed partial class Parser
             if (Peek.Is("primary"))
             {
                 var at = Next().Pos;
-                if (!isTable) throw at.Error("a stream has no primary key (every record is an event); declare a TABLE for rows keyed by a primary key.");
+                if (!isTable) throw at.Error(StreamKeyHint);
                 Expect("key", "after PRIMARY");
                 if (key.Count > 0) throw at.Error("a table has one PRIMARY KEY clause.");
                 ExpectSymbol("(", "after PRIMARY KEY");
@@ -145,31 +145,69 @@ internal sealed partial class Parser
                 continue;
             }
             var (name, pos) = Identifier("a column name or PRIMARY KEY (...)");
-            var typeToken = Peek;
-            if (typeToken.Kind != TokenKind.Word) throw typeToken.Pos.Error($"expected the type of column {name} ({SqlTypes.Supported}), found {typeToken.Describe()}.");
-            Next();
-            var type = SqlTypes.Parse(typeToken.Text) ?? throw typeToken.Pos.Error($"unknown type {typeToken.Text}; supported: {SqlTypes.Supported}.");
-            if (typeToken.Is("double")) Accept("precision");
-            if (typeToken.Is("timestamp") && Peek.Is("with")) throw Peek.Pos.Error("TIMESTAMP WITH TIME ZONE is not supported; TIMESTAMP is epoch milliseconds (UTC).");
-            if (AcceptSymbol("("))
-            {
-                // VARCHAR(n), DECIMAL(p, s): accepted and not enforced (documented).
-                do Next(); while (AcceptSymbol(","));
-                ExpectSymbol(")", "after the type's length/precision");
-            }
+            var (type, element) = ParseColumnType(name);
             if (Peek.Is("primary"))
             {
-                if (!isTable) throw Peek.Pos.Error("a stream has no primary key; declare a TABLE for rows keyed by a primary key.");
+                if (!isTable) throw Peek.Pos.Error(StreamKeyHint);
                 Next();
                 Expect("key", "after PRIMARY");
                 key.Add((name, pos));
             }
+            else if (Peek.Is("key"))
+            {
+                // ksqlDB's KEY column: the stream's record key (a tombstone names the group it deletes).
+                if (isTable) throw Peek.Pos.Error("a table's key is its PRIMARY KEY; write col type PRIMARY KEY.");
+                Next();
+                key.Add((name, pos));
+            }
             if (Peek.Is("not") && PeekAt(1).Is("null")) throw Peek.Pos.Error("NOT NULL constraints are not supported; filter nulls with WHERE col IS NOT NULL.");
-            columns.Add(new ColumnDef(name, type, pos));
+            columns.Add(new ColumnDef(name, type, pos, element));
         }
         while (AcceptSymbol(","));
         ExpectSymbol(")", "after the column list");
         return (columns, key);
+    }
+
+    private const string StreamKeyHint =
+        "a stream has no primary key (every record is an event); mark the column(s) of its record key with KEY (order_id TEXT KEY), or declare a TABLE for rows keyed by a primary key.";
+
+    /// <summary>A column type: a scalar type, or an array of one as TEXT[], TEXT ARRAY (PostgreSQL) or ARRAY&lt;TEXT&gt; (Flink).</summary>
+    private (SqlType Type, SqlType Element) ParseColumnType(string column)
+    {
+        var typeToken = Peek;
+        if (typeToken.Kind != TokenKind.Word) throw typeToken.Pos.Error($"expected the type of column {column} ({SqlTypes.Supported}), found {typeToken.Describe()}.");
+        Next();
+        if (typeToken.Is("array") && AcceptSymbol("<"))
+        {
+            var (inner, _) = ParseScalarType(Peek, column);
+            ExpectSymbol(">", "after ARRAY<element type");
+            return (SqlType.Array, inner);
+        }
+        var (type, _) = ParseScalarType(typeToken, column, consumed: true);
+        bool array = Accept("array");
+        if (!array && Peek.IsSymbol("[") && PeekAt(1).IsSymbol("]")) { Next(); Next(); array = true; }
+        if (array && (Peek.Is("array") || Peek.IsSymbol("["))) throw Peek.Pos.Error("arrays of arrays are not supported.");
+        return array ? (SqlType.Array, type) : (type, SqlType.Unknown);
+    }
+
+    private (SqlType, Token) ParseScalarType(Token typeToken, string column, bool consumed = false)
+    {
+        if (!consumed)
+        {
+            if (typeToken.Kind != TokenKind.Word) throw typeToken.Pos.Error($"expected the element type of column {column} ({SqlTypes.Supported}), found {typeToken.Describe()}.");
+            Next();
+        }
+        if (typeToken.Is("array")) throw typeToken.Pos.Error(consumed ? "ARRAY needs an element type: TEXT[], TEXT ARRAY or ARRAY<TEXT>." : "arrays of arrays are not supported.");
+        var type = SqlTypes.Parse(typeToken.Text) ?? throw typeToken.Pos.Error($"unknown type {typeToken.Text}; supported: {SqlTypes.Supported}, and arrays of them (TEXT[], TEXT ARRAY, ARRAY<TEXT>).");
+        if (typeToken.Is("double")) Accept("precision");
+        if (typeToken.Is("timestamp") && Peek.Is("with")) throw Peek.Pos.Error("TIMESTAMP WITH TIME ZONE is not supported; TIMESTAMP is epoch milliseconds (UTC).");
+        if (AcceptSymbol("("))
+        {
+            // VARCHAR(n), DECIMAL(p, s): accepted and not enforced (documented).
+            do Next(); while (AcceptSymbol(","));
+            ExpectSymbol(")", "after the type's length/precision");
+        }
+        return (type, typeToken);
     }
 
     private Dictionary<string, WithOption> ParseWith()

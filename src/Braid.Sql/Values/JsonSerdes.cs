@@ -6,7 +6,8 @@ namespace Braid.Sql;
 
 /// <summary>
 /// The JSON key of a topic: the key column's value for a one-column key, an object of the key columns for a
-/// composite key, or any JSON value for a stream without declared key columns (kept as is). Reads typed
+/// composite key (a table's PRIMARY KEY or a stream's KEY columns), or any JSON value for a stream without
+/// declared key columns (kept as is). Reads typed
 /// values (a BIGINT key must be a JSON integer) so equal keys are equal whichever topic they came from.
 /// </summary>
 internal sealed class JsonKeySerde(IReadOnlyList<SqlColumn> columns, string where) : Serde<SqlRow>
@@ -89,7 +90,7 @@ internal sealed class JsonRowSerde(IReadOnlyList<SqlColumn> columns, string wher
         var values = new object?[columns.Count];
         for (int i = 0; i < columns.Count; i++)
             if (e.TryGetProperty(columns[i].Name, out var p))
-                values[i] = SqlJson.Read(p, columns[i].Type, $"{where}, column {columns[i].Name}");
+                values[i] = SqlJson.Read(p, columns[i].Type, $"{where}, column {columns[i].Name}", columns[i].Element);
         return SqlRow.Unchecked(_names, values);
     }
 }

@@ -56,10 +56,16 @@ internal static class SqlJson
         }
     }
 
-    /// <summary>Reads a column value of type <paramref name="type"/>; <paramref name="where"/> names it in errors.</summary>
-    public static object? Read(JsonElement e, SqlType type, string where)
+    /// <summary>Reads a column value of type <paramref name="type"/> (an ARRAY's elements of <paramref name="element"/>); <paramref name="where"/> names it in errors.</summary>
+    public static object? Read(JsonElement e, SqlType type, string where, SqlType element = SqlType.Unknown)
     {
         if (e.ValueKind == JsonValueKind.Null) return null;
+        if (type == SqlType.Array && element != SqlType.Unknown)
+        {
+            if (e.ValueKind != JsonValueKind.Array)
+                throw new Serialization.SerializationException($"{where}: expected a JSON array of {SqlTypes.Name(element)}, got JSON {e.ValueKind.ToString().ToLowerInvariant()} {Short(e)}.");
+            return new SqlArray(e.EnumerateArray().Select((item, i) => Read(item, element, $"{where}[{i + 1}]")).ToList());
+        }
         try
         {
             switch (type)
@@ -74,7 +80,8 @@ internal static class SqlJson
                 case SqlType.Timestamp when e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long ms): return ms;
                 case SqlType.Timestamp when e.ValueKind == JsonValueKind.String:
                     return DateTimeOffset.Parse(e.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeMilliseconds();
-                case SqlType.Row or SqlType.Array or SqlType.Unknown: return ReadUntyped(e);
+                case SqlType.Array when e.ValueKind == JsonValueKind.Array: return ReadUntyped(e);
+                case SqlType.Row or SqlType.Unknown or SqlType.Json: return ReadUntyped(e);
             }
         }
         catch (FormatException ex)

@@ -29,4 +29,7 @@ public enum SqlType
 
     /// <summary>Only NULL is known (a NULL literal).</summary>
     Unknown,
+
+    /// <summary>JSON: any JSON value as read (an object is a <see cref="SqlRow"/>, an array a <see cref="SqlArray"/>, a number <see cref="long"/> or <see cref="double"/>); read parts with <c>-&gt;</c> and <c>-&gt;&gt;</c>.</summary>
+    Json,
 }

@@ -13,10 +13,11 @@ internal static class SqlTypes
         SqlType.Timestamp => "TIMESTAMP",
         SqlType.Row => "ROW",
         SqlType.Array => "ARRAY",
+        SqlType.Json => "JSON",
         _ => "NULL",
     };
 
-    public const string Supported = "TEXT, VARCHAR, BIGINT, INT, INTEGER, DOUBLE, FLOAT, DECIMAL, NUMERIC, BOOLEAN, TIMESTAMP";
+    public const string Supported = "TEXT, VARCHAR, BIGINT, INT, INTEGER, DOUBLE, FLOAT, DECIMAL, NUMERIC, BOOLEAN, TIMESTAMP, JSON";
 
     public static SqlType? Parse(string name) => name.ToUpperInvariant() switch
     {
@@ -26,6 +27,7 @@ internal static class SqlTypes
         "DECIMAL" or "NUMERIC" => SqlType.Decimal,
         "BOOLEAN" or "BOOL" => SqlType.Boolean,
         "TIMESTAMP" => SqlType.Timestamp,
+        "JSON" or "JSONB" => SqlType.Json,
         _ => null,
     };
 

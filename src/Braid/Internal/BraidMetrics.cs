@@ -8,7 +8,22 @@ namespace Braid.Internal;
 /// </summary>
 internal static class BraidMetrics
 {
-    public static readonly Meter Meter = new("Braid", "1.0");
+    public static readonly Meter Meter = new(BraidTelemetry.MeterName, "1.0");
+
+    // OpenTelemetry messaging semantic conventions (docs/observability.md has the mapping). Recorded per record
+    // only while an instrument is enabled (a listener subscribed), so they cost nothing unobserved.
+
+    public static readonly Histogram<double> MessagingProcessDuration =
+        Meter.CreateHistogram<double>("messaging.process.duration", "s", "Duration of processing one input record through the topology.");
+
+    public static readonly Counter<long> MessagingConsumed =
+        Meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Input records handed to tasks for processing.");
+
+    public static readonly Counter<long> MessagingSent =
+        Meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Records the topology sent to output, repartition and dead-letter topics.");
+
+    public static readonly Histogram<double> MessagingOperationDuration =
+        Meter.CreateHistogram<double>("messaging.client.operation.duration", "s", "Duration of a commit (outputs, state and input offsets made durable together).");
 
     public static readonly Counter<long> DroppedRecords =
         Meter.CreateCounter<long>("braid.records.dropped", "records", "Records dropped by an operator (null key, late, bad input, …).");

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Braid.Internal.Nodes;
+using Braid.Internal.Telemetry;
 using Braid.Internal.Runtime;
 using Braid.Processors;
 using Braid.State;
@@ -13,12 +15,14 @@ namespace Braid.Internal;
 internal sealed class StreamTask
 {
     private readonly Dictionary<string, ISourceNode> _sources;
+    private readonly string _idText;
     private bool _initialized;
 
     public StreamTask(TaskId id, TaskContext context, List<ProcessorNode> nodes, Dictionary<string, ISourceNode> sources,
         Dictionary<string, IStateStore> stores)
     {
         Id = id;
+        _idText = id.ToString();
         Context = context;
         Nodes = nodes;
         _sources = sources;
@@ -45,7 +49,11 @@ internal sealed class StreamTask
     }
 
     /// <summary>Processes one input record, then fires stream-time punctuations that became due.</summary>
-    public void Process(in RawRecord record)
+    public void Process(in RawRecord record) => Process(record, null);
+
+    /// <summary>As <see cref="Process(in RawRecord)"/>, for a record handed over as objects by a sink of this task;
+    /// <paramref name="record"/> carries its topic, partition, offset and timestamp (no bytes).</summary>
+    public void Process(in RawRecord record, IHandedOffRecord? handedOff)
     {
         if (!_sources.TryGetValue(record.Topic, out var source))
             throw new UnknownTopicException(record.Topic, $"task {Id} has no source for it.");
@@ -56,10 +64,15 @@ internal sealed class StreamTask
                 "Braid needs event time in ms since the epoch. Set the timestamp when producing.");
         }
         Context.AdvanceStreamTime(record.Timestamp);
-        Context.BeginRecord(record);
+        Context.BeginRecord(record, handedOff);
+        // Telemetry: a span when a tracer listens, a duration when the histogram is observed; otherwise two checks.
+        var span = BraidTracing.StartProcess(record, _idText, Context.Config.ApplicationId);
+        long started = BraidMetrics.MessagingProcessDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        Exception? failure = null;
         try
         {
-            source.ProcessRaw(record);
+            if (handedOff is null) source.ProcessRaw(record);
+            else handedOff.Deliver(source, record);
             if (!Context.StreamTimePunctuations.IsEmpty && Context.StreamTime != long.MinValue)
                 Context.StreamTimePunctuations.MayPunctuate(Context.StreamTime);
         }
@@ -67,12 +80,33 @@ internal sealed class StreamTask
         {
             // Children's failures were handled at their node; what reaches here failed in the source node itself,
             // a stream-time punctuator, or storage: it ends the task, named (Kafka's StreamTask.process wraps too).
+            failure = e;
             throw RecordFailures.Unhandled(Context, source.Name, record.Timestamp, e);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
         }
         finally
         {
             Context.EndRecord();
+            BraidTracing.Stop(span, failure);
+            if (started != 0) RecordProcessed(record.Topic, started, failure);
+            else if (BraidMetrics.MessagingConsumed.Enabled) RecordProcessed(record.Topic, 0, failure);
         }
+    }
+
+    private static void RecordProcessed(string topic, long started, Exception? failure)
+    {
+        var system = new KeyValuePair<string, object?>("messaging.system", BraidTracing.MessagingSystem);
+        var destination = new KeyValuePair<string, object?>("messaging.destination.name", topic);
+        var operation = new KeyValuePair<string, object?>("messaging.operation.name", "process");
+        BraidMetrics.MessagingConsumed.Add(1, system, destination, operation);
+        if (started == 0) return;
+        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (failure is null) BraidMetrics.MessagingProcessDuration.Record(seconds, system, destination, operation);
+        else BraidMetrics.MessagingProcessDuration.Record(seconds, system, destination, operation, new("error.type", failure.GetType().FullName));
     }
 
     /// <summary>Fires due wall-clock punctuations; a punctuator that throws goes to the processing exception

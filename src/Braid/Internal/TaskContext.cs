@@ -17,6 +17,7 @@ internal sealed class TaskContext
     private readonly Dictionary<string, long> _dropped = new();
     private Dictionary<string, object>? _shared;
     private RawRecord _current;
+    private IHandedOffRecord? _handedOff;
     private bool _hasCurrent;
 
     public TaskContext(TaskId id, StreamsConfig config, IRecordCollector collector, Func<long> wallClock,
@@ -49,9 +50,10 @@ internal sealed class TaskContext
     public RecordMetadata? RecordMetadata => _hasCurrent ? new RecordMetadata(_current.Topic, _current.Partition, _current.Offset) : null;
 
     /// <summary>Marks the input record being processed (for record metadata and error contexts).</summary>
-    public void BeginRecord(in RawRecord record)
+    public void BeginRecord(in RawRecord record, IHandedOffRecord? handedOff = null)
     {
         _current = record;
+        _handedOff = handedOff;
         _hasCurrent = true;
     }
 
@@ -59,6 +61,7 @@ internal sealed class TaskContext
     public void EndRecord()
     {
         _current = default;
+        _handedOff = null;
         _hasCurrent = false;
     }
 
@@ -66,10 +69,26 @@ internal sealed class TaskContext
     /// Where a failure at <paramref name="node"/> happened: this task, and the source record being processed
     /// (absent in a wall-clock punctuation), for the processing and production handlers.
     /// </summary>
-    public ErrorHandlerContext ErrorContext(string node, long timestamp) => _hasCurrent
-        ? new ErrorHandlerContext(TaskId, node, _current.Topic, _current.Partition, _current.Offset, timestamp, _current.Headers,
-            _current.Key, _current.Value, Config.DeadLetterQueueTopic)
-        : new ErrorHandlerContext(TaskId, node, null, -1, -1, timestamp, null, null, null, Config.DeadLetterQueueTopic);
+    public ErrorHandlerContext ErrorContext(string node, long timestamp)
+    {
+        if (!_hasCurrent) return new ErrorHandlerContext(TaskId, node, null, -1, -1, timestamp, null, null, null, Config.DeadLetterQueueTopic);
+        var (key, value) = (_current.Key, _current.Value);
+        // A handed-over record has no bytes yet: make them now, as the topic would have held them, so a
+        // dead letter carries the same source bytes on every host.
+        if (_handedOff is not null)
+        {
+            try
+            {
+                (key, value) = _handedOff.Serialize();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Unserializable: the context then has no source bytes (never a failure while reporting one).
+            }
+        }
+        return new ErrorHandlerContext(TaskId, node, _current.Topic, _current.Partition, _current.Offset, timestamp, _current.Headers,
+            key, value, Config.DeadLetterQueueTopic);
+    }
 
     public PunctuationQueue StreamTimePunctuations { get; } = new();
 

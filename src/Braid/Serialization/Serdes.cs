@@ -137,5 +137,8 @@ public static class Serdes
         public override string Name => inner.Name;
         public override byte[] Serialize(T? value) => inner.Serialize(value!.Value);
         public override T? Deserialize(ReadOnlySpan<byte> data) => inner.Deserialize(data);
+        public override byte[] Serialize(T? value, SerdeContext context) => inner.Serialize(value!.Value, context);
+        public override T? Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => inner.Deserialize(data, context);
+        public override bool WritesHeaders => inner.WritesHeaders;
     }
 }

@@ -31,7 +31,7 @@ public enum VersionedPutResult
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The value type.</typeparam>
-public interface IVersionedKeyValueStore<TKey, TValue> : IStateStore
+public interface IVersionedKeyValueStore<TKey, TValue> : IStateStore, IReadOnlyVersionedStore<TKey, TValue>
 {
     /// <summary>How far behind the observed stream time (the largest timestamp put so far) history stays readable and writable.</summary>
     TimeSpan HistoryRetention { get; }
@@ -55,21 +55,4 @@ public interface IVersionedKeyValueStore<TKey, TValue> : IStateStore
     /// <param name="deleted">The version that was valid at <paramref name="timestamp"/>, when there was one.</param>
     /// <returns>True when a value was valid at <paramref name="timestamp"/>.</returns>
     bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted);
-
-    /// <summary>The latest version of a key; false when the key has none or its latest version is a tombstone.</summary>
-    /// <param name="key">The key (not null).</param>
-    /// <param name="record">The latest version when found.</param>
-    /// <returns>True when the key has a current value.</returns>
-    bool TryGet(TKey key, out VersionedRecord<TValue> record);
-
-    /// <summary>
-    /// The version valid at <paramref name="asOfTimestamp"/>: the one with the largest timestamp not after it.
-    /// False when there is none, when it is a tombstone, or when <paramref name="asOfTimestamp"/> is older than
-    /// observed stream time minus history retention (that history has expired).
-    /// </summary>
-    /// <param name="key">The key (not null).</param>
-    /// <param name="asOfTimestamp">The point in time.</param>
-    /// <param name="record">The version valid then, with its validity interval.</param>
-    /// <returns>True when the key had a value at that time.</returns>
-    bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record);
 }

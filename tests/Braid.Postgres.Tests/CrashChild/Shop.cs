@@ -15,7 +15,9 @@ public static class Shop
     public const string TableStore = "products-store";
     public const string TotalsStore = "category-totals";
 
-    public static PostgresTableSource<int, Product> Source(string connectionString, string slot = "braid_products") => new(new PostgresTableOptions<int, Product>
+    public static PostgresTableSource<int, Product> Source(string connectionString, string slot = "braid_products") => new(SourceOptions(connectionString, slot));
+
+    public static PostgresTableOptions<int, Product> SourceOptions(string connectionString, string slot = "braid_products") => new()
     {
         ConnectionString = connectionString,
         Table = "public.products",
@@ -23,7 +25,7 @@ public static class Shop
         Slot = slot,
         KeySerde = Serdes.Int32,
         Materialized = Materialized.As<int, Product>(TableStore),
-    });
+    };
 
     public static Topology Build(PostgresTableSource<int, Product> source)
     {

@@ -1,4 +1,5 @@
 using Braid.Internal.Joins;
+using Braid.Internal.State;
 using Braid.Serialization;
 using Braid.Testing;
 
@@ -149,14 +150,14 @@ public sealed class StreamTableGraceTests
     }
 
     [Fact]
-    public void GraceBufferKeys_OrderByTimestampIncludingNegatives_ThenKey_ThenArrival()
+    public void TimeFirstKeys_OrderByTimestampIncludingNegatives_ThenKey_ThenArrival()
     {
         byte[][] keys =
         [
-            GraceBufferKeys.Record(5, [2], 0),
-            GraceBufferKeys.Record(-3, [9], 7),
-            GraceBufferKeys.Record(5, [1], 9),
-            GraceBufferKeys.Record(5, [1], 3),
+            TimeFirstKey.Of(5, [2], 0),
+            TimeFirstKey.Of(-3, [9], 7),
+            TimeFirstKey.Of(5, [1], 9),
+            TimeFirstKey.Of(5, [1], 3),
         ];
         var sorted = keys.OrderBy(k => k, Internal.State.ByteArrayComparer.Instance).ToList();
         Assert.Equal([keys[1], keys[3], keys[2], keys[0]], sorted);

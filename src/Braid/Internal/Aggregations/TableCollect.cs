@@ -44,10 +44,15 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         var key = record.Key;
         var c = record.Value;
         if (!_members.TryGet(key, out var members)) members = new List<TValue>();
-        if (c.HasOld && !Remove(members, c.Old!)) Context.RecordDropped(Name, "unknown-member");
-        if (c.HasNew) members.Insert(UpperBound(members, orderBy(c.New!)), c.New!);
+        int removedAt = -1, insertedAt = -1;
+        if (c.HasOld && (removedAt = Remove(members, c.Old!)) < 0) Context.RecordDropped(Name, "unknown-member");
+        if (c.HasNew) members.Insert(insertedAt = UpperBound(members, orderBy(c.New!)), c.New!);
         if (members.Count > 0) _members.Put(key, members);
         else _members.Delete(key);
+        // Incremental: a change entirely below the shown first `limit` members (the common case of a capped
+        // timeline: an old tweet arriving or leaving) leaves the view as it was; no lookup, compare or copy.
+        bool belowView = (removedAt < 0 || removedAt >= limit) && (insertedAt < 0 || insertedAt >= limit);
+        if (belowView && (removedAt >= 0 || insertedAt >= 0)) return;
 
         bool hadView = _views.TryGet(key, out var old);
         int shown = Math.Min(limit, members.Count);
@@ -81,7 +86,8 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         return lo;
     }
 
-    private bool Remove(List<TValue> members, TValue value)
+    /// <summary>Removes one member equal to <paramref name="value"/>; its former position, or -1 when none.</summary>
+    private int Remove(List<TValue> members, TValue value)
     {
         var eq = EqualityComparer<TValue>.Default;
         var k = orderBy(value);
@@ -97,14 +103,13 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
             if (eq.Equals(members[i], value))
             {
                 members.RemoveAt(i);
-                return true;
+                return i;
             }
         }
         // The sort key of a member may not be a pure function of it; fall back to a full search.
         int at = members.FindIndex(m => eq.Equals(m, value));
-        if (at < 0) return false;
-        members.RemoveAt(at);
-        return true;
+        if (at >= 0) members.RemoveAt(at);
+        return at;
     }
 
     private static bool SameView(IReadOnlyList<TValue> view, List<TValue> members, int shown)

@@ -1,4 +1,5 @@
 using Braid.Internal.Nodes;
+using Braid.Internal.State;
 using Braid.Internal.Tables;
 using Braid.Serialization;
 using Braid.State;
@@ -9,7 +10,7 @@ namespace Braid.Internal.Joins;
 /// KStream–KTable join with a grace period (KIP-923), inner and left, against a versioned table.
 /// <list type="bullet">
 /// <item>State: a time-ordered buffer of stream records (a key–value store keyed by timestamp, key,
-/// arrival; see <see cref="GraceBufferKeys"/>) plus the buffer's time, so it survives a restart on
+/// arrival; see <see cref="TimeFirstKey"/>) plus the buffer's time, so it survives a restart on
 /// persistent hosts. The table is read through its versioned value getter.</item>
 /// <item>Time rule: buffer time = the largest timestamp of the records actually put into the buffer
 /// (null-value, null-key and late records never move it; nor does the table side).</item>
@@ -43,10 +44,10 @@ internal sealed class StreamTableJoinWithGrace<TKey, TValue, TTableValue, TResul
             ?? throw new StreamsException($"'{Name}': a stream–table join with a grace period needs a versioned table.");
         _buffer = context.GetStore<IKeyValueStore<byte[], GraceBufferEntry<TKey, TValue>>>(bufferStoreName);
         // Resume a restored buffer: its time, and a sequence past every held record's.
-        if (_buffer.TryGet(GraceBufferKeys.Meta, out var meta)) _bufferTime = meta.Timestamp;
+        if (_buffer.TryGet(TimeFirstKey.Meta, out var meta)) _bufferTime = meta.Timestamp;
         foreach (var kv in _buffer.All())
         {
-            if (kv.Key.Length > 0) _sequence = Math.Max(_sequence, GraceBufferKeys.Sequence(kv.Key) + 1);
+            if (kv.Key.Length > 0) _sequence = Math.Max(_sequence, TimeFirstKey.Sequence(kv.Key) + 1);
         }
     }
 
@@ -72,12 +73,12 @@ internal sealed class StreamTableJoinWithGrace<TKey, TValue, TTableValue, TResul
             Join(record.Key, record.Value, record.Timestamp, record.Headers);
             return;
         }
-        var key = GraceBufferKeys.Record(record.Timestamp, keySerde.Serialize(record.Key), _sequence++);
+        var key = TimeFirstKey.Of(record.Timestamp, keySerde.Serialize(record.Key), _sequence++);
         _buffer.Put(key, new GraceBufferEntry<TKey, TValue>(record.Key, record.Value, record.Timestamp, record.Headers));
         if (record.Timestamp > _bufferTime)
         {
             _bufferTime = record.Timestamp;
-            _buffer.Put(GraceBufferKeys.Meta, new GraceBufferEntry<TKey, TValue>(default, default, _bufferTime, null));
+            _buffer.Put(TimeFirstKey.Meta, new GraceBufferEntry<TKey, TValue>(default, default, _bufferTime, null));
         }
         Release(Math.Min(_bufferTime - graceMs, long.MaxValue - 1));
     }
@@ -85,7 +86,7 @@ internal sealed class StreamTableJoinWithGrace<TKey, TValue, TTableValue, TResul
     /// <summary>Releases every held record with ts ≤ deadline, oldest first.</summary>
     private void Release(long deadline)
     {
-        var due = _buffer.Range(GraceBufferKeys.TimePrefix(long.MinValue), GraceBufferKeys.TimePrefix(deadline + 1));
+        var due = _buffer.Range(TimeFirstKey.TimePrefix(long.MinValue), TimeFirstKey.TimePrefix(deadline + 1));
         foreach (var kv in due)
         {
             _buffer.Delete(kv.Key);

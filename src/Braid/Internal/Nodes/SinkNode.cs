@@ -1,4 +1,5 @@
 using Braid.Internal.Runtime;
+using Braid.Internal.Telemetry;
 using Braid.Serialization;
 
 namespace Braid.Internal.Nodes;
@@ -13,6 +14,8 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     private readonly Func<TKey?, TValue?, string>? _topicExtractor;
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
+    private IHandOffCollector? _handOff;
+    private readonly bool _serdesWriteHeaders;
 
     public SinkNode(string name, string? topic, Func<TKey?, TValue?, string>? topicExtractor, Serde<TKey> keySerde, Serde<TValue> valueSerde)
         : base(name)
@@ -21,21 +24,39 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         _topicExtractor = topicExtractor;
         _keySerde = keySerde;
         _valueSerde = valueSerde;
+        _serdesWriteHeaders = keySerde.WritesHeaders || valueSerde.WritesHeaders;
     }
 
     internal override IReadOnlyList<ProcessorNode> Children => [];
+
+    public override void Init(TaskContext context)
+    {
+        base.Init(context);
+        // A fixed topic that this same task reads back (the driver's internal topics) takes objects: the record
+        // never leaves the task, so serializing it only to deserialize it again is pure cost.
+        _handOff = _topic is not null && context.Collector is IHandOffCollector h && h.HandsOff(_topic) ? h : null;
+    }
 
     internal override void AddChild(ProcessorNode child) =>
         throw new TopologyException($"sink '{Name}' cannot have children (node '{child.Name}').");
 
     public override void Process(in Record<TKey, TValue> record)
     {
+        if (_handOff is not null)
+        {
+            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(record.Key, record.Value, record.Timestamp, record.Headers, _keySerde, _valueSerde));
+            return;
+        }
         string topic = _topic is not null ? _topic : _topicExtractor!(record.Key, record.Value);
         byte[]? key = null, value = null;
+        // A serde that writes headers (Schema Registry's header schema-id mode) gets a list to write to.
+        var headers = record.Headers is null && _serdesWriteHeaders ? new Headers() : record.Headers;
+        // The trace context of the span processing this record goes out with it (OpenTelemetry's Kafka instrumentation does the same).
+        if (System.Diagnostics.Activity.Current is not null) headers = BraidTracing.Inject(headers);
         try
         {
-            key = record.Key is null ? null : _keySerde.Serialize(record.Key);
-            value = record.Value is null ? null : _valueSerde.Serialize(record.Value);
+            key = record.Key is null ? null : _keySerde.Serialize(record.Key, new SerdeContext(topic, SerdeTarget.Key, headers));
+            value = record.Value is null ? null : _valueSerde.Serialize(record.Value, new SerdeContext(topic, SerdeTarget.Value, headers));
         }
         catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {
@@ -46,7 +67,12 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         }
         try
         {
-            Context.Collector.Send(topic, key, value, record.Timestamp, record.Headers, null);
+            Context.Collector.Send(topic, key, value, record.Timestamp, headers, null);
+            if (BraidMetrics.MessagingSent.Enabled)
+            {
+                BraidMetrics.MessagingSent.Add(1, new KeyValuePair<string, object?>("messaging.system", BraidTracing.MessagingSystem),
+                    new KeyValuePair<string, object?>("messaging.destination.name", topic), new KeyValuePair<string, object?>("messaging.operation.name", "send"));
+            }
         }
         catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {

@@ -28,6 +28,11 @@ internal sealed class SourceNode<TKey, TValue> : ProcessorNode<TKey, TValue, TKe
 
     public override void Process(in Record<TKey, TValue> record) => Forward(record);
 
+    /// <summary>A record of an internal topic handed over as objects by a sink of the same task (no bytes to
+    /// decode, so no deserialization error can occur).</summary>
+    public void ProcessHandedOff(TKey? key, TValue? value, long timestamp, Headers? headers) =>
+        Forward(new Record<TKey, TValue>(key, value, timestamp, headers));
+
     public void ProcessRaw(in RawRecord r)
     {
         TKey? key;
@@ -39,14 +44,14 @@ internal sealed class SourceNode<TKey, TValue> : ProcessorNode<TKey, TValue, TKe
                 if (!KeyCanBeNull) throw new SerializationException($"null key for non-nullable key type {typeof(TKey).Name}.");
                 key = default;
             }
-            else key = _keySerde.Deserialize(r.Key);
+            else key = _keySerde.Deserialize(r.Key, new SerdeContext(r.Topic, SerdeTarget.Key, r.Headers));
             if (r.Value is null)
             {
                 if (!ValueCanBeNull)
                     throw new SerializationException($"null value (tombstone) for non-nullable value type {typeof(TValue).Name}; use {typeof(TValue).Name}? as the value type.");
                 value = default;
             }
-            else value = _valueSerde.Deserialize(r.Value);
+            else value = _valueSerde.Deserialize(r.Value, new SerdeContext(r.Topic, SerdeTarget.Value, r.Headers));
         }
         catch (Exception e)
         {

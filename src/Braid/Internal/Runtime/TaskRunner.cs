@@ -1,3 +1,5 @@
+using Braid.Internal.Telemetry;
+
 namespace Braid.Internal.Runtime;
 
 /// <summary>
@@ -46,6 +48,29 @@ internal sealed class TaskRunner<TTask>(IReadOnlyList<TTask> tasks, ICommitSink<
         {
             if (t.Runtime.Uncommitted > 0 || t.HasPendingOutput) (dirty ??= new List<TTask>()).Add(t);
         }
-        if (dirty is not null) commits.Commit(dirty);
+        if (dirty is null) return;
+        var span = BraidTracing.StartCommit(dirty.Count);
+        long started = BraidMetrics.MessagingOperationDuration.Enabled ? clock.GetTimestamp() : 0;
+        Exception? failure = null;
+        try
+        {
+            commits.Commit(dirty);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            BraidTracing.Stop(span, failure);
+            if (started != 0)
+            {
+                BraidMetrics.MessagingOperationDuration.Record(clock.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("messaging.system", BraidTracing.MessagingSystem),
+                    new KeyValuePair<string, object?>("messaging.operation.name", "commit"),
+                    new KeyValuePair<string, object?>("error.type", failure?.GetType().FullName));
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
 {
     private readonly Dictionary<TKey, TValue> _map;
     private readonly Serde<TKey> _keySerde;
-    private SortedSet<IndexEntry>? _index;
+    private SortedSet<KeyIndexEntry<TKey>>? _index;
 
     // The serialized form of each indexed key, so a delete finds its index entry without serializing the
     // key a second time (join buffers put and delete every record: that was half their serialization).
@@ -38,14 +38,14 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
 
     public bool TryGet(TKey key, out TValue value)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         return _map.TryGetValue(key, out value!);
     }
 
     public void Put(TKey key, TValue value)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
+        StoreArguments.NotNull(key);
+        StoreArguments.NotNull(value);
         if (_index is null)
         {
             _map[key] = value;
@@ -56,14 +56,14 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         if (existed) return;
         var bytes = _keySerde.Serialize(key);
         _indexBytes!.Add(key, bytes);
-        _index.Add(new IndexEntry(bytes, key));
+        _index.Add(new KeyIndexEntry<TKey>(bytes, key));
     }
 
     public bool Delete(TKey key)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         if (!_map.Remove(key)) return false;
-        if (_index is not null && _indexBytes!.Remove(key, out var bytes)) _index.Remove(new IndexEntry(bytes, key));
+        if (_index is not null && _indexBytes!.Remove(key, out var bytes)) _index.Remove(new KeyIndexEntry<TKey>(bytes, key));
         return true;
     }
 
@@ -89,7 +89,7 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         var index = EnsureIndex();
         var result = new List<KeyValue<TKey, TValue>>();
         if (lo is not null && hi is not null && ByteArrayComparer.Instance.Compare(lo, hi) > 0) return result;
-        var view = index.GetViewBetween(new IndexEntry(lo ?? [], default!), new IndexEntry(hi, default!));
+        var view = index.GetViewBetween(new KeyIndexEntry<TKey>(lo ?? [], default!), new KeyIndexEntry<TKey>(hi, default!));
         foreach (var e in view)
         {
             if (!inclusiveUpper && hi is not null && ByteArrayComparer.Instance.Compare(e.Bytes, hi) == 0) break;
@@ -98,10 +98,10 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         return result;
     }
 
-    private SortedSet<IndexEntry> EnsureIndex()
+    private SortedSet<KeyIndexEntry<TKey>> EnsureIndex()
     {
         if (_index is not null) return _index;
-        _index = new SortedSet<IndexEntry>(IndexEntryComparer.Instance);
+        _index = new SortedSet<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
         _indexBytes = typeof(TKey) == typeof(byte[])
             ? new Dictionary<TKey, byte[]>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
             : new Dictionary<TKey, byte[]>();
@@ -109,22 +109,9 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         {
             var bytes = _keySerde.Serialize(key);
             _indexBytes.Add(key, bytes);
-            _index.Add(new IndexEntry(bytes, key));
+            _index.Add(new KeyIndexEntry<TKey>(bytes, key));
         }
         return _index;
-    }
-
-    /// <summary>An index entry; null <see cref="Bytes"/> is the +infinity bound used for open ranges.</summary>
-    private readonly record struct IndexEntry(byte[]? Bytes, TKey Key);
-
-    private sealed class IndexEntryComparer : IComparer<IndexEntry>
-    {
-        public static readonly IndexEntryComparer Instance = new();
-
-        public int Compare(IndexEntry x, IndexEntry y) =>
-            x.Bytes is null ? (y.Bytes is null ? 0 : 1)
-            : y.Bytes is null ? -1
-            : ByteArrayComparer.Instance.Compare(x.Bytes, y.Bytes);
     }
 
     public void Flush() { }

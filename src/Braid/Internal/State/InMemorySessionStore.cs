@@ -41,7 +41,7 @@ internal sealed class InMemorySessionStore<TKey, TValue> : ISessionStore<TKey, T
     public bool Put(Windowed<TKey> session, TValue value)
     {
         ArgumentNullException.ThrowIfNull(session.Key);
-        ArgumentNullException.ThrowIfNull(value);
+        StoreArguments.NotNull(value);
         var (start, end) = (session.Window.Start, session.Window.End);
         if (start > end) throw new ArgumentException($"session store '{Name}': a session must not start ({start}) after it ends ({end}).", nameof(session));
         if (end > ObservedStreamTime)
@@ -74,7 +74,7 @@ internal sealed class InMemorySessionStore<TKey, TValue> : ISessionStore<TKey, T
 
     public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessions(TKey key, long earliestSessionEndTime, long latestSessionStartTime)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         var result = new List<KeyValue<Windowed<TKey>, TValue>>();
         if (!_byKey.TryGetValue(key, out var sessions)) return result;
         long minEnd = Math.Max(earliestSessionEndTime, MinLiveEnd);
@@ -88,7 +88,7 @@ internal sealed class InMemorySessionStore<TKey, TValue> : ISessionStore<TKey, T
 
     public bool TryFetchSession(TKey key, long sessionStart, long sessionEnd, out TValue value)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         if (sessionEnd >= MinLiveEnd && _byKey.TryGetValue(key, out var sessions) && sessions.TryGetValue((sessionEnd, sessionStart), out value!))
             return true;
         value = default!;

@@ -49,7 +49,7 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
 
     public bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         if (timestamp < Cutoff)
         {
             deleted = default;
@@ -62,7 +62,7 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
 
     public bool TryGet(TKey key, out VersionedRecord<TValue> record)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         if (_map.TryGetValue(key, out var versions)) return VersionHistory.TryGetLatest(versions, out record);
         record = default;
         return false;
@@ -70,14 +70,14 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
 
     public bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         record = default;
         return _map.TryGetValue(key, out var versions) && VersionHistory.TryGetAsOf(versions, asOfTimestamp, Cutoff, out record);
     }
 
     private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         if (timestamp < Cutoff) return VersionedPutResult.NotPut;
         _observedStreamTime = Math.Max(_observedStreamTime, timestamp);
 

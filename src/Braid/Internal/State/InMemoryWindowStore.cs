@@ -43,8 +43,8 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
 
     public bool Put(TKey key, TValue value, long timestamp)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
+        StoreArguments.NotNull(key);
+        StoreArguments.NotNull(value);
         if (timestamp > ObservedStreamTime)
         {
             ObservedStreamTime = timestamp;
@@ -71,7 +71,7 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
 
     public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        StoreArguments.NotNull(key);
         ArgumentNullException.ThrowIfNull(results);
         long from = Math.Max(timeFrom, MinLiveTimestamp);
         int before = results.Count;

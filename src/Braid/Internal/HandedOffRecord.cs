@@ -1,0 +1,58 @@
+using Braid.Internal.Nodes;
+using Braid.Serialization;
+
+namespace Braid.Internal;
+
+/// <summary>
+/// A record a sink hands to a source of its own task as objects, not bytes (issue 19: "serialize only when the
+/// record really leaves the task"). Only a host whose collector is an <see cref="IHandOffCollector"/> sees these,
+/// and only for topics that the same task reads back; everywhere else the sink serializes as before.
+/// </summary>
+internal interface IHandedOffRecord
+{
+    long Timestamp { get; }
+
+    Headers? Headers { get; }
+
+    /// <summary>The bytes the sink would have written, made on request: for a reader of the topic's bytes and
+    /// for error contexts (the dead-letter handler sees the source record's bytes).</summary>
+    (byte[]? Key, byte[]? Value) Serialize();
+
+    /// <summary>Gives the record to <paramref name="source"/>: as objects when its types match the sink's, else
+    /// as bytes through its deserializer (the same result as a round trip through the topic).</summary>
+    void Deliver(ISourceNode source, in RawRecord position);
+}
+
+/// <summary>A collector that can take records as objects for some topics (the test driver's, for internal
+/// topics its single task reads back).</summary>
+internal interface IHandOffCollector
+{
+    /// <summary>Whether records for <paramref name="topic"/> stay in this task, so they may travel as objects.</summary>
+    bool HandsOff(string topic);
+
+    /// <summary>Queues a record for <paramref name="topic"/>, in the same order as byte records sent to it.</summary>
+    void HandOff(string topic, IHandedOffRecord record);
+}
+
+/// <summary>The typed record of a <see cref="SinkNode{TKey,TValue}"/>, with the sink's serdes for when bytes are needed.</summary>
+internal sealed class HandedOffRecord<TKey, TValue>(TKey? key, TValue? value, long timestamp, Headers? headers,
+    Serde<TKey> keySerde, Serde<TValue> valueSerde) : IHandedOffRecord
+{
+    public long Timestamp => timestamp;
+
+    public Headers? Headers => headers;
+
+    public (byte[]? Key, byte[]? Value) Serialize() =>
+        (key is null ? null : keySerde.Serialize(key), value is null ? null : valueSerde.Serialize(value));
+
+    public void Deliver(ISourceNode source, in RawRecord position)
+    {
+        if (source is SourceNode<TKey, TValue> typed)
+        {
+            typed.ProcessHandedOff(key, value, timestamp, headers);
+            return;
+        }
+        var (k, v) = Serialize();
+        source.ProcessRaw(position with { Key = k, Value = v });
+    }
+}
