@@ -107,6 +107,14 @@ public static class CrashHarness
                     break;
                 case FaultMode.PowerLoss:
                     env.Add((FaultInjectionLogFileSystem.EnvironmentVariable, "journal=" + Journal(o)));
+                    // Commits fsync every few ms, so a random kill mostly finds everything synced: every other
+                    // fault crashes a commit right after its output append, before the fsync, so that the power
+                    // loss has unsynced (and torn) data to drop.
+                    if (k % 2 == 0)
+                    {
+                        env.Add((Failpoints.EnvironmentVariable, $"{EmbeddedFailpoints.CommitAfterOutputAppend}=crash@{rng.Next(1, 20)}"));
+                        kill = new Kill(false, 8000);
+                    }
                     break;
                 case FaultMode.IoErrors:
                     // One fault in three is an I/O error at a failpoint, taking the failpoints in turn so every
@@ -123,10 +131,11 @@ public static class CrashHarness
             var outcome = runner.Run("run", guarantee, kill, env);
             tally.Add(outcome);
             if (o.Mode == FaultMode.IoErrors && env[0].Item1 == Failpoints.EnvironmentVariable) tally.AddIoError(env[0].Item2.Split('=')[0], outcome);
-            if (o.Mode == FaultMode.PowerLoss && outcome.Kind == OutcomeKind.Killed)
+            if (o.Mode == FaultMode.PowerLoss && outcome.Kind is OutcomeKind.Killed or OutcomeKind.FailpointCrash)
             {
                 var cut = PowerLossSimulator.Apply(Journal(o), rng);
                 tally.PowerLosses++;
+                if (cut.BytesDropped > 0 || cut.FilesLost > 0) tally.PowerLossesThatDropped++;
                 log.WriteLine($"    power loss: {cut.FilesCut} files cut, {cut.BytesDropped} unsynced bytes dropped, {cut.FilesLost} unsynced files lost");
             }
         }
@@ -175,6 +184,9 @@ internal sealed class Tally
 
     public int PowerLosses { get; set; }
 
+    /// <summary>Power losses that found unsynced data to drop or tear (the others hit a fully synced moment).</summary>
+    public int PowerLossesThatDropped { get; set; }
+
     public void Add(ChildOutcome c)
     {
         if (c.Kind == OutcomeKind.FailpointCrash) _crashes[c.Detail] = _crashes.GetValueOrDefault(c.Detail) + 1;
@@ -202,7 +214,7 @@ internal sealed class Tally
     {
         var s = $"while processing: {_processing}, during start-up/recovery: {_startup}, idle: {_idle}";
         if (mode == FaultMode.Failpoints) s += ", failpoint crashes: " + string.Join(" ", _crashes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}"));
-        if (mode == FaultMode.PowerLoss) s += $", power losses: {PowerLosses}";
+        if (mode == FaultMode.PowerLoss) s += $", power losses: {PowerLosses} ({PowerLossesThatDropped} dropped unsynced data)";
         if (mode == FaultMode.IoErrors)
             s += $", clear I/O errors: {_errors}, at failpoints (armed/clear error): " + string.Join(" ", _ioErrors.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value.Armed}/{kv.Value.Errored}"));
         return s;

@@ -6,7 +6,7 @@ namespace Braid.Embedded.Logs;
 /// <summary>
 /// Background upkeep of local topics, as Kafka's log cleaner and retention: Delete-policy topics lose
 /// whole sealed segments past their time or size limit; Compact-policy topics have each sealed segment
-/// rewritten to keep only records that are still the latest for their key. KeepAll topics are never
+/// rewritten to keep only records that are still the latest for their key (and the segment's last record). KeepAll topics are never
 /// touched. Only records below the visible end are considered (never uncommitted ones), and the active
 /// segment is never rewritten.
 /// </summary>
@@ -80,7 +80,8 @@ internal sealed class LogCleaner(LogManager logs, TimeSpan interval, ILogger log
         }
     }
 
-    /// <summary>Rewrites sealed segments to keep only the latest record per key (keys compared by a 128-bit hash, as Kafka's offset map).</summary>
+    /// <summary>Rewrites sealed segments to keep only the latest record per key (keys compared by a 128-bit hash, as
+    /// Kafka's offset map), and each segment's last record.</summary>
     internal void Compact(PartitionLog log)
     {
         List<LogSegment> segments;
@@ -112,32 +113,52 @@ internal sealed class LogCleaner(LogManager logs, TimeSpan interval, ILogger log
         foreach (var seg in segments.Take(segments.Count - 1))
         {
             if (seg.NextOffset > limit) break;
-            string cleaned = seg.Path + ".cleaned";
-            long kept = 0, dropped = 0;
-            using (var output = new FileStream(cleaned, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                seg.Visit(0, seg.Size, (frame, _) =>
-                {
-                    var (offset, _) = RecordFormat.PeekOffset(frame);
-                    var key = RecordFormat.KeyOf(frame, out bool isNull);
-                    if (isNull || latest[XxHash128.HashToUInt128(key)] == offset)
-                    {
-                        output.Write(frame);
-                        kept++;
-                    }
-                    else dropped++;
-                    return true;
-                });
-                output.Flush(true);
-            }
-            if (dropped == 0)
-            {
-                File.Delete(cleaned);
-                continue;
-            }
-            log.ReplaceSegment(seg, cleaned);
+            if (!Rewrite(log, seg, latest, out long kept, out long dropped)) continue;
             logger.LogDebug("Compacted {File}: kept {Kept}, dropped {Dropped} records.", seg.Path, kept, dropped);
         }
+    }
+
+    /// <summary>
+    /// Writes the records of <paramref name="seg"/> still worth keeping to <c>.cleaned</c> through the log's file
+    /// layer, fsyncs it and swaps it in. Each segment keeps its last record even when a later one supersedes it:
+    /// the segment then still ends where the next begins, so a gap between two segments always means a lost
+    /// segment, while gaps inside a segment are compaction's (recovery tells the two apart by that). Kafka's
+    /// cleaner likewise keeps a segment's base offset and never lets the log end move (LogCleaner.cleanSegments).
+    /// A crash or I/O error anywhere in here leaves the original segment (the leftover <c>.cleaned</c> is deleted
+    /// at the next open) or, once the atomic rename happened, the whole compacted copy.
+    /// </summary>
+    private static bool Rewrite(PartitionLog log, LogSegment seg, Dictionary<UInt128, long> latest, out long kept, out long dropped)
+    {
+        var fs = log.FileSystem;
+        string cleaned = seg.Path + ".cleaned";
+        long last = seg.NextOffset - 1, position = 0, keptCount = 0, droppedCount = 0;
+        using (var output = fs.Open(cleaned))
+        {
+            output.SetLength(0); // a leftover of an earlier failed pass
+            seg.Visit(0, seg.Size, (frame, _) =>
+            {
+                var (offset, _) = RecordFormat.PeekOffset(frame);
+                var key = RecordFormat.KeyOf(frame, out bool isNull);
+                if (isNull || offset == last || latest[XxHash128.HashToUInt128(key)] == offset)
+                {
+                    output.Write(frame, position);
+                    position += frame.Length;
+                    keptCount++;
+                }
+                else droppedCount++;
+                return true;
+            });
+            if (droppedCount > 0) output.Sync();
+        }
+        kept = keptCount;
+        dropped = droppedCount;
+        if (droppedCount == 0)
+        {
+            fs.Delete(cleaned);
+            return false;
+        }
+        log.ReplaceSegment(seg, cleaned);
+        return true;
     }
 
     public void Dispose()

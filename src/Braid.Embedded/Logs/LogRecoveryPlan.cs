@@ -78,8 +78,11 @@ internal sealed class LogRecoveryPlan
     public LogRecoveryRule RuleFor(string topic, int partition, bool writtenByApplication)
     {
         var opts = _options.TopicOptionsFor(topic);
-        bool contiguous = opts.Cleanup != CleanupPolicy.Compact;
-        bool startsAtZero = opts.Cleanup == CleanupPolicy.KeepAll || (opts.Cleanup == CleanupPolicy.Delete && opts.RetentionTime is null && opts.RetentionBytes is null);
+        // Compaction leaves gaps inside segments only (each keeps its last record, see LogCleaner.Rewrite), and
+        // never deletes a segment: consecutive segments meet and the first starts at 0 under every policy but
+        // Delete with a retention limit.
+        const bool contiguous = true;
+        bool startsAtZero = opts.Cleanup != CleanupPolicy.Delete || (opts.RetentionTime is null && opts.RetentionBytes is null);
         long consumed = _consumed.GetValueOrDefault((topic, partition));
         bool powerLoss = _options.Durability == Durability.PowerLoss;
         if (!writtenByApplication) return new LogRecoveryRule(null, consumed, contiguous, startsAtZero, powerLoss);

@@ -11,8 +11,9 @@ namespace Braid.Embedded.Logs;
 /// high-water mark, or the largest committed input offset of a task that reads it. A log ending below it
 /// lost committed records (truncated file, lost write, bit rot), and new records would reuse offsets a
 /// task already passed, so opening fails instead.</param>
-/// <param name="Contiguous">True unless the topic is compacted: the offsets of consecutive segments must
-/// meet (a gap is a lost segment).</param>
+/// <param name="Contiguous">The offsets of consecutive segments must meet (a gap is a lost segment). True for
+/// every topic the application opens: compaction leaves gaps inside segments only, since each segment keeps its
+/// last record (LogCleaner.Rewrite).</param>
 /// <param name="StartsAtZero">True when no retention can delete old segments: the first segment must start
 /// at offset 0 (a missing first segment is a lost segment).</param>
 /// <param name="PowerLossTail">PowerLoss durability: what lies past everything fsynced may be torn anywhere, even

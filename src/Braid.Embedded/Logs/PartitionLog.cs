@@ -70,6 +70,9 @@ internal sealed partial class PartitionLog : IDisposable
 
     internal object SyncRoot => _lock;
 
+    /// <summary>The file layer under this log (the cleaner writes its compacted copies through it too).</summary>
+    internal LogFileSystem FileSystem => _fs;
+
     internal List<LogSegment> Segments => _segments;
 
     /// <summary>Appends records (their offsets are assigned here) and hands the bytes to the OS, so a
@@ -251,16 +254,21 @@ internal sealed partial class PartitionLog : IDisposable
             int i = _segments.IndexOf(old);
             if (i < 0 || i == _segments.Count - 1)
             {
-                File.Delete(cleanedPath);
+                _fs.Delete(cleanedPath);
                 return;
             }
-            old.Dispose();
             // rename(2) is atomic: after a crash the segment is either the old file or the whole compacted
-            // copy, both holding the latest value of every key they cover.
+            // copy, both holding the latest value of every key they cover. The old file stays open until the
+            // rename is done, so a failed rename leaves the log as it was.
             _fs.Move(cleanedPath, old.Path);
+            old.Dispose();
+            _unsynced.Remove(old); // the copy was fsynced before the rename
             var fresh = new LogSegment(old.Path, old.BaseOffset, _fs);
-            ScanSealed(fresh);
             _segments[i] = fresh;
+            Failpoints.Hit(EmbeddedFailpoints.CleanerAfterRename);
+            // Until the directory is fsynced a power loss may bring the old segment back, which is as good.
+            _fs.SyncDirectory(Directory);
+            ScanSealed(fresh);
         }
     }
 

@@ -40,6 +40,9 @@ internal static class EmbeddedFailpoints
     /// <summary>Inbox: a batch's records are appended (and fsynced under PowerLoss); the file is not deleted yet.</summary>
     public const string InboxAfterAppend = "embedded.inbox.after-append";
 
+    /// <summary>Log cleaner: a compacted copy is renamed over its segment; the directory is not fsynced yet.</summary>
+    public const string CleanerAfterRename = "embedded.cleaner.after-rename";
+
     /// <summary>The inbox's failpoints (reached only while another process produces through the inbox).</summary>
     public static readonly IReadOnlyList<string> Inbox = [InboxAfterRename, InboxAfterAppend];
 
