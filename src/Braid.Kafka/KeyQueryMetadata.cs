@@ -10,6 +10,16 @@ public sealed record KeyQueryMetadata(int Partition, string Task, string? Active
     /// <summary>Instances keeping a standby replica of the task (Kafka Streams' <c>KeyQueryMetadata.standbyHosts</c>): they
     /// answer queries with <see cref="Braid.State.StoreQueryParameters.EnableStaleStores"/>, possibly lagging. Empty without standbys.</summary>
     public IReadOnlyList<string> StandbyHosts { get; init; } = [];
+
+    /// <summary>Equal when partition, task, active host and the standby hosts (in order) are equal: metadata is a value.</summary>
+    /// <param name="other">The other metadata.</param>
+    /// <returns>Whether both describe the same placement.</returns>
+    public bool Equals(KeyQueryMetadata? other) =>
+        other is not null && Partition == other.Partition && Task == other.Task && ActiveHost == other.ActiveHost
+        && StandbyHosts.SequenceEqual(other.StandbyHosts);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Partition, Task, ActiveHost, StandbyHosts.Count);
 }
 
 /// <summary>One running instance of the application and the tasks it runs.</summary>
