@@ -127,26 +127,43 @@ public static class FailoverHarness
     private static int Covered(List<ChildProcess> children) =>
         children.Where(c => c.Alive).SelectMany(c => c.Last.Active).Distinct().Count();
 
-    /// <summary>Produces at least <paramref name="records"/> records, and goes on until <paramref name="killsDone"/>; returns how many.</summary>
+    /// <summary>
+    /// Produces <paramref name="records"/> records at about 2,000 a second, then a trickle of about 100 a second until
+    /// <paramref name="killsDone"/>, so later kills also happen while input flows; returns how many. The trickle keeps
+    /// long runs inside the mock cluster's log retention (about 5 MiB per partition; older records silently vanish).
+    /// </summary>
     private static int Produce(IProducer<byte[]?, byte[]?> producer, int records, CancellationToken killsDone)
     {
-        // About 2,000 records a second, so the input keeps flowing through the kills.
         int i = 0;
         for (; i < records || !killsDone.IsCancellationRequested; i++)
         {
             if (FailoverWorkload.IsOrder(i)) Send(producer, FailoverWorkload.Orders, FailoverWorkload.Customer(i), "o" + i, 1000 + i);
             else Send(producer, FailoverWorkload.Clicks, FailoverWorkload.ClickKey(i), "x" + i, 1000 + i);
-            if (i % 100 == 99) Thread.Sleep(50);
+            if (i % 100 == 99) Thread.Sleep(i < records ? 50 : 1000);
         }
         producer.Flush(TimeSpan.FromSeconds(30));
         return i;
     }
 
-    private static void Send(IProducer<byte[]?, byte[]?> p, string topic, string key, string value, long ts) =>
-        p.Produce(topic, new Message<byte[]?, byte[]?>
+    private static void Send(IProducer<byte[]?, byte[]?> p, string topic, string key, string value, long ts)
+    {
+        var message = new Message<byte[]?, byte[]?>
         {
             Key = Serdes.String.Serialize(key), Value = Serdes.String.Serialize(value), Timestamp = new Timestamp(ts, TimestampType.CreateTime),
-        });
+        };
+        while (true)
+        {
+            try
+            {
+                p.Produce(topic, message);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                p.Poll(TimeSpan.FromMilliseconds(100)); // the cluster is slower than the input for a moment: wait, never drop
+            }
+        }
+    }
 
     /// <summary>Lost = clicks missing from their key's final count + orders missing from the join output; waits up to 2 min for the outputs to complete.</summary>
     private static async Task<long> VerifyAsync(string bootstrap, int records, TextWriter log)
