@@ -1,6 +1,7 @@
 using Braid.Embedded;
 using Braid.Samples;
 using Braid.Serialization;
+using Braid.State;
 
 namespace Braid.Cli;
 
