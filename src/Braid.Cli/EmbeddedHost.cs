@@ -1,7 +1,6 @@
 using Braid.Embedded;
 using Braid.Samples;
 using Braid.Serialization;
-using Braid.State;
 
 namespace Braid.Cli;
 

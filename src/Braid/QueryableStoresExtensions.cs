@@ -1,11 +1,13 @@
 using Braid.Internal.Queries;
+using Braid.State;
 
-namespace Braid.State;
+namespace Braid;
 
 /// <summary>
 /// The typed getters of <see cref="IQueryableStores"/>, written once for every host: each checks the store's kind and
 /// types through the host (<see cref="UnknownStateStoreException"/>, <see cref="InvalidStateStoreException"/> at once)
-/// and returns a read-only view over the partitions the host resolves on every call.
+/// and returns a read-only view over the partitions the host resolves on every call. In the root namespace, so an
+/// application's <c>app.GetKeyValueStore&lt;K, V&gt;(name)</c> reads as it did when the getters were its own methods.
 /// </summary>
 public static class QueryableStoresExtensions
 {
