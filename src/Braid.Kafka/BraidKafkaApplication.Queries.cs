@@ -10,36 +10,12 @@ namespace Braid.Kafka;
 /// <c>StreamThreadStateStoreProvider</c> + <c>WrappingStoreProvider</c>), so it survives rebalances and never reads a store
 /// while its thread writes or closes it. Reads see what the task has processed, committed or not, as in Kafka Streams.
 /// </summary>
-public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
+public sealed partial class BraidKafkaApplication : IQueryableStores
 {
-    /// <inheritdoc/>
-    public IReadOnlyKeyValueStore<TKey, TValue> GetKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeKeyValueStore<TKey, TValue>(Resolve(name, QueryableStoreKind.KeyValue, typeof(TKey), typeof(TValue), parameters));
-
-    /// <inheritdoc/>
-    public IReadOnlyKeyValueStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        GetKeyValueStore<TKey, ValueAndTimestamp<TValue>>(name, parameters);
-
-    /// <inheritdoc/>
-    public IReadOnlyWindowStore<TKey, TValue> GetWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeWindowStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Window, typeof(TKey), typeof(TValue), parameters));
-
-    /// <inheritdoc/>
-    public IReadOnlyWindowStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        GetWindowStore<TKey, ValueAndTimestamp<TValue>>(name, parameters);
-
-    /// <inheritdoc/>
-    public IReadOnlySessionStore<TKey, TValue> GetSessionStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeSessionStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Session, typeof(TKey), typeof(TValue), parameters));
-
-    /// <inheritdoc/>
-    public IReadOnlyVersionedStore<TKey, TValue> GetVersionedStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeVersionedStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Versioned, typeof(TKey), typeof(TValue), parameters));
-
     /// <inheritdoc/>
     public IReadOnlyList<QueryableStoreInfo> DescribeStores() => StoreQueryRules.Describe(_topology.Model);
 
-    private Func<IReadOnlyList<StorePart>> Resolve(string name, QueryableStoreKind kind, Type key, Type value, StoreQueryParameters? parameters)
+    Func<IReadOnlyList<StorePart>> IQueryableStores.Resolve(string name, QueryableStoreKind kind, Type key, Type value, StoreQueryParameters? parameters)
     {
         StoreQueryRules.Check(_topology.Model, name, kind, key, value);
         bool stale = parameters?.EnableStaleStores ?? false;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Braid.Internal.State.Logging;
 
 namespace Braid.Serialization;
 
@@ -36,19 +37,12 @@ public static class WindowedSerdes
     }
 }
 
-/// <summary>Kafka's WindowKeySchema for time windows: key bytes + start.</summary>
+/// <summary>Kafka's WindowKeySchema for time windows: key bytes + start (the changelog layout without a sequence, <see cref="ChangelogKeys"/>).</summary>
 internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSizeMs) : Serde<Windowed<TKey>>
 {
     public override string Name => $"TimeWindowed<{inner.Name}>";
 
-    public override byte[] Serialize(Windowed<TKey> value)
-    {
-        var k = inner.Serialize(value.Key);
-        var b = new byte[k.Length + 8];
-        k.CopyTo(b, 0);
-        BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length), value.Window.Start);
-        return b;
-    }
+    public override byte[] Serialize(Windowed<TKey> value) => ChangelogKeys.Window(inner.Serialize(value.Key), value.Window.Start, sequence: null);
 
     public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data)
     {
@@ -60,20 +54,12 @@ internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSize
     }
 }
 
-/// <summary>Kafka's SessionKeySchema: key bytes + end + start.</summary>
+/// <summary>Kafka's SessionKeySchema: key bytes + end + start (the session changelog layout, <see cref="ChangelogKeys"/>).</summary>
 internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : Serde<Windowed<TKey>>
 {
     public override string Name => $"SessionWindowed<{inner.Name}>";
 
-    public override byte[] Serialize(Windowed<TKey> value)
-    {
-        var k = inner.Serialize(value.Key);
-        var b = new byte[k.Length + 16];
-        k.CopyTo(b, 0);
-        BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length), value.Window.End);
-        BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length + 8), value.Window.Start);
-        return b;
-    }
+    public override byte[] Serialize(Windowed<TKey> value) => ChangelogKeys.Session(inner.Serialize(value.Key), value.Window.Start, value.Window.End);
 
     public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data)
     {
