@@ -33,6 +33,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
     private readonly InboxIngester _inbox;
+    private readonly Diagnostics.DiagnosticsServer? _diagnostics;
     private EmbeddedTask? _globalTask;
     private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
@@ -80,6 +81,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             _inbox = new InboxIngester(AppDirectory, _logs, _activity, options.Durability == Durability.PowerLoss, _logger);
             _inbox.IngestAll();
             _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
+            // Last: nothing below can fail, so an application that failed to open never leaves a socket behind.
+            if (options.DiagnosticsSocket)
+                _diagnostics = Diagnostics.DiagnosticsServer.TryStart(AppDirectory, r => Diagnostics.DiagnosticsHandler.Handle(this, r), _logger);
         }
         catch
         {
