@@ -22,7 +22,7 @@ public class RestartEquivalenceTests(ITestOutputHelper output)
     /// <summary>A value the flaky step throws on (once each) in the embedded run; the driver never fails.</summary>
     private static Func<string, bool> NeverFail => _ => false;
 
-    public static TheoryData<string> Cases => new() { "suppressed windowed count", "stream-stream outer join", "table-table outer join", "session count" };
+    public static TheoryData<string> Cases => new() { "suppressed windowed count", "stream-stream outer join", "stream self join", "table-table outer join", "session count" };
 
     private static Case Get(string name) => name switch
     {
@@ -44,6 +44,14 @@ public class RestartEquivalenceTests(ITestOutputHelper output)
                 .To("out", Produced.With(S, S));
             return b.Build();
         }, ["left", "right"], true),
+        "stream self join" => new Case(name, fail =>
+        {
+            var b = new StreamsBuilder();
+            var s = b.Stream("events", Consumed.With(S, S)).Peek((_, v) => Flaky(fail, v));
+            s.Join(s, (x, y) => $"{x}*{y}", JoinWindows.OfTimeDifferenceAndGrace(TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(10)))
+                .To("out", Produced.With(S, S));
+            return b.Build();
+        }, ["events"], true),
         "table-table outer join" => new Case(name, fail =>
         {
             var b = new StreamsBuilder();

@@ -58,6 +58,19 @@ public class RestartStreamTimeTests
     }
 
     [Fact]
+    public async Task ARecordTooLateForASelfJoinBeforeARestart_DoesNotJoinItselfAfterIt()
+    {
+        var b = new StreamsBuilder();
+        var s = b.Stream("in", Consumed.With(S, S));
+        s.Join(s, (x, y) => $"{x}*{y}", JoinWindows.OfTimeDifferenceAndGrace(TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(10)))
+            .To("out", Produced.With(S, S));
+        var output = await RunInTwoLives(b.Build(),
+            [("in", "a", "1", 100), ("in", "a", "2", 500)],
+            [("in", "a", "late", 200)]); // beyond the window store's retention (60 + 10) behind stream time 500
+        Assert.Equal(["a=1*1", "a=2*2"], output);
+    }
+
+    [Fact]
     public async Task ANonJoinedRecordHeldBeforeARestart_IsReleasedByTheFirstRecordAfterItsWindowCloses()
     {
         var b = new StreamsBuilder();
