@@ -164,6 +164,15 @@ public sealed partial class BraidApplication
         StopThreads(threads.Where(t => t != _globalThread).ToList(), timeout);
         if (_globalThread is not null) StopThreads([_globalThread], timeout);
         _inbox.Dispose(); // outside the state lock: a failing take-in reports through Fail, which takes it
+        // A start still creating or restoring tasks stops at its next step; stores and logs are released only after it.
+        try
+        {
+            _starting?.Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            // Its outcome belongs to StartAsync's caller ("closed while starting", or the failure that ended it).
+        }
         _diagnostics?.Dispose(); // outside it too: requests in flight take it (snapshots), and the dispose waits for them
         lock (_stateLock)
         {

@@ -40,6 +40,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly ReplaceThreadBackoff _replaceBackoff;
     private bool _disposed;
     private Lazy<Task>? _closing;
+    private Task? _starting;
 
     /// <summary>
     /// Validates <paramref name="options"/> (a <see cref="ConfigException"/> names the bad key before
@@ -129,15 +130,16 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             if (State != StreamsState.Created) throw new InvalidOperationException($"The application can be started only once (state {State}).");
             SetState(StreamsState.Rebalancing);
         }
-        return Task.Run(StartCore, CancellationToken.None).WaitAsync(cancellationToken);
+        _starting = Task.Run(StartCore, CancellationToken.None);
+        return _starting.WaitAsync(cancellationToken);
     }
 
     private void StartCore()
     {
+        var tasks = new List<EmbeddedTask>();
         try
         {
             var globalStores = StartGlobal();
-            var tasks = new List<EmbeddedTask>();
             foreach (var t in _layout.Tasks)
             {
                 // Opening a task recovers its state from the state directory: the "restore" span of this host.
@@ -145,6 +147,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
                 try { tasks.Add(CreateTask(t.Subtopology, t.Partition, globalStores)); }
                 finally { Braid.Internal.Telemetry.BraidTracing.Stop(restore); }
                 Failpoints.Hit(EmbeddedFailpoints.StartBetweenTaskRestores);
+                ThrowIfClosing();
             }
             int n = Math.Min(Options.StreamThreads, Math.Max(1, tasks.Count));
             var groups = Enumerable.Range(0, n).Select(_ => new List<EmbeddedTask>()).ToList();
@@ -153,16 +156,48 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             {
                 if (State != StreamsState.Rebalancing) throw new InvalidOperationException($"The application was stopped while starting (state {State}).");
                 foreach (var g in groups) StartThread(g);
+                tasks.Clear(); // the threads own them now
                 _cleaner.Start();
                 _inbox.Start(Fail);
                 EmbeddedMetrics.Track(this);
                 SetState(StreamsState.Running);
             }
         }
+        catch (Exception e) when (Volatile.Read(ref _closing) is not null)
+        {
+            // A close during start-up (KafkaStreams.close() while REBALANCING ends NOT_RUNNING): not the application's
+            // failure. The close owns the state and releases stores and logs; tasks no thread took are closed here.
+            foreach (var t in tasks) DisposeQuietly(t);
+            if (_globalThread is { } global)
+            {
+                // Started by this start-up, possibly after the close listed the threads to stop.
+                global.RequestStop();
+                global.Join(TimeSpan.FromSeconds(30));
+            }
+            throw new InvalidOperationException("The application was closed while starting; it did not start.", e);
+        }
         catch (Exception e)
         {
             Fail(e);
             throw;
+        }
+    }
+
+    /// <summary>Stops a start-up between restore steps once a close was requested (the close waits for the start to end).</summary>
+    private void ThrowIfClosing()
+    {
+        if (Volatile.Read(ref _closing) is not null) throw new OperationCanceledException("The application is closing.");
+    }
+
+    private void DisposeQuietly(EmbeddedTask task)
+    {
+        try
+        {
+            task.Dispose();
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug(e, "Closing task {Task} after an interrupted start threw.", task.Id);
         }
     }
 
@@ -180,6 +215,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         // Bootstrap: stream tasks start only once the global tables hold everything committed so far.
         while (!_globalTask.CaughtUp)
         {
+            ThrowIfClosing();
             _globalTask.Fetch(_globalTask.Runtime);
             _globalTask.Runtime.Process(int.MaxValue, WallClock(), _globalTask.IsCaughtUp);
         }

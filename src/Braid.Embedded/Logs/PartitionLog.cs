@@ -25,6 +25,7 @@ internal sealed partial class PartitionLog : IDisposable
 
     private readonly LogFileSystem _fs;
     private bool _directoryDirty;
+    private bool _closed;
 
     private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger, LogFileSystem fs)
     {
@@ -81,6 +82,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         lock (_lock)
         {
+            ThrowIfClosed();
             int i = 0;
             while (i < records.Count)
             {
@@ -119,6 +121,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         lock (_lock)
         {
+            ThrowIfClosed();
             long end = VisibleEnd;
             LowerRecoveryPoint(end);
             if (EndOffset <= end) return;
@@ -163,6 +166,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         lock (_lock)
         {
+            ThrowIfClosed();
             foreach (var s in _unsynced) s.Sync();
             _unsynced.Clear();
             WriteRecoveryPoint();
@@ -237,6 +241,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         lock (_lock)
         {
+            ThrowIfClosed();
             if (_segments.Count < 2) return;
             var s = _segments[0];
             _segments.RemoveAt(0);
@@ -251,6 +256,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         lock (_lock)
         {
+            ThrowIfClosed();
             int i = _segments.IndexOf(old);
             if (i < 0 || i == _segments.Count - 1)
             {
@@ -272,10 +278,23 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// A closed log never writes again: its end and file positions are its own, and once the directory lock is released
+    /// another application may own the files (a producer kept after the close, or a stream thread the close timeout
+    /// abandoned, would write over that owner's records, and a failed commit's cut would truncate them). Reads may still
+    /// reopen a segment: they change nothing.
+    /// </summary>
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+            throw new ObjectDisposedException($"log {Topic}-{Partition}", $"The log of topic '{Topic}' partition {Partition} ({Directory}) was closed with its application; nothing more can be written to it.");
+    }
+
     public void Dispose()
     {
         lock (_lock)
         {
+            _closed = true;
             foreach (var s in _segments) s.Dispose();
             _recoveryPointFile?.Dispose();
         }

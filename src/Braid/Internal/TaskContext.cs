@@ -143,6 +143,30 @@ internal sealed class TaskContext
         return created;
     }
 
+    private Dictionary<string, System.Runtime.CompilerServices.StrongBox<long>>? _nodeTimes;
+
+    /// <summary>What the last commit recorded for a node's own stream time (set by the runtime before the nodes' Init); null when absent.</summary>
+    public Func<string, long?>? CommittedNodeTime { get; set; }
+
+    /// <summary>
+    /// The stream time an operator keeps for itself (Kafka's observedStreamTime: the largest timestamp that reached
+    /// it, not the task's), starting from what the last commit recorded. Kafka keeps it in a field that a restart
+    /// resets, so after a restart records already late are accepted again: closed windows reopen and a suppressed
+    /// final result is emitted twice. Hosts that commit metadata (the embedded runtime) store it with every commit
+    /// (<see cref="NodeStreamTimes"/>), so a restart continues where the last commit stood (docs/differences.md).
+    /// </summary>
+    public System.Runtime.CompilerServices.StrongBox<long> NodeStreamTime(string node)
+    {
+        _nodeTimes ??= new Dictionary<string, System.Runtime.CompilerServices.StrongBox<long>>(StringComparer.Ordinal);
+        if (!_nodeTimes.TryGetValue(node, out var box))
+            _nodeTimes[node] = box = new System.Runtime.CompilerServices.StrongBox<long>(CommittedNodeTime?.Invoke(node) ?? long.MinValue);
+        return box;
+    }
+
+    /// <summary>Every node stream time handed out (what a commit records).</summary>
+    public IEnumerable<KeyValuePair<string, System.Runtime.CompilerServices.StrongBox<long>>> NodeStreamTimes =>
+        _nodeTimes ?? Enumerable.Empty<KeyValuePair<string, System.Runtime.CompilerServices.StrongBox<long>>>();
+
     /// <summary>Counts a record an operator dropped on purpose (never silent: logged and metered too).</summary>
     public void RecordDropped(string node, string reason)
     {

@@ -8,15 +8,26 @@ namespace Braid.Internal.Joins;
 /// </summary>
 internal sealed class SharedJoinTime
 {
-    public long StreamTime { get; private set; } = long.MinValue;
+    private readonly System.Runtime.CompilerServices.StrongBox<long> _streamTime;
+
+    /// <summary>Starts from the join's committed stream time (<see cref="TaskContext.NodeStreamTime"/>), when there is one.</summary>
+    public SharedJoinTime(System.Runtime.CompilerServices.StrongBox<long>? committed = null)
+    {
+        _streamTime = committed ?? new System.Runtime.CompilerServices.StrongBox<long>(long.MinValue);
+        // Restored: records held before the restart are unknown to this tracker, so the next check scans the buffer
+        // (Kafka starts from MAX_VALUE and skips held records until a new one is held).
+        MinHeldTime = _streamTime.Value == long.MinValue ? long.MaxValue : long.MinValue;
+    }
+
+    public long StreamTime => _streamTime.Value;
 
     /// <summary>Kafka's minTime: a lower bound of held timestamps, refreshed by each emission scan.</summary>
-    public long MinHeldTime { get; set; } = long.MaxValue;
+    public long MinHeldTime { get; set; }
 
     public long NextTimeToEmit { get; set; } = long.MinValue;
 
     public void Advance(long timestamp)
     {
-        if (timestamp > StreamTime) StreamTime = timestamp;
+        if (timestamp > _streamTime.Value) _streamTime.Value = timestamp;
     }
 }

@@ -25,12 +25,13 @@ internal sealed class StreamStreamSelfJoin<TKey, TValue, TResult>(string name, s
     private readonly long _retentionMs = windows.SizeMs + windows.GraceMs;
     private readonly List<TimestampedValue<TValue>> _others = new();
     private IWindowStore<TKey, TValue> _store = null!;
-    private long _streamTime = long.MinValue;
+    private System.Runtime.CompilerServices.StrongBox<long> _streamTime = null!; // committed with the task (TaskContext.NodeStreamTime)
 
     public override void Init(TaskContext context)
     {
         base.Init(context);
         _store = context.GetStore<IWindowStore<TKey, TValue>>(storeName);
+        _streamTime = context.NodeStreamTime(Name);
     }
 
     public override void Process(in Record<TKey, TValue> record)
@@ -43,8 +44,8 @@ internal sealed class StreamStreamSelfJoin<TKey, TValue, TResult>(string name, s
         var key = record.Key;
         var value = record.Value;
         long ts = record.Timestamp;
-        if (ts > _streamTime) _streamTime = ts;
-        bool emitSelf = ts > _streamTime - _retentionMs + 1;
+        if (ts > _streamTime.Value) _streamTime.Value = ts;
+        bool emitSelf = ts > _streamTime.Value - _retentionMs + 1;
 
         _others.Clear();
         _store.Fetch(key, Math.Max(0L, ts - windows.BeforeMs), Math.Max(0L, ts + windows.AfterMs), _others);

@@ -42,6 +42,12 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
 
     public override void Process(in Record<TKey, TValue> record)
     {
+        // Kafka's SinkNode.process refuses a negative timestamp here, inside the processing of the record that made
+        // it (so the processing exception handler decides): written out, it would fail every task reading the topic
+        // at its source (StreamTask), with no handler to skip it — a poison record in an internal topic.
+        if (record.Timestamp < 0)
+            throw new StreamsException($"sink '{Name}' got a record with a negative timestamp ({record.Timestamp}) for topic '{_topic ?? "(chosen per record)"}'; " +
+                "output timestamps are ms since the epoch. A processor that sets the timestamp must keep it non-negative.");
         if (_handOff is not null)
         {
             // Handed-off records carry the trace context and count as sent, as serialized ones do.

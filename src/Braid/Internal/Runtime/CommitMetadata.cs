@@ -17,6 +17,9 @@ internal static class CommitMetadata
     /// <summary>The task's stream time (largest input timestamp processed).</summary>
     public static string StreamTime(TaskId task) => $"streamtime/{Task(task)}";
 
+    /// <summary>An operator's own stream time (<see cref="TaskContext.NodeStreamTime"/>), under the task's.</summary>
+    public static string NodeStreamTime(TaskId task, string node) => $"streamtime/{Task(task)}/{node}";
+
     /// <summary>The committed high-water mark of a partition the application writes: readers see offsets below it.</summary>
     public static string HighWatermark(string topic, int partition) => $"hwm/{topic}/{partition.ToString(CultureInfo.InvariantCulture)}";
 

@@ -26,6 +26,7 @@ internal sealed class RuntimeTask
         for (int i = 0; i < inputs.Count; i++)
             _consumed[i] = CommitMetadata.Decode(readCommitted(CommitMetadata.InputOffset(task.Id, inputs[i].Topic, inputs[i].Partition))) ?? 0;
         if (CommitMetadata.Decode(readCommitted(CommitMetadata.StreamTime(task.Id))) is { } streamTime) task.Context.AdvanceStreamTime(streamTime);
+        task.Context.CommittedNodeTime = node => CommitMetadata.Decode(readCommitted(CommitMetadata.NodeStreamTime(task.Id, node)));
         task.Initialize();
     }
 
@@ -90,6 +91,10 @@ internal sealed class RuntimeTask
         for (int i = 0; i < inputs.Count; i++)
             metadata[CommitMetadata.InputOffset(Id, inputs[i].Topic, inputs[i].Partition)] = CommitMetadata.Encode(_consumed[i]);
         if (Task.Context.StreamTime != long.MinValue) metadata[CommitMetadata.StreamTime(Id)] = CommitMetadata.Encode(Task.Context.StreamTime);
+        foreach (var (node, time) in Task.Context.NodeStreamTimes)
+        {
+            if (time.Value != long.MinValue) metadata[CommitMetadata.NodeStreamTime(Id, node)] = CommitMetadata.Encode(time.Value);
+        }
     }
 
     /// <summary>Called by the commit sink once this task's commit is durable.</summary>

@@ -28,24 +28,25 @@ internal sealed class SuppressProcessor<TKey, TValue>(
     : ProcessorNode<TKey, Change<TValue>, TKey, Change<TValue>>(name)
 {
     private TimeOrderedBuffer<TKey, TValue> _buffer = null!;
-    private long _streamTime = long.MinValue;
+    private System.Runtime.CompilerServices.StrongBox<long> _streamTime = null!; // committed with the task (survives restarts)
 
     private bool FinalResults => windowClosesAt is not null;
 
     public override void Init(TaskContext context)
     {
         base.Init(context);
+        _streamTime = context.NodeStreamTime(Name);
         _buffer = new TimeOrderedBuffer<TKey, TValue>(context.GetStore<IKeyValueStore<byte[], BufferEntry<TKey, TValue>>>(storeName), keySerde);
     }
 
     public override void Process(in Record<TKey, Change<TValue>> record)
     {
         if (DropsNullKey(record.Key)) return;
-        if (record.Timestamp > _streamTime) _streamTime = record.Timestamp;
+        if (record.Timestamp > _streamTime.Value) _streamTime.Value = record.Timestamp;
         long bufferTime = windowClosesAt is not null ? windowClosesAt(record.Key) : record.Timestamp;
         _buffer.Put(record.Key, bufferTime, record.Value, record.Timestamp, record.Headers);
 
-        foreach (var e in _buffer.EvictUpTo(_streamTime - suppressDurationMs)) Emit(e);
+        foreach (var e in _buffer.EvictUpTo(_streamTime.Value - suppressDurationMs)) Emit(e);
         if (bufferConfig.MaxRecords is { } max)
         {
             while (_buffer.Count > max)

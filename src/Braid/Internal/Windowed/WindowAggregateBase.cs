@@ -37,7 +37,10 @@ internal abstract class WindowAggregateBase<TKey, TValue, TAgg>(string name, Win
 
     protected WindowAggregateSpec<TKey, TValue, TAgg> Spec => spec;
 
-    protected long ObservedStreamTime { get; private set; } = long.MinValue;
+    private System.Runtime.CompilerServices.StrongBox<long> _observed = new(long.MinValue);
+
+    /// <summary>Kept across restarts where the host commits it (<see cref="TaskContext.NodeStreamTime"/>): a record late before a restart stays late after it.</summary>
+    protected long ObservedStreamTime => _observed.Value;
 
     /// <summary>Stream time minus grace: a window whose end is at or before this is closed.</summary>
     protected long CloseTime => ObservedStreamTime - spec.GraceMs;
@@ -45,6 +48,7 @@ internal abstract class WindowAggregateBase<TKey, TValue, TAgg>(string name, Win
     public override void Init(TaskContext context)
     {
         base.Init(context);
+        _observed = context.NodeStreamTime(Name);
         if (spec.EmitBufferStore is not null)
         {
             _emitBuffer = new TimeOrderedBuffer<Windowed<TKey>, TAgg>(
@@ -60,7 +64,7 @@ internal abstract class WindowAggregateBase<TKey, TValue, TAgg>(string name, Win
             Context.RecordDropped(Name, record.Key is null ? "null-key" : "null-value");
             return false;
         }
-        if (record.Timestamp > ObservedStreamTime) ObservedStreamTime = record.Timestamp;
+        if (record.Timestamp > _observed.Value) _observed.Value = record.Timestamp;
         return true;
     }
 
