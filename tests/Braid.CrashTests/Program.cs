@@ -6,6 +6,7 @@ using Braid.Embedded;
 //        --kills K --records N [--seed S] [--guarantee exactly-once|at-least-once] [--dir D] [--throttle R] [--max-kill-delay MS]
 //        [--inbox on [--inbox-pace-ms P]] (input produced by a separate process through the inbox while the kills happen)
 //        [--max-minutes M] (stop injecting faults after M minutes, then finish and verify; the summary counts what was done)
+//        --verify-dir D --records N --seed S [--guarantee G] (finish and verify the directory of a run whose finish gave up)
 // The seed defaults to BRAID_CRASH_SEED, else the clock; it fixes the input and the fault plan (which fault, which
 // delay), not the machine's timing, so a replay lands its kills near, not exactly at, the same records.
 // Input is paced by default (children sleep 1 ms every R records, R sized from records and kills) so kills land
@@ -21,6 +22,18 @@ if (child is not null)
     CrashWorkload.ThrottleEvery = int.Parse(a.Get("--throttle", "0"));
     var durability = a.Get("--durability", "process-crash") == "power-loss" ? Durability.PowerLoss : Durability.ProcessCrash;
     return Child.Run(child, CrashWorkload.Options(dir, guarantee, durability), records, seed, int.Parse(a.Get("--up-to", records.ToString())));
+}
+
+if (a.Get("--verify-dir", "") is { Length: > 0 } verifyDir)
+{
+    // Resume a run whose finish step gave up (e.g. the idle wait timed out on a loaded machine): run the finish
+    // child on the run's directory, then verify it. --records, --seed and --guarantee must be the run's.
+    var resume = new HarnessOptions(0, records, seed, guarantee, verifyDir, FaultMode.Kills, 1200, 0, null, false, 500);
+    new ChildRunner(resume, 0, Console.Out).Run("finish", guarantee, Kill.None, []);
+    var verdict = Verifier.Check(verifyDir, guarantee, CrashWorkload.Generate(records, seed));
+    bool ok = Verifier.Passed(verdict, guarantee == ProcessingGuarantee.ExactlyOnce);
+    Console.WriteLine($"resumed {verifyDir}: {verdict.Fields}");
+    return ok ? 0 : 1;
 }
 
 var mode = a.Get("--mode", "kills") switch
