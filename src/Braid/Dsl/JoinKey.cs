@@ -76,10 +76,20 @@ public static class JoinKey
     {
         public override string Name => $"JoinKey<{left.Name},{right.Name}>";
 
-        public override byte[] Serialize(JoinKey<TLeftKey, TRightKey> value)
+        public override bool WritesHeaders => left.WritesHeaders || right.WritesHeaders;
+
+        public override byte[] Serialize(JoinKey<TLeftKey, TRightKey> value) => Write(value, null);
+
+        public override byte[] Serialize(JoinKey<TLeftKey, TRightKey> value, SerdeContext context) => Write(value, context);
+
+        public override JoinKey<TLeftKey, TRightKey> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
+
+        public override JoinKey<TLeftKey, TRightKey> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
+
+        private byte[] Write(JoinKey<TLeftKey, TRightKey> value, SerdeContext? context)
         {
-            var l = value.HasLeft ? left.Serialize(value.Left!) : [];
-            var r = value.HasRight ? right.Serialize(value.Right!) : [];
+            var l = value.HasLeft ? left.SerializeWith(value.Left!, context) : [];
+            var r = value.HasRight ? right.SerializeWith(value.Right!, context) : [];
             var b = new byte[5 + l.Length + r.Length];
             b[0] = (byte)((value.HasLeft ? 1 : 0) | (value.HasRight ? 2 : 0));
             BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(1), l.Length);
@@ -88,15 +98,15 @@ public static class JoinKey
             return b;
         }
 
-        public override JoinKey<TLeftKey, TRightKey> Deserialize(ReadOnlySpan<byte> data)
+        private JoinKey<TLeftKey, TRightKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
         {
             if (data.Length < 5 || data[0] is 0 or > 3) throw new SerializationException("Corrupt join key.");
             int n = BinaryPrimitives.ReadInt32BigEndian(data[1..]);
             if (n < 0 || 5 + n > data.Length) throw new SerializationException("Corrupt join key: bad left length.");
             bool hasLeft = (data[0] & 1) != 0, hasRight = (data[0] & 2) != 0;
-            if (!hasRight) return JoinKey<TLeftKey, TRightKey>.LeftOnly(left.Deserialize(data.Slice(5, n)));
-            var r = right.Deserialize(data[(5 + n)..]);
-            return hasLeft ? new JoinKey<TLeftKey, TRightKey>(left.Deserialize(data.Slice(5, n)), r) : JoinKey<TLeftKey, TRightKey>.RightOnly(r);
+            if (!hasRight) return JoinKey<TLeftKey, TRightKey>.LeftOnly(left.DeserializeWith(data.Slice(5, n), context));
+            var r = right.DeserializeWith(data[(5 + n)..], context);
+            return hasLeft ? new JoinKey<TLeftKey, TRightKey>(left.DeserializeWith(data.Slice(5, n), context), r) : JoinKey<TLeftKey, TRightKey>.RightOnly(r);
         }
     }
 }

@@ -11,10 +11,21 @@ internal sealed class ChangeSerde<T>(Serde<T> inner) : Serde<Change<T>>
 {
     public override string Name => $"Change<{inner.Name}>";
 
-    public override byte[] Serialize(Change<T> value)
+    public override bool WritesHeaders => inner.WritesHeaders;
+
+    public override byte[] Serialize(Change<T> value) => Write(value, null);
+
+    // Kafka's ChangedSerializer passes the repartition topic and headers on to the value serde for both values.
+    public override byte[] Serialize(Change<T> value, SerdeContext context) => Write(value, context);
+
+    public override Change<T> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
+
+    public override Change<T> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
+
+    private byte[] Write(Change<T> value, SerdeContext? context)
     {
-        var n = value.HasNew ? inner.Serialize(value.New!) : [];
-        var o = value.HasOld ? inner.Serialize(value.Old!) : [];
+        var n = value.HasNew ? inner.SerializeWith(value.New!, context) : [];
+        var o = value.HasOld ? inner.SerializeWith(value.Old!, context) : [];
         var b = new byte[1 + 4 + n.Length + 4 + o.Length];
         b[0] = (byte)((value.HasNew ? 1 : 0) | (value.HasOld ? 2 : 0) | (value.IsLatest ? 4 : 0));
         BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(1), n.Length);
@@ -24,7 +35,7 @@ internal sealed class ChangeSerde<T>(Serde<T> inner) : Serde<Change<T>>
         return b;
     }
 
-    public override Change<T> Deserialize(ReadOnlySpan<byte> data)
+    private Change<T> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 9) throw new SerializationException("A table change needs at least 9 bytes.");
         byte flags = data[0];
@@ -33,8 +44,8 @@ internal sealed class ChangeSerde<T>(Serde<T> inner) : Serde<Change<T>>
         int ol = BinaryPrimitives.ReadInt32BigEndian(data[(5 + nl)..]);
         if (ol < 0 || 9 + nl + ol != data.Length) throw new SerializationException("Corrupt table change: bad old-value length.");
         bool hasNew = (flags & 1) != 0, hasOld = (flags & 2) != 0;
-        var n = hasNew ? inner.Deserialize(data.Slice(5, nl)) : default;
-        var o = hasOld ? inner.Deserialize(data.Slice(9 + nl, ol)) : default;
+        var n = hasNew ? inner.DeserializeWith(data.Slice(5, nl), context) : default;
+        var o = hasOld ? inner.DeserializeWith(data.Slice(9 + nl, ol), context) : default;
         return new Change<T>(n, hasNew, o, hasOld, (flags & 4) != 0);
     }
 }

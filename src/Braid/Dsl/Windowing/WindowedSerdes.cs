@@ -41,22 +41,32 @@ internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSize
 {
     public override string Name => $"TimeWindowed<{inner.Name}>";
 
-    public override byte[] Serialize(Windowed<TKey> value)
+    public override bool WritesHeaders => inner.WritesHeaders;
+
+    public override byte[] Serialize(Windowed<TKey> value) => Write(value, null);
+
+    public override byte[] Serialize(Windowed<TKey> value, SerdeContext context) => Write(value, context);
+
+    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
+
+    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
+
+    private byte[] Write(Windowed<TKey> value, SerdeContext? context)
     {
-        var k = inner.Serialize(value.Key);
+        var k = inner.SerializeWith(value.Key, context);
         var b = new byte[k.Length + 8];
         k.CopyTo(b, 0);
         BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length), value.Window.Start);
         return b;
     }
 
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data)
+    private Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 8) throw new SerializationException($"A time-windowed key needs at least 8 bytes, got {data.Length}.");
         long start = BinaryPrimitives.ReadInt64BigEndian(data[^8..]);
         // As Kafka: an end beyond long.MaxValue is clamped.
         long end = start > long.MaxValue - windowSizeMs ? long.MaxValue : start + windowSizeMs;
-        return new Windowed<TKey>(inner.Deserialize(data[..^8]), new Window(start, end));
+        return new Windowed<TKey>(inner.DeserializeWith(data[..^8], context), new Window(start, end));
     }
 }
 
@@ -65,9 +75,19 @@ internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : Serde<Wind
 {
     public override string Name => $"SessionWindowed<{inner.Name}>";
 
-    public override byte[] Serialize(Windowed<TKey> value)
+    public override bool WritesHeaders => inner.WritesHeaders;
+
+    public override byte[] Serialize(Windowed<TKey> value) => Write(value, null);
+
+    public override byte[] Serialize(Windowed<TKey> value, SerdeContext context) => Write(value, context);
+
+    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
+
+    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
+
+    private byte[] Write(Windowed<TKey> value, SerdeContext? context)
     {
-        var k = inner.Serialize(value.Key);
+        var k = inner.SerializeWith(value.Key, context);
         var b = new byte[k.Length + 16];
         k.CopyTo(b, 0);
         BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length), value.Window.End);
@@ -75,11 +95,11 @@ internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : Serde<Wind
         return b;
     }
 
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data)
+    private Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 16) throw new SerializationException($"A session-windowed key needs at least 16 bytes, got {data.Length}.");
         long end = BinaryPrimitives.ReadInt64BigEndian(data[^16..^8]);
         long start = BinaryPrimitives.ReadInt64BigEndian(data[^8..]);
-        return new Windowed<TKey>(inner.Deserialize(data[..^16]), new Window(start, end));
+        return new Windowed<TKey>(inner.DeserializeWith(data[..^16], context), new Window(start, end));
     }
 }
