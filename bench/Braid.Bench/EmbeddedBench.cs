@@ -66,17 +66,19 @@ internal static class EmbeddedBench
                 Streams = new StreamsConfig { ApplicationId = "bench" },
                 StateDirectory = dir,
                 StreamThreads = threads,
-                DefaultPartitions = threads,
+                DefaultPartitions = int.Parse(Environment.GetEnvironmentVariable("BENCH_PARTITIONS") ?? threads.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
             });
             // Input is written before timing (the driver's input is pre-serialized too).
             var bytes = Serdes.ByteArray;
             app.CreateProducer("table", bytes, bytes).Send(data.KeyBytes.Select((k, i) => new TopicRecord<byte[], byte[]>(k, data.TableValueBytes[i], Dataset.T0)));
             app.CreateProducer("stream", bytes, bytes).Send(Enumerable.Range(0, data.Count)
                 .Select(i => new TopicRecord<byte[], byte[]>(data.KeyBytes[data.KeyIdx[i]], data.ValueBytes[i], data.Ts[i])));
+            using var commits = new CommitWatch();
             var sw = Stopwatch.StartNew();
             app.StartAsync().GetAwaiter().GetResult();
             app.WaitForIdleAsync(TimeSpan.FromMinutes(30)).GetAwaiter().GetResult();
             sw.Stop();
+            Console.WriteLine($"  {threads} thr: {commits.Count:N0} commits, {commits.TotalMs:N0} ms in commits of {sw.Elapsed.TotalMilliseconds:N0} ms");
             app.CloseAsync().GetAwaiter().GetResult();
             return data.Count / sw.Elapsed.TotalSeconds;
         }
@@ -167,4 +169,25 @@ internal static class EmbeddedBench
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
+}
+
+/// <summary>Counts the embedded runtime's commits and their total time (the <c>braid.commit.latency</c> histogram).</summary>
+internal sealed class CommitWatch : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private long _count;
+    private double _totalMs;
+
+    public CommitWatch()
+    {
+        _listener.InstrumentPublished = (i, l) => { if (i.Name == "braid.commit.latency") l.EnableMeasurementEvents(i); };
+        _listener.SetMeasurementEventCallback<double>((_, ms, _, _) => { Interlocked.Increment(ref _count); lock (_listener) _totalMs += ms; });
+        _listener.Start();
+    }
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public double TotalMs { get { lock (_listener) return _totalMs; } }
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -143,6 +143,29 @@ public class LogTests
     }
 
     [Fact]
+    public void OneLargeAppend_IsIndexedThroughout_SoAReadFromItsMiddleSeeksNearItsOffset()
+    {
+        // One producer batch (or one commit's output) is one Append: with one index entry per call, every read
+        // from its middle started at its first record (quadratic reading of a batch-written input, issue 19).
+        using var dir = new TempDir();
+        using var log = PartitionLog.Open("t", 0, dir.Path, 64L << 20, null, NullLogger.Instance);
+        const int n = 10_000;
+        log.AppendAndPublish(Enumerable.Range(0, n).Select(i => Rec("k" + i.ToString("D6"), "v" + i.ToString("D6"), i)).ToList());
+        var seg = Assert.Single(log.Segments);
+        long frame = seg.Size / n; // every frame has the same size here
+        foreach (long offset in new long[] { 1, 4_321, 9_000, n - 1 })
+        {
+            long position = offset * frame;
+            long seek = seg.PositionFor(offset);
+            Assert.InRange(position - seek, 0, LogSegment.IndexIntervalBytes + frame);
+        }
+        var read = new List<RawRecord>();
+        log.Read(9_000, 2, read);
+        Assert.Equal([9_000L, 9_001L], read.Select(r => r.Offset));
+        Assert.Equal("v009000", Value(read[0]));
+    }
+
+    [Fact]
     public void Readers_SeeOnlyBelowTheVisibleEnd()
     {
         using var dir = new TempDir();

@@ -86,7 +86,7 @@ internal sealed partial class PartitionLog : IDisposable
             {
                 var seg = _segments[^1];
                 if (seg.Size >= _segmentBytes) seg = Roll();
-                long first = EndOffset, maxTs = long.MinValue;
+                long maxTs = long.MinValue;
                 int bytes = 0, start = i;
                 while (i < records.Count && (i == start || seg.Size + bytes < _segmentBytes))
                 {
@@ -99,7 +99,7 @@ internal sealed partial class PartitionLog : IDisposable
                 {
                     int p = 0;
                     for (int j = start; j < i; j++) p += RecordFormat.Write(records[j], EndOffset++, buf.AsSpan(p));
-                    seg.Append(buf.AsSpan(0, p), first, EndOffset, maxTs);
+                    seg.Append(buf.AsSpan(0, p), EndOffset, maxTs);
                 }
                 finally
                 {
