@@ -1,5 +1,6 @@
 using System.Text;
 using Braid.Serialization;
+using Braid.Tests.Shared;
 
 namespace Braid.Embedded.Tests;
 
@@ -10,21 +11,6 @@ namespace Braid.Embedded.Tests;
 /// </summary>
 public sealed class SerdeContextRepartitionTests
 {
-    private sealed class TopicTaggedSerde : Serde<string>
-    {
-        public override byte[] Serialize(string value) => throw new InvalidOperationException("no topic context (a Schema Registry serde would fail here)");
-
-        public override string Deserialize(ReadOnlySpan<byte> data) => throw new InvalidOperationException("no topic context");
-
-        public override byte[] Serialize(string value, SerdeContext context) => Encoding.UTF8.GetBytes($"{context.Topic}/{context.Target}|{value}");
-
-        public override string Deserialize(ReadOnlySpan<byte> data, SerdeContext context)
-        {
-            string s = Encoding.UTF8.GetString(data), prefix = $"{context.Topic}/{context.Target}|";
-            return s.StartsWith(prefix, StringComparison.Ordinal) ? s[prefix.Length..] : throw new SerializationException($"'{s}' was written for another topic than {prefix}");
-        }
-    }
-
     [Fact]
     public async Task TableGroupBy_WithAContextRequiringValueSerde_RepartitionsNewAndOldValues_AndCountsRight()
     {

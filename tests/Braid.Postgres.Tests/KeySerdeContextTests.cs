@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Braid.Postgres.Internal;
 using Braid.Serialization;
+using Braid.Tests.Shared;
 
 namespace Braid.Postgres.Tests;
 
@@ -12,19 +13,6 @@ namespace Braid.Postgres.Tests;
 /// </summary>
 public sealed class KeySerdeContextTests
 {
-    private sealed class TopicTaggedSerde(bool writesHeaders = false) : Serde<string>
-    {
-        public override bool WritesHeaders => writesHeaders;
-
-        public override byte[] Serialize(string value) => throw new InvalidOperationException("no topic context (a Schema Registry serde would fail here)");
-
-        public override string Deserialize(ReadOnlySpan<byte> data) => throw new InvalidOperationException("no topic context");
-
-        public override byte[] Serialize(string value, SerdeContext context) => Encoding.UTF8.GetBytes($"{context.Topic}/{context.Target}|{value}");
-
-        public override string Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Encoding.UTF8.GetString(data).Split('|')[1];
-    }
-
     [Fact]
     public void ThePrimaryKey_IsSerializedWithTheChangeTopicsKeyContext()
     {

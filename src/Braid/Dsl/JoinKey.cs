@@ -72,21 +72,13 @@ public static class JoinKey
     public static Serde<JoinKey<TLeftKey, TRightKey>> Serde<TLeftKey, TRightKey>(Serde<TLeftKey>? left = null, Serde<TRightKey>? right = null) =>
         new JoinKeySerde<TLeftKey, TRightKey>(left ?? Serdes.Default<TLeftKey>(), right ?? Serdes.Default<TRightKey>());
 
-    private sealed class JoinKeySerde<TLeftKey, TRightKey>(Serde<TLeftKey> left, Serde<TRightKey> right) : Serde<JoinKey<TLeftKey, TRightKey>>
+    private sealed class JoinKeySerde<TLeftKey, TRightKey>(Serde<TLeftKey> left, Serde<TRightKey> right) : WrapperSerde<JoinKey<TLeftKey, TRightKey>>
     {
         public override string Name => $"JoinKey<{left.Name},{right.Name}>";
 
         public override bool WritesHeaders => left.WritesHeaders || right.WritesHeaders;
 
-        public override byte[] Serialize(JoinKey<TLeftKey, TRightKey> value) => Write(value, null);
-
-        public override byte[] Serialize(JoinKey<TLeftKey, TRightKey> value, SerdeContext context) => Write(value, context);
-
-        public override JoinKey<TLeftKey, TRightKey> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
-
-        public override JoinKey<TLeftKey, TRightKey> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
-
-        private byte[] Write(JoinKey<TLeftKey, TRightKey> value, SerdeContext? context)
+        protected override byte[] Write(JoinKey<TLeftKey, TRightKey> value, SerdeContext? context)
         {
             var l = value.HasLeft ? left.SerializeWith(value.Left!, context) : [];
             var r = value.HasRight ? right.SerializeWith(value.Right!, context) : [];
@@ -98,7 +90,7 @@ public static class JoinKey
             return b;
         }
 
-        private JoinKey<TLeftKey, TRightKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
+        protected override JoinKey<TLeftKey, TRightKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
         {
             if (data.Length < 5 || data[0] is 0 or > 3) throw new SerializationException("Corrupt join key.");
             int n = BinaryPrimitives.ReadInt32BigEndian(data[1..]);

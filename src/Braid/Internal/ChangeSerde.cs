@@ -7,22 +7,14 @@ namespace Braid.Internal;
 /// Serializes a table change for a repartition topic (KTable GroupBy): a flags byte, then the new and
 /// old values, each length-prefixed. Both travel together so the aggregate downstream can retract.
 /// </summary>
-internal sealed class ChangeSerde<T>(Serde<T> inner) : Serde<Change<T>>
+internal sealed class ChangeSerde<T>(Serde<T> inner) : WrapperSerde<Change<T>>
 {
     public override string Name => $"Change<{inner.Name}>";
 
     public override bool WritesHeaders => inner.WritesHeaders;
 
-    public override byte[] Serialize(Change<T> value) => Write(value, null);
-
     // Kafka's ChangedSerializer passes the repartition topic and headers on to the value serde for both values.
-    public override byte[] Serialize(Change<T> value, SerdeContext context) => Write(value, context);
-
-    public override Change<T> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
-
-    public override Change<T> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
-
-    private byte[] Write(Change<T> value, SerdeContext? context)
+    protected override byte[] Write(Change<T> value, SerdeContext? context)
     {
         var n = value.HasNew ? inner.SerializeWith(value.New!, context) : [];
         var o = value.HasOld ? inner.SerializeWith(value.Old!, context) : [];
@@ -35,7 +27,7 @@ internal sealed class ChangeSerde<T>(Serde<T> inner) : Serde<Change<T>>
         return b;
     }
 
-    private Change<T> Read(ReadOnlySpan<byte> data, SerdeContext? context)
+    protected override Change<T> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 9) throw new SerializationException("A table change needs at least 9 bytes.");
         byte flags = data[0];

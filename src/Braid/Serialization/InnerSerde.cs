@@ -14,3 +14,24 @@ internal static class InnerSerde
     public static T DeserializeWith<T>(this Serde<T> inner, ReadOnlySpan<byte> data, SerdeContext? context) =>
         context is { } c ? inner.Deserialize(data, c) : inner.Deserialize(data);
 }
+
+/// <summary>
+/// A serde built around others: one <see cref="Write"/> and one <see cref="Read"/> serve both the context-free
+/// calls (state stores) and the topic calls, and hand the context (or its absence) to the wrapped serdes through
+/// <see cref="InnerSerde"/>.
+/// </summary>
+/// <typeparam name="T">The wrapped value type.</typeparam>
+internal abstract class WrapperSerde<T> : Serde<T>
+{
+    public sealed override byte[] Serialize(T value) => Write(value, null);
+
+    public sealed override byte[] Serialize(T value, SerdeContext context) => Write(value, context);
+
+    public sealed override T Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
+
+    public sealed override T Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
+
+    protected abstract byte[] Write(T value, SerdeContext? context);
+
+    protected abstract T Read(ReadOnlySpan<byte> data, SerdeContext? context);
+}

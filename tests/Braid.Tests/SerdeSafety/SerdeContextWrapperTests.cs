@@ -1,6 +1,7 @@
 using System.Text;
 using Braid.Internal.Joins.ForeignKey;
 using Braid.Serialization;
+using Braid.Tests.Shared;
 using Braid.Testing;
 
 namespace Braid.Tests.SerdeSafety;
@@ -12,22 +13,6 @@ namespace Braid.Tests.SerdeSafety;
 /// </summary>
 public sealed class SerdeContextWrapperTests
 {
-    /// <summary>Like a Schema Registry serde: refuses to work without a topic, and its bytes depend on the topic.</summary>
-    internal sealed class TopicTaggedSerde : Serde<string>
-    {
-        public override byte[] Serialize(string value) => throw new InvalidOperationException("no topic context (a Schema Registry serde would fail here)");
-
-        public override string Deserialize(ReadOnlySpan<byte> data) => throw new InvalidOperationException("no topic context");
-
-        public override byte[] Serialize(string value, SerdeContext context) => Encoding.UTF8.GetBytes($"{context.Topic}/{context.Target}|{value}");
-
-        public override string Deserialize(ReadOnlySpan<byte> data, SerdeContext context)
-        {
-            string s = Encoding.UTF8.GetString(data), prefix = $"{context.Topic}/{context.Target}|";
-            return s.StartsWith(prefix, StringComparison.Ordinal) ? s[prefix.Length..] : throw new SerializationException($"'{s}' was written for another topic than {prefix}");
-        }
-    }
-
     private static readonly TopicTaggedSerde Tagged = new();
 
     [Fact]

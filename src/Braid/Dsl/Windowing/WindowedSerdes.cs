@@ -37,21 +37,13 @@ public static class WindowedSerdes
 }
 
 /// <summary>Kafka's WindowKeySchema for time windows: key bytes + start.</summary>
-internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSizeMs) : Serde<Windowed<TKey>>
+internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSizeMs) : WrapperSerde<Windowed<TKey>>
 {
     public override string Name => $"TimeWindowed<{inner.Name}>";
 
     public override bool WritesHeaders => inner.WritesHeaders;
 
-    public override byte[] Serialize(Windowed<TKey> value) => Write(value, null);
-
-    public override byte[] Serialize(Windowed<TKey> value, SerdeContext context) => Write(value, context);
-
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
-
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
-
-    private byte[] Write(Windowed<TKey> value, SerdeContext? context)
+    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context)
     {
         var k = inner.SerializeWith(value.Key, context);
         var b = new byte[k.Length + 8];
@@ -60,7 +52,7 @@ internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSize
         return b;
     }
 
-    private Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
+    protected override Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 8) throw new SerializationException($"A time-windowed key needs at least 8 bytes, got {data.Length}.");
         long start = BinaryPrimitives.ReadInt64BigEndian(data[^8..]);
@@ -71,21 +63,13 @@ internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSize
 }
 
 /// <summary>Kafka's SessionKeySchema: key bytes + end + start.</summary>
-internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : Serde<Windowed<TKey>>
+internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : WrapperSerde<Windowed<TKey>>
 {
     public override string Name => $"SessionWindowed<{inner.Name}>";
 
     public override bool WritesHeaders => inner.WritesHeaders;
 
-    public override byte[] Serialize(Windowed<TKey> value) => Write(value, null);
-
-    public override byte[] Serialize(Windowed<TKey> value, SerdeContext context) => Write(value, context);
-
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
-
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
-
-    private byte[] Write(Windowed<TKey> value, SerdeContext? context)
+    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context)
     {
         var k = inner.SerializeWith(value.Key, context);
         var b = new byte[k.Length + 16];
@@ -95,7 +79,7 @@ internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : Serde<Wind
         return b;
     }
 
-    private Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
+    protected override Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 16) throw new SerializationException($"A session-windowed key needs at least 16 bytes, got {data.Length}.");
         long end = BinaryPrimitives.ReadInt64BigEndian(data[^16..^8]);

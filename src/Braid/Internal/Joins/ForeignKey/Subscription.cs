@@ -25,26 +25,19 @@ internal enum SubscriptionInstruction : byte
 internal readonly record struct Subscription<TLeftKey>(TLeftKey LeftKey, SubscriptionInstruction Instruction, UInt128 Hash, bool HasHash);
 
 /// <summary>[instruction][has-hash][16-byte hash][left key].</summary>
-internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : Serde<Subscription<TLeftKey>>
+internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : WrapperSerde<Subscription<TLeftKey>>
 {
     public override bool WritesHeaders => leftKey.WritesHeaders;
-
-    public override byte[] Serialize(Subscription<TLeftKey> value) => Write(value, null);
-
-    public override byte[] Serialize(Subscription<TLeftKey> value, SerdeContext context) => Write(value, PrimaryKey(context));
-
-    public override Subscription<TLeftKey> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
-
-    public override Subscription<TLeftKey> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, PrimaryKey(context));
 
     // Kafka's KTableImpl.doJoinOnForeignKey serializes the primary key inside a subscription with the key serde
     // and a pseudo topic "<subscription topic>-pk", so a Schema Registry key serde registers it under a subject
     // of its own rather than under the subscription topic's (whose key is the foreign key).
-    private static SerdeContext PrimaryKey(SerdeContext context) => new(context.Topic + "-pk", SerdeTarget.Key, context.Headers);
+    private static SerdeContext? PrimaryKey(SerdeContext? context) =>
+        context is { } c ? new SerdeContext(c.Topic + "-pk", SerdeTarget.Key, c.Headers) : null;
 
-    private byte[] Write(Subscription<TLeftKey> value, SerdeContext? context)
+    protected override byte[] Write(Subscription<TLeftKey> value, SerdeContext? context)
     {
-        var k = leftKey.SerializeWith(value.LeftKey, context);
+        var k = leftKey.SerializeWith(value.LeftKey, PrimaryKey(context));
         var b = new byte[18 + k.Length];
         b[0] = (byte)value.Instruction;
         b[1] = value.HasHash ? (byte)1 : (byte)0;
@@ -53,11 +46,11 @@ internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : Ser
         return b;
     }
 
-    private Subscription<TLeftKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
+    protected override Subscription<TLeftKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 18 || data[0] > 3 || data[1] > 1) throw new SerializationException("Corrupt foreign-key subscription.");
         bool hasHash = data[1] == 1;
-        return new Subscription<TLeftKey>(leftKey.DeserializeWith(data[18..], context), (SubscriptionInstruction)data[0],
+        return new Subscription<TLeftKey>(leftKey.DeserializeWith(data[18..], PrimaryKey(context)), (SubscriptionInstruction)data[0],
             hasHash ? ValueHash.Read(data[2..]) : default, hasHash);
     }
 }
@@ -69,20 +62,12 @@ internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : Ser
 internal readonly record struct SubscriptionResponse<TRight>(TRight? Right, bool HasRight, UInt128 Hash, bool HasHash);
 
 /// <summary>[has-right | has-hash flags][16-byte hash][right value].</summary>
-internal sealed class SubscriptionResponseSerde<TRight>(Serde<TRight> right) : Serde<SubscriptionResponse<TRight>>
+internal sealed class SubscriptionResponseSerde<TRight>(Serde<TRight> right) : WrapperSerde<SubscriptionResponse<TRight>>
 {
     public override bool WritesHeaders => right.WritesHeaders;
 
-    public override byte[] Serialize(SubscriptionResponse<TRight> value) => Write(value, null);
-
     // As Kafka's SubscriptionResponseWrapperSerde: the right value is serialized with the response topic's context.
-    public override byte[] Serialize(SubscriptionResponse<TRight> value, SerdeContext context) => Write(value, context);
-
-    public override SubscriptionResponse<TRight> Deserialize(ReadOnlySpan<byte> data) => Read(data, null);
-
-    public override SubscriptionResponse<TRight> Deserialize(ReadOnlySpan<byte> data, SerdeContext context) => Read(data, context);
-
-    private byte[] Write(SubscriptionResponse<TRight> value, SerdeContext? context)
+    protected override byte[] Write(SubscriptionResponse<TRight> value, SerdeContext? context)
     {
         var v = value.HasRight ? right.SerializeWith(value.Right!, context) : [];
         var b = new byte[17 + v.Length];
@@ -92,7 +77,7 @@ internal sealed class SubscriptionResponseSerde<TRight>(Serde<TRight> right) : S
         return b;
     }
 
-    private SubscriptionResponse<TRight> Read(ReadOnlySpan<byte> data, SerdeContext? context)
+    protected override SubscriptionResponse<TRight> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 17 || data[0] > 3) throw new SerializationException("Corrupt foreign-key response.");
         bool hasRight = (data[0] & 1) != 0, hasHash = (data[0] & 2) != 0;
