@@ -168,7 +168,7 @@ public sealed partial class BraidApplication
         lock (_stateLock)
         {
             _disposed = true;
-            EmbeddedMetrics.Applications.TryRemove(this, out _);
+            EmbeddedMetrics.Untrack(this);
             _cleaner.Dispose();
             foreach (var task in AllTasksUnlocked(threads))
             {

@@ -9,63 +9,9 @@ public sealed partial class BraidApplication : IQueryableStores
 {
     private readonly Dictionary<(ITaskState, string), IStateStore> _views = new();
 
-    /// <summary>
-    /// Queries a key–value store while the application runs, over all its partitions. Persistent stores answer from
-    /// committed state only (never a write a crash could still undo); stores kept in memory answer with what their
-    /// task has processed (read under the stream thread's lock, between batches).
-    /// </summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="parameters">Which partition to read (all by default).</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type (for a table's store, use <see cref="GetTimestampedKeyValueStore{TKey,TValue}"/>).</typeparam>
-    /// <returns>A read-only view.</returns>
-    public IReadOnlyKeyValueStore<TKey, TValue> GetKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeKeyValueStore<TKey, TValue>(Resolve(name, QueryableStoreKind.KeyValue, typeof(TKey), typeof(TValue), parameters));
-
-    /// <summary>Queries a table's or aggregate's store (values carry the timestamp of the record that wrote them).</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="parameters">Which partition to read (all by default).</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type.</typeparam>
-    /// <returns>A read-only view.</returns>
-    public IReadOnlyKeyValueStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        GetKeyValueStore<TKey, ValueAndTimestamp<TValue>>(name, parameters);
-
-    /// <summary>Queries a window store holding plain values (fetch by key and time range).</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="parameters">Which partition to read (all by default).</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type.</typeparam>
-    /// <returns>A read-only view.</returns>
-    public IReadOnlyWindowStore<TKey, TValue> GetWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeWindowStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Window, typeof(TKey), typeof(TValue), parameters));
-
-    /// <summary>Queries a windowed aggregation's store: aggregates with their timestamps, per key and window start.</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="parameters">Which partition to read (all by default).</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Aggregate type.</typeparam>
-    /// <returns>A read-only view.</returns>
-    public IReadOnlyWindowStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        GetWindowStore<TKey, ValueAndTimestamp<TValue>>(name, parameters);
-
-    /// <summary>Queries a session aggregation's store.</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="parameters">Which partition to read (all by default).</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Aggregate type.</typeparam>
-    /// <returns>A read-only view.</returns>
-    public IReadOnlySessionStore<TKey, TValue> GetSessionStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeSessionStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Session, typeof(TKey), typeof(TValue), parameters));
-
-    /// <summary>Queries a versioned store (latest, or as of a time).</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="parameters">Which partition to read (all by default).</param>
-    /// <typeparam name="TKey">Key type.</typeparam>
-    /// <typeparam name="TValue">Value type.</typeparam>
-    /// <returns>A read-only view.</returns>
-    public IReadOnlyVersionedStore<TKey, TValue> GetVersionedStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeVersionedStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Versioned, typeof(TKey), typeof(TValue), parameters));
+    // Queries (the getters are QueryableStoresExtensions): persistent stores answer from committed state only (never a
+    // write a crash could still undo); stores kept in memory answer with what their task has processed (read under
+    // the stream thread's lock, between batches).
 
     /// <inheritdoc/>
     public IReadOnlyList<QueryableStoreInfo> DescribeStores() => StoreQueryRules.Describe(_model);
@@ -111,7 +57,7 @@ public sealed partial class BraidApplication : IQueryableStores
     }
 
     /// <summary>Checks the store and the state now (so a bad name fails at once), and again on every read.</summary>
-    private Func<IReadOnlyList<StorePart>> Resolve(string name, QueryableStoreKind kind, Type key, Type value, StoreQueryParameters? parameters)
+    Func<IReadOnlyList<StorePart>> IQueryableStores.Resolve(string name, QueryableStoreKind kind, Type key, Type value, StoreQueryParameters? parameters)
     {
         StoreQueryRules.Check(_model, name, kind, key, value);
         Parts(name, parameters?.Partition);

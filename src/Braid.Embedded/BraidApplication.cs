@@ -155,7 +155,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
                 foreach (var g in groups) StartThread(g);
                 _cleaner.Start();
                 _inbox.Start(Fail);
-                EmbeddedMetrics.Applications.TryAdd(this, 0);
+                EmbeddedMetrics.Track(this);
                 SetState(StreamsState.Running);
             }
         }

@@ -26,16 +26,28 @@ public sealed partial class BraidKafkaApplication
         {
             foreach (var thread in threads.Live)
             {
+                if (!EnterUnlessStopping(thread.QueryLock, () => thread.Stopping)) continue; // a stopping thread has no tasks
                 List<(string Store, TopicPartition Partition, long? Position)> parts;
-                lock (thread.QueryLock) parts = thread.ChangelogPositions();
+                try
+                {
+                    parts = thread.ChangelogPositions();
+                }
+                finally
+                {
+                    Monitor.Exit(thread.QueryLock);
+                }
                 foreach (var (store, tp, pos) in parts) positions[tp] = (store, pos);
             }
-            if (threads.Standbys is { } standbys)
+            if (threads.Standbys is { } standbys && EnterUnlessStopping(standbys.QueryLock, () => standbys.Stopping))
             {
-                lock (standbys.QueryLock)
+                try
                 {
                     // A task claimed by a stream thread meanwhile is its active one now: the stream thread's entry wins.
                     foreach (var (store, tp, pos) in standbys.Positions()) positions.TryAdd(tp, (store, pos));
+                }
+                finally
+                {
+                    Monitor.Exit(standbys.QueryLock);
                 }
             }
         }

@@ -10,36 +10,12 @@ namespace Braid.Kafka;
 /// <c>StreamThreadStateStoreProvider</c> + <c>WrappingStoreProvider</c>), so it survives rebalances and never reads a store
 /// while its thread writes or closes it. Reads see what the task has processed, committed or not, as in Kafka Streams.
 /// </summary>
-public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
+public sealed partial class BraidKafkaApplication : IQueryableStores
 {
-    /// <inheritdoc/>
-    public IReadOnlyKeyValueStore<TKey, TValue> GetKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeKeyValueStore<TKey, TValue>(Resolve(name, QueryableStoreKind.KeyValue, typeof(TKey), typeof(TValue), parameters));
-
-    /// <inheritdoc/>
-    public IReadOnlyKeyValueStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        GetKeyValueStore<TKey, ValueAndTimestamp<TValue>>(name, parameters);
-
-    /// <inheritdoc/>
-    public IReadOnlyWindowStore<TKey, TValue> GetWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeWindowStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Window, typeof(TKey), typeof(TValue), parameters));
-
-    /// <inheritdoc/>
-    public IReadOnlyWindowStore<TKey, ValueAndTimestamp<TValue>> GetTimestampedWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        GetWindowStore<TKey, ValueAndTimestamp<TValue>>(name, parameters);
-
-    /// <inheritdoc/>
-    public IReadOnlySessionStore<TKey, TValue> GetSessionStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeSessionStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Session, typeof(TKey), typeof(TValue), parameters));
-
-    /// <inheritdoc/>
-    public IReadOnlyVersionedStore<TKey, TValue> GetVersionedStore<TKey, TValue>(string name, StoreQueryParameters? parameters = null) =>
-        new CompositeVersionedStore<TKey, TValue>(Resolve(name, QueryableStoreKind.Versioned, typeof(TKey), typeof(TValue), parameters));
-
     /// <inheritdoc/>
     public IReadOnlyList<QueryableStoreInfo> DescribeStores() => StoreQueryRules.Describe(_topology.Model);
 
-    private Func<IReadOnlyList<StorePart>> Resolve(string name, QueryableStoreKind kind, Type key, Type value, StoreQueryParameters? parameters)
+    Func<IReadOnlyList<StorePart>> IQueryableStores.Resolve(string name, QueryableStoreKind kind, Type key, Type value, StoreQueryParameters? parameters)
     {
         StoreQueryRules.Check(_topology.Model, name, kind, key, value);
         bool stale = parameters?.EnableStaleStores ?? false;
@@ -61,14 +37,16 @@ public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
         // Every stream thread's tasks (each under its own thread's query lock); a global store from one thread (each keeps a copy).
         foreach (var thread in threads.Live.OrderBy(t => t.Index))
         {
-            lock (thread.QueryLock)
+            // A stopping thread's tasks are not queryable, and it may hold its lock for long while it disposes: skip it.
+            if (!EnterUnlessStopping(thread.QueryLock, () => thread.Stopping)) continue;
+            try
             {
                 if (_topology.Model.GlobalStoreNames.Contains(name))
                 {
                     // Global stores are written by the same thread's global updater, under the same lock.
                     // Checked again under the lock at each read: a thread that stops disposes its global stores.
                     if (result.Count == 0 && thread.GlobalQueryable && thread.GlobalStores is { } globals && globals.TryGetValue(name, out var g))
-                        result.Add(new StorePart(name, g, thread.QueryLock, () => thread.GlobalQueryable));
+                        result.Add(new StorePart(name, g, thread.QueryLock, () => thread.GlobalQueryable, () => thread.Stopping));
                 }
                 else
                 {
@@ -76,27 +54,48 @@ public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
                     {
                         if (partition is { } p && task.Id.Partition != p) continue;
                         if (!task.Task.Stores.TryGetValue(name, out var store)) continue;
-                        result.Add(new StorePart(name, store, thread.QueryLock, () => thread.StillQueryable(task, stale)));
+                        result.Add(new StorePart(name, store, thread.QueryLock, () => thread.StillQueryable(task, stale), () => thread.Stopping));
                     }
                 }
+            }
+            finally
+            {
+                Monitor.Exit(thread.QueryLock);
             }
         }
         if (stale && threads.Standbys is { } standbys && !_topology.Model.GlobalStoreNames.Contains(name))
         {
             // Standby replicas answer stale queries too (Kafka's StreamThreadStateStoreProvider with enableStaleStores takes
             // every task, standbys included), under the standby updater's lock, possibly lagging (AllLocalStorePartitionLags).
-            lock (standbys.QueryLock)
+            if (EnterUnlessStopping(standbys.QueryLock, () => standbys.Stopping))
             {
-                foreach (var task in standbys.QueryableTasks)
+                try
                 {
-                    if (partition is { } p && task.Id.Partition != p) continue;
-                    if (!task.Task.Stores.TryGetValue(name, out var store)) continue;
-                    result.Add(new StorePart(name, store, standbys.QueryLock, () => standbys.StillQueryable(task)));
+                    foreach (var task in standbys.QueryableTasks)
+                    {
+                        if (partition is { } p && task.Id.Partition != p) continue;
+                        if (!task.Task.Stores.TryGetValue(name, out var store)) continue;
+                        result.Add(new StorePart(name, store, standbys.QueryLock, () => standbys.StillQueryable(task), () => standbys.Stopping));
+                    }
+                }
+                finally
+                {
+                    Monitor.Exit(standbys.QueryLock);
                 }
             }
         }
         if (result.Count == 0) throw StoreQueryRules.NotHere(name, partition);
         return result;
+    }
+
+    // Takes a writer's query lock, or gives up (false) once the writer is stopping.
+    private static bool EnterUnlessStopping(object gate, Func<bool> stopping)
+    {
+        while (!Monitor.TryEnter(gate, 100))
+        {
+            if (stopping()) return false;
+        }
+        return true;
     }
 
     /// <summary>Checks that a store exists and is of the asked kind and types (for the remote query client, before it routes).</summary>

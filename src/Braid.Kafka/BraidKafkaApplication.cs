@@ -170,20 +170,19 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
                 Guard = guard, Watch = watch, Local = local, InstanceOwned = () => threads!.Owned(),
             }, directory, backend, standbys, SetState, _logger) { Guard = guard, Watch = watch };
             _threads = threads;
+            KeyValuePair<string, object?>[] tags = [new("application.id", _config.ApplicationId), new("instance", InstanceId)];
             if (standbys is not null)
             {
-                KafkaMetrics.TrackStandbyLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(StandbyLag,
-                    new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
+                KafkaMetrics.StandbyLagSources.Track(this, () => [new System.Diagnostics.Metrics.Measurement<long>(StandbyLag, tags)]);
                 standbys.Start();
             }
             SetState(StreamsState.Rebalancing);
-            KafkaMetrics.TrackLag(this, () => new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag,
-                new KeyValuePair<string, object?>("application.id", _config.ApplicationId), new KeyValuePair<string, object?>("instance", InstanceId)));
+            KafkaMetrics.LagSources.Track(this, () => [new System.Diagnostics.Metrics.Measurement<long>(ConsumerLag, tags)]);
             for (int i = 0; i < _options.StreamThreads; i++) _threads.Add();
             _ = _threads.Finished.Task.ContinueWith(t =>
             {
-                KafkaMetrics.UntrackLag(this);
-                KafkaMetrics.UntrackStandbyLag(this);
+                KafkaMetrics.LagSources.Untrack(this);
+                KafkaMetrics.StandbyLagSources.Untrack(this);
                 SetState(t.IsFaulted ? StreamsState.Error : StreamsState.NotRunning);
             }, TaskScheduler.Default);
         }, cancellationToken);

@@ -66,7 +66,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
     private long MinLiveEnd => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
 
     /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
-    internal void LoadCommittedMetadata()
+    internal override void LoadCommittedMetadata()
     {
         if (Db.TryReadBytes(Family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
         ObservedStreamTime = _committedStreamTime;

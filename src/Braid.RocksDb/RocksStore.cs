@@ -51,6 +51,10 @@ internal abstract class RocksStore<TKey> : ICommittable
 
     public abstract void DiscardPending();
 
+    /// <summary>Reloads the metadata reads depend on (observed stream time, sequence) as last committed; read-only
+    /// views call it before each time-bounded read. None for a key–value store.</summary>
+    internal virtual void LoadCommittedMetadata() { }
+
     /// <summary>No-op: durability comes from the backend's commit, which writes every store at once.</summary>
     public void Flush() { }
 

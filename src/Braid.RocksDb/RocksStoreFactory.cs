@@ -14,31 +14,30 @@ internal sealed class RocksStoreFactory(RocksTaskState task, bool committedOnly)
     public IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder)
     {
         var store = new RocksKeyValueStore<TKey, TValue>(task.Database, task.TaskId, builder, task.CacheEntries, committedOnly);
-        if (committedOnly) return new CommittedKeyValueView<TKey, TValue>(store);
-        task.Register(store);
-        return store;
+        return committedOnly ? new CommittedKeyValueView<TKey, TValue>(store) : Own(store);
     }
 
     public IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder)
     {
         var store = new RocksVersionedStore<TKey, TValue>(task.Database, task.TaskId, builder, task.CacheEntries, committedOnly);
-        if (committedOnly) return new CommittedVersionedView<TKey, TValue>(store);
-        task.Register(store);
-        return store;
+        return committedOnly ? new CommittedVersionedView<TKey, TValue>(store) : Own(store);
     }
 
     public IWindowStore<TKey, TValue> CreateWindowStore<TKey, TValue>(WindowStoreBuilder<TKey, TValue> builder)
     {
         var store = new RocksWindowStore<TKey, TValue>(task.Database, task.TaskId, builder, task.CacheEntries, committedOnly);
-        if (committedOnly) return new CommittedWindowView<TKey, TValue>(store);
-        task.Register(store);
-        return store;
+        return committedOnly ? new CommittedWindowView<TKey, TValue>(store) : Own(store);
     }
 
     public ISessionStore<TKey, TValue> CreateSessionStore<TKey, TValue>(SessionStoreBuilder<TKey, TValue> builder)
     {
         var store = new RocksSessionStore<TKey, TValue>(task.Database, task.TaskId, builder, committedOnly);
-        if (committedOnly) return new CommittedSessionView<TKey, TValue>(store);
+        return committedOnly ? new CommittedSessionView<TKey, TValue>(store) : Own(store);
+    }
+
+    /// <summary>A store of the task itself, registered so the backend's commit writes it.</summary>
+    private TStore Own<TStore>(TStore store) where TStore : ICommittable
+    {
         task.Register(store);
         return store;
     }

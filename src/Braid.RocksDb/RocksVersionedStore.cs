@@ -55,7 +55,7 @@ internal sealed class RocksVersionedStore<TKey, TValue> : RocksStore<TKey>, IVer
     private long Cutoff => _observedStreamTime == long.MinValue ? long.MinValue : _observedStreamTime - _retentionMs;
 
     /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
-    internal void LoadCommittedMetadata()
+    internal override void LoadCommittedMetadata()
     {
         if (Db.TryReadBytes(Family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
         _observedStreamTime = _committedStreamTime;

@@ -65,7 +65,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
     private long MinLiveTimestamp => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
 
     /// <summary>Reads observed stream time and the sequence counter as last committed (read-only views call it per read).</summary>
-    internal void LoadCommittedMetadata()
+    internal override void LoadCommittedMetadata()
     {
         if (Db.TryReadBytes(Family, _metaKey) is { } meta)
         {
@@ -99,13 +99,6 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
         entries.Insert(i, new Entry(timestamp, _retainDuplicates ? _nextSequence++ : 0, value));
         _pendingCount++;
         return true;
-    }
-
-    public IEnumerable<TimestampedValue<TValue>> Fetch(TKey key, long timeFrom, long timeTo)
-    {
-        var results = new List<TimestampedValue<TValue>>();
-        Fetch(key, timeFrom, timeTo, results);
-        return results;
     }
 
     public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results)

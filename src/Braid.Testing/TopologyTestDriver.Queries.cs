@@ -74,36 +74,19 @@ public sealed partial class TopologyTestDriver : IQueryableStores
     /// <inheritdoc/>
     public IReadOnlyList<QueryableStoreInfo> DescribeStores() => StoreQueryRules.Describe(_topology.Model);
 
-    IReadOnlyKeyValueStore<TKey, TValue> IQueryableStores.GetKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters) =>
-        OnePartition(name, parameters, () => GetKeyValueStore<TKey, TValue>(name));
-
-    IReadOnlyKeyValueStore<TKey, ValueAndTimestamp<TValue>> IQueryableStores.GetTimestampedKeyValueStore<TKey, TValue>(string name, StoreQueryParameters? parameters) =>
-        OnePartition(name, parameters, () => GetTimestampedKeyValueStore<TKey, TValue>(name));
-
-    IReadOnlyWindowStore<TKey, TValue> IQueryableStores.GetWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters) =>
-        OnePartition(name, parameters, () => GetWindowStore<TKey, TValue>(name));
-
-    IReadOnlyWindowStore<TKey, ValueAndTimestamp<TValue>> IQueryableStores.GetTimestampedWindowStore<TKey, TValue>(string name, StoreQueryParameters? parameters) =>
-        OnePartition(name, parameters, () => GetTimestampedWindowStore<TKey, TValue>(name));
-
-    IReadOnlySessionStore<TKey, TValue> IQueryableStores.GetSessionStore<TKey, TValue>(string name, StoreQueryParameters? parameters) =>
-        OnePartition(name, parameters, () => GetSessionStore<TKey, TValue>(name));
-
-    IReadOnlyVersionedStore<TKey, TValue> IQueryableStores.GetVersionedStore<TKey, TValue>(string name, StoreQueryParameters? parameters) =>
-        OnePartition(name, parameters, () => GetVersionedStore<TKey, TValue>(name));
+    // Read-only through IQueryableStores: the live store (no lock: the driver runs on the caller's thread).
+    Func<IReadOnlyList<StorePart>> IQueryableStores.Resolve(string name, QueryableStoreKind kind, Type key, Type value, StoreQueryParameters? parameters)
+    {
+        StoreQueryRules.Check(_topology.Model, name, kind, key, value);
+        // The driver runs every partition as one task: partition 0 is all of the store.
+        if (parameters?.Partition is { } p && p != 0) throw StoreQueryRules.NoSuchPartition(name, p, 1);
+        return () => [new StorePart(name, GetStateStore(name), null, null)];
+    }
 
     private T Get<T>(string name, QueryableStoreKind kind, Type key, Type value) where T : class
     {
         StoreQueryRules.Check(_topology.Model, name, kind, key, value);
         return GetStateStore(name) as T
             ?? throw new InvalidOperationException($"Store '{name}' was built as a {typeof(T).Name} but is a {GetStateStore(name).GetType().Name} (a Braid defect).");
-    }
-
-    // The driver runs every partition as one task: partition 0 is all of the store.
-    private T OnePartition<T>(string name, StoreQueryParameters? parameters, Func<T> get)
-    {
-        var store = get();
-        if (parameters?.Partition is { } p && p != 0) throw StoreQueryRules.NoSuchPartition(name, p, 1);
-        return store;
     }
 }

@@ -33,6 +33,8 @@ public sealed class GlobalAndFaultTests : IDisposable
         await KafkaTestCluster.WaitUntilAsync(() => a.ProcessedRecords + b.ProcessedRecords >= ord.Count, TimeSpan.FromSeconds(20), "orders");
         var expected = Topologies.Reference(Topologies.GlobalJoin(orders, products, output), output, (products, products0.Concat(products1)), (orders, ord));
         Assert.Equal(ord.Count(o => int.Parse(o.Item2!.Split(':')[0][1..]) < 40), expected.Count);
+        // Processed is counted before the output is acknowledged: read once every join result has arrived.
+        await KafkaTestCluster.WaitUntilAsync(() => _k.ReadAll(output, Serdes.String, Serdes.String).Count >= expected.Count, TimeSpan.FromSeconds(30), "join output");
         Assert.Equal(Topologies.Sorted(expected), Topologies.Sorted(_k.ReadAll(output, Serdes.String, Serdes.String)));
     }
 

@@ -78,7 +78,16 @@ public sealed class RestoreTests : IDisposable
         var states = new ConcurrentQueue<StreamsState>();
         second.StateChanged += (_, change) => states.Enqueue(change.NewState);
         await second.StartAsync();
-        await KafkaTestCluster.WaitUntilAsync(() => second.State == StreamsState.Running && second.ActiveTasks.Count == 1, TimeSpan.FromSeconds(90), "restored and running");
+        // Meanwhile the restoring task's lag (AllLocalStorePartitionLags) shows its position moving towards the end.
+        var lags = new List<LagInfo>();
+        await KafkaTestCluster.WaitUntilAsync(() =>
+        {
+            if (second.AllLocalStorePartitionLags().GetValueOrDefault("customers-store")?.GetValueOrDefault(0) is { } lag) lags.Add(lag);
+            return second.State == StreamsState.Running && second.ActiveTasks.Count == 1;
+        }, TimeSpan.FromSeconds(90), "restored and running");
+        Assert.Contains(lags, l => l.OffsetLag > 0 && l.CurrentOffsetPosition > 0); // seen restoring, part-way
+        Assert.Equal(lags.Select(l => l.CurrentOffsetPosition).Order(), lags.Select(l => l.CurrentOffsetPosition)); // never backwards
+        Assert.Equal(new LagInfo(customers.Count, customers.Count), second.AllLocalStorePartitionLags()["customers-store"][0]); // running: at the end
         // A member that overran max.poll.interval.ms leaves the group when it next polls: give it longer than that to show.
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal([StreamsState.Running], states.SkipWhile(s => s != StreamsState.Running).Distinct()); // never rebalanced again

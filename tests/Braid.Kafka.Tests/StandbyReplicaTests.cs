@@ -87,6 +87,8 @@ public sealed class StandbyReplicaTests : IDisposable
         var b = App("b");
         await a.StartAsync();
         await b.StartAsync();
+        await KafkaTestCluster.WaitUntilAsync(() => Mirrored(a, b) && a.State == StreamsState.Running && b.State == StreamsState.Running,
+            TimeSpan.FromSeconds(60), "each keeps a standby of the other's tasks");
         var clicks = Clicks(0, 1500);
         _k.Produce(_input, Serdes.String, Serdes.String, clicks);
         await KafkaTestCluster.WaitUntilAsync(() => Mirrored(a, b) && a.ProcessedRecords + b.ProcessedRecords >= clicks.Count

@@ -12,8 +12,8 @@ namespace Braid.Embedded.Diagnostics;
 /// </summary>
 internal static class StoreBrowser
 {
-    private static readonly MethodInfo GetKv = typeof(BraidApplication).GetMethod(nameof(BraidApplication.GetKeyValueStore))!;
-    private static readonly MethodInfo GetVersioned = typeof(BraidApplication).GetMethod(nameof(BraidApplication.GetVersionedStore))!;
+    private static readonly MethodInfo GetKv = typeof(QueryableStoresExtensions).GetMethod(nameof(QueryableStoresExtensions.GetKeyValueStore))!;
+    private static readonly MethodInfo GetVersioned = typeof(QueryableStoresExtensions).GetMethod(nameof(QueryableStoresExtensions.GetVersionedStore))!;
 
     public static StoreLookup Lookup(BraidApplication app, string store, string key, long? asOf)
     {
@@ -27,7 +27,7 @@ internal static class StoreBrowser
             if (Find(type, typeof(IReadOnlyKeyValueStore<,>)) is not { } kv)
                 return new StoreLookup(store, key, false, null, $"store '{store}' is a {type.Name}: the browser reads key-value and versioned stores");
             var args = kv.GetGenericArguments();
-            var view = GetKv.MakeGenericMethod(args).Invoke(app, [store, null])!;
+            var view = GetKv.MakeGenericMethod(args).Invoke(null, [app, store, null])!;
             var tryGet = kv.GetMethod("TryGet")!;
             object?[] call = [ParseKey(key, args[0]), null];
             bool found = (bool)tryGet.Invoke(view, call)!;
@@ -45,7 +45,7 @@ internal static class StoreBrowser
 
     private static StoreLookup Versioned(BraidApplication app, string store, string key, long? asOf, Type[] args)
     {
-        var view = GetVersioned.MakeGenericMethod(args).Invoke(app, [store, null])!;
+        var view = GetVersioned.MakeGenericMethod(args).Invoke(null, [app, store, null])!;
         var iface = Find(view.GetType(), typeof(IReadOnlyVersionedStore<,>))!;
         var method = iface.GetMethods().First(m => m.Name == "TryGet" && m.GetParameters().Length == (asOf is null ? 2 : 3));
         object?[] call = asOf is null ? [ParseKey(key, args[0]), null] : [ParseKey(key, args[0]), asOf.Value, null];

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Braid.Internal;
 
@@ -13,79 +12,35 @@ internal static class EmbeddedMetrics
     public static readonly Counter<long> RecordsProduced =
         BraidMetrics.Meter.CreateCounter<long>("braid.records.produced", "records", "Records the topology wrote to its output and internal topics (committed).");
 
-    /// <summary>Running applications, for the observable gauges.</summary>
-    public static readonly ConcurrentDictionary<BraidApplication, byte> Applications = new();
+    private static readonly MeasurementSources LagSources = new();
+    private static readonly MeasurementSources StoreSources = new();
+    private static readonly MeasurementSources NodeSources = new();
 
-    public static readonly ObservableGauge<long> Lag = BraidMetrics.Meter.CreateObservableGauge("braid.consumer.lag", ObserveLag, "records",
+    public static readonly ObservableGauge<long> Lag = BraidMetrics.Meter.CreateObservableGauge("braid.consumer.lag", LagSources.Observe, "records",
         "Records visible in an input partition but not yet processed, per application and topic-partition.");
 
-    private static IEnumerable<Measurement<long>> ObserveLag()
-    {
-        foreach (var app in Applications.Keys)
-        {
-            IReadOnlyDictionary<string, long> lag;
-            try
-            {
-                lag = app.GetLag();
-            }
-            catch (ObjectDisposedException)
-            {
-                continue;
-            }
-            foreach (var (partition, value) in lag)
-            {
-                yield return new Measurement<long>(value, new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId),
-                    new KeyValuePair<string, object?>("partition", partition));
-            }
-        }
-    }
-
-    public static readonly ObservableGauge<long> StoreEntries = BraidMetrics.Meter.CreateObservableGauge("braid.store.entries", ObserveStores, "entries",
+    public static readonly ObservableGauge<long> StoreEntries = BraidMetrics.Meter.CreateObservableGauge("braid.store.entries", StoreSources.Observe, "entries",
         "Approximate committed entries per key-value store, per application.");
 
-    private static IEnumerable<Measurement<long>> ObserveStores()
-    {
-        foreach (var app in Applications.Keys)
-        {
-            List<(string Store, long Entries)> sizes;
-            try
-            {
-                sizes = app.StoreSizes().ToList();
-            }
-            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
-            {
-                continue;
-            }
-            foreach (var (store, entries) in sizes)
-            {
-                yield return new Measurement<long>(entries, new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId),
-                    new KeyValuePair<string, object?>("store", store));
-            }
-        }
-    }
-
-    public static readonly ObservableCounter<long> NodeRecordsOut = BraidMetrics.Meter.CreateObservableCounter("braid.node.records.out", ObserveNodes,
+    public static readonly ObservableCounter<long> NodeRecordsOut = BraidMetrics.Meter.CreateObservableCounter("braid.node.records.out", NodeSources.Observe,
         "records", "Records each processor node forwarded downstream (a source node's count is the records it read), per application.");
 
-    private static IEnumerable<Measurement<long>> ObserveNodes()
+    /// <summary>Reports a running application to the observable instruments (per partition, store and node).</summary>
+    public static void Track(BraidApplication app)
     {
-        foreach (var app in Applications.Keys)
-        {
-            List<(string Node, long Forwarded)> counts;
-            try
-            {
-                counts = app.NodeCounts().ToList();
-            }
-            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
-            {
-                continue;
-            }
-            foreach (var (node, forwarded) in counts)
-            {
-                yield return new Measurement<long>(forwarded, new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId),
-                    new KeyValuePair<string, object?>("node", node));
-            }
-        }
+        var application = new KeyValuePair<string, object?>("application", app.Options.Streams.ApplicationId);
+        IEnumerable<Measurement<long>> Tagged(IEnumerable<(string Name, long Value)> values, string tag) =>
+            values.Select(v => new Measurement<long>(v.Value, application, new KeyValuePair<string, object?>(tag, v.Name)));
+        LagSources.Track(app, () => Tagged(app.GetLag().Select(kv => (kv.Key, kv.Value)), "partition"));
+        StoreSources.Track(app, () => Tagged(app.StoreSizes(), "store"));
+        NodeSources.Track(app, () => Tagged(app.NodeCounts(), "node"));
+    }
+
+    public static void Untrack(BraidApplication app)
+    {
+        LagSources.Untrack(app);
+        StoreSources.Untrack(app);
+        NodeSources.Untrack(app);
     }
 
     public static readonly Counter<long> Commits =

@@ -63,23 +63,20 @@ public static class KafkaServiceCollectionExtensions
         return services.AddBraidKafka(topology, _ => BindStreams(configuration, configureStreams), _ => BindKafka(configuration, configureKafka));
     }
 
-    internal static StreamsConfig BindStreams(IConfiguration configuration, Func<StreamsConfig, StreamsConfig>? configure)
-    {
-        RejectUnknownSections(configuration);
-        var config = new StreamsConfig();
-        configuration.GetSection("Streams").Bind(config, o => o.ErrorOnUnknownConfiguration = true);
-        config = configure is null ? config : configure(config);
-        config.Validate();
-        return config;
-    }
+    internal static StreamsConfig BindStreams(IConfiguration configuration, Func<StreamsConfig, StreamsConfig>? configure) =>
+        Bind(configuration, "Streams", configure, c => c.Validate());
 
-    internal static KafkaStreamsOptions BindKafka(IConfiguration configuration, Func<KafkaStreamsOptions, KafkaStreamsOptions>? configure)
+    internal static KafkaStreamsOptions BindKafka(IConfiguration configuration, Func<KafkaStreamsOptions, KafkaStreamsOptions>? configure) =>
+        Bind(configuration, "Kafka", configure, o => o.Validate());
+
+    /// <summary>Binds one section (an unknown key is an error), applies the code's changes, then validates the result.</summary>
+    private static T Bind<T>(IConfiguration configuration, string section, Func<T, T>? configure, Action<T> validate) where T : new()
     {
         RejectUnknownSections(configuration);
-        var options = new KafkaStreamsOptions();
-        configuration.GetSection("Kafka").Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        var options = new T();
+        configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
         options = configure is null ? options : configure(options);
-        options.Validate();
+        validate(options);
         return options;
     }
 

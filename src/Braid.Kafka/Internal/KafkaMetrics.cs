@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Braid.Internal;
 
 namespace Braid.Kafka.Internal;
 
@@ -8,27 +8,19 @@ internal static class KafkaMetrics
 {
     public static readonly Meter Meter = new("Braid.Kafka", "1.0");
 
-    private static readonly ConcurrentDictionary<object, Func<Measurement<long>>> LagSources = new();
+    /// <summary>Running instances reporting <see cref="ConsumerLag"/>.</summary>
+    public static readonly MeasurementSources LagSources = new();
+
+    /// <summary>Running instances reporting <see cref="StandbyLag"/>.</summary>
+    public static readonly MeasurementSources StandbyLagSources = new();
 
     /// <summary>Unprocessed input records per running instance (tagged with application and instance id).</summary>
-    public static readonly ObservableGauge<long> ConsumerLag =
-        Meter.CreateObservableGauge("braid.kafka.consumer.lag", () => LagSources.Values.Select(f => f()), "records",
-            "Records in the input partitions of an instance's tasks not processed yet (refreshed at each commit).");
-
-    public static void TrackLag(object owner, Func<Measurement<long>> measure) => LagSources[owner] = measure;
-
-    public static void UntrackLag(object owner) => LagSources.TryRemove(owner, out _);
-
-    private static readonly ConcurrentDictionary<object, Func<Measurement<long>>> StandbyLagSources = new();
+    public static readonly ObservableGauge<long> ConsumerLag = Meter.CreateObservableGauge("braid.kafka.consumer.lag", LagSources.Observe, "records",
+        "Records in the input partitions of an instance's tasks not processed yet (refreshed at each commit).");
 
     /// <summary>Changelog records the standby replicas of an instance are behind (tagged with application and instance id).</summary>
-    public static readonly ObservableGauge<long> StandbyLag =
-        Meter.CreateObservableGauge("braid.kafka.standby.lag", () => StandbyLagSources.Values.Select(f => f()), "records",
-            "Changelog records an instance's standby replicas have not applied yet.");
-
-    public static void TrackStandbyLag(object owner, Func<Measurement<long>> measure) => StandbyLagSources[owner] = measure;
-
-    public static void UntrackStandbyLag(object owner) => StandbyLagSources.TryRemove(owner, out _);
+    public static readonly ObservableGauge<long> StandbyLag = Meter.CreateObservableGauge("braid.kafka.standby.lag", StandbyLagSources.Observe, "records",
+        "Changelog records an instance's standby replicas have not applied yet.");
 
     public static readonly Counter<long> StandbyRecords =
         Meter.CreateCounter<long>("braid.kafka.standby.records", "records", "Changelog records applied to standby replicas.");

@@ -241,6 +241,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     /// <summary>Whether a task handed to a query is still one this thread would hand out (call under <see cref="QueryLock"/>).</summary>
     public bool StillQueryable(KafkaTask task, bool stale) => !_stop && QueryableTasks(stale).Contains(task);
 
+    /// <summary>Set once the thread stops (closing, removed or killed): its tasks are no longer queryable (read without a lock).</summary>
+    public bool Stopping => _stop;
+
     /// <summary>Whether this thread's global stores may still be read (call under <see cref="QueryLock"/>): not once it stops,
     /// as it disposes them on the way out.</summary>
     public bool GlobalQueryable => !_stop;

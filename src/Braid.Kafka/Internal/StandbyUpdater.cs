@@ -85,6 +85,9 @@ internal sealed class StandbyUpdater : IDisposable
     /// <summary>Held while a standby store is written, committed or closed; queries of standby stores read under it.</summary>
     public object QueryLock => _lock;
 
+    /// <summary>Set once the updater stops: its standbys are no longer queryable (read without a lock).</summary>
+    public bool Stopping => _stop;
+
     /// <summary>The open standby tasks (call under <see cref="QueryLock"/>).</summary>
     public IEnumerable<KafkaTask> QueryableTasks => _standbys.Values.Select(s => s.Task);
 

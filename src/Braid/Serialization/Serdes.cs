@@ -11,13 +11,13 @@ public static class Serdes
     public static Serde<string> String { get; } = new StringSerde();
 
     /// <summary>32-bit integers, 4 bytes big-endian.</summary>
-    public static Serde<int> Int32 { get; } = new Int32Serde();
+    public static Serde<int> Int32 { get; } = new BigEndianSerde<int>("Int32", 4, BinaryPrimitives.WriteInt32BigEndian, BinaryPrimitives.ReadInt32BigEndian);
 
     /// <summary>64-bit integers, 8 bytes big-endian.</summary>
-    public static Serde<long> Int64 { get; } = new Int64Serde();
+    public static Serde<long> Int64 { get; } = new BigEndianSerde<long>("Int64", 8, BinaryPrimitives.WriteInt64BigEndian, BinaryPrimitives.ReadInt64BigEndian);
 
     /// <summary>Doubles, 8 bytes big-endian IEEE 754.</summary>
-    public static Serde<double> Double { get; } = new DoubleSerde();
+    public static Serde<double> Double { get; } = new BigEndianSerde<double>("Double", 8, BinaryPrimitives.WriteDoubleBigEndian, BinaryPrimitives.ReadDoubleBigEndian);
 
     /// <summary>Raw bytes, unchanged.</summary>
     public static Serde<byte[]> ByteArray { get; } = new ByteArraySerde();
@@ -80,49 +80,25 @@ public static class Serdes
         public override string Deserialize(ReadOnlySpan<byte> data) => Encoding.UTF8.GetString(data);
     }
 
-    private sealed class Int32Serde : Serde<int>
+    private delegate void SpanWriter<T>(Span<byte> destination, T value);
+
+    private delegate T SpanReader<T>(ReadOnlySpan<byte> source);
+
+    /// <summary>A fixed-width number in big-endian byte order (Kafka's IntegerSerde, LongSerde and DoubleSerde).</summary>
+    private sealed class BigEndianSerde<T>(string name, int width, SpanWriter<T> write, SpanReader<T> read) : Serde<T>
     {
-        public override string Name => "Int32";
-        public override byte[] Serialize(int value)
+        public override string Name => name;
+
+        public override byte[] Serialize(T value)
         {
-            var b = new byte[4];
-            BinaryPrimitives.WriteInt32BigEndian(b, value);
+            var b = new byte[width];
+            write(b, value);
             return b;
         }
 
-        public override int Deserialize(ReadOnlySpan<byte> data) =>
-            data.Length == 4 ? BinaryPrimitives.ReadInt32BigEndian(data)
-            : throw new SerializationException($"Int32 needs 4 bytes, got {data.Length}.");
-    }
-
-    private sealed class Int64Serde : Serde<long>
-    {
-        public override string Name => "Int64";
-        public override byte[] Serialize(long value)
-        {
-            var b = new byte[8];
-            BinaryPrimitives.WriteInt64BigEndian(b, value);
-            return b;
-        }
-
-        public override long Deserialize(ReadOnlySpan<byte> data) =>
-            data.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(data)
-            : throw new SerializationException($"Int64 needs 8 bytes, got {data.Length}.");
-    }
-
-    private sealed class DoubleSerde : Serde<double>
-    {
-        public override string Name => "Double";
-        public override byte[] Serialize(double value)
-        {
-            var b = new byte[8];
-            BinaryPrimitives.WriteDoubleBigEndian(b, value);
-            return b;
-        }
-
-        public override double Deserialize(ReadOnlySpan<byte> data) =>
-            data.Length == 8 ? BinaryPrimitives.ReadDoubleBigEndian(data)
-            : throw new SerializationException($"Double needs 8 bytes, got {data.Length}.");
+        public override T Deserialize(ReadOnlySpan<byte> data) =>
+            data.Length == width ? read(data)
+            : throw new SerializationException($"{name} needs {width} bytes, got {data.Length}.");
     }
 
     private sealed class ByteArraySerde : Serde<byte[]>

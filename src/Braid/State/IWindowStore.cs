@@ -20,7 +20,12 @@ public interface IReadOnlyWindowStore<TKey, TValue>
     /// <param name="timeFrom">The lowest timestamp.</param>
     /// <param name="timeTo">The highest timestamp.</param>
     /// <returns>A snapshot taken when the call is made; the caller may write to the store while enumerating it.</returns>
-    IEnumerable<TimestampedValue<TValue>> Fetch(TKey key, long timeFrom, long timeTo);
+    IEnumerable<TimestampedValue<TValue>> Fetch(TKey key, long timeFrom, long timeTo)
+    {
+        var results = new List<TimestampedValue<TValue>>();
+        Fetch(key, timeFrom, timeTo, results);
+        return results;
+    }
 
     /// <summary>
     /// As <see cref="Fetch(TKey,long,long)"/>, but appends to a list the caller owns (and reuses), so a

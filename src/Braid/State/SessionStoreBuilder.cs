@@ -6,30 +6,20 @@ namespace Braid.State;
 /// <summary>Describes a session store (values per key and session window, kept for a retention period).</summary>
 /// <typeparam name="TKey">The record key type.</typeparam>
 /// <typeparam name="TValue">The value type.</typeparam>
-public sealed class SessionStoreBuilder<TKey, TValue> : StoreBuilder
+public sealed class SessionStoreBuilder<TKey, TValue> : StoreBuilder<TKey, TValue>
 {
     /// <summary>Creates the description.</summary>
     /// <param name="name">The store name.</param>
     /// <param name="retention">How long sessions are kept after they end, in stream time (not negative).</param>
     /// <param name="keySerde">The record key serde (orders keys and persists them).</param>
     /// <param name="valueSerde">The value serde (used for persistence).</param>
-    public SessionStoreBuilder(string name, TimeSpan retention, Serde<TKey> keySerde, Serde<TValue> valueSerde) : base(name)
+    public SessionStoreBuilder(string name, TimeSpan retention, Serde<TKey> keySerde, Serde<TValue> valueSerde) : base(name, keySerde, valueSerde)
     {
-        if (retention < TimeSpan.Zero)
-            throw new TopologyException($"session store '{name}': the retention must not be negative (got {retention}).");
-        Retention = retention;
-        KeySerde = keySerde ?? throw new ArgumentNullException(nameof(keySerde));
-        ValueSerde = valueSerde ?? throw new ArgumentNullException(nameof(valueSerde));
+        Retention = NotNegative(retention, $"session store '{name}': the retention");
     }
 
     /// <summary>How long sessions are kept, in stream time.</summary>
     public TimeSpan Retention { get; }
-
-    /// <summary>The record key serde.</summary>
-    public Serde<TKey> KeySerde { get; }
-
-    /// <summary>The value serde.</summary>
-    public Serde<TValue> ValueSerde { get; }
 
     internal override string Kind => "Session";
 

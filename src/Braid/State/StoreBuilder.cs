@@ -27,83 +27,26 @@ public abstract class StoreBuilder
     internal abstract IStateStore Build(IStoreFactory factory);
 
     internal abstract string Kind { get; }
+
+    /// <summary>A retention, checked: <paramref name="what"/> names it in the error ("window store 'w': the retention").</summary>
+    private protected static TimeSpan NotNegative(TimeSpan retention, string what) =>
+        retention >= TimeSpan.Zero ? retention : throw new TopologyException($"{what} must not be negative (got {retention}).");
 }
 
-/// <summary>Describes a key–value store.</summary>
+/// <summary>Describes a store of keys and values of given types, with the serdes that persist them.</summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The value type.</typeparam>
-public sealed class KeyValueStoreBuilder<TKey, TValue> : StoreBuilder
+public abstract class StoreBuilder<TKey, TValue> : StoreBuilder
 {
-    /// <summary>Creates the description.</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="keySerde">The key serde (used for ordering and persistence).</param>
-    /// <param name="valueSerde">The value serde (used for persistence).</param>
-    public KeyValueStoreBuilder(string name, Serde<TKey> keySerde, Serde<TValue> valueSerde) : base(name)
+    private protected StoreBuilder(string name, Serde<TKey> keySerde, Serde<TValue> valueSerde) : base(name)
     {
         KeySerde = keySerde ?? throw new ArgumentNullException(nameof(keySerde));
         ValueSerde = valueSerde ?? throw new ArgumentNullException(nameof(valueSerde));
     }
 
-    /// <summary>The key serde.</summary>
+    /// <summary>The key serde (orders keys where the store does, and persists them).</summary>
     public Serde<TKey> KeySerde { get; }
 
-    /// <summary>The value serde.</summary>
+    /// <summary>The value serde (used for persistence).</summary>
     public Serde<TValue> ValueSerde { get; }
-
-    internal override string Kind => "KeyValue";
-
-    internal override IStateStore Build(IStoreFactory factory) => factory.CreateKeyValueStore(this);
-}
-
-/// <summary>Describes a window store (values per key and timestamp, kept for a retention period).</summary>
-/// <typeparam name="TKey">The key type.</typeparam>
-/// <typeparam name="TValue">The value type.</typeparam>
-public sealed class WindowStoreBuilder<TKey, TValue> : StoreBuilder
-{
-    /// <summary>Creates the description.</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="retention">How long values are kept, in stream time (not negative).</param>
-    /// <param name="retainDuplicates">Keep every value put under the same key and timestamp (joins need this).</param>
-    /// <param name="keySerde">The key serde (used for persistence).</param>
-    /// <param name="valueSerde">The value serde (used for persistence).</param>
-    public WindowStoreBuilder(string name, TimeSpan retention, bool retainDuplicates, Serde<TKey> keySerde, Serde<TValue> valueSerde) : base(name)
-    {
-        if (retention < TimeSpan.Zero)
-            throw new TopologyException($"window store '{name}': the retention must not be negative (got {retention}).");
-        Retention = retention;
-        RetainDuplicates = retainDuplicates;
-        KeySerde = keySerde ?? throw new ArgumentNullException(nameof(keySerde));
-        ValueSerde = valueSerde ?? throw new ArgumentNullException(nameof(valueSerde));
-    }
-
-    /// <summary>How long values are kept, in stream time.</summary>
-    public TimeSpan Retention { get; }
-
-    /// <summary>Whether several values may be stored under the same key and timestamp.</summary>
-    public bool RetainDuplicates { get; }
-
-    /// <summary>The key serde.</summary>
-    public Serde<TKey> KeySerde { get; }
-
-    /// <summary>The value serde.</summary>
-    public Serde<TValue> ValueSerde { get; }
-
-    internal override string Kind => "Window";
-
-    internal override IStateStore Build(IStoreFactory factory) => factory.CreateWindowStore(this);
-}
-
-/// <summary>Factories for store descriptions, as Kafka's <c>Stores</c>.</summary>
-public static class Stores
-{
-    /// <summary>A key–value store description.</summary>
-    /// <param name="name">The store name.</param>
-    /// <param name="keySerde">The key serde; the default for the type when null.</param>
-    /// <param name="valueSerde">The value serde; the default for the type when null.</param>
-    /// <typeparam name="TKey">The key type.</typeparam>
-    /// <typeparam name="TValue">The value type.</typeparam>
-    /// <returns>The description.</returns>
-    public static KeyValueStoreBuilder<TKey, TValue> KeyValue<TKey, TValue>(
-        string name, Serde<TKey>? keySerde = null, Serde<TValue>? valueSerde = null) =>
-        new(name, keySerde ?? Serdes.Default<TKey>(), valueSerde ?? Serdes.Default<TValue>());
 }

@@ -110,6 +110,6 @@ public sealed class InMemoryWindowStoreTests : WindowStoreContractTests
         for (long t = 0; t < 1000; t += 10) s.Put("k", "v", t);
         // Live: timestamps >= 990 - 100 = 890, i.e. segments 17 (850..899), 18, 19.
         Assert.Equal(3, s.SegmentCount);
-        Assert.Equal(11, s.Fetch("k", 0, 2000).Count()); // 890..990
+        Assert.Equal(11, ((IWindowStore<string, string>)s).Fetch("k", 0, 2000).Count()); // 890..990
     }
 }

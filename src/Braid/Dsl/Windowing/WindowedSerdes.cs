@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Braid.Internal.State.Logging;
 
 namespace Braid.Serialization;
 
@@ -36,21 +37,15 @@ public static class WindowedSerdes
     }
 }
 
-/// <summary>Kafka's WindowKeySchema for time windows: key bytes + start.</summary>
+/// <summary>Kafka's WindowKeySchema for time windows: key bytes + start (the changelog layout without a sequence, <see cref="ChangelogKeys"/>).</summary>
 internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSizeMs) : WrapperSerde<Windowed<TKey>>
 {
     public override string Name => $"TimeWindowed<{inner.Name}>";
 
     public override bool WritesHeaders => inner.WritesHeaders;
 
-    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context)
-    {
-        var k = inner.SerializeWith(value.Key, context);
-        var b = new byte[k.Length + 8];
-        k.CopyTo(b, 0);
-        BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length), value.Window.Start);
-        return b;
-    }
+    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context) =>
+        ChangelogKeys.Window(inner.SerializeWith(value.Key, context), value.Window.Start, sequence: null);
 
     protected override Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
@@ -62,22 +57,15 @@ internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSize
     }
 }
 
-/// <summary>Kafka's SessionKeySchema: key bytes + end + start.</summary>
+/// <summary>Kafka's SessionKeySchema: key bytes + end + start (the session changelog layout, <see cref="ChangelogKeys"/>).</summary>
 internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : WrapperSerde<Windowed<TKey>>
 {
     public override string Name => $"SessionWindowed<{inner.Name}>";
 
     public override bool WritesHeaders => inner.WritesHeaders;
 
-    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context)
-    {
-        var k = inner.SerializeWith(value.Key, context);
-        var b = new byte[k.Length + 16];
-        k.CopyTo(b, 0);
-        BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length), value.Window.End);
-        BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(k.Length + 8), value.Window.Start);
-        return b;
-    }
+    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context) =>
+        ChangelogKeys.Session(inner.SerializeWith(value.Key, context), value.Window.Start, value.Window.End);
 
     protected override Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {

@@ -24,11 +24,7 @@ internal sealed class TableAggregate<TKey, TValue, TAgg>(
 
     public override void Process(in Record<TKey, Change<TValue>> record)
     {
-        if (record.Key is null)
-        {
-            Context.RecordDropped(Name, "null-key");
-            return;
-        }
+        if (DropsNullKey(record.Key)) return;
         var key = record.Key;
         var c = record.Value;
         bool hadOld = _store.TryGet(key, out var old);

@@ -36,11 +36,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
 
     public override void Process(in Record<TKey, Change<TValue>> record)
     {
-        if (record.Key is null)
-        {
-            Context.RecordDropped(Name, "null-key");
-            return;
-        }
+        if (DropsNullKey(record.Key)) return;
         var key = record.Key;
         var c = record.Value;
         if (!_members.TryGet(key, out var members)) members = new List<TValue>();

@@ -21,7 +21,7 @@ namespace Braid.Internal.Joins;
 /// </summary>
 internal sealed class StreamTableJoin<TKey, TValue, TTableValue, TResult>(
     string name, TableValueGetterSupplier<TKey, TTableValue> table, Func<TKey?, TValue, TTableValue?, TResult> joiner, bool leftJoin)
-    : ProcessorNode<TKey, TValue, TKey, TResult>(name)
+    : StreamTableJoinNode<TKey, TValue, TTableValue, TResult>(name, joiner, leftJoin)
 {
     private ITableValueGetter<TKey, TTableValue> _getter = null!;
     private IVersionedTableValueGetter<TKey, TTableValue>? _versioned;
@@ -33,29 +33,11 @@ internal sealed class StreamTableJoin<TKey, TValue, TTableValue, TResult>(
         _versioned = _getter as IVersionedTableValueGetter<TKey, TTableValue>;
     }
 
-    public override void Process(in Record<TKey, TValue> record)
+    protected override void ProcessKeyed(TKey key, TValue value, long timestamp, Headers? headers)
     {
-        if (record.Value is null)
-        {
-            Context.RecordDropped(Name, "null-value");
-            return;
-        }
-        if (record.Key is null)
-        {
-            if (!leftJoin)
-            {
-                Context.RecordDropped(Name, "null-key");
-                return;
-            }
-            Forward(new Record<TKey, TResult>(record.Key, joiner(record.Key, record.Value, default), record.Timestamp, record.Headers));
-            return;
-        }
         bool found = _versioned is not null
-            ? _versioned.TryGetAsOf(record.Key, record.Timestamp, out var right)
-            : _getter.TryGet(record.Key, out right);
-        if (found)
-            Forward(new Record<TKey, TResult>(record.Key, joiner(record.Key, record.Value, right.Value), record.Timestamp, record.Headers));
-        else if (leftJoin)
-            Forward(new Record<TKey, TResult>(record.Key, joiner(record.Key, record.Value, default), record.Timestamp, record.Headers));
+            ? _versioned.TryGetAsOf(key, timestamp, out var right)
+            : _getter.TryGet(key, out right);
+        Emit(key, value, timestamp, headers, found, found ? right.Value : default);
     }
 }

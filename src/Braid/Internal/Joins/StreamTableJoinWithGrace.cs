@@ -30,7 +30,7 @@ namespace Braid.Internal.Joins;
 internal sealed class StreamTableJoinWithGrace<TKey, TValue, TTableValue, TResult>(
     string name, string bufferStoreName, Serde<TKey> keySerde, TableValueGetterSupplier<TKey, TTableValue> table,
     Func<TKey?, TValue, TTableValue?, TResult> joiner, bool leftJoin, long graceMs)
-    : ProcessorNode<TKey, TValue, TKey, TResult>(name)
+    : StreamTableJoinNode<TKey, TValue, TTableValue, TResult>(name, joiner, leftJoin)
 {
     private IKeyValueStore<byte[], GraceBufferEntry<TKey, TValue>> _buffer = null!;
     private IVersionedTableValueGetter<TKey, TTableValue> _table = null!;
@@ -51,33 +51,18 @@ internal sealed class StreamTableJoinWithGrace<TKey, TValue, TTableValue, TResul
         }
     }
 
-    public override void Process(in Record<TKey, TValue> record)
+    protected override void ProcessKeyed(TKey key, TValue value, long timestamp, Headers? headers)
     {
-        if (record.Value is null)
+        if (_bufferTime != long.MinValue && timestamp < _bufferTime - graceMs)
         {
-            Context.RecordDropped(Name, "null-value");
+            Join(key, value, timestamp, headers);
             return;
         }
-        if (record.Key is null)
+        var bufferKey = TimeFirstKey.Of(timestamp, keySerde.Serialize(key), _sequence++);
+        _buffer.Put(bufferKey, new GraceBufferEntry<TKey, TValue>(key, value, timestamp, headers));
+        if (timestamp > _bufferTime)
         {
-            if (!leftJoin)
-            {
-                Context.RecordDropped(Name, "null-key");
-                return;
-            }
-            Forward(new Record<TKey, TResult>(record.Key, joiner(record.Key, record.Value, default), record.Timestamp, record.Headers));
-            return;
-        }
-        if (_bufferTime != long.MinValue && record.Timestamp < _bufferTime - graceMs)
-        {
-            Join(record.Key, record.Value, record.Timestamp, record.Headers);
-            return;
-        }
-        var key = TimeFirstKey.Of(record.Timestamp, keySerde.Serialize(record.Key), _sequence++);
-        _buffer.Put(key, new GraceBufferEntry<TKey, TValue>(record.Key, record.Value, record.Timestamp, record.Headers));
-        if (record.Timestamp > _bufferTime)
-        {
-            _bufferTime = record.Timestamp;
+            _bufferTime = timestamp;
             _buffer.Put(TimeFirstKey.Meta, new GraceBufferEntry<TKey, TValue>(default, default, _bufferTime, null));
         }
         Release(Math.Min(_bufferTime - graceMs, long.MaxValue - 1));
@@ -98,9 +83,7 @@ internal sealed class StreamTableJoinWithGrace<TKey, TValue, TTableValue, TResul
     /// <summary>Joins with the table version valid at the stream record's own timestamp.</summary>
     private void Join(TKey key, TValue value, long timestamp, Headers? headers)
     {
-        if (_table.TryGetAsOf(key, timestamp, out var right))
-            Forward(new Record<TKey, TResult>(key, joiner(key, value, right.Value), timestamp, headers));
-        else if (leftJoin)
-            Forward(new Record<TKey, TResult>(key, joiner(key, value, default), timestamp, headers));
+        bool found = _table.TryGetAsOf(key, timestamp, out var right);
+        Emit(key, value, timestamp, headers, found, found ? right.Value : default);
     }
 }

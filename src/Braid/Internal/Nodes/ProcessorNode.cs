@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Braid.Internal.Runtime;
 
 namespace Braid.Internal.Nodes;
@@ -35,6 +36,15 @@ internal abstract class ProcessorNode<TKeyIn, TValueIn> : ProcessorNode
     protected ProcessorNode(string name) : base(name) { }
 
     public abstract void Process(in Record<TKeyIn, TValueIn> record);
+
+    /// <summary>Drops a record without a key (counted, reason <c>null-key</c>): a node keeping state per key cannot place it.</summary>
+    /// <returns>True when the record was dropped.</returns>
+    protected bool DropsNullKey([NotNullWhen(false)] TKeyIn? key)
+    {
+        if (key is not null) return false;
+        Context.RecordDropped(Name, "null-key");
+        return true;
+    }
 }
 
 /// <summary>A node that consumes one record type and forwards another to its children.</summary>

@@ -5,13 +5,6 @@ namespace Braid.Internal.Queries;
 /// <summary>One read-only window store over the partitions a host resolves on every call (see <see cref="CompositeKeyValueStore{TKey,TValue}"/>).</summary>
 internal sealed class CompositeWindowStore<TKey, TValue>(Func<IReadOnlyList<StorePart>> parts) : IReadOnlyWindowStore<TKey, TValue>
 {
-    public IEnumerable<TimestampedValue<TValue>> Fetch(TKey key, long timeFrom, long timeTo)
-    {
-        var results = new List<TimestampedValue<TValue>>();
-        Fetch(key, timeFrom, timeTo, results);
-        return results;
-    }
-
     public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results)
     {
         int before = results.Count;

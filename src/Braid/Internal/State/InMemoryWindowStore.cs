@@ -62,13 +62,6 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
         return true;
     }
 
-    public IEnumerable<TimestampedValue<TValue>> Fetch(TKey key, long timeFrom, long timeTo)
-    {
-        var results = new List<TimestampedValue<TValue>>();
-        Fetch(key, timeFrom, timeTo, results);
-        return results;
-    }
-
     public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results)
     {
         StoreArguments.NotNull(key);

@@ -21,11 +21,7 @@ internal sealed class TableSourceNode<TKey, TValue>(string name, string storeNam
 
     public override void Process(in Record<TKey, TValue> record)
     {
-        if (record.Key is null)
-        {
-            Context.RecordDropped(Name, "null-key");
-            return;
-        }
+        if (DropsNullKey(record.Key)) return;
         bool hadOld = _store.TryGet(record.Key, out var old);
         if (record.Value is null) _store.Delete(record.Key);
         else _store.Put(record.Key, new ValueAndTimestamp<TValue>(record.Value, record.Timestamp));

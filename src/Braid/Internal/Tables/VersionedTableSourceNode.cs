@@ -27,11 +27,7 @@ internal sealed class VersionedTableSourceNode<TKey, TValue>(string name, string
 
     public override void Process(in Record<TKey, TValue> record)
     {
-        if (record.Key is null)
-        {
-            Context.RecordDropped(Name, "null-key");
-            return;
-        }
+        if (DropsNullKey(record.Key)) return;
         // Kafka's "old value" is the latest version before this put, even for an out-of-order update.
         bool hadOld = _store.TryGet(record.Key, out var old);
         var result = _store.Put(record.Key, record.Value, record.Timestamp);

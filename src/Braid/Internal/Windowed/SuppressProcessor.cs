@@ -40,11 +40,7 @@ internal sealed class SuppressProcessor<TKey, TValue>(
 
     public override void Process(in Record<TKey, Change<TValue>> record)
     {
-        if (record.Key is null)
-        {
-            Context.RecordDropped(Name, "null-key");
-            return;
-        }
+        if (DropsNullKey(record.Key)) return;
         if (record.Timestamp > _streamTime) _streamTime = record.Timestamp;
         long bufferTime = windowClosesAt is not null ? windowClosesAt(record.Key) : record.Timestamp;
         _buffer.Put(record.Key, bufferTime, record.Value, record.Timestamp, record.Headers);

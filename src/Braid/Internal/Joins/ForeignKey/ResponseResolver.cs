@@ -39,11 +39,7 @@ internal sealed class ResponseResolver<TLeftKey, TLeft, TRight, TResult>(
 
     public override void Process(in Record<TLeftKey, SubscriptionResponse<TRight>> record)
     {
-        if (record.Key is null)
-        {
-            Context.RecordDropped(Name, "null-key");
-            return;
-        }
+        if (DropsNullKey(record.Key)) return;
         var key = record.Key;
         var response = record.Value;
         bool hasLeft = _left.TryGet(key, out var current);

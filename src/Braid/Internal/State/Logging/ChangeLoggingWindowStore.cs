@@ -43,8 +43,6 @@ internal sealed class ChangeLoggingWindowStore<TKey, TValue>(IWindowStore<TKey, 
         inner.Put(keySerde.Deserialize(k.Span), valueSerde.Deserialize(value), ts);
     }
 
-    public IEnumerable<TimestampedValue<TValue>> Fetch(TKey key, long timeFrom, long timeTo) => inner.Fetch(key, timeFrom, timeTo);
-
     public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results) => inner.Fetch(key, timeFrom, timeTo, results);
 
     public void Flush() => inner.Flush();
