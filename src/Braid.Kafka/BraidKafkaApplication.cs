@@ -255,7 +255,8 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Which partition, task and instance hold a key of a store (for routing interactive queries).</summary>
     /// <param name="storeName">A store of the topology (not a global one: every instance has those).</param>
     /// <param name="key">The key.</param>
-    /// <param name="keySerde">The key serde; the type's default when null.</param>
+    /// <param name="keySerde">The serde the key was partitioned with (the producer's or the repartition's); the type's
+    /// default when null. It is given the key context of a source topic feeding the store, as the producer was.</param>
     /// <typeparam name="TKey">The key type.</typeparam>
     /// <returns>The metadata; <see cref="KeyQueryMetadata.ActiveHost"/> is null while no instance runs the task.</returns>
     /// <exception cref="UnknownStateStoreException">No store has this name.</exception>
@@ -268,7 +269,8 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
         int sub = _topology.Model.Subtopologies.FindIndex(s => s.Any(n => n.Stores.Contains(storeName)));
         if (sub < 0 || _topology.Model.GlobalStoreNames.Contains(storeName))
             throw new InvalidStateStoreException(storeName, $"Store '{storeName}' is a global store: every instance holds all of it, so query it locally.");
-        var bytes = (keySerde ?? Serdes.Default<TKey>()).Serialize(key);
+        var serde = keySerde ?? Serdes.Default<TKey>();
+        var bytes = serde.Serialize(key, Internal.StoreKeyContext.For(_topology.Model, sub, storeName, serde.WritesHeaders));
         int partition = Murmur2Partitioner.Partition(bytes, layout.PartitionsPerSubtopology[sub]);
         string task = KafkaTask.Name(new TaskId(sub, partition));
         var directory = _threads?.Directory;

@@ -33,6 +33,9 @@ public sealed class PostgresTableSource<TKey, TValue>
         if (Slot.Length > 63 || Slot.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')))
             throw new ConfigException(nameof(options.Slot), $"'{Slot}' is not a valid slot name (lower-case letters, digits and _, at most 63)");
         KeySerde = options.KeySerde ?? Serdes.Default<TKey>();
+        // A delete of a key known only by its bytes (a truncate, a row a broken snapshot left) has no headers to give back.
+        if (KeySerde.WritesHeaders)
+            throw new ConfigException(nameof(options.KeySerde), $"{KeySerde.Name} writes record headers (a schema id in headers?); a PostgreSQL table's key serde must carry everything in the key bytes");
         (options.Reconnect ?? throw new ConfigException(nameof(options.Reconnect), "must not be null (use PostgresReconnect.Never to turn reconnecting off)")).Validate();
         if (options.HeartbeatInterval is { } hb && hb <= TimeSpan.Zero) throw new ConfigException(nameof(options.HeartbeatInterval), "must be positive (null turns heartbeats off)");
     }
@@ -89,7 +92,7 @@ public sealed class PostgresTableSource<TKey, TValue>
         var settings = new ReplicationSettings(_options.ConnectionString, _options.Publication, Slot, _options.Reconnect, _options.HeartbeatInterval, time);
         return PostgresReplication.StartAsync(app, settings, _table, Topic,
             (table, database) => new ChangeEncoder<TKey>(table, KeySerde, _options.JsonOptions ?? DebeziumSerdes.DefaultJsonOptions,
-                _options.TimeProvider ?? TimeProvider.System, database),
+                _options.TimeProvider ?? TimeProvider.System, database, Topic),
             cancellationToken);
     }
 }

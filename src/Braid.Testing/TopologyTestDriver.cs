@@ -172,8 +172,8 @@ public sealed partial class TopologyTestDriver : IDisposable
         public RawRecord ToRaw()
         {
             if (HandedOff is null) return Position;
-            var (key, value) = HandedOff.Serialize();
-            return Position with { Key = key, Value = value };
+            var (key, value, headers) = HandedOff.Serialize();
+            return Position with { Key = key, Value = value, Headers = headers };
         }
     }
 

@@ -16,7 +16,7 @@ internal sealed record PgChange(byte[] Key, byte[] Envelope, long Timestamp, cha
 /// <summary>
 /// Turns a row (as JSON, column name → value) into a <see cref="PgChange"/>: the key columns become
 /// the key type (the only column for a one-column key, an object otherwise) serialized by the
-/// user's key serde, and the row goes into a Debezium envelope (<c>before</c> is always null: the table
+/// user's key serde with the topic's key context, and the row goes into a Debezium envelope (<c>before</c> is always null: the table
 /// does not need it, and a key-only old row would not fit a row type with non-nullable columns).
 /// </summary>
 internal interface IChangeEncoder
@@ -30,7 +30,7 @@ internal interface IChangeEncoder
 
 /// <summary>The encoder for a key type.</summary>
 /// <typeparam name="TKey">The key type.</typeparam>
-internal sealed class ChangeEncoder<TKey>(PgTableInfo table, Serde<TKey> keySerde, JsonSerializerOptions json, TimeProvider clock, string database) : IChangeEncoder
+internal sealed class ChangeEncoder<TKey>(PgTableInfo table, Serde<TKey> keySerde, JsonSerializerOptions json, TimeProvider clock, string database, string topic) : IChangeEncoder
 {
     public PgChange Encode(JsonObject row, char op, ulong lsn, long seq, long commitMs, uint? xid, bool snapshot) =>
         new(KeyOf(row), Envelope(op == 'd' ? null : row, op, lsn, commitMs, xid, snapshot), commitMs, op, lsn, seq);
@@ -87,6 +87,8 @@ internal sealed class ChangeEncoder<TKey>(PgTableInfo table, Serde<TKey> keySerd
         }
         if (key is null)
             throw new PostgresSourceException(PostgresProblem.UnsupportedChange, $"A row of {table.Table} has a null primary key ({string.Join(", ", table.KeyColumns)}).");
-        return keySerde.Serialize(key);
+        // The topic's key context, as the table's source reads it back (a Schema Registry key serde picks its
+        // subject from it); the bytes also decide the partition, as any producer's would.
+        return keySerde.Serialize(key, new SerdeContext(topic, SerdeTarget.Key, null));
     }
 }

@@ -72,14 +72,16 @@ public static class JoinKey
     public static Serde<JoinKey<TLeftKey, TRightKey>> Serde<TLeftKey, TRightKey>(Serde<TLeftKey>? left = null, Serde<TRightKey>? right = null) =>
         new JoinKeySerde<TLeftKey, TRightKey>(left ?? Serdes.Default<TLeftKey>(), right ?? Serdes.Default<TRightKey>());
 
-    private sealed class JoinKeySerde<TLeftKey, TRightKey>(Serde<TLeftKey> left, Serde<TRightKey> right) : Serde<JoinKey<TLeftKey, TRightKey>>
+    private sealed class JoinKeySerde<TLeftKey, TRightKey>(Serde<TLeftKey> left, Serde<TRightKey> right) : WrapperSerde<JoinKey<TLeftKey, TRightKey>>
     {
         public override string Name => $"JoinKey<{left.Name},{right.Name}>";
 
-        public override byte[] Serialize(JoinKey<TLeftKey, TRightKey> value)
+        public override bool WritesHeaders => left.WritesHeaders || right.WritesHeaders;
+
+        protected override byte[] Write(JoinKey<TLeftKey, TRightKey> value, SerdeContext? context)
         {
-            var l = value.HasLeft ? left.Serialize(value.Left!) : [];
-            var r = value.HasRight ? right.Serialize(value.Right!) : [];
+            var l = value.HasLeft ? left.SerializeWith(value.Left!, context) : [];
+            var r = value.HasRight ? right.SerializeWith(value.Right!, context) : [];
             var b = new byte[5 + l.Length + r.Length];
             b[0] = (byte)((value.HasLeft ? 1 : 0) | (value.HasRight ? 2 : 0));
             BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(1), l.Length);
@@ -88,15 +90,15 @@ public static class JoinKey
             return b;
         }
 
-        public override JoinKey<TLeftKey, TRightKey> Deserialize(ReadOnlySpan<byte> data)
+        protected override JoinKey<TLeftKey, TRightKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
         {
             if (data.Length < 5 || data[0] is 0 or > 3) throw new SerializationException("Corrupt join key.");
             int n = BinaryPrimitives.ReadInt32BigEndian(data[1..]);
             if (n < 0 || 5 + n > data.Length) throw new SerializationException("Corrupt join key: bad left length.");
             bool hasLeft = (data[0] & 1) != 0, hasRight = (data[0] & 2) != 0;
-            if (!hasRight) return JoinKey<TLeftKey, TRightKey>.LeftOnly(left.Deserialize(data.Slice(5, n)));
-            var r = right.Deserialize(data[(5 + n)..]);
-            return hasLeft ? new JoinKey<TLeftKey, TRightKey>(left.Deserialize(data.Slice(5, n)), r) : JoinKey<TLeftKey, TRightKey>.RightOnly(r);
+            if (!hasRight) return JoinKey<TLeftKey, TRightKey>.LeftOnly(left.DeserializeWith(data.Slice(5, n), context));
+            var r = right.DeserializeWith(data[(5 + n)..], context);
+            return hasLeft ? new JoinKey<TLeftKey, TRightKey>(left.DeserializeWith(data.Slice(5, n), context), r) : JoinKey<TLeftKey, TRightKey>.RightOnly(r);
         }
     }
 }

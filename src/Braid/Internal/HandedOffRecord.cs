@@ -14,9 +14,9 @@ internal interface IHandedOffRecord
 
     Headers? Headers { get; }
 
-    /// <summary>The bytes the sink would have written, made on request: for a reader of the topic's bytes and
-    /// for error contexts (the dead-letter handler sees the source record's bytes).</summary>
-    (byte[]? Key, byte[]? Value) Serialize();
+    /// <summary>The bytes (and headers) the sink would have written, made on request: for a reader of the topic's
+    /// bytes and for error contexts (the dead-letter handler sees the source record's bytes).</summary>
+    (byte[]? Key, byte[]? Value, Headers? Headers) Serialize();
 
     /// <summary>Gives the record to <paramref name="source"/>: as objects when its types match the sink's, else
     /// as bytes through its deserializer (the same result as a round trip through the topic).</summary>
@@ -35,15 +35,21 @@ internal interface IHandOffCollector
 }
 
 /// <summary>The typed record of a <see cref="SinkNode{TKey,TValue}"/>, with the sink's serdes for when bytes are needed.</summary>
-internal sealed class HandedOffRecord<TKey, TValue>(TKey? key, TValue? value, long timestamp, Headers? headers,
+internal sealed class HandedOffRecord<TKey, TValue>(string topic, TKey? key, TValue? value, long timestamp, Headers? headers,
     Serde<TKey> keySerde, Serde<TValue> valueSerde) : IHandedOffRecord
 {
     public long Timestamp => timestamp;
 
     public Headers? Headers => headers;
 
-    public (byte[]? Key, byte[]? Value) Serialize() =>
-        (key is null ? null : keySerde.Serialize(key), value is null ? null : valueSerde.Serialize(value));
+    // With the topic's context, as the sink would have serialized them (a Schema Registry serde needs the topic); a
+    // serde that writes headers writes them into a copy, so the handed-off record's own headers stay as they were.
+    public (byte[]? Key, byte[]? Value, Headers? Headers) Serialize()
+    {
+        var h = keySerde.WritesHeaders || valueSerde.WritesHeaders ? headers?.Clone() ?? new Headers() : headers;
+        return (key is null ? null : keySerde.Serialize(key, new SerdeContext(topic, SerdeTarget.Key, h)),
+            value is null ? null : valueSerde.Serialize(value, new SerdeContext(topic, SerdeTarget.Value, h)), h);
+    }
 
     public void Deliver(ISourceNode source, in RawRecord position)
     {
@@ -52,7 +58,7 @@ internal sealed class HandedOffRecord<TKey, TValue>(TKey? key, TValue? value, lo
             typed.ProcessHandedOff(key, value, timestamp, headers);
             return;
         }
-        var (k, v) = Serialize();
-        source.ProcessRaw(position with { Key = k, Value = v });
+        var (k, v, h) = Serialize();
+        source.ProcessRaw(position with { Key = k, Value = v, Headers = h });
     }
 }

@@ -79,7 +79,7 @@ internal sealed class TaskContext
         {
             try
             {
-                (key, value) = _handedOff.Serialize();
+                (key, value, _) = _handedOff.Serialize();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -38,34 +38,40 @@ public static class WindowedSerdes
 }
 
 /// <summary>Kafka's WindowKeySchema for time windows: key bytes + start (the changelog layout without a sequence, <see cref="ChangelogKeys"/>).</summary>
-internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSizeMs) : Serde<Windowed<TKey>>
+internal sealed class TimeWindowedSerde<TKey>(Serde<TKey> inner, long windowSizeMs) : WrapperSerde<Windowed<TKey>>
 {
     public override string Name => $"TimeWindowed<{inner.Name}>";
 
-    public override byte[] Serialize(Windowed<TKey> value) => ChangelogKeys.Window(inner.Serialize(value.Key), value.Window.Start, sequence: null);
+    public override bool WritesHeaders => inner.WritesHeaders;
 
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data)
+    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context) =>
+        ChangelogKeys.Window(inner.SerializeWith(value.Key, context), value.Window.Start, sequence: null);
+
+    protected override Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 8) throw new SerializationException($"A time-windowed key needs at least 8 bytes, got {data.Length}.");
         long start = BinaryPrimitives.ReadInt64BigEndian(data[^8..]);
         // As Kafka: an end beyond long.MaxValue is clamped.
         long end = start > long.MaxValue - windowSizeMs ? long.MaxValue : start + windowSizeMs;
-        return new Windowed<TKey>(inner.Deserialize(data[..^8]), new Window(start, end));
+        return new Windowed<TKey>(inner.DeserializeWith(data[..^8], context), new Window(start, end));
     }
 }
 
 /// <summary>Kafka's SessionKeySchema: key bytes + end + start (the session changelog layout, <see cref="ChangelogKeys"/>).</summary>
-internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : Serde<Windowed<TKey>>
+internal sealed class SessionWindowedSerde<TKey>(Serde<TKey> inner) : WrapperSerde<Windowed<TKey>>
 {
     public override string Name => $"SessionWindowed<{inner.Name}>";
 
-    public override byte[] Serialize(Windowed<TKey> value) => ChangelogKeys.Session(inner.Serialize(value.Key), value.Window.Start, value.Window.End);
+    public override bool WritesHeaders => inner.WritesHeaders;
 
-    public override Windowed<TKey> Deserialize(ReadOnlySpan<byte> data)
+    protected override byte[] Write(Windowed<TKey> value, SerdeContext? context) =>
+        ChangelogKeys.Session(inner.SerializeWith(value.Key, context), value.Window.Start, value.Window.End);
+
+    protected override Windowed<TKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 16) throw new SerializationException($"A session-windowed key needs at least 16 bytes, got {data.Length}.");
         long end = BinaryPrimitives.ReadInt64BigEndian(data[^16..^8]);
         long start = BinaryPrimitives.ReadInt64BigEndian(data[^8..]);
-        return new Windowed<TKey>(inner.Deserialize(data[..^16]), new Window(start, end));
+        return new Windowed<TKey>(inner.DeserializeWith(data[..^16], context), new Window(start, end));
     }
 }

@@ -52,7 +52,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         {
             // Handed-off records carry the trace context and count as sent, as serialized ones do.
             var handed = System.Diagnostics.Activity.Current is not null ? BraidTracing.Inject(record.Headers) : record.Headers;
-            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(record.Key, record.Value, record.Timestamp, handed, _keySerde, _valueSerde));
+            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(_topic!, record.Key, record.Value, record.Timestamp, handed, _keySerde, _valueSerde));
             CountSent(_topic!);
             return;
         }

@@ -25,11 +25,19 @@ internal enum SubscriptionInstruction : byte
 internal readonly record struct Subscription<TLeftKey>(TLeftKey LeftKey, SubscriptionInstruction Instruction, UInt128 Hash, bool HasHash);
 
 /// <summary>[instruction][has-hash][16-byte hash][left key].</summary>
-internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : Serde<Subscription<TLeftKey>>
+internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : WrapperSerde<Subscription<TLeftKey>>
 {
-    public override byte[] Serialize(Subscription<TLeftKey> value)
+    public override bool WritesHeaders => leftKey.WritesHeaders;
+
+    // Kafka's KTableImpl.doJoinOnForeignKey serializes the primary key inside a subscription with the key serde
+    // and a pseudo topic "<subscription topic>-pk", so a Schema Registry key serde registers it under a subject
+    // of its own rather than under the subscription topic's (whose key is the foreign key).
+    private static SerdeContext? PrimaryKey(SerdeContext? context) =>
+        context is { } c ? new SerdeContext(c.Topic + "-pk", SerdeTarget.Key, c.Headers) : null;
+
+    protected override byte[] Write(Subscription<TLeftKey> value, SerdeContext? context)
     {
-        var k = leftKey.Serialize(value.LeftKey);
+        var k = leftKey.SerializeWith(value.LeftKey, PrimaryKey(context));
         var b = new byte[18 + k.Length];
         b[0] = (byte)value.Instruction;
         b[1] = value.HasHash ? (byte)1 : (byte)0;
@@ -38,11 +46,11 @@ internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : Ser
         return b;
     }
 
-    public override Subscription<TLeftKey> Deserialize(ReadOnlySpan<byte> data)
+    protected override Subscription<TLeftKey> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 18 || data[0] > 3 || data[1] > 1) throw new SerializationException("Corrupt foreign-key subscription.");
         bool hasHash = data[1] == 1;
-        return new Subscription<TLeftKey>(leftKey.Deserialize(data[18..]), (SubscriptionInstruction)data[0],
+        return new Subscription<TLeftKey>(leftKey.DeserializeWith(data[18..], PrimaryKey(context)), (SubscriptionInstruction)data[0],
             hasHash ? ValueHash.Read(data[2..]) : default, hasHash);
     }
 }
@@ -54,11 +62,14 @@ internal sealed class SubscriptionSerde<TLeftKey>(Serde<TLeftKey> leftKey) : Ser
 internal readonly record struct SubscriptionResponse<TRight>(TRight? Right, bool HasRight, UInt128 Hash, bool HasHash);
 
 /// <summary>[has-right | has-hash flags][16-byte hash][right value].</summary>
-internal sealed class SubscriptionResponseSerde<TRight>(Serde<TRight> right) : Serde<SubscriptionResponse<TRight>>
+internal sealed class SubscriptionResponseSerde<TRight>(Serde<TRight> right) : WrapperSerde<SubscriptionResponse<TRight>>
 {
-    public override byte[] Serialize(SubscriptionResponse<TRight> value)
+    public override bool WritesHeaders => right.WritesHeaders;
+
+    // As Kafka's SubscriptionResponseWrapperSerde: the right value is serialized with the response topic's context.
+    protected override byte[] Write(SubscriptionResponse<TRight> value, SerdeContext? context)
     {
-        var v = value.HasRight ? right.Serialize(value.Right!) : [];
+        var v = value.HasRight ? right.SerializeWith(value.Right!, context) : [];
         var b = new byte[17 + v.Length];
         b[0] = (byte)((value.HasRight ? 1 : 0) | (value.HasHash ? 2 : 0));
         if (value.HasHash) ValueHash.Write(b.AsSpan(1), value.Hash);
@@ -66,11 +77,11 @@ internal sealed class SubscriptionResponseSerde<TRight>(Serde<TRight> right) : S
         return b;
     }
 
-    public override SubscriptionResponse<TRight> Deserialize(ReadOnlySpan<byte> data)
+    protected override SubscriptionResponse<TRight> Read(ReadOnlySpan<byte> data, SerdeContext? context)
     {
         if (data.Length < 17 || data[0] > 3) throw new SerializationException("Corrupt foreign-key response.");
         bool hasRight = (data[0] & 1) != 0, hasHash = (data[0] & 2) != 0;
-        return new SubscriptionResponse<TRight>(hasRight ? right.Deserialize(data[17..]) : default, hasRight,
+        return new SubscriptionResponse<TRight>(hasRight ? right.DeserializeWith(data[17..], context) : default, hasRight,
             hasHash ? ValueHash.Read(data[1..]) : default, hasHash);
     }
 }
