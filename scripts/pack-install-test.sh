@@ -25,6 +25,15 @@ for id in Braid Braid.Testing Braid.Embedded Braid.RocksDb Braid.Kafka Braid.Que
   [[ -f "$work/feed/$id.$version.snupkg" ]] || fail "no symbol package $id"
 done
 
+# Metadata SourceLink derives from the clone (docs/packaging.md): the commit always, the URL only from a remote.
+nuspec="$(unzip -p "$work/feed/Braid.$version.nupkg" Braid.nuspec)"
+if head="$(git -C "$repo" rev-parse HEAD 2>/dev/null)"; then
+  [[ "$nuspec" == *"commit=\"$head\""* ]] || { echo "$nuspec"; fail "Braid.nuspec does not name the commit $head"; }
+fi
+if origin="$(git -C "$repo" remote get-url origin 2>/dev/null)" && [[ "$origin" == http* ]]; then
+  [[ "$nuspec" == *"url=\"$origin\""* ]] || { echo "$nuspec"; fail "Braid.nuspec does not name the origin remote $origin"; }
+fi
+
 # A fresh project: the local folder is added beside the machine's own package sources.
 mkdir -p "$work/app" && cd "$work/app"
 cat > nuget.config <<XML

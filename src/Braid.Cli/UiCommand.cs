@@ -13,6 +13,8 @@ namespace Braid.Cli;
 /// <summary>
 /// <c>braid ui</c>: runs the product-views sample live on the embedded runtime, fed a steady stream of
 /// generated views, and serves the dashboard for it on loopback, until Ctrl+C (or --duration).
+/// <c>braid ui --state-dir D [--application-id A]</c> serves the dashboard of an application already running in
+/// another process instead, through the diagnostics socket it keeps in <c>D/A</c>.
 /// </summary>
 internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
 {
@@ -32,7 +34,20 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
         [Description("Stop after this many seconds (default: run until Ctrl+C).")]
         public int? Duration { get; init; }
 
+        [CommandOption("--state-dir <DIRECTORY>")]
+        [Description("Attach to the application running in this state directory (another process) instead of running the sample.")]
+        public string? StateDirectory { get; init; }
+
+        [CommandOption("--application-id <ID>")]
+        [Description("With --state-dir: which application, when several run there.")]
+        public string? ApplicationId { get; init; }
+
+        [CommandOption("--dead-letter-topic <TOPIC>")]
+        [Description("A dead-letter topic whose record count the page shows.")]
+        public string? DeadLetterTopic { get; init; }
+
         public override ValidationResult Validate() =>
+            ApplicationId is not null && StateDirectory is null ? ValidationResult.Error("--application-id needs --state-dir.") :
             Port is < 0 or > 65535 ? ValidationResult.Error($"--port must be 0..65535, not {Port}.")
             : Rate is < 1 or > 100_000 ? ValidationResult.Error($"--rate must be 1..100000, not {Rate}.")
             : ValidationResult.Success();
@@ -40,6 +55,7 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.StateDirectory is not null) return await Attach(settings, cancellationToken);
         var stateDirectory = Directory.CreateTempSubdirectory("braid-ui-");
         try
         {
@@ -48,14 +64,12 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
                 Streams = new StreamsConfig { ApplicationId = "braid-ui" },
                 StateDirectory = stateDirectory.FullName,
             });
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.WebHost.UseUrls($"http://127.0.0.1:{settings.Port}");
-            await using var web = builder.Build();
-            web.MapBraidDashboard(new BraidDashboardOptions { Application = app });
+            await using var web = Web(settings.Port);
+            web.MapBraidDashboard(new BraidDashboardOptions { Application = app, DeadLetterTopic = settings.DeadLetterTopic });
             await app.StartAsync(cancellationToken);
             await web.StartAsync(cancellationToken);
             Console.WriteLine($"Braid dashboard: {web.Urls.First()}/braid/  (the product-views sample, {settings.Rate} views/s; Ctrl+C stops)");
+            Console.WriteLine($"Attach from another process: braid ui --state-dir {stateDirectory.FullName} --port <another port>");
             await Console.Out.FlushAsync(cancellationToken); // a script reading our output needs the URL now, not at exit
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -69,6 +83,47 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
         {
             stateDirectory.Delete(recursive: true);
         }
+    }
+
+    private static WebApplication Web(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        return builder.Build();
+    }
+
+    // The dashboard of an application in another process: nothing runs here but the page and its socket client.
+    private static async Task<int> Attach(Settings settings, CancellationToken cancellationToken)
+    {
+        await using var web = Web(settings.Port);
+        try
+        {
+            web.MapBraidDashboard(new BraidDashboardOptions
+            {
+                AttachStateDirectory = settings.StateDirectory,
+                AttachApplicationId = settings.ApplicationId,
+                DeadLetterTopic = settings.DeadLetterTopic,
+            });
+        }
+        catch (DiagnosticsUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message} ({e.Reason})");
+            return ExitCodes.Failure;
+        }
+        await web.StartAsync(cancellationToken);
+        Console.WriteLine($"Braid dashboard: {web.Urls.First()}/braid/  (attached to {settings.StateDirectory}; Ctrl+C stops)");
+        await Console.Out.FlushAsync(cancellationToken);
+        try
+        {
+            await Task.Delay(settings.Duration is { } seconds ? TimeSpan.FromSeconds(seconds) : Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C.
+        }
+        await web.StopAsync(CancellationToken.None);
+        return ExitCodes.Success;
     }
 
     // A price list, then views of random products by random users, in 10 batches a second.

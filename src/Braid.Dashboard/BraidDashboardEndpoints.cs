@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Braid.Embedded;
+using Braid.Embedded.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,8 +16,12 @@ public static class BraidDashboardEndpoints
     /// <summary>
     /// Serves the live dashboard of a <see cref="BraidApplication"/> at <see cref="BraidDashboardOptions.Path"/>:
     /// the page, <c>/topology.svg</c>, <c>/api/snapshot</c>, <c>/api/store/{store}?key=K[&amp;asOf=T]</c> and
-    /// <c>/events</c> (server-sent events, one snapshot per update interval). It has no authentication: map it
-    /// behind your own (<c>.RequireAuthorization()</c> on the returned builder) or on a private port.
+    /// <c>/events</c> (server-sent events, one snapshot per update interval). The application is the one in this
+    /// process, or, with <see cref="BraidDashboardOptions.AttachStateDirectory"/>, one in another process reached
+    /// through its diagnostics socket (checked here: a <see cref="DiagnosticsUnavailableException"/> says why it
+    /// cannot be reached; if it closes later, the page shows it disconnected and why, and picks it up again when it
+    /// comes back). It has no authentication: map it behind your own (<c>.RequireAuthorization()</c> on the
+    /// returned builder) or on a private port.
     /// </summary>
     /// <param name="endpoints">The application's endpoint builder.</param>
     /// <param name="options">Path, application and dead-letter topic (defaults when null).</param>
@@ -26,10 +31,22 @@ public static class BraidDashboardEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         options ??= new BraidDashboardOptions();
         var time = endpoints.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
-        var metrics = new MetricsSampler(time);
-        BraidApplication App() => options.Application ?? endpoints.ServiceProvider.GetRequiredService<BraidApplication>();
+        var source = Source(endpoints, options);
+        var metrics = new MetricsHistory(time);
         var group = endpoints.MapGroup(options.Path.TrimEnd('/'));
         string page = Page();
+
+        async Task<DashboardSnapshot> Snapshot(CancellationToken token)
+        {
+            try
+            {
+                return DashboardSnapshot.From(await source.SnapshotAsync(options.DeadLetterTopic, token).ConfigureAwait(false), metrics, options.DeadLetterTopic);
+            }
+            catch (DiagnosticsUnavailableException e)
+            {
+                return DashboardSnapshot.Unreachable(source.ApplicationId, e.Message, metrics, options.DeadLetterTopic);
+            }
+        }
 
         group.MapGet("/", (HttpContext http) =>
         {
@@ -37,10 +54,42 @@ public static class BraidDashboardEndpoints
             if (!http.Request.Path.Value!.EndsWith('/')) return Results.Redirect(http.Request.PathBase + http.Request.Path + "/");
             return Results.Content(page, "text/html; charset=utf-8");
         });
-        group.MapGet("/topology.svg", () => Results.Content(TopologySvg.Render(App().Describe()), "image/svg+xml"));
-        group.MapGet("/api/topology", () => Results.Json(new { text = App().Describe().ToString(), mermaid = App().Describe().ToMermaid(), stores = App().StoreNames }, Json));
-        group.MapGet("/api/snapshot", () => Results.Json(DashboardSnapshot.Take(App(), metrics, options.DeadLetterTopic), Json));
-        group.MapGet("/api/store/{store}", (string store, string key, long? asOf) => Results.Json(StoreBrowser.Lookup(App(), store, key, asOf), Json));
+        // An attached application that cannot be reached answers 503 with the reason (the page retries when it is back).
+        group.MapGet("/topology.svg", async (CancellationToken token) =>
+        {
+            try
+            {
+                return Results.Content(TopologySvg.Render((await source.TopologyAsync(token).ConfigureAwait(false)).Description), "image/svg+xml");
+            }
+            catch (DiagnosticsUnavailableException e)
+            {
+                return Results.Text(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+        group.MapGet("/api/topology", async (CancellationToken token) =>
+        {
+            try
+            {
+                var t = await source.TopologyAsync(token).ConfigureAwait(false);
+                return Results.Json(new { application = t.Application, text = t.Description.ToString(), mermaid = t.Description.ToMermaid(), stores = t.Stores }, Json);
+            }
+            catch (DiagnosticsUnavailableException e)
+            {
+                return Results.Text(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+        group.MapGet("/api/snapshot", async (CancellationToken token) => Results.Json(await Snapshot(token).ConfigureAwait(false), Json));
+        group.MapGet("/api/store/{store}", async (string store, string key, long? asOf, CancellationToken token) =>
+        {
+            try
+            {
+                return Results.Json(await source.LookupAsync(store, key, asOf, token).ConfigureAwait(false), Json);
+            }
+            catch (StreamsException e)
+            {
+                return Results.Json(new StoreLookup(store, key, false, null, e.Message), Json);
+            }
+        });
         group.MapGet("/events", async (HttpContext http) =>
         {
             http.Response.Headers.ContentType = "text/event-stream";
@@ -50,7 +99,7 @@ public static class BraidDashboardEndpoints
             {
                 while (!token.IsCancellationRequested)
                 {
-                    var json = JsonSerializer.Serialize(DashboardSnapshot.Take(App(), metrics, options.DeadLetterTopic), Json);
+                    var json = JsonSerializer.Serialize(await Snapshot(token).ConfigureAwait(false), Json);
                     await http.Response.WriteAsync($"data: {json}\n\n", token).ConfigureAwait(false);
                     await http.Response.Body.FlushAsync(token).ConfigureAwait(false);
                     await Task.Delay(options.UpdateInterval, time, token).ConfigureAwait(false);
@@ -62,6 +111,20 @@ public static class BraidDashboardEndpoints
             }
         });
         return group;
+    }
+
+    private static IDashboardSource Source(IEndpointRouteBuilder endpoints, BraidDashboardOptions options)
+    {
+        if (options.AttachStateDirectory is not { } stateDirectory)
+        {
+            if (options.AttachApplicationId is not null)
+                throw new ArgumentException("AttachApplicationId needs AttachStateDirectory (the directory the application runs in).", nameof(options));
+            return new LocalSource(() => options.Application ?? endpoints.ServiceProvider.GetRequiredService<BraidApplication>());
+        }
+        if (options.Application is not null)
+            throw new ArgumentException("Set Application (this process) or AttachStateDirectory (another process), not both.", nameof(options));
+        // Mapping runs once at start-up, synchronously: waiting here reports a wrong directory before anything is served.
+        return new RemoteSource(DiagnosticsClient.AttachAsync(stateDirectory, options.AttachApplicationId).GetAwaiter().GetResult());
     }
 
     private static string Page()

@@ -1,4 +1,4 @@
-using Braid.Embedded;
+using Braid.Embedded.Diagnostics;
 
 namespace Braid.Dashboard;
 
@@ -6,6 +6,7 @@ namespace Braid.Dashboard;
 internal sealed record DashboardSnapshot(
     string Application,
     string State,
+    string? Error,
     long Processed,
     long Dropped,
     string? DeadLetterTopic,
@@ -14,30 +15,21 @@ internal sealed record DashboardSnapshot(
     IReadOnlyList<LagRow> Lag,
     IReadOnlyList<MetricPoint> History)
 {
-    public static DashboardSnapshot Take(BraidApplication app, MetricsSampler metrics, string? deadLetterTopic)
+    public static DashboardSnapshot From(ApplicationSnapshot app, MetricsHistory metrics, string? deadLetterTopic)
     {
-        var tasks = app.SnapshotTasks();
-        var rows = tasks.Select(t => new TaskRow(t.Task, t.Thread, t.Processed, t.Inputs.Sum(i => i.Lag))).ToList();
-        var lag = tasks.SelectMany(t => t.Inputs)
+        var rows = app.Tasks.Select(t => new TaskRow(t.Task, t.Thread, t.Processed, t.Inputs.Sum(i => i.Lag))).ToList();
+        var lag = app.Tasks.SelectMany(t => t.Inputs)
             .GroupBy(i => (i.Topic, i.Partition))
             .Select(g => new LagRow(g.Key.Topic, g.Key.Partition, g.Sum(i => i.Lag)))
             .OrderBy(l => l.Topic, StringComparer.Ordinal).ThenBy(l => l.Partition).ToList();
-        return new DashboardSnapshot(app.Options.Streams.ApplicationId, app.State.ToString(), metrics.Processed, metrics.Dropped,
-            deadLetterTopic, deadLetterTopic is null ? null : DeadLetters(app, deadLetterTopic), rows, lag, metrics.History());
+        long processed = app.Tasks.Sum(t => t.Processed), dropped = app.Tasks.Sum(t => t.Dropped);
+        var history = metrics.Update(processed, app.Tasks.Sum(t => t.ProcessMs), dropped);
+        return new DashboardSnapshot(app.Application, app.State, app.Error, processed, dropped, deadLetterTopic, app.DeadLetterRecords, rows, lag, history);
     }
 
-    // The dead-letter topic's visible records (null while the topic does not exist yet).
-    private static long? DeadLetters(BraidApplication app, string topic)
-    {
-        try
-        {
-            return app.CreateReader(topic, Braid.Serialization.Serdes.ByteArray, Braid.Serialization.Serdes.ByteArray).Remaining;
-        }
-        catch (Exception e) when (e is StreamsException or InvalidOperationException or ObjectDisposedException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The page's view of an application it cannot reach (closed, killed): the reason instead of data.</summary>
+    public static DashboardSnapshot Unreachable(string application, string error, MetricsHistory metrics, string? deadLetterTopic) =>
+        new(application, "Disconnected", error, 0, 0, deadLetterTopic, null, [], [], metrics.Update(0, 0, 0));
 }
 
 /// <summary>A task, the thread that runs it, what it processed and its total lag.</summary>

@@ -164,6 +164,7 @@ public sealed partial class BraidApplication
         StopThreads(threads.Where(t => t != _globalThread).ToList(), timeout);
         if (_globalThread is not null) StopThreads([_globalThread], timeout);
         _inbox.Dispose(); // outside the state lock: a failing take-in reports through Fail, which takes it
+        _diagnostics?.Dispose(); // outside it too: requests in flight take it (snapshots), and the dispose waits for them
         lock (_stateLock)
         {
             _disposed = true;

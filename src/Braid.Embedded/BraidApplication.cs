@@ -33,6 +33,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
     private readonly InboxIngester _inbox;
+    private readonly Diagnostics.DiagnosticsServer? _diagnostics;
     private EmbeddedTask? _globalTask;
     private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
@@ -64,18 +65,25 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         try
         {
             _backend = StateBackends.Create(Path.Combine(AppDirectory, "state"), options);
+            // Before any log is opened (recovery cuts logs by what the last commit stored for these tasks).
+            var topologyEntry = TopologyCheck.Verify(_backend, _model, _layout, AppDirectory);
             _logs = new LogManager(AppDirectory, options);
             _commits = new CommitCoordinator(_backend, ExactlyOnce, options.Durability == Durability.PowerLoss, _activity);
             _recovery = new LogRecoveryPlan(_backend, options);
             foreach (var (topic, partitions) in _layout.Partitions) _logs.Open(topic, partitions, IsWritten(topic), _recovery);
             Failpoints.Hit(EmbeddedFailpoints.StartAfterLogsOpened);
             // What the next recovery checks itself against (a crash before this write repeats the same recovery).
-            _backend.Commit([], LogRecoveryPlan.Metadata(options.ProcessingGuarantee, _logs.Topics.Values));
+            var metadata = LogRecoveryPlan.Metadata(options.ProcessingGuarantee, _logs.Topics.Values);
+            metadata[topologyEntry.Key] = topologyEntry.Value;
+            _backend.Commit([], metadata);
             _cleaner = new LogCleaner(_logs, options.LogCleanerInterval, _logger);
             // Batches other processes published (or one a crash interrupted) are taken in before anything runs.
             _inbox = new InboxIngester(AppDirectory, _logs, _activity, options.Durability == Durability.PowerLoss, _logger);
             _inbox.IngestAll();
             _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
+            // Last: nothing below can fail, so an application that failed to open never leaves a socket behind.
+            if (options.DiagnosticsSocket)
+                _diagnostics = Diagnostics.DiagnosticsServer.TryStart(AppDirectory, r => Diagnostics.DiagnosticsHandler.Handle(this, r), _logger);
         }
         catch
         {

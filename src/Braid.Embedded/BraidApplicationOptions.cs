@@ -100,6 +100,14 @@ public sealed record BraidApplicationOptions
     /// <summary>The cap of the replace-thread back-off (default 10 s).</summary>
     public TimeSpan ReplaceThreadMaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Serves diagnostics (topology, tasks, lag, counters, store lookups) on a Unix domain socket
+    /// <c>diagnostics.sock</c> in the application's directory while it is open, for <c>braid ui --state-dir</c>
+    /// in another process. Local only: no port is opened and the socket file is readable by its owner alone.
+    /// Default true.
+    /// </summary>
+    public bool DiagnosticsSocket { get; init; } = true;
+
     /// <summary>Builds the state backend from the state directory instead of RocksDB (tests plug in other backends); null = RocksDB.</summary>
     internal Func<string, Braid.Internal.State.IStateBackend>? StateBackendFactory { get; init; }
 

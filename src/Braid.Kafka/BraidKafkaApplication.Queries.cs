@@ -66,8 +66,9 @@ public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
                 if (_topology.Model.GlobalStoreNames.Contains(name))
                 {
                     // Global stores are written by the same thread's global updater, under the same lock.
-                    if (result.Count == 0 && thread.GlobalStores is { } globals && globals.TryGetValue(name, out var g))
-                        result.Add(new StorePart(name, g, thread.QueryLock, null));
+                    // Checked again under the lock at each read: a thread that stops disposes its global stores.
+                    if (result.Count == 0 && thread.GlobalQueryable && thread.GlobalStores is { } globals && globals.TryGetValue(name, out var g))
+                        result.Add(new StorePart(name, g, thread.QueryLock, () => thread.GlobalQueryable));
                 }
                 else
                 {
@@ -77,6 +78,20 @@ public sealed partial class BraidKafkaApplication : Braid.State.IQueryableStores
                         if (!task.Task.Stores.TryGetValue(name, out var store)) continue;
                         result.Add(new StorePart(name, store, thread.QueryLock, () => thread.StillQueryable(task, stale)));
                     }
+                }
+            }
+        }
+        if (stale && threads.Standbys is { } standbys && !_topology.Model.GlobalStoreNames.Contains(name))
+        {
+            // Standby replicas answer stale queries too (Kafka's StreamThreadStateStoreProvider with enableStaleStores takes
+            // every task, standbys included), under the standby updater's lock, possibly lagging (AllLocalStorePartitionLags).
+            lock (standbys.QueryLock)
+            {
+                foreach (var task in standbys.QueryableTasks)
+                {
+                    if (partition is { } p && task.Id.Partition != p) continue;
+                    if (!task.Task.Stores.TryGetValue(name, out var store)) continue;
+                    result.Add(new StorePart(name, store, standbys.QueryLock, () => standbys.StillQueryable(task)));
                 }
             }
         }

@@ -22,6 +22,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     private readonly object _stateLock = new();
     private StreamThreads? _threads;
     private TopicLayout? _layout;
+    private KafkaClients? _clients;
 
     /// <summary>Creates the application (nothing connects before <see cref="StartAsync"/>).</summary>
     /// <param name="topology">The topology to run.</param>
@@ -96,6 +97,9 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
 
     internal long StandbyRecords => _threads?.Standbys?.AppliedRecords ?? 0;
 
+    /// <summary>The instance's standby updater (tests pause it to hold a standby behind).</summary>
+    internal StandbyUpdater? Standbys => _threads?.Standbys;
+
     internal long ProcessedRecords => _threads?.Sum(t => t.ProcessedRecords) ?? 0;
 
     internal long RestoredRecords => _threads?.Sum(t => t.RestoredRecords) ?? 0;
@@ -144,7 +148,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             _layout = TopicLayout.Compute(_topology.Model, _config.ApplicationId, partitions);
             EnsureInternalTopics(admin, _layout);
-            var clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
+            var clients = _clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
             var guard = ClaimTopology(clients, _layout);
             var expected = new Dictionary<string, int>(partitions);
             foreach (var t in _layout.InternalTopics) expected[t.Name] = t.Partitions;
@@ -200,6 +204,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
 
     private async Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        CloseLagProbe();
         if (_threads is null)
         {
             SetState(StreamsState.NotRunning);
@@ -228,6 +233,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     internal async Task KillAsync()
     {
         if (_threads is null) return;
+        CloseLagProbe();
         await _threads.CloseAsync(TimeSpan.FromMinutes(1), kill: true).ConfigureAwait(false);
     }
 

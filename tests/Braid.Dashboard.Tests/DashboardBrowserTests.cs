@@ -20,21 +20,34 @@ public sealed class DashboardBrowserTests
     private const string ChromeDriver = "/usr/bin/chromedriver";
 
     [Fact]
-    public async Task Dashboard_ShowsTheRunningTopology_LagMovesWithProducedRecords_AndAStoreLookupReturnsTheValue()
+    public Task Dashboard_ShowsTheRunningTopology_LagMovesWithProducedRecords_AndAStoreLookupReturnsTheValue() => Run(attached: false);
+
+    /// <summary>
+    /// `braid ui --state-dir`: the dashboard host is given only the state directory and reaches the application
+    /// through its diagnostics socket (no reference to the application object, no shared meter); then the
+    /// application closes and the page says so.
+    /// </summary>
+    [Fact]
+    public Task Dashboard_AttachedThroughTheStateDirectory_ShowsTheSameLiveApplication_AndSaysWhenItCloses() => Run(attached: true);
+
+    private static async Task Run(bool attached)
     {
         Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver),
             $"the browser test needs Debian's chromium and chromium-driver ({Chromium}, {ChromeDriver}): apt-get install chromium chromium-driver (.ci/run does)");
         var stateDir = Path.Combine(Path.GetTempPath(), "braid-dashboard-tests", Guid.NewGuid().ToString("N"));
-        await using var braid = new BraidApplication(SlowEnrichment(), new BraidApplicationOptions
+        var braid = new BraidApplication(SlowEnrichment(), new BraidApplicationOptions
         {
             Streams = new StreamsConfig { ApplicationId = "dashboard-test" },
             StateDirectory = stateDir,
             CommitInterval = TimeSpan.FromMilliseconds(50),
         });
+        await using var closeLast = braid;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var web = builder.Build();
-        web.MapBraidDashboard(new BraidDashboardOptions { Application = braid, UpdateInterval = TimeSpan.FromMilliseconds(150) });
+        web.MapBraidDashboard(attached
+            ? new BraidDashboardOptions { AttachStateDirectory = stateDir, UpdateInterval = TimeSpan.FromMilliseconds(150) }
+            : new BraidDashboardOptions { Application = braid, UpdateInterval = TimeSpan.FromMilliseconds(150) });
         await web.StartAsync();
         await braid.StartAsync();
         braid.CreateProducer("products", Serdes.String, Serdes.String).Send("p1", "laptop", 1_000);
@@ -49,6 +62,7 @@ public sealed class DashboardBrowserTests
             Assert.Contains("Sub-topology 0", svg.Text, StringComparison.Ordinal);
             Assert.Contains("products-store", svg.Text, StringComparison.Ordinal);
             Assert.Contains("enriched", svg.Text, StringComparison.Ordinal);
+            Assert.Equal("dashboard-test", browser.FindElement(By.Id("app-id")).Text);
             Assert.Equal("Running", browser.FindElement(By.Id("app-state")).Text);
             Until(browser, () => LagCell(browser, "views") == "0", "the views partition to show lag 0");
             Assert.Equal("0", browser.Execute("return document.body.dataset.maxLag || '0'"));
@@ -60,16 +74,25 @@ public sealed class DashboardBrowserTests
             Until(browser, () => LagCell(browser, "views") == "0" && browser.FindElement(By.Id("tasks")).Text.Contains("301", StringComparison.Ordinal),
                 "the lag to drain to 0 and the task to show 301 records processed");
             Assert.Contains("braid-stream-1", browser.FindElement(By.Id("tasks")).Text, StringComparison.Ordinal);
+            Assert.Equal("301", browser.FindElement(By.Id("processed")).Text);
 
             SelectStore(browser, "products-store", "p1");
             Until(browser, () => browser.FindElement(By.Id("lookup-result")).GetAttribute("data-state") is "found" or "error" or "absent", "the store lookup");
             Assert.Equal("found", browser.FindElement(By.Id("lookup-result")).GetAttribute("data-state"));
             Assert.Contains("\"value\":\"laptop\"", browser.FindElement(By.Id("lookup-result")).Text, StringComparison.Ordinal);
-            SaveScreenshot(browser);
+            if (!attached) SaveScreenshot(browser, "dashboard.png");
 
             SelectStore(browser, "products-store", "p404");
             Until(browser, () => browser.FindElement(By.Id("lookup-result")).GetAttribute("data-state") == "absent", "the lookup of a missing key to say not found");
             Assert.Equal("not found", browser.FindElement(By.Id("lookup-result")).Text);
+
+            if (attached)
+            {
+                SaveScreenshot(browser, "dashboard-attached.png");
+                await braid.CloseAsync();
+                Until(browser, () => browser.FindElement(By.Id("app-state")).Text == "Disconnected", "the page to show the application disconnected");
+                Assert.Contains("closed", browser.FindElement(By.Id("app-error")).Text, StringComparison.Ordinal);
+            }
         }
         finally
         {
@@ -138,16 +161,16 @@ public sealed class DashboardBrowserTests
         }
     }
 
-    private static void SaveScreenshot(ITakesScreenshot browser)
+    private static void SaveScreenshot(ITakesScreenshot browser, string name)
     {
         var shot = browser.GetScreenshot();
-        shot.SaveAsFile(Path.Combine(AppContext.BaseDirectory, "dashboard.png"));
+        shot.SaveAsFile(Path.Combine(AppContext.BaseDirectory, name));
         // BRAID_UPDATE_SCREENSHOTS=1 refreshes the picture in the docs.
         if (Environment.GetEnvironmentVariable("BRAID_UPDATE_SCREENSHOTS") == "1")
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Braid.sln"))) dir = dir.Parent;
-            if (dir is not null) shot.SaveAsFile(Path.Combine(dir.FullName, "docs", "images", "dashboard.png"));
+            if (dir is not null) shot.SaveAsFile(Path.Combine(dir.FullName, "docs", "images", name));
         }
     }
 }

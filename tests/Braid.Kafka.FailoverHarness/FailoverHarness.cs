@@ -51,11 +51,20 @@ public static class FailoverHarness
             // Orders must find their customer: wait until the table tasks logged every customer.
             await WaitAsync(() => ChangelogRecords(cluster, layout, "customers-store") >= FailoverWorkload.CustomerCount, TimeSpan.FromSeconds(60), "customers in the table");
 
-            var producing = Task.Run(() => Produce(producer, o.Records));
+            // Input flows until at least --records are sent and every kill is done, so each fail-over happens under load
+            // (a kill on a quiet store measures little: the survivor's own checkpoint is then current).
+            using var killsDone = new CancellationTokenSource();
+            var producing = Task.Run(() => Produce(producer, o.Records, killsDone.Token));
             var failovers = new List<long>();
             var restored = new List<long>();
+            var killing = Stopwatch.StartNew();
             for (int k = 0; k < o.Kills; k++)
             {
+                if (o.MaxMinutes > 0 && killing.Elapsed > TimeSpan.FromMinutes(o.MaxMinutes))
+                {
+                    log.WriteLine($"--max-minutes {o.MaxMinutes} reached after {k} kills: no more kills");
+                    break;
+                }
                 await Task.Delay(rng.Next(300, 2500));
                 var candidates = children.Where(c => c.Alive && c.Last.Active.Count > 0).ToList();
                 if (candidates.Count == 0 || children.Count(c => c.Alive) < 2) continue;
@@ -82,8 +91,10 @@ public static class FailoverHarness
                 // Up again (its first report): the rebalance that gives it tasks back runs while the next kill is scheduled.
                 await WaitAsync(() => victim.Last.AtMs > killedAt, TimeSpan.FromSeconds(120), "restart");
             }
-            await producing;
-            long lost = await VerifyAsync(cluster.BootstrapServers, o.Records, log);
+            killsDone.Cancel();
+            int produced = await producing;
+            log.WriteLine($"input: {produced} records over {killing.Elapsed.TotalSeconds:F0} s");
+            long lost = await VerifyAsync(cluster.BootstrapServers, produced, log);
             long store = ChangelogRecords(cluster, layout, "counts") + ChangelogRecords(cluster, layout, "customers-store");
             log.WriteLine($"store size (changelog records, both stores): {store}");
             var result = new HarnessResult(o.Instances, failovers.Count, lost, failovers, restored, store);
@@ -116,23 +127,43 @@ public static class FailoverHarness
     private static int Covered(List<ChildProcess> children) =>
         children.Where(c => c.Alive).SelectMany(c => c.Last.Active).Distinct().Count();
 
-    private static void Produce(IProducer<byte[]?, byte[]?> producer, int records)
+    /// <summary>
+    /// Produces <paramref name="records"/> records at about 2,000 a second, then a trickle of about 100 a second until
+    /// <paramref name="killsDone"/>, so later kills also happen while input flows; returns how many. The trickle keeps
+    /// long runs inside the mock cluster's log retention (about 5 MiB per partition; older records silently vanish).
+    /// </summary>
+    private static int Produce(IProducer<byte[]?, byte[]?> producer, int records, CancellationToken killsDone)
     {
-        // About 2,000 records a second, so the input keeps flowing through the kills.
-        for (int i = 0; i < records; i++)
+        int i = 0;
+        for (; i < records || !killsDone.IsCancellationRequested; i++)
         {
             if (FailoverWorkload.IsOrder(i)) Send(producer, FailoverWorkload.Orders, FailoverWorkload.Customer(i), "o" + i, 1000 + i);
             else Send(producer, FailoverWorkload.Clicks, FailoverWorkload.ClickKey(i), "x" + i, 1000 + i);
-            if (i % 100 == 99) Thread.Sleep(50);
+            if (i % 100 == 99) Thread.Sleep(i < records ? 50 : 1000);
         }
         producer.Flush(TimeSpan.FromSeconds(30));
+        return i;
     }
 
-    private static void Send(IProducer<byte[]?, byte[]?> p, string topic, string key, string value, long ts) =>
-        p.Produce(topic, new Message<byte[]?, byte[]?>
+    private static void Send(IProducer<byte[]?, byte[]?> p, string topic, string key, string value, long ts)
+    {
+        var message = new Message<byte[]?, byte[]?>
         {
             Key = Serdes.String.Serialize(key), Value = Serdes.String.Serialize(value), Timestamp = new Timestamp(ts, TimestampType.CreateTime),
-        });
+        };
+        while (true)
+        {
+            try
+            {
+                p.Produce(topic, message);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                p.Poll(TimeSpan.FromMilliseconds(100)); // the cluster is slower than the input for a moment: wait, never drop
+            }
+        }
+    }
 
     /// <summary>Lost = clicks missing from their key's final count + orders missing from the join output; waits up to 2 min for the outputs to complete.</summary>
     private static async Task<long> VerifyAsync(string bootstrap, int records, TextWriter log)

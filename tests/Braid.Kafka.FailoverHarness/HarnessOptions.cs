@@ -16,6 +16,9 @@ public sealed record HarnessOptions
     /// <summary>Input partitions (tasks per sub-topology).</summary>
     public int Partitions { get; init; } = 6;
 
+    /// <summary>No kill starts after this many minutes from the first (0: no limit); the run then finishes the input and verifies.</summary>
+    public int MaxMinutes { get; init; }
+
     public static HarnessOptions Parse(string[] args)
     {
         var o = new HarnessOptions();
@@ -31,7 +34,8 @@ public sealed record HarnessOptions
                 "--records" => o with { Records = v },
                 "--seed" => o with { Seed = v },
                 "--partitions" => o with { Partitions = Math.Max(1, v) },
-                _ => throw new ArgumentException($"unknown flag '{args[i]}' (use --instances --standbys --kills --records --seed --partitions)."),
+                "--max-minutes" => o with { MaxMinutes = v },
+                _ => throw new ArgumentException($"unknown flag '{args[i]}' (use --instances --standbys --kills --records --seed --partitions --max-minutes)."),
             };
         }
         if (o.Instances < 2 && o.Kills > 0) throw new ArgumentException("kills need at least 2 instances (a fail-over needs a survivor).");

@@ -8,6 +8,7 @@ namespace Braid.Kafka.Tests;
 /// An instance that dies at each step of a commit (an I/O error injected at a failpoint ends its thread there, with
 /// no further commit) and restarts from its state directory: counts per key show lost or doubled work.
 /// </summary>
+[Collection(SerialCollection.Name)] // arms process-wide failpoints
 public sealed class CommitFailpointTests : IDisposable
 {
     private const int Partitions = 2;

@@ -149,7 +149,17 @@ public sealed class StartupAndConfigTests : IDisposable
         var lags = new List<long>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (inst, l) => { if (inst.Name == "braid.kafka.consumer.lag") l.EnableMeasurementEvents(inst); };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => { lock (lags) lags.Add(value); });
+        string appId = _k.Prefix + "lag"; // other tests' applications report the same gauge meanwhile
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "application.id" && Equals(tag.Value, appId))
+                {
+                    lock (lags) lags.Add(value);
+                }
+            }
+        });
         listener.Start();
         var app = _k.App(Topologies.RekeyCount(input, output), "lag");
         await app.StartAsync();

@@ -89,10 +89,14 @@ internal sealed class LogRecoveryPlan
         long? hwm = CommitMetadata.Decode(_backend.ReadMetadata(CommitMetadata.HighWatermark(topic, partition)));
         // Cut only what an exactly-once run appended beyond its last commit. A directory from before the
         // guarantee was stored: a high-water mark means exactly-once wrote it (at-least-once did not store one).
-        bool cut = PreviousGuarantee == Name(ProcessingGuarantee.ExactlyOnce)
-            || (PreviousGuarantee is null && hwm is not null && _options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce);
+        // Every open stores each written log's end as its high-water mark before anything is appended (Metadata,
+        // WrittenTopic), so a written log without one was not written by the last run: a topic the previous topology
+        // only read (records a producer sent) — nothing of it is uncommitted output, and cutting it to 0 would
+        // delete input.
+        bool cut = hwm is not null && (PreviousGuarantee == Name(ProcessingGuarantee.ExactlyOnce)
+            || (PreviousGuarantee is null && _options.ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce));
         long required = Math.Max(hwm ?? 0, consumed);
-        return new LogRecoveryRule(cut ? hwm ?? 0 : null, required, contiguous, startsAtZero, powerLoss);
+        return new LogRecoveryRule(cut ? hwm : null, required, contiguous, startsAtZero, powerLoss);
     }
 
     /// <summary>

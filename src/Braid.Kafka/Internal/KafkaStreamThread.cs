@@ -223,6 +223,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
                 runner.Commit();
                 commitTimer.Restart();
             }
+            // Also when nothing was committed: a transaction marker after the last record is passed only by a later fetch,
+            // and a lag sampled at the last commit would stay 1 for good (an idle instance never settled).
+            Interlocked.Exchange(ref _lag, _input!.Lag());
         }
         if (_listener!.AssignedOnce && !_tasks!.HasWork) _setState(StreamsState.Running);
     }
@@ -237,6 +240,32 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
 
     /// <summary>Whether a task handed to a query is still one this thread would hand out (call under <see cref="QueryLock"/>).</summary>
     public bool StillQueryable(KafkaTask task, bool stale) => !_stop && QueryableTasks(stale).Contains(task);
+
+    /// <summary>Whether this thread's global stores may still be read (call under <see cref="QueryLock"/>): not once it stops,
+    /// as it disposes them on the way out.</summary>
+    public bool GlobalQueryable => !_stop;
+
+    /// <summary>
+    /// The changelog partitions of this thread's tasks with their store and how far the store has read (call under
+    /// <see cref="QueryLock"/>): a running task's stores are at the end (null; Kafka's <c>Task.LATEST_OFFSET</c>), a restoring
+    /// one's where its restore reached.
+    /// </summary>
+    public List<(string Store, TopicPartition Partition, long? Position)> ChangelogPositions()
+    {
+        var result = new List<(string, TopicPartition, long?)>();
+        if (_tasks is null || _stop) return result;
+        foreach (var t in _tasks.Running)
+            result.AddRange(t.Restorable.Select(r => (r.Store.Name, new TopicPartition(r.ChangelogTopic, t.Id.Partition), (long?)null)));
+        foreach (var t in _restorer!.Tasks)
+        {
+            foreach (var r in t.Restorable)
+            {
+                var tp = new TopicPartition(r.ChangelogTopic, t.Id.Partition);
+                result.Add((r.Store.Name, tp, _restorer.Position(tp) ?? 0));
+            }
+        }
+        return result;
+    }
 
     /// <summary>The commit sink of the core runner: every running task commits together (one producer, one transaction).</summary>
     public void Commit(IReadOnlyList<KafkaTask> dirty)

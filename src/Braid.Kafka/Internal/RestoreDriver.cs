@@ -27,6 +27,9 @@ internal sealed class RestoreDriver(IConsumer<byte[]?, byte[]?> consumer, ILogge
 
     public IEnumerable<KafkaTask> Tasks => _remaining.Keys;
 
+    /// <summary>The next changelog offset a restoring partition will apply, or null when it is not restoring.</summary>
+    public long? Position(TopicPartition tp) => _partitions.TryGetValue(tp, out var p) ? p.Next : null;
+
     /// <summary>Starts restoring <paramref name="task"/>; <paramref name="checkpoint"/> gives a partition's local checkpoint, or null to read it all.</summary>
     public void Begin(KafkaTask task, Func<TopicPartition, long?> checkpoint)
     {

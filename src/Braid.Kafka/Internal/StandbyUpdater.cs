@@ -79,6 +79,25 @@ internal sealed class StandbyUpdater : IDisposable
 
     public void Start() => _thread.Start();
 
+    /// <summary>Test hook: while set, the standbys read nothing (they lag), but stay placed, announced and queryable.</summary>
+    internal bool Paused { get; set; }
+
+    /// <summary>Held while a standby store is written, committed or closed; queries of standby stores read under it.</summary>
+    public object QueryLock => _lock;
+
+    /// <summary>The open standby tasks (call under <see cref="QueryLock"/>).</summary>
+    public IEnumerable<KafkaTask> QueryableTasks => _standbys.Values.Select(s => s.Task);
+
+    /// <summary>Whether a standby handed to a query is still open (call under <see cref="QueryLock"/>): not once closing began.</summary>
+    public bool StillQueryable(KafkaTask task) => !_stop && _standbys.TryGetValue(task.Id, out var s) && s.Task == task;
+
+    /// <summary>
+    /// How far each standby changelog partition has been read (the next offset; call under <see cref="QueryLock"/>), with its
+    /// store's name — the standby part of <c>AllLocalStorePartitionLags</c>.
+    /// </summary>
+    public IEnumerable<(string Store, TopicPartition Partition, long Position)> Positions() =>
+        _positions.Select(kv => (kv.Value.Store.Store.Name, kv.Key, Math.Max(kv.Value.Next, kv.Value.Read)));
+
     /// <summary>A stream thread of this instance takes the task: its standby (if any) commits and closes first, and none opens while claimed.</summary>
     public void Claim(TaskId id)
     {
@@ -110,7 +129,8 @@ internal sealed class StandbyUpdater : IDisposable
                 }
                 _directory.Poll();
                 Place();
-                Apply(1000, 50);
+                if (Paused) Thread.Sleep(20);
+                else Apply(1000, 50);
                 if (commit.Elapsed >= _options.EffectiveCommitInterval)
                 {
                     Commit();
@@ -220,8 +240,8 @@ internal sealed class StandbyUpdater : IDisposable
                 var wm = _consumer.GetWatermarkOffsets(tp);
                 if (wm.High != Offset.Unset) p.End = Math.Max(p.End, wm.High.Value);
                 var pos = _consumer.Position(tp);
-                long read = pos != Offset.Unset ? Math.Max(p.Next, pos.Value) : p.Next;
-                lag += Math.Max(0, p.End - read);
+                p.Read = pos != Offset.Unset ? Math.Max(p.Next, pos.Value) : p.Next;
+                lag += Math.Max(0, p.End - p.Read);
             }
             Lag = lag;
         }
@@ -286,6 +306,9 @@ internal sealed class StandbyUpdater : IDisposable
         public long Next { get; set; } = next;
 
         public long End { get; set; } = end;
+
+        /// <summary>The consumer's position as of the last read (past transaction markers, which are never delivered).</summary>
+        public long Read { get; set; } = next;
     }
 
     /// <summary>Standby tasks never process records, so they never write output or changelogs.</summary>

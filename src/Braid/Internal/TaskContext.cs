@@ -96,6 +96,11 @@ internal sealed class TaskContext
 
     public IReadOnlyDictionary<string, long> DroppedRecords => _dropped;
 
+    /// <summary>All records this task dropped; readable from other threads (the dashboard's diagnostics), unlike the dictionary.</summary>
+    public long DroppedTotal => Volatile.Read(ref _droppedTotal);
+
+    private long _droppedTotal;
+
     public void AdvanceStreamTime(long timestamp)
     {
         if (timestamp > StreamTime) StreamTime = timestamp;
@@ -143,6 +148,7 @@ internal sealed class TaskContext
     {
         string k = node + ":" + reason;
         _dropped[k] = _dropped.GetValueOrDefault(k) + 1;
+        Volatile.Write(ref _droppedTotal, _droppedTotal + 1); // one writer: the task's thread
         BraidMetrics.DroppedRecords.Add(1, new KeyValuePair<string, object?>("node", node), new KeyValuePair<string, object?>("reason", reason));
         if (Logger.IsEnabled(LogLevel.Debug))
             Logger.LogDebug("Node {Node} dropped a record ({Reason}) at {Meta}.", node, reason, RecordMetadata);

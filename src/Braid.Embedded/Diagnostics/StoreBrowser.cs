@@ -1,13 +1,9 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using Braid.Embedded;
 using Braid.State;
 
-namespace Braid.Dashboard;
-
-/// <summary>The answer to a store lookup.</summary>
-internal sealed record StoreLookup(string Store, string Key, bool Found, object? Value, string? Error);
+namespace Braid.Embedded.Diagnostics;
 
 /// <summary>
 /// Looks keys up in a running application's stores through its interactive queries (committed state).
