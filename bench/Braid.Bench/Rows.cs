@@ -18,8 +18,10 @@ internal static class Rows
 
     public static void RunAndWrite(BenchOptions opts, string jsonPath)
     {
+        using var allocations = AllocationTypes.StartIfRequested();
         var results = Run(opts);
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(results, BenchResult.Json));
+        allocations?.Print(Console.Out);
     }
 
     /// <summary>Whether the implementation has a row for the workload (the parent only starts children that do).</summary>

@@ -30,7 +30,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private readonly Dictionary<TKey, Pending> _pending = StoreDictionary.Create<TKey, Pending>();
     private readonly ValueCache<TKey, Cached> _cache;
     private readonly KeyBuffer _keyBuffer = new();
-    private SortedSet<KeyIndexEntry<TKey>>? _pendingIndex;
+    private SortedIndex<KeyIndexEntry<TKey>>? _pendingIndex;
     // Reused between commits: only this task's commits change this task's keys, and Committed() renews it.
 
     public RocksKeyValueStore(RocksDatabase db, TaskId task, KeyValueStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
@@ -162,12 +162,13 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         if (_pending.Count == 0) return result;
         if (_pendingIndex is null)
         {
-            _pendingIndex = new SortedSet<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
+            _pendingIndex = new SortedIndex<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
             foreach (var key in _pending.Keys) _pendingIndex.Add(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
         }
-        foreach (var e in _pendingIndex.GetViewBetween(new KeyIndexEntry<TKey>(lo ?? [], default!), new KeyIndexEntry<TKey>(hi, default!)))
+        for (var walk = _pendingIndex.From(new KeyIndexEntry<TKey>(lo ?? [], default!)); walk.MoveNext();)
         {
-            if (!inclusiveUpper && hi is not null && ByteArrayComparer.Instance.Compare(e.Bytes, hi) == 0) break;
+            var e = walk.Current;
+            if (hi is not null && ByteArrayComparer.Instance.Compare(e.Bytes, hi) is var c && (c > 0 || (c == 0 && !inclusiveUpper))) break;
             result.Add(e);
         }
         return result;

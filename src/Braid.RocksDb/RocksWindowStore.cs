@@ -195,8 +195,17 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
     private List<Entry> MergeCommitted(List<Entry> committed, List<Entry> pending)
     {
         long minLive = MinLiveTimestamp;
-        var merged = new List<Entry>(committed.Count + pending.Count);
         int c = FirstAtOrAfter(committed, minLive), p = FirstAtOrAfter(pending, minLive);
+        if (p == pending.Count || c == committed.Count || committed[^1].IsBefore(pending[p].Timestamp, pending[p].Sequence))
+        {
+            // Puts in time order (the common case): every live pending entry sorts after every live committed one,
+            // so the cached list is updated in place — expired head dropped, pending tail appended — instead of a
+            // new list per cached key per commit. The list is only ever read by this store's thread.
+            committed.RemoveRange(0, c);
+            for (; p < pending.Count; p++) committed.Add(pending[p]);
+            return committed;
+        }
+        var merged = new List<Entry>(committed.Count + pending.Count);
         while (c < committed.Count || p < pending.Count)
         {
             if (c < committed.Count && p < pending.Count && committed[c].Timestamp == pending[p].Timestamp && committed[c].Sequence == pending[p].Sequence)

@@ -76,15 +76,21 @@ internal static class NexmarkRows
             Streams = new StreamsConfig { ApplicationId = "braid-bench-" + q.Name() },
             StateDirectory = dir,
         });
-        var producers = new Dictionary<string, TopicProducer<byte[], byte[]>>();
+        // One batch per topic (one write per partition), not a write per event: same log contents, faster preparation.
+        var byTopic = new Dictionary<string, List<TopicRecord<byte[], byte[]>>>();
         foreach (var e in events)
         {
             string topic = NexmarkQueries.TopicOf(e);
             if (!NexmarkQueries.Reads(q, topic)) continue;
-            if (!producers.TryGetValue(topic, out var p)) producers[topic] = p = app.CreateProducer(topic, Serdes.ByteArray, Serdes.ByteArray);
-            p.Send(e.KeyBytes, e.ValueBytes, e.Timestamp);
+            if (!byTopic.TryGetValue(topic, out var list)) byTopic[topic] = list = [];
+            list.Add(new(e.KeyBytes, e.ValueBytes, e.Timestamp));
         }
-        foreach (var p in producers.Values) p.Flush();
+        foreach (var (topic, list) in byTopic)
+        {
+            var p = app.CreateProducer(topic, Serdes.ByteArray, Serdes.ByteArray);
+            p.Send(list);
+            p.Flush();
+        }
         return () =>
         {
             try

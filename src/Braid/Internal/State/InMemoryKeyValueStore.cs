@@ -15,7 +15,7 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
 {
     private readonly Dictionary<TKey, TValue> _map;
     private readonly Serde<TKey> _keySerde;
-    private SortedSet<KeyIndexEntry<TKey>>? _index;
+    private SortedIndex<KeyIndexEntry<TKey>>? _index;
 
     // The serialized form of each indexed key, so a delete finds its index entry without serializing the
     // key a second time (join buffers put and delete every record: that was half their serialization).
@@ -89,19 +89,19 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         var index = EnsureIndex();
         var result = new List<KeyValue<TKey, TValue>>();
         if (lo is not null && hi is not null && ByteArrayComparer.Instance.Compare(lo, hi) > 0) return result;
-        var view = index.GetViewBetween(new KeyIndexEntry<TKey>(lo ?? [], default!), new KeyIndexEntry<TKey>(hi, default!));
-        foreach (var e in view)
+        for (var walk = index.From(new KeyIndexEntry<TKey>(lo ?? [], default!)); walk.MoveNext();)
         {
-            if (!inclusiveUpper && hi is not null && ByteArrayComparer.Instance.Compare(e.Bytes, hi) == 0) break;
+            var e = walk.Current;
+            if (hi is not null && ByteArrayComparer.Instance.Compare(e.Bytes, hi) is var c && (c > 0 || (c == 0 && !inclusiveUpper))) break;
             result.Add(new KeyValue<TKey, TValue>(e.Key, _map[e.Key]));
         }
         return result;
     }
 
-    private SortedSet<KeyIndexEntry<TKey>> EnsureIndex()
+    private SortedIndex<KeyIndexEntry<TKey>> EnsureIndex()
     {
         if (_index is not null) return _index;
-        _index = new SortedSet<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
+        _index = new SortedIndex<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
         _indexBytes = typeof(TKey) == typeof(byte[])
             ? new Dictionary<TKey, byte[]>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
             : new Dictionary<TKey, byte[]>();

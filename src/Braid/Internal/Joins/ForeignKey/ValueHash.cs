@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Text;
 using Braid.Serialization;
 using Braid.State;
 
@@ -13,7 +15,32 @@ namespace Braid.Internal.Joins.ForeignKey;
 /// </summary>
 internal static class ValueHash
 {
-    public static UInt128 Of<T>(Serde<T> serde, T value) => XxHash128.HashToUInt128(serde.Serialize(value));
+    public static UInt128 Of<T>(Serde<T> serde, T value)
+    {
+        // The built-in string serde writes the value's UTF-8: hash those bytes from the stack (or a pooled buffer)
+        // instead of a new array per call — a foreign-key join hashes every left update twice (issue 19).
+        if (ReferenceEquals(serde, Serdes.String) && value is string s) return OfUtf8(s);
+        return XxHash128.HashToUInt128(serde.Serialize(value));
+    }
+
+    private static UInt128 OfUtf8(string s)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(s.Length);
+        if (max <= 512)
+        {
+            Span<byte> buffer = stackalloc byte[max];
+            return XxHash128.HashToUInt128(buffer[..Encoding.UTF8.GetBytes(s, buffer)]);
+        }
+        var rented = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            return XxHash128.HashToUInt128(rented.AsSpan(0, Encoding.UTF8.GetBytes(s, rented)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     public static UInt128 Read(ReadOnlySpan<byte> data) =>
         new(BinaryPrimitives.ReadUInt64BigEndian(data), BinaryPrimitives.ReadUInt64BigEndian(data[8..]));
