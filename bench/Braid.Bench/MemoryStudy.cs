@@ -19,12 +19,13 @@ internal sealed record MemorySample(string Backend, long WindowMs, long GraceMs,
 /// through the public Fetch, so what the stores answer, not what they physically keep: the in-memory store drops
 /// whole half-retention segments, so up to 1.5× stays allocated) and the GC heap after a full collection, above
 /// the heap before the first record. Bytes per buffered record = heap growth / buffered records in memory; on RocksDB
-/// (committed every <see cref="BenchStores.CommitEvery"/> records) = SST bytes of the two stores after a flush and full
+/// (committed every <see cref="CommitEvery"/> records) = SST bytes of the two stores after a flush and full
 /// compaction at each sample (live state on disk, compressed; RocksDB's own memory is native and not in the GC heap).
 /// </summary>
 internal static class MemoryStudy
 {
     private const int Keys = 10_000;
+    private const int CommitEvery = 10_000;
 
     public static void Run(BenchOptions opts)
     {
@@ -54,7 +55,7 @@ internal static class MemoryStudy
         b.Stream("left", strings)
             .Join(b.Stream("right", strings), JoinSpec.Join, windows, new StreamJoined<string, string, string> { StoreName = "mem" })
             .Foreach((_, _) => outputs++);
-        using var state = new BenchStores(kind);
+        using var state = new BenchStores(kind, CommitEvery);
         using var driver = state.CreateDriver(b.Build());
         string[] storeNames = ["mem-this-join-store", "mem-other-join-store"];
         var stores = storeNames.Select(n => (IWindowStore<string, string>)driver.GetStateStore(n)).ToArray();

@@ -30,6 +30,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private readonly Dictionary<TKey, Pending> _pending = StoreDictionary.Create<TKey, Pending>();
     private readonly ValueCache<TKey, Cached> _cache;
     private readonly KeyBuffer _keyBuffer = new();
+    private readonly KeyOrderedWrites<Pending> _writeOrder = new(KeyOrderedWrites<Pending>.ByteOrder);
     private SortedIndex<KeyIndexEntry<TKey>>? _pendingIndex;
     // Reused between commits: only this task's commits change this task's keys, and Committed() renews it.
 
@@ -176,12 +177,16 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
 
     public override void WritePending(WriteBatch batch)
     {
-        foreach (var (key, pending) in _pending)
+        foreach (var (key, pending) in _pending) _writeOrder.Add(KeySerde.Serialize(key), pending);
+        _writeOrder.Sort(); // key order is cheaper for RocksDB's memtable (KeyOrderedWrites)
+        for (int i = 0; i < _writeOrder.Count; i++)
         {
-            var stored = _keyBuffer.Compose(Prefix, KeySerde.Serialize(key));
+            var stored = _keyBuffer.Compose(Prefix, _writeOrder.Key(i));
+            var pending = _writeOrder.Item(i);
             if (pending.IsDelete) batch.Delete(stored, Family);
             else batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
         }
+        _writeOrder.Clear();
     }
 
     public override void Committed()

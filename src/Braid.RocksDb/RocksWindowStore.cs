@@ -37,6 +37,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
     private readonly KeyBuffer _keyBuffer = new();
     private readonly ValueCache<TKey, List<Entry>> _cache;
     private readonly List<Entry> _scratch = new();
+    private readonly KeyOrderedWrites<PendingRun> _writeOrder = new(KeyOrderedWrites<PendingRun>.LengthThenByteOrder);
     private readonly byte[] _meta = new byte[16];
     private int _pendingCount;
     private long _nextSequence;
@@ -233,20 +234,42 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
 
     public override void WritePending(WriteBatch batch)
     {
+        // Entries that expired while pending are not written at all (Kafka: the caching window store flushes into
+        // AbstractRocksDBSegmentedBytesStore.put, which skips a record whose segment is no longer live; we skip per
+        // entry, as our fetches expire per entry): no read can see them — fetches start at the minimum live
+        // timestamp, here and after a restart, because this batch also writes the observed stream time that
+        // makes them expired, atomically with the other puts — and the segment's DeleteRange would only remove
+        // them again. With a commit interval longer than the retention (a stream–stream join's ±window, a
+        // window's size + grace), most of a fast stream's entries never reach RocksDB.
+        long minLive = MinLiveTimestamp;
         foreach (var (key, entries) in _pending)
         {
-            var keyBytes = KeySerde.Serialize(key);
-            int entryPrefixLength = Prefix.Length + 12 + keyBytes.Length;
-            foreach (var entry in entries)
+            int first = FirstAtOrAfter(entries, minLive); // entries are sorted by timestamp
+            if (first < entries.Count) _writeOrder.Add(KeySerde.Serialize(key), new PendingRun { Entries = entries, Next = first });
+        }
+        // In RocksDB's key order ([segment][key length][key][timestamp][sequence], KeyOrderedWrites says why): one pass per
+        // segment with entries (normally at most three: the live range is one retention, a segment half of it).
+        _writeOrder.Sort();
+        while (TryNextSegment(out long segment))
+        {
+            for (int i = 0; i < _writeOrder.Count; i++)
             {
-                var stored = _keyBuffer.Get(entryPrefixLength + SuffixLength);
-                WriteEntryPrefix(stored, SegmentId(entry.Timestamp), keyBytes);
-                KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
-                BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
-                batch.Put(stored, _valueSerde.Serialize(entry.Value), Family);
+                var keyBytes = _writeOrder.Key(i);
+                ref var run = ref _writeOrder.Item(i);
+                int entryPrefixLength = Prefix.Length + 12 + keyBytes.Length;
+                for (; run.Next < run.Entries.Count && SegmentId(run.Entries[run.Next].Timestamp) == segment; run.Next++)
+                {
+                    var entry = run.Entries[run.Next];
+                    var stored = _keyBuffer.Get(entryPrefixLength + SuffixLength);
+                    WriteEntryPrefix(stored, segment, keyBytes);
+                    KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
+                    BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
+                    batch.Put(stored, _valueSerde.Serialize(entry.Value), Family);
+                }
             }
         }
-        // After the puts: a pending value that already expired is removed by the same batch.
+        _writeOrder.Clear();
+        // After the puts: whole expired segments (committed earlier) are removed by the same batch.
         if (FirstLiveSegment > _deletedBelowSegment)
         {
             var start = new byte[Prefix.Length + 8];
@@ -265,10 +288,29 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
         }
     }
 
+    /// <summary>The lowest segment of the runs' next unwritten entries; false when every run is written.</summary>
+    private bool TryNextSegment(out long segment)
+    {
+        bool found = false;
+        segment = 0;
+        for (int i = 0; i < _writeOrder.Count; i++)
+        {
+            ref readonly var run = ref _writeOrder.Item(i);
+            if (run.Next == run.Entries.Count) continue;
+            long candidate = SegmentId(run.Entries[run.Next].Timestamp);
+            if (!found || candidate < segment) (segment, found) = (candidate, true);
+        }
+        return found;
+    }
+
     public override void Committed()
     {
         foreach (var (key, entries) in _pending)
-            if (_cache.TryGet(key, out var cached)) _cache.Set(key, MergeCommitted(cached, entries));
+        {
+            // TryGet already made the key young; a list updated in place needs no second cache write.
+            if (_cache.TryGet(key, out var cached) && MergeCommitted(cached, entries) is var merged && !ReferenceEquals(merged, cached))
+                _cache.Set(key, merged);
+        }
         _committedStreamTime = ObservedStreamTime;
         _committedNextSequence = _nextSequence;
         _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
@@ -288,6 +330,13 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
         _pending.Clear();
         _pendingCount = 0;
         ResetIterator();
+    }
+
+    /// <summary>A key's pending entries from <see cref="Next"/> on, still to be written by this commit.</summary>
+    private struct PendingRun
+    {
+        public List<Entry> Entries;
+        public int Next;
     }
 
     private readonly record struct Entry(long Timestamp, long Sequence, TValue Value)
