@@ -21,7 +21,7 @@ namespace Braid.RocksDb;
 /// serialized pending keys are indexed on the first scan and kept up to date until the commit.</item>
 /// </list>
 /// </summary>
-internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>
+internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
 {
     /// <summary>A guess at a pending entry's serialized size: writes are not serialized before the commit.</summary>
     private const long EstimatedEntryBytes = 64;
@@ -107,6 +107,12 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         var result = new List<KeyValue<TKey, TValue>>();
         Merge(lo, ByteArrayComparer.PrefixUpperBound(lo), inclusiveUpper: false, result);
         return result;
+    }
+
+    public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output)
+    {
+        output.Clear();
+        Merge(prefix, ByteArrayComparer.PrefixUpperBound(prefix), inclusiveUpper: false, output);
     }
 
     /// <summary>
