@@ -31,25 +31,24 @@ internal sealed class CollectedView<T> : IReadOnlyList<T>
     private CollectedView<T>? _prev;
     private readonly int _depth;
     private readonly int _removeAt, _insertAt;
-    private readonly T _inserted, _promoted;
+    private readonly T _value; // inserted at _insertAt, or (an edit without insertion) appended when the list grew
 
     private CollectedView(T[] items)
     {
         _items = items;
         Count = items.Length;
         _removeAt = _insertAt = -1;
-        _inserted = _promoted = default!;
+        _value = default!;
     }
 
-    private CollectedView(CollectedView<T> prev, int removeAt, int insertAt, T inserted, int count, T promoted)
+    private CollectedView(CollectedView<T> prev, int removeAt, int insertAt, int count, T value)
     {
         _prev = prev;
         _depth = prev.Depth + 1;
         _removeAt = removeAt;
         _insertAt = insertAt;
-        _inserted = inserted;
         Count = count;
-        _promoted = promoted;
+        _value = value;
     }
 
     /// <summary>A materialized value holding <paramref name="items"/> (the caller hands the array over: never written again).</summary>
@@ -66,11 +65,11 @@ internal sealed class CollectedView<T> : IReadOnlyList<T>
 
     /// <summary>
     /// This value with one edit: remove the member at <paramref name="removeAt"/> (-1: none), insert
-    /// <paramref name="inserted"/> at <paramref name="insertAt"/> (-1: none), then keep the first
-    /// <paramref name="count"/> members; when fewer are left, <paramref name="promoted"/> is appended (exactly one).
+    /// <paramref name="value"/> at <paramref name="insertAt"/> (-1: none), then keep the first
+    /// <paramref name="count"/> members; when one fewer is left (only possible without an insertion: a member moved
+    /// up into the shown ones), <paramref name="value"/> is appended.
     /// </summary>
-    public CollectedView<T> With(int removeAt, int insertAt, T inserted, int count, T promoted) =>
-        new(this, removeAt, insertAt, inserted, count, promoted);
+    public CollectedView<T> With(int removeAt, int insertAt, int count, T value) => new(this, removeAt, insertAt, count, value);
 
     /// <inheritdoc />
     public int Count { get; }
@@ -122,9 +121,9 @@ internal sealed class CollectedView<T> : IReadOnlyList<T>
     private void Apply(List<T> work)
     {
         if (_removeAt >= 0) work.RemoveAt(_removeAt);
-        if (_insertAt >= 0) work.Insert(_insertAt, _inserted);
+        if (_insertAt >= 0) work.Insert(_insertAt, _value);
         if (work.Count > Count) work.RemoveRange(Count, work.Count - Count);
-        else if (work.Count < Count) work.Add(_promoted);
+        else if (work.Count < Count) work.Add(_value);
         Debug.Assert(work.Count == Count);
     }
 }

@@ -85,7 +85,8 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
             int left = shownBefore - (r >= 0 ? 1 : 0);
             int i = insertedAt <= left && insertedAt < limit ? insertedAt : -1;
             int edited = left + (i >= 0 ? 1 : 0);
-            return prev.With(r, i, i >= 0 ? inserted : default!, shown, edited < shown ? members[shown - 1] : default!);
+            // An insertion inside the shown members never comes with a promotion (the list did not shrink).
+            return prev.With(r, i, shown, i >= 0 ? inserted : edited < shown ? members[shown - 1] : default!);
         }
         return CollectedView<TValue>.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(members)[..shown].ToArray());
     }
