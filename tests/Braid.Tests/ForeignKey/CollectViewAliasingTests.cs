@@ -130,6 +130,41 @@ public sealed class CollectViewAliasingTests
         }, iter: 300);
     }
 
+    /// <summary>
+    /// A query thread and the stream thread may read the same lists at once: concurrent first reads of every version
+    /// of one long chain (each reader in its own order) must all see each version's own members. Catches a reader
+    /// that finds the predecessor link cleared before the array is published, or a replay from a half-built state.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentFirstReads_OfOneChain_AllSeeEachVersionsOwnMembers()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            var versions = new List<(CollectedView<int> View, int[] Expected)> { (CollectedView<int>.Of([0]), [0]) };
+            var model = new List<int> { 0 };
+            for (int e = 1; e <= 200; e++)
+            {
+                // Newest first, capped at 5: insert at the front, the oldest falls off; every third edit removes the front.
+                if (e % 3 == 0 && model.Count > 1)
+                {
+                    model.RemoveAt(0);
+                    versions.Add((versions[^1].View.With(0, -1, model.Count, 0), model.ToArray()));
+                    continue;
+                }
+                model.Insert(0, e);
+                int count = Math.Min(5, model.Count);
+                if (model.Count > count) model.RemoveAt(count);
+                versions.Add((versions[^1].View.With(-1, 0, count, e), model.ToArray()));
+            }
+            var readers = Enumerable.Range(0, 4).Select(r => Task.Run(() =>
+            {
+                var order = Enumerable.Range(0, versions.Count).OrderBy(i => (i * (r + 7) + round) % versions.Count).ToList();
+                foreach (var i in order) Assert.Equal(versions[i].Expected, versions[i].View);
+            })).ToArray();
+            await Task.WhenAll(readers);
+        }
+    }
+
     [Fact]
     public void ChainFull_BoundsTheReplay_AtSixteenEditsOrASixteenthOfTheList()
     {
