@@ -25,14 +25,14 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    public void Start(string bootstrap, int standbys, Stopwatch clock)
+    public void Start(string bootstrap, int standbys, bool lagAware, Stopwatch clock)
     {
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
         var psi = new ProcessStartInfo(host)
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
-        foreach (var a in new[] { typeof(ChildProcess).Assembly.Location, "child", bootstrap, Name, StateDir, standbys.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { typeof(ChildProcess).Assembly.Location, "child", bootstrap, Name, StateDir, standbys.ToString(System.Globalization.CultureInfo.InvariantCulture), lagAware ? "1" : "0" })
             psi.ArgumentList.Add(a);
         lock (_lock) _last = Report.None;
         var p = new Process { StartInfo = psi };

@@ -30,10 +30,10 @@ public static class FailoverHarness
     public static async Task<HarnessResult> RunAsync(HarnessOptions o, TextWriter log)
     {
         var rng = new Random(o.Seed);
-        log.WriteLine($"seed: {o.Seed} (replay with --seed {o.Seed})");
+        log.WriteLine($"seed: {o.Seed} (replay with --seed {o.Seed}){(o.LagAware ? ", lag-aware task assignment" : "")}");
         string root = Path.Combine(Path.GetTempPath(), $"braid-failover-{Environment.ProcessId}-{o.Seed}");
         using var cluster = new MockKafkaCluster(3);
-        var layout = CreateTopics(cluster, o.Partitions);
+        var layout = CreateTopics(cluster, o.Partitions, o.LagAware);
         var clock = Stopwatch.StartNew();
         var children = Enumerable.Range(0, o.Instances).Select(i => new ChildProcess("i" + i, Path.Combine(root, "i" + i))).ToList();
         try
@@ -45,7 +45,7 @@ public static class FailoverHarness
             for (int c = 0; c < FailoverWorkload.CustomerCount; c++)
                 Send(producer, FailoverWorkload.Customers, FailoverWorkload.Customer(c), "name" + c, 0);
             producer.Flush(TimeSpan.FromSeconds(30));
-            foreach (var c in children) c.Start(cluster.BootstrapServers, o.Standbys, clock);
+            foreach (var c in children) c.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
             int allTasks = layout.Tasks.Count;
             await WaitAsync(() => Covered(children) == allTasks, TimeSpan.FromSeconds(120), "every task running");
             // Orders must find their customer: wait until the table tasks logged every customer.
@@ -87,7 +87,7 @@ public static class FailoverHarness
                 failovers.Add(took);
                 restored.Add(rest);
                 log.WriteLine($"kill {k + 1}: {victim.Name} ({tasks.Count} tasks) taken over in {took} ms, {rest} changelog records restored");
-                victim.Start(cluster.BootstrapServers, o.Standbys, clock);
+                victim.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
                 // Up again (its first report): the rebalance that gives it tasks back runs while the next kill is scheduled.
                 await WaitAsync(() => victim.Last.AtMs > killedAt, TimeSpan.FromSeconds(120), "restart");
             }
@@ -115,11 +115,12 @@ public static class FailoverHarness
         }
     }
 
-    private static TopicLayout CreateTopics(MockKafkaCluster cluster, int partitions)
+    private static TopicLayout CreateTopics(MockKafkaCluster cluster, int partitions, bool lagAware)
     {
         var external = new[] { FailoverWorkload.Clicks, FailoverWorkload.Orders, FailoverWorkload.Customers };
         foreach (var t in external.Append(FailoverWorkload.Counts).Append(FailoverWorkload.Enriched)) cluster.CreateTopic(t, partitions);
         var layout = TopicLayout.Compute(FailoverWorkload.Build().Model, FailoverWorkload.ApplicationId, external.ToDictionary(t => t, _ => partitions));
+        if (lagAware) layout.AddTaskTopics();
         foreach (var t in layout.InternalTopics) cluster.CreateTopic(t.Name, t.Partitions);
         return layout;
     }
