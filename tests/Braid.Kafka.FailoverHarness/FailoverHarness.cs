@@ -10,6 +10,9 @@ namespace Braid.Kafka.FailoverHarness;
 /// <summary>What a run measured.</summary>
 public sealed record HarnessResult(int Instances, int Kills, long Lost, IReadOnlyList<long> FailoverMs, IReadOnlyList<long> Restored, long StoreSize)
 {
+    /// <summary>Times an instance ended on its own (not killed by the harness): each is a failure of the run.</summary>
+    public int Crashed { get; init; }
+
     public static long P50(IReadOnlyList<long> xs) => xs.Count == 0 ? 0 : xs.Order().ElementAt((xs.Count - 1) / 2);
 
     /// <summary>The summary line, exactly as issue 17 gives it.</summary>
@@ -66,6 +69,12 @@ public static class FailoverHarness
                     break;
                 }
                 await Task.Delay(rng.Next(300, 2500));
+                foreach (var c in children.Where(c => !c.Alive))
+                {
+                    c.NoteCrash(); // every instance was up after the last restart: this one died on its own
+                    log.WriteLine($"{c.Name} crashed (exit code {c.Crashes.LastOrDefault()}): restarted");
+                    c.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
+                }
                 var candidates = children.Where(c => c.Alive && c.Last.Active.Count > 0).ToList();
                 if (candidates.Count == 0 || children.Count(c => c.Alive) < 2) continue;
                 var victim = candidates[rng.Next(candidates.Count)];
@@ -97,7 +106,11 @@ public static class FailoverHarness
             long lost = await VerifyAsync(cluster.BootstrapServers, produced, log);
             long store = ChangelogRecords(cluster, layout, "counts") + ChangelogRecords(cluster, layout, "customers-store");
             log.WriteLine($"store size (changelog records, both stores): {store}");
-            var result = new HarnessResult(o.Instances, failovers.Count, lost, failovers, restored, store);
+            foreach (var c in children) c.NoteCrash();
+            // An instance that died on its own (not one of the kills) is a failure of the run, even with nothing lost.
+            foreach (var c in children.Where(c => c.Crashes.Count > 0))
+                log.WriteLine($"CRASHED: {c.Name} ended on its own {c.Crashes.Count} time(s), exit codes {string.Join(", ", c.Crashes)}");
+            var result = new HarnessResult(o.Instances, failovers.Count, lost, failovers, restored, store) { Crashed = children.Sum(c => c.Crashes.Count) };
             log.WriteLine(result.Summary);
             return result;
         }

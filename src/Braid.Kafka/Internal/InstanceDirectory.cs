@@ -140,6 +140,33 @@ internal sealed class InstanceDirectory : IDisposable
         _producer.Flush(TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>
+    /// Reads the announcements up to the topic's current end (bounded by <paramref name="timeout"/>): lag-aware assignment
+    /// needs to know who is caught up before its first subscription, or a new instance would ask for every task.
+    /// </summary>
+    public void ReadToEnd(TimeSpan timeout)
+    {
+        var tp = new TopicPartition(_topic, 0);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var wm = _consumer.QueryWatermarkOffsets(tp, timeout);
+            long end = wm.High.Value;
+            if (end <= wm.Low.Value) return; // nothing announced yet
+            while (waited.Elapsed < timeout)
+            {
+                lock (_pollLock) PollLocked();
+                var pos = _consumer.Position(tp);
+                if (pos != Offset.Unset && pos.Value >= end) return;
+                Thread.Sleep(10);
+            }
+        }
+        catch (KafkaException)
+        {
+            // Not fatal: the announcements arrive with the next polls, and the subscription follows them.
+        }
+    }
+
     /// <summary>Reads new announcements; several threads call it, one at a time.</summary>
     public void Poll()
     {

@@ -156,7 +156,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
                 lock (QueryLock)
                 {
                     PollGroup();
-                    _subscription?.Refresh(_group!, () => _tasks!.Owned);
+                    _subscription?.Refresh(_group!, () => _tasks!.Owned, steady: _listener!.AssignedOnce && !_rebalance.InProgress);
                     if (_tasks!.HasWork && _tasks.Step()) Announce();
                     _global?.Poll(1000);
                     if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
@@ -318,8 +318,9 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
         _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
         if (_layout.PerTaskTopics)
         {
+            Directory.ReadToEnd(TimeSpan.FromTicks(Math.Min(_options.RequestTimeout.Ticks, TimeSpan.FromSeconds(10).Ticks)));
             _subscription = new LagAwareSubscription(_layout, Directory, _logger);
-            _subscription.Refresh(_group, () => _tasks.Owned, now: true);
+            _subscription.Refresh(_group, () => _tasks.Owned, steady: false, now: true);
         }
         else
         {
