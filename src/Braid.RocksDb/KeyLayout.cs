@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Braid.Internal.State;
-using Braid.Processors;
 
 namespace Braid.RocksDb;
 
