@@ -3,9 +3,10 @@ using Braid.State;
 namespace Braid.Internal.Tables;
 
 /// <summary>
-/// What a table operator that may be materialized shares (Filter, MapValues; Kafka's <c>KTableFilter</c> and
-/// <c>KTableMapValues</c> each hold the same through <c>TimestampedKeyValueStoreMaterializer</c>): the optional store of
-/// its results, and the rule for a versioned parent's out-of-order update.
+/// What a table operator that may be materialized shares (Filter, MapValues, and the store of many-to-many join
+/// results; Kafka's <c>KTableFilter</c> and <c>KTableMapValues</c> each hold the same through
+/// <c>TimestampedKeyValueStoreMaterializer</c>): the optional store of its results, and the rule for a versioned
+/// parent's out-of-order update.
 /// <list type="bullet">
 /// <item>State: the result table's store when materialized (<c>storeName</c> not null), else none.</item>
 /// <item>Absence: an absent result deletes the key from the store.</item>
