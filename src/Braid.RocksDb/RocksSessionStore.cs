@@ -196,26 +196,18 @@ internal sealed class RocksSessionStore<TKey, TValue> : SegmentedRocksStore<TKey
 
     private byte[] SessionKey(byte[] keyBytes, long end, long start, long segment)
     {
-        var stored = new byte[Prefix.Length + 8 + 4 + keyBytes.Length + 16];
-        Prefix.CopyTo(stored, 0);
-        var span = stored.AsSpan(Prefix.Length);
-        KeyLayout.WriteOrderedInt64(span, segment);
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], keyBytes.Length);
-        keyBytes.CopyTo(span[12..]);
-        KeyLayout.WriteOrderedInt64(span[(12 + keyBytes.Length)..], end);
-        KeyLayout.WriteOrderedInt64(span[(20 + keyBytes.Length)..], start);
+        var stored = new byte[Prefix.Length + 12 + keyBytes.Length + 16];
+        int head = KeyLayout.WriteTimeKeyHead(stored, Prefix, segment, keyBytes);
+        KeyLayout.WriteOrderedInt64(stored.AsSpan(head), end);
+        KeyLayout.WriteOrderedInt64(stored.AsSpan(head + 8), start);
         return stored;
     }
 
     private byte[] IndexKey(byte[] keyBytes, long end, long start)
     {
-        var stored = new byte[_indexPrefix.Length + 8 + 4 + keyBytes.Length + 8];
-        _indexPrefix.CopyTo(stored, 0);
-        var span = stored.AsSpan(_indexPrefix.Length);
-        KeyLayout.WriteOrderedInt64(span, end);
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], keyBytes.Length);
-        keyBytes.CopyTo(span[12..]);
-        KeyLayout.WriteOrderedInt64(span[(12 + keyBytes.Length)..], start);
+        var stored = new byte[_indexPrefix.Length + 12 + keyBytes.Length + 8];
+        int head = KeyLayout.WriteTimeKeyHead(stored, _indexPrefix, end, keyBytes);
+        KeyLayout.WriteOrderedInt64(stored.AsSpan(head), start);
         return stored;
     }
 

@@ -138,7 +138,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
             for (long segment = SegmentId(from), last = SegmentId(to); segment <= last; segment++)
             {
                 var seek = _keyBuffer.Get(entryPrefixLength + SuffixLength);
-                WriteEntryPrefix(seek, segment, keyBytes);
+                KeyLayout.WriteTimeKeyHead(seek, Prefix, segment, keyBytes);
                 KeyLayout.WriteOrderedInt64(seek[entryPrefixLength..], from);
                 BinaryPrimitives.WriteInt64BigEndian(seek[(entryPrefixLength + 8)..], 0);
                 for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
@@ -200,14 +200,6 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
         return merged;
     }
 
-    private void WriteEntryPrefix(Span<byte> destination, long segment, byte[] keyBytes)
-    {
-        Prefix.CopyTo(destination);
-        KeyLayout.WriteOrderedInt64(destination[Prefix.Length..], segment);
-        BinaryPrimitives.WriteInt32BigEndian(destination[(Prefix.Length + 8)..], keyBytes.Length);
-        keyBytes.CopyTo(destination[(Prefix.Length + 12)..]);
-    }
-
     public override void WritePending(WriteBatch batch)
     {
         foreach (var (key, entries) in _pending)
@@ -217,7 +209,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
             foreach (var entry in entries)
             {
                 var stored = _keyBuffer.Get(entryPrefixLength + SuffixLength);
-                WriteEntryPrefix(stored, SegmentId(entry.Timestamp), keyBytes);
+                KeyLayout.WriteTimeKeyHead(stored, Prefix, SegmentId(entry.Timestamp), keyBytes);
                 KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
                 BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
                 batch.Put(stored, _valueSerde.Serialize(entry.Value), Family);
