@@ -15,6 +15,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
     private IHandOffCollector? _handOff;
+    private HandOffPool<TKey, TValue>? _handOffPool;
     private readonly bool _serdesWriteHeaders;
 
     public SinkNode(string name, string? topic, Func<TKey?, TValue?, string>? topicExtractor, Serde<TKey> keySerde, Serde<TValue> valueSerde)
@@ -35,6 +36,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         // A fixed topic that this same task reads back (the driver's internal topics) takes objects: the record
         // never leaves the task, so serializing it only to deserialize it again is pure cost.
         _handOff = _topic is not null && context.Collector is IHandOffCollector h && h.HandsOff(_topic) ? h : null;
+        _handOffPool = _handOff is null ? null : new HandOffPool<TKey, TValue>(_topic!, _keySerde, _valueSerde);
     }
 
     internal override void AddChild(ProcessorNode child) =>
@@ -52,7 +54,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         {
             // Handed-off records carry the trace context and count as sent, as serialized ones do.
             var handed = System.Diagnostics.Activity.Current is not null ? BraidTracing.Inject(record.Headers) : record.Headers;
-            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(_topic!, record.Key, record.Value, record.Timestamp, handed, _keySerde, _valueSerde));
+            _handOff.HandOff(_topic!, _handOffPool!.Rent(record.Key, record.Value, record.Timestamp, handed));
             CountSent(_topic!);
             return;
         }
