@@ -4,18 +4,12 @@ namespace Braid.Embedded;
 /// A local log holds a record that fails its checksum where a torn write cannot explain it (in the
 /// middle of a log, or below the committed end). Braid never skips such data silently.
 /// </summary>
-public sealed class CorruptLogException : StreamsException
+/// <param name="filePath">The segment file.</param>
+/// <param name="position">The byte position of the bad record.</param>
+/// <param name="detail">What was found.</param>
+public sealed class CorruptLogException(string filePath, long position, string detail)
+    : StreamsException($"Corrupt log segment {filePath} at byte {position}: {detail}")
 {
-    /// <summary>Creates the exception.</summary>
-    /// <param name="filePath">The segment file.</param>
-    /// <param name="position">The byte position of the bad record.</param>
-    /// <param name="detail">What was found.</param>
-    public CorruptLogException(string filePath, long position, string detail)
-        : base($"Corrupt log segment {filePath} at byte {position}: {detail}")
-    {
-        FilePath = filePath;
-        Position = position;
-    }
 
     internal CorruptLogException(string filePath, long position, string detail, string topic, int partition)
         : this(filePath, position, detail)
@@ -31,8 +25,8 @@ public sealed class CorruptLogException : StreamsException
     public int? Partition { get; }
 
     /// <summary>The segment file.</summary>
-    public string FilePath { get; }
+    public string FilePath { get; } = filePath;
 
     /// <summary>The byte position of the bad record.</summary>
-    public long Position { get; }
+    public long Position { get; } = position;
 }

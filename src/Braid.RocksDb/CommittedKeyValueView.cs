@@ -1,6 +1,3 @@
-using Braid.Serialization;
-using Braid.State;
-
 namespace Braid.RocksDb;
 
 /// <summary>Committed-only view of a key–value store.</summary>

@@ -1,5 +1,3 @@
-using Braid.State;
-
 namespace Braid.RocksDb;
 
 /// <summary>Committed-only view of a versioned key–value store.</summary>

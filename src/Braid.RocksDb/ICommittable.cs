@@ -1,5 +1,3 @@
-using RocksDbSharp;
-
 namespace Braid.RocksDb;
 
 /// <summary>A store's part in a backend commit. Stores keep their writes as objects until then.</summary>

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Braid.Internal.State;
-using Braid.Processors;
 
 namespace Braid.RocksDb;
 
@@ -40,6 +38,20 @@ internal static class KeyLayout
     public static long ReadOrderedInt64(ReadOnlySpan<byte> source) => OrderedInt64.Read(source);
 
     /// <summary>The smallest key greater than every key that starts with <paramref name="prefix"/>; null when none exists.</summary>
+    /// <summary>
+    /// Writes <c>[prefix][time][key length][key]</c> (time sign-flipped big-endian, length big-endian): the head every
+    /// window entry, session and session end-index entry starts with (the time being the segment, the segment, and the
+    /// session end); returns its length, where the entry's own suffix goes.
+    /// </summary>
+    public static int WriteTimeKeyHead(Span<byte> destination, ReadOnlySpan<byte> prefix, long time, ReadOnlySpan<byte> keyBytes)
+    {
+        prefix.CopyTo(destination);
+        WriteOrderedInt64(destination[prefix.Length..], time);
+        BinaryPrimitives.WriteInt32BigEndian(destination[(prefix.Length + 8)..], keyBytes.Length);
+        keyBytes.CopyTo(destination[(prefix.Length + 12)..]);
+        return prefix.Length + 12 + keyBytes.Length;
+    }
+
     public static byte[]? PrefixEnd(ReadOnlySpan<byte> prefix)
     {
         for (int i = prefix.Length - 1; i >= 0; i--)

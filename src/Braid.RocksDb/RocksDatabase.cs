@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using Braid.Serialization;
-using RocksDbSharp;
 
 namespace Braid.RocksDb;
 

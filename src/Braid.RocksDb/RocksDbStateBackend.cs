@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Braid.Internal.State;
-using Braid.Processors;
-using RocksDbSharp;
 
 namespace Braid.RocksDb;
 

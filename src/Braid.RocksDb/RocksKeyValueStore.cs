@@ -1,9 +1,4 @@
 using System.Runtime.InteropServices;
-using Braid.Internal.State;
-using Braid.Processors;
-using Braid.Serialization;
-using Braid.State;
-using RocksDbSharp;
 
 namespace Braid.RocksDb;
 

@@ -1,9 +1,4 @@
 using System.Buffers.Binary;
-using Braid.Internal.State;
-using Braid.Processors;
-using Braid.Serialization;
-using Braid.State;
-using RocksDbSharp;
 
 namespace Braid.RocksDb;
 
@@ -27,49 +22,36 @@ namespace Braid.RocksDb;
 /// one until compaction drops them.
 /// </para>
 /// </summary>
-internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessionStore<TKey, TValue>
+internal sealed class RocksSessionStore<TKey, TValue> : SegmentedRocksStore<TKey>, ISessionStore<TKey, TValue>
 {
     private const long EstimatedEntryBytes = 96;
     private const byte IndexTag = 0x02;
 
     private readonly byte[] _indexPrefix;
-    private readonly byte[] _metaKey;
     private readonly byte[] _fence;
     private readonly Serde<TValue> _valueSerde;
-    private readonly long _segmentInterval;
     private readonly Dictionary<TKey, SortedDictionary<(long End, long Start), Pending>> _pending = StoreDictionary.Create<TKey, SortedDictionary<(long End, long Start), Pending>>();
     private readonly byte[] _meta = new byte[8];
     private int _pendingCount;
-    private long _committedStreamTime = long.MinValue;
-    private long _deletedBelowSegment = long.MinValue;
     private bool _fenceWritten;
 
     public RocksSessionStore(RocksDatabase db, TaskId task, SessionStoreBuilder<TKey, TValue> builder, bool readOnly)
-        : base(db, task, builder.Name, builder.KeySerde, readOnly)
+        : base(db, task, builder.Name, builder.KeySerde, builder.Retention, readOnly)
     {
         _indexPrefix = (byte[])Prefix.Clone();
         _indexPrefix[KeyLayout.TaskPrefixLength] = IndexTag;
-        _metaKey = KeyLayout.MetaKey(task);
         _fence = [.. Prefix, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
         _valueSerde = builder.ValueSerde;
-        RetentionMs = (long)builder.Retention.TotalMilliseconds;
-        _segmentInterval = Math.Max(1, RetentionMs / 2);
         LoadCommittedMetadata();
     }
 
-    public long RetentionMs { get; }
-
-    public long ObservedStreamTime { get; private set; } = long.MinValue;
-
     public override long PendingBytes => _pendingCount * EstimatedEntryBytes;
-
-    private long MinLiveEnd => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
 
     /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
     internal override void LoadCommittedMetadata()
     {
-        if (Db.TryReadBytes(Family, _metaKey) is { } meta) _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
-        ObservedStreamTime = _committedStreamTime;
+        if (Db.TryReadBytes(Family, MetaKey) is { } meta) CommittedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
+        ObservedStreamTime = CommittedStreamTime;
     }
 
     public bool Put(Windowed<TKey> session, TValue value)
@@ -80,7 +62,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
         var (start, end) = (session.Window.Start, session.Window.End);
         if (start > end) throw new ArgumentException($"session store '{Name}': a session must not start ({start}) after it ends ({end}).", nameof(session));
         if (end > ObservedStreamTime) ObservedStreamTime = end;
-        if (end < MinLiveEnd) return false;
+        if (end < MinLiveTime) return false;
         SetPending(session.Key, end, start, new Pending(value, IsRemove: false));
         return true;
     }
@@ -109,7 +91,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
     {
         StoreArguments.NotNull(key);
         value = default!;
-        if (sessionEnd < MinLiveEnd) return false;
+        if (sessionEnd < MinLiveTime) return false;
         if (_pending.TryGetValue(key, out var sessions) && sessions.TryGetValue((sessionEnd, sessionStart), out var pending))
         {
             value = pending.Value;
@@ -122,7 +104,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
     {
         StoreArguments.NotNull(key);
         var found = new SortedDictionary<(long End, long Start), TValue>();
-        long minEnd = Math.Max(earliestSessionEndTime, MinLiveEnd);
+        long minEnd = Math.Max(earliestSessionEndTime, MinLiveTime);
         if (ObservedStreamTime != long.MinValue && minEnd <= ObservedStreamTime)
             ReadCommittedSessions(KeySerde.Serialize(key), minEnd, latestSessionStartTime, found);
         if (_pending.TryGetValue(key, out var sessions))
@@ -166,7 +148,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
 
     public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessionsByEndTime(long earliestSessionEndTime, long latestSessionEndTime)
     {
-        long from = Math.Max(earliestSessionEndTime, MinLiveEnd);
+        long from = Math.Max(earliestSessionEndTime, MinLiveTime);
         var found = new SortedDictionary<(long End, byte[] Key, long Start), (TKey Key, TValue Value)>(ByEndComparer.Instance);
         if (from > latestSessionEndTime) return [];
         var seek = new byte[_indexPrefix.Length + 8];
@@ -210,35 +192,22 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
         return result;
     }
 
-    /// <summary>Every segment below this one holds only expired sessions.</summary>
-    private long FirstLiveSegment => ObservedStreamTime == long.MinValue ? long.MinValue : SegmentId(MinLiveEnd);
-
-    private long SegmentId(long end) => Math.DivRem(end, _segmentInterval) is var (q, r) && r < 0 ? q - 1 : q;
-
     private byte[] SessionKey(byte[] keyBytes, long end, long start) => SessionKey(keyBytes, end, start, SegmentId(end));
 
     private byte[] SessionKey(byte[] keyBytes, long end, long start, long segment)
     {
-        var stored = new byte[Prefix.Length + 8 + 4 + keyBytes.Length + 16];
-        Prefix.CopyTo(stored, 0);
-        var span = stored.AsSpan(Prefix.Length);
-        KeyLayout.WriteOrderedInt64(span, segment);
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], keyBytes.Length);
-        keyBytes.CopyTo(span[12..]);
-        KeyLayout.WriteOrderedInt64(span[(12 + keyBytes.Length)..], end);
-        KeyLayout.WriteOrderedInt64(span[(20 + keyBytes.Length)..], start);
+        var stored = new byte[Prefix.Length + 12 + keyBytes.Length + 16];
+        int head = KeyLayout.WriteTimeKeyHead(stored, Prefix, segment, keyBytes);
+        KeyLayout.WriteOrderedInt64(stored.AsSpan(head), end);
+        KeyLayout.WriteOrderedInt64(stored.AsSpan(head + 8), start);
         return stored;
     }
 
     private byte[] IndexKey(byte[] keyBytes, long end, long start)
     {
-        var stored = new byte[_indexPrefix.Length + 8 + 4 + keyBytes.Length + 8];
-        _indexPrefix.CopyTo(stored, 0);
-        var span = stored.AsSpan(_indexPrefix.Length);
-        KeyLayout.WriteOrderedInt64(span, end);
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], keyBytes.Length);
-        keyBytes.CopyTo(span[12..]);
-        KeyLayout.WriteOrderedInt64(span[(12 + keyBytes.Length)..], start);
+        var stored = new byte[_indexPrefix.Length + 12 + keyBytes.Length + 8];
+        int head = KeyLayout.WriteTimeKeyHead(stored, _indexPrefix, end, keyBytes);
+        KeyLayout.WriteOrderedInt64(stored.AsSpan(head), start);
         return stored;
     }
 
@@ -266,34 +235,22 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
         if (!_fenceWritten) batch.Put(_fence, Array.Empty<byte>(), Family);
         // After the puts, so sessions that expired while pending are removed by the same batch. Only
         // whole segments, so range tombstones accumulate once per half retention, not once per commit.
-        if (FirstLiveSegment > _deletedBelowSegment)
+        if (SegmentsExpired)
         {
             DeleteBelow(batch, Prefix, FirstLiveSegment);
-            DeleteBelow(batch, _indexPrefix, FirstLiveSegment * _segmentInterval);
+            DeleteBelow(batch, _indexPrefix, FirstLiveSegment * SegmentInterval);
         }
-        if (ObservedStreamTime != _committedStreamTime)
+        if (ObservedStreamTime != CommittedStreamTime)
         {
             BinaryPrimitives.WriteInt64BigEndian(_meta, ObservedStreamTime);
-            batch.Put(_metaKey, _meta, Family);
+            batch.Put(MetaKey, _meta, Family);
         }
-    }
-
-    private void DeleteBelow(WriteBatch batch, byte[] prefix, long bound)
-    {
-        var start = new byte[prefix.Length + 8];
-        var end = new byte[prefix.Length + 8];
-        prefix.CopyTo(start, 0);
-        prefix.CopyTo(end, 0);
-        KeyLayout.WriteOrderedInt64(start.AsSpan(prefix.Length), long.MinValue);
-        KeyLayout.WriteOrderedInt64(end.AsSpan(prefix.Length), bound);
-        batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, Family);
     }
 
     public override void Committed()
     {
-        _committedStreamTime = ObservedStreamTime;
+        TimeCommitted();
         _fenceWritten = true;
-        _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
         _pending.Clear();
         _pendingCount = 0;
         ResetIterator();
@@ -301,7 +258,7 @@ internal sealed class RocksSessionStore<TKey, TValue> : RocksStore<TKey>, ISessi
 
     public override void DiscardPending()
     {
-        ObservedStreamTime = _committedStreamTime;
+        TimeDiscarded();
         _pending.Clear();
         _pendingCount = 0;
         ResetIterator();

@@ -1,7 +1,3 @@
-using Braid.Processors;
-using Braid.Serialization;
-using RocksDbSharp;
-
 namespace Braid.RocksDb;
 
 /// <summary>

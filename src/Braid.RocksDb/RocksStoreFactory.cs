@@ -1,6 +1,3 @@
-using Braid.Internal.State;
-using Braid.State;
-
 namespace Braid.RocksDb;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Braid.Internal.State;
-using Braid.Processors;
-using RocksDbSharp;
-
 namespace Braid.RocksDb;
 
 /// <summary>

@@ -1,9 +1,4 @@
 using System.Buffers.Binary;
-using Braid.Internal.State;
-using Braid.Processors;
-using Braid.Serialization;
-using Braid.State;
-using RocksDbSharp;
 
 namespace Braid.RocksDb;
 
@@ -22,7 +17,7 @@ namespace Braid.RocksDb;
 /// </para>
 /// Version lists are kept deserialized: pending (written since the last commit) and cached (committed).
 /// </summary>
-internal sealed class RocksVersionedStore<TKey, TValue> : RocksStore<TKey>, IVersionedKeyValueStore<TKey, TValue>
+internal sealed class RocksVersionedStore<TKey, TValue> : RocksStore<TKey>, IVersionWriter<TKey, TValue>
 {
     private const long EstimatedEntryBytes = 96;
     private static readonly List<Version<TValue>> NoVersions = [];
@@ -52,7 +47,7 @@ internal sealed class RocksVersionedStore<TKey, TValue> : RocksStore<TKey>, IVer
 
     public override long PendingBytes => _pending.Count * EstimatedEntryBytes;
 
-    private long Cutoff => _observedStreamTime == long.MinValue ? long.MinValue : _observedStreamTime - _retentionMs;
+    public long Cutoff => VersionHistory.Cutoff(_observedStreamTime, _retentionMs);
 
     /// <summary>Reads observed stream time as last committed (read-only views call it per read).</summary>
     internal override void LoadCommittedMetadata()
@@ -67,14 +62,7 @@ internal sealed class RocksVersionedStore<TKey, TValue> : RocksStore<TKey>, IVer
     {
         StoreArguments.NotNull(key);
         ThrowIfReadOnly();
-        if (timestamp < Cutoff)
-        {
-            deleted = default;
-            return false;
-        }
-        bool found = TryGet(key, timestamp, out deleted);
-        PutVersion(key, default, isTombstone: true, timestamp);
-        return found;
+        return VersionHistory.Delete(this, key, timestamp, out deleted);
     }
 
     public bool TryGet(TKey key, out VersionedRecord<TValue> record)
@@ -99,7 +87,7 @@ internal sealed class RocksVersionedStore<TKey, TValue> : RocksStore<TKey>, IVer
         return versions;
     }
 
-    private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
+    public VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
     {
         StoreArguments.NotNull(key);
         ThrowIfReadOnly();

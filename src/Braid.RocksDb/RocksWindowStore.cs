@@ -1,9 +1,4 @@
 using System.Buffers.Binary;
-using Braid.Internal.State;
-using Braid.Processors;
-using Braid.Serialization;
-using Braid.State;
-using RocksDbSharp;
 
 namespace Braid.RocksDb;
 
@@ -23,16 +18,14 @@ namespace Braid.RocksDb;
 /// Pending puts are kept as objects per key, sorted by (timestamp, sequence), and merged into fetches;
 /// committed entries of hot keys are cached deserialized (<see cref="CommittedEntries"/>).
 /// </summary>
-internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindowStore<TKey, TValue>
+internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>, IWindowStore<TKey, TValue>
 {
     private const long EstimatedEntryBytes = 64;
     private const int SuffixLength = 16;
     private static readonly List<Entry> NoEntries = [];
 
-    private readonly byte[] _metaKey;
     private readonly Serde<TValue> _valueSerde;
     private readonly bool _retainDuplicates;
-    private readonly long _segmentInterval;
     private readonly Dictionary<TKey, List<Entry>> _pending = StoreDictionary.Create<TKey, List<Entry>>();
     private readonly KeyBuffer _keyBuffer = new();
     private readonly ValueCache<TKey, List<Entry>> _cache;
@@ -41,39 +34,28 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
     private readonly byte[] _meta = new byte[16];
     private int _pendingCount;
     private long _nextSequence;
-    private long _committedStreamTime = long.MinValue;
     private long _committedNextSequence;
-    private long _deletedBelowSegment = long.MinValue;
 
     public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
-        : base(db, task, builder.Name, builder.KeySerde, readOnly)
+        : base(db, task, builder.Name, builder.KeySerde, builder.Retention, readOnly)
     {
-        _metaKey = KeyLayout.MetaKey(task);
         _valueSerde = builder.ValueSerde;
         _retainDuplicates = builder.RetainDuplicates;
         _cache = new ValueCache<TKey, List<Entry>>(readOnly ? 0 : cacheEntries);
-        RetentionMs = (long)builder.Retention.TotalMilliseconds;
-        _segmentInterval = Math.Max(1, RetentionMs / 2);
         LoadCommittedMetadata();
     }
 
-    public long RetentionMs { get; }
-
-    public long ObservedStreamTime { get; private set; } = long.MinValue;
-
     public override long PendingBytes => _pendingCount * EstimatedEntryBytes;
-
-    private long MinLiveTimestamp => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
 
     /// <summary>Reads observed stream time and the sequence counter as last committed (read-only views call it per read).</summary>
     internal override void LoadCommittedMetadata()
     {
-        if (Db.TryReadBytes(Family, _metaKey) is { } meta)
+        if (Db.TryReadBytes(Family, MetaKey) is { } meta)
         {
-            _committedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
+            CommittedStreamTime = BinaryPrimitives.ReadInt64BigEndian(meta);
             _committedNextSequence = BinaryPrimitives.ReadInt64BigEndian(meta.AsSpan(8));
         }
-        ObservedStreamTime = _committedStreamTime;
+        ObservedStreamTime = CommittedStreamTime;
         _nextSequence = _committedNextSequence;
     }
 
@@ -83,7 +65,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
         StoreArguments.NotNull(value);
         ThrowIfReadOnly();
         if (timestamp > ObservedStreamTime) ObservedStreamTime = timestamp;
-        if (timestamp < MinLiveTimestamp) return false;
+        if (timestamp < MinLiveTime) return false;
         if (!_pending.TryGetValue(key, out var entries))
         {
             entries = new List<Entry>(2);
@@ -106,7 +88,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
     {
         StoreArguments.NotNull(key);
         ArgumentNullException.ThrowIfNull(results);
-        long from = Math.Max(timeFrom, MinLiveTimestamp);
+        long from = Math.Max(timeFrom, MinLiveTime);
         // Nothing is stored after observed stream time, so segments beyond it need no seek.
         long to = Math.Min(timeTo, ObservedStreamTime);
         if (ObservedStreamTime == long.MinValue || from > to) return 0;
@@ -142,7 +124,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
             return ReadCommitted(key, from, to, _scratch);
         }
         if (_cache.TryGet(key, out var cached)) return cached;
-        cached = ReadCommitted(key, MinLiveTimestamp, ObservedStreamTime, new List<Entry>());
+        cached = ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
         _cache.Set(key, cached);
         return cached;
     }
@@ -157,7 +139,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
             for (long segment = SegmentId(from), last = SegmentId(to); segment <= last; segment++)
             {
                 var seek = _keyBuffer.Get(entryPrefixLength + SuffixLength);
-                WriteEntryPrefix(seek, segment, keyBytes);
+                KeyLayout.WriteTimeKeyHead(seek, Prefix, segment, keyBytes);
                 KeyLayout.WriteOrderedInt64(seek[entryPrefixLength..], from);
                 BinaryPrimitives.WriteInt64BigEndian(seek[(entryPrefixLength + 8)..], 0);
                 for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
@@ -195,7 +177,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
     /// <summary>A cached committed list after a commit of <paramref name="pending"/>: expired entries dropped, pending ones merged in (winning on equal timestamp and sequence).</summary>
     private List<Entry> MergeCommitted(List<Entry> committed, List<Entry> pending)
     {
-        long minLive = MinLiveTimestamp;
+        long minLive = MinLiveTime;
         int c = FirstAtOrAfter(committed, minLive), p = FirstAtOrAfter(pending, minLive);
         if (p == pending.Count || c == committed.Count || committed[^1].IsBefore(pending[p].Timestamp, pending[p].Sequence))
         {
@@ -219,19 +201,6 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
         return merged;
     }
 
-    private void WriteEntryPrefix(Span<byte> destination, long segment, byte[] keyBytes)
-    {
-        Prefix.CopyTo(destination);
-        KeyLayout.WriteOrderedInt64(destination[Prefix.Length..], segment);
-        BinaryPrimitives.WriteInt32BigEndian(destination[(Prefix.Length + 8)..], keyBytes.Length);
-        keyBytes.CopyTo(destination[(Prefix.Length + 12)..]);
-    }
-
-    private long SegmentId(long timestamp) => Math.DivRem(timestamp, _segmentInterval) is var (q, r) && r < 0 ? q - 1 : q;
-
-    /// <summary>Every segment below this one holds only expired values (its newest timestamp is before the minimum live one).</summary>
-    private long FirstLiveSegment => ObservedStreamTime == long.MinValue ? long.MinValue : SegmentId(MinLiveTimestamp);
-
     public override void WritePending(WriteBatch batch)
     {
         // Entries that expired while pending are not written at all (Kafka: the caching window store flushes into
@@ -241,7 +210,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
         // makes them expired, atomically with the other puts — and the segment's DeleteRange would only remove
         // them again. With a commit interval longer than the retention (a stream–stream join's ±window, a
         // window's size + grace), most of a fast stream's entries never reach RocksDB.
-        long minLive = MinLiveTimestamp;
+        long minLive = MinLiveTime;
         foreach (var (key, entries) in _pending)
         {
             int first = FirstAtOrAfter(entries, minLive); // entries are sorted by timestamp
@@ -261,7 +230,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
                 {
                     var entry = run.Entries[run.Next];
                     var stored = _keyBuffer.Get(entryPrefixLength + SuffixLength);
-                    WriteEntryPrefix(stored, segment, keyBytes);
+                    KeyLayout.WriteTimeKeyHead(stored, Prefix, segment, keyBytes);
                     KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
                     BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
                     batch.Put(stored, _valueSerde.Serialize(entry.Value), Family);
@@ -270,21 +239,12 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
         }
         _writeOrder.Clear();
         // After the puts: whole expired segments (committed earlier) are removed by the same batch.
-        if (FirstLiveSegment > _deletedBelowSegment)
-        {
-            var start = new byte[Prefix.Length + 8];
-            var end = new byte[Prefix.Length + 8];
-            Prefix.CopyTo(start, 0);
-            Prefix.CopyTo(end, 0);
-            KeyLayout.WriteOrderedInt64(start.AsSpan(Prefix.Length), long.MinValue);
-            KeyLayout.WriteOrderedInt64(end.AsSpan(Prefix.Length), FirstLiveSegment);
-            batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, Family);
-        }
-        if (ObservedStreamTime != _committedStreamTime || _nextSequence != _committedNextSequence)
+        if (SegmentsExpired) DeleteBelow(batch, Prefix, FirstLiveSegment);
+        if (ObservedStreamTime != CommittedStreamTime || _nextSequence != _committedNextSequence)
         {
             BinaryPrimitives.WriteInt64BigEndian(_meta, ObservedStreamTime);
             BinaryPrimitives.WriteInt64BigEndian(_meta.AsSpan(8), _nextSequence);
-            batch.Put(_metaKey, _meta, Family);
+            batch.Put(MetaKey, _meta, Family);
         }
     }
 
@@ -311,16 +271,15 @@ internal sealed class RocksWindowStore<TKey, TValue> : RocksStore<TKey>, IWindow
             if (_cache.TryGet(key, out var cached) && MergeCommitted(cached, entries) is var merged && !ReferenceEquals(merged, cached))
                 _cache.Set(key, merged);
         }
-        _committedStreamTime = ObservedStreamTime;
+        TimeCommitted();
         _committedNextSequence = _nextSequence;
-        _deletedBelowSegment = Math.Max(_deletedBelowSegment, FirstLiveSegment);
         ClearPending();
     }
 
     public override void DiscardPending()
     {
         _cache.Clear();
-        ObservedStreamTime = _committedStreamTime;
+        TimeDiscarded();
         _nextSequence = _committedNextSequence;
         ClearPending();
     }

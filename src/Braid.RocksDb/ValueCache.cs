@@ -1,5 +1,3 @@
-using Braid.Internal.State;
-
 namespace Braid.RocksDb;
 
 #pragma warning disable CS8714 // Store keys may be of a nullable type parameter; every public entry point rejects null keys.

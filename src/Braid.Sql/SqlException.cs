@@ -5,26 +5,18 @@ namespace Braid.Sql;
 /// does not support. <see cref="Line"/> and <see cref="Column"/> (1-based) point at the offending token;
 /// the message says what is supported instead.
 /// </summary>
-public sealed class SqlException : Exception
+/// <param name="problem">What is wrong, and what to write instead.</param>
+/// <param name="line">1-based line of the offending token.</param>
+/// <param name="column">1-based column of the offending token.</param>
+public sealed class SqlException(string problem, int line, int column)
+    : Exception($"line {line}, column {column}: {problem}")
 {
-    /// <summary>Creates the error.</summary>
-    /// <param name="problem">What is wrong, and what to write instead.</param>
-    /// <param name="line">1-based line of the offending token.</param>
-    /// <param name="column">1-based column of the offending token.</param>
-    public SqlException(string problem, int line, int column)
-        : base($"line {line}, column {column}: {problem}")
-    {
-        Problem = problem;
-        Line = line;
-        Column = column;
-    }
-
     /// <summary>What is wrong, without the position.</summary>
-    public string Problem { get; }
+    public string Problem { get; } = problem;
 
     /// <summary>1-based line of the offending token.</summary>
-    public int Line { get; }
+    public int Line { get; } = line;
 
     /// <summary>1-based column of the offending token.</summary>
-    public int Column { get; }
+    public int Column { get; } = column;
 }

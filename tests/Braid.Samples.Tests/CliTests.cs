@@ -1,27 +1,12 @@
-using System.Diagnostics;
+using Braid.Tests.Shared;
 
 namespace Braid.Samples.Tests;
 
 /// <summary>The braid command as a user runs it: a separate process with redirected output.</summary>
 public sealed class CliTests
 {
-    private static (int ExitCode, string Out, string Err, TimeSpan Took) Braid(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Braid.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        var clock = Stopwatch.StartNew();
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "braid did not finish within a minute");
-        return (p.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
-    }
+    private static (int ExitCode, string Out, string Err, TimeSpan Took) Braid(params string[] args) =>
+        BraidCli.Run(RepoPaths.Root, TimeSpan.FromMinutes(1), args);
 
     [Fact]
     public void Demo_WithoutName_RunsAllFiveWithinAMinute_AndPrintsPlainTextWhenRedirected()

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Braid.Embedded;
 using Braid.Serialization;
+using Braid.Tests.Shared;
 
 namespace Braid.Samples.Tests;
 
@@ -12,18 +13,7 @@ namespace Braid.Samples.Tests;
 /// </summary>
 public sealed class CliUiAttachTests
 {
-    private static ProcessStartInfo Braid(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Braid.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        return start;
-    }
+    private static ProcessStartInfo Braid(params string[] args) => BraidCli.StartInfo(RepoPaths.Root, args);
 
     [Fact]
     public async Task UiStateDir_ServesTheOtherProcesssApplication_ItsLagAndAStoreValue()

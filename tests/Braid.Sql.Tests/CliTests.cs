@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Braid.Tests.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace Braid.Sql.Tests;
@@ -13,19 +13,8 @@ public sealed class CliTests
 {
     private static (int Code, string Out, string Err) Braid(params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = SampleRuns.Root,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Braid.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(2)), "braid sql did not finish within two minutes");
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        var (code, stdout, stderr, _) = BraidCli.Run(SampleRuns.Root, TimeSpan.FromMinutes(2), args);
+        return (code, stdout, stderr);
     }
 
     [Fact]

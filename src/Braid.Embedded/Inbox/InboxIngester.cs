@@ -50,19 +50,8 @@ internal sealed class InboxIngester(string appDirectory, LogManager logs, LogAct
         }
     });
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        try
-        {
-            _loop?.Wait(TimeSpan.FromSeconds(30));
-        }
-        catch (AggregateException)
-        {
-            // the loop reports its own failures
-        }
-        _stop.Dispose();
-    }
+    public void Dispose() => BackgroundLoops.Stop(_stop, _loop, TimeSpan.FromSeconds(30));
+
     public const string BatchSuffix = ".batch";
     public const string TemporarySuffix = ".tmp";
     private const string IngestingMarker = ".ingesting-";

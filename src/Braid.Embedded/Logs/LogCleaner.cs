@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using Braid.Embedded.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Braid.Embedded.Logs;
@@ -161,17 +162,5 @@ internal sealed class LogCleaner(LogManager logs, TimeSpan interval, ILogger log
         return true;
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        try
-        {
-            _loop?.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-            // The loop logs its own failures; cancellation ends it.
-        }
-        _stop.Dispose();
-    }
+    public void Dispose() => BackgroundLoops.Stop(_stop, _loop, TimeSpan.FromSeconds(10));
 }

@@ -12,36 +12,28 @@ namespace Braid.Embedded.Logs;
 /// Offsets are dense when written (compaction later leaves gaps). Readers see records below
 /// <see cref="VisibleEnd"/> only: the committed high-water mark for logs the application writes under
 /// exactly-once, the log end otherwise. One lock guards appends, reads and segment swaps.
+/// Only the <c>Open</c> factories create one: they recover the directory before the log is used.
 /// </summary>
-internal sealed partial class PartitionLog : IDisposable
+internal sealed partial class PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger, LogFileSystem fs)
+    : IDisposable
 {
     private readonly object _lock = new();
     private readonly List<LogSegment> _segments = new();
-    private readonly ILogger _logger;
-    private readonly long _segmentBytes;
+    private readonly ILogger _logger = logger;
+    private readonly long _segmentBytes = segmentBytes;
     private readonly HashSet<LogSegment> _unsynced = new();
     private long _visibleEnd;
     private bool _contiguous;
 
-    private readonly LogFileSystem _fs;
+    private readonly LogFileSystem _fs = fs;
     private bool _directoryDirty;
     private bool _closed;
 
-    private PartitionLog(string topic, int partition, string directory, long segmentBytes, ILogger logger, LogFileSystem fs)
-    {
-        _fs = fs;
-        Topic = topic;
-        Partition = partition;
-        Directory = directory;
-        _segmentBytes = segmentBytes;
-        _logger = logger;
-    }
+    public string Topic { get; } = topic;
 
-    public string Topic { get; }
+    public int Partition { get; } = partition;
 
-    public int Partition { get; }
-
-    public string Directory { get; }
+    public string Directory { get; } = directory;
 
     /// <summary>The next offset an append will assign.</summary>
     public long EndOffset { get; private set; }

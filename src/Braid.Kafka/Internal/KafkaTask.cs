@@ -13,37 +13,28 @@ namespace Braid.Kafka.Internal;
 /// their changelogs), its input partitions, and — once restored — the core <see cref="RuntimeTask"/> that chooses
 /// records (PartitionGroup, <c>max.task.idle.ms</c>) and tracks consumed offsets. It is also the task's
 /// <see cref="IInputSource"/>: the input fetcher pushes records in and says which inputs are at their end.
+/// Built by <see cref="Create"/>, which gives it its logged stores.
 /// </summary>
-internal sealed class KafkaTask : IHostedTask, IInputSource
+internal sealed class KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicPartition> inputs, IReadOnlyList<RestorableStore> restorable,
+    ITaskState? state, IReadOnlySet<string> checkpointed) : IHostedTask, IInputSource
 {
     private bool[] _atEnd = [];
     private bool _renew;
 
-    private KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicPartition> inputs, IReadOnlyList<RestorableStore> restorable,
-        ITaskState? state, IReadOnlySet<string> checkpointed)
-    {
-        Id = id;
-        Task = task;
-        Inputs = inputs;
-        Restorable = restorable;
-        State = state;
-        Checkpointed = checkpointed;
-    }
+    public TaskId Id { get; } = id;
 
-    public TaskId Id { get; }
-
-    public StreamTask Task { get; }
+    public StreamTask Task { get; } = task;
 
     /// <summary>Real input partitions, in the task's declared order (ties in record choice go to the first).</summary>
-    public IReadOnlyList<TopicPartition> Inputs { get; }
+    public IReadOnlyList<TopicPartition> Inputs { get; } = inputs;
 
-    public IReadOnlyList<RestorableStore> Restorable { get; }
+    public IReadOnlyList<RestorableStore> Restorable { get; } = restorable;
 
     /// <summary>The task's on-disk state, when the instance has a state directory.</summary>
-    public ITaskState? State { get; }
+    public ITaskState? State { get; } = state;
 
     /// <summary>Changelog topics whose store is on disk: they restore from the local checkpoint.</summary>
-    public IReadOnlySet<string> Checkpointed { get; }
+    public IReadOnlySet<string> Checkpointed { get; } = checkpointed;
 
     /// <summary>Set once restored and started (<see cref="Start"/>).</summary>
     public RuntimeTask Runtime { get; private set; } = null!;

@@ -28,24 +28,13 @@ public sealed class SqlArray : IReadOnlyList<object?>, IEquatable<SqlArray>
     IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
 
     /// <inheritdoc />
-    public bool Equals(SqlArray? other)
-    {
-        if (other is null || other._items.Length != _items.Length) return false;
-        for (int i = 0; i < _items.Length; i++)
-            if (!SqlValues.StructurallyEqual(_items[i], other._items[i])) return false;
-        return true;
-    }
+    public bool Equals(SqlArray? other) => other is not null && SqlValues.SequenceEqual(_items, other._items);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is SqlArray a && Equals(a);
 
     /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        var h = new HashCode();
-        foreach (var v in _items) h.Add(SqlValues.Hash(v));
-        return h.ToHashCode();
-    }
+    public override int GetHashCode() => SqlValues.SequenceHash(_items);
 
     /// <inheritdoc />
     public override string ToString() => SqlJson.WriteValue(this);

@@ -62,24 +62,13 @@ public sealed class SqlRow : IEquatable<SqlRow>, IComparable<SqlRow>
     }
 
     /// <inheritdoc />
-    public bool Equals(SqlRow? other)
-    {
-        if (other is null || other._values.Length != _values.Length) return false;
-        for (int i = 0; i < _values.Length; i++)
-            if (!SqlValues.StructurallyEqual(_values[i], other._values[i])) return false;
-        return true;
-    }
+    public bool Equals(SqlRow? other) => other is not null && SqlValues.SequenceEqual(_values, other._values);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is SqlRow r && Equals(r);
 
     /// <inheritdoc />
-    public override int GetHashCode()
-    {
-        var h = new HashCode();
-        foreach (var v in _values) h.Add(SqlValues.Hash(v));
-        return h.ToHashCode();
-    }
+    public override int GetHashCode() => SqlValues.SequenceHash(_values);
 
     /// <summary>Orders rows value by value (nulls first, as <see cref="SqlValues"/> orders values).</summary>
     /// <param name="other">The other row.</param>

@@ -22,6 +22,23 @@ internal static class SqlValues
         return a.Equals(b);
     }
 
+    /// <summary>Equality of two sequences of values (a row's values, an array's items): same length, equal value by value.</summary>
+    public static bool SequenceEqual(object?[] a, object?[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (!StructurallyEqual(a[i], b[i])) return false;
+        return true;
+    }
+
+    /// <summary>A hash of a sequence of values that agrees with <see cref="SequenceEqual"/>.</summary>
+    public static int SequenceHash(object?[] values)
+    {
+        var h = new HashCode();
+        foreach (var v in values) h.Add(Hash(v));
+        return h.ToHashCode();
+    }
+
     public static int Hash(object? v) => v switch
     {
         null => 0,

@@ -10,26 +10,18 @@ namespace Braid;
 /// </summary>
 public sealed record JoinWindows
 {
-    private JoinWindows(long beforeMs, long afterMs, long graceMs)
+    private JoinWindows()
     {
-        if (beforeMs + afterMs < 0)
-        {
-            throw new ArgumentException(
-                $"JoinWindows: the window size (before + after = {beforeMs} ms + {afterMs} ms) must not be negative.");
-        }
-        BeforeMs = beforeMs;
-        AfterMs = afterMs;
-        GraceMs = graceMs;
     }
 
     /// <summary>How far back from a left record's time a right record may be, in ms.</summary>
-    public long BeforeMs { get; }
+    public long BeforeMs { get; private init; }
 
     /// <summary>How far ahead of a left record's time a right record may be, in ms.</summary>
-    public long AfterMs { get; }
+    public long AfterMs { get; private init; }
 
     /// <summary>How long after a window ends out-of-order records are still accepted, in ms.</summary>
-    public long GraceMs { get; }
+    public long GraceMs { get; private init; }
 
     /// <summary>The window size, before + after, in ms.</summary>
     public long SizeMs => BeforeMs + AfterMs;
@@ -44,7 +36,7 @@ public sealed record JoinWindows
         long grace = NonNegativeMs(afterWindowEnd, "the grace period");
         if (diff > long.MaxValue - grace)
             throw new ArgumentException($"JoinWindows: time difference {diff} ms plus grace {grace} ms overflows.");
-        return new JoinWindows(diff, diff, grace);
+        return Create(diff, diff, grace);
     }
 
     /// <summary>A symmetric window of <paramref name="timeDifference"/> without grace: out-of-order records after the window ends are too late.</summary>
@@ -59,7 +51,7 @@ public sealed record JoinWindows
     /// </summary>
     /// <param name="timeDifference">The new before bound.</param>
     /// <returns>The new windows.</returns>
-    public JoinWindows Before(TimeSpan timeDifference) => new(ToMs(timeDifference), AfterMs, GraceMs);
+    public JoinWindows Before(TimeSpan timeDifference) => Create(ToMs(timeDifference), AfterMs, GraceMs);
 
     /// <summary>
     /// Returns windows with another "after" bound (how far ahead a right record may be); the "before"
@@ -67,7 +59,17 @@ public sealed record JoinWindows
     /// </summary>
     /// <param name="timeDifference">The new after bound.</param>
     /// <returns>The new windows.</returns>
-    public JoinWindows After(TimeSpan timeDifference) => new(BeforeMs, ToMs(timeDifference), GraceMs);
+    public JoinWindows After(TimeSpan timeDifference) => Create(BeforeMs, ToMs(timeDifference), GraceMs);
+
+    private static JoinWindows Create(long beforeMs, long afterMs, long graceMs)
+    {
+        if (beforeMs + afterMs < 0)
+        {
+            throw new ArgumentException(
+                $"JoinWindows: the window size (before + after = {beforeMs} ms + {afterMs} ms) must not be negative.");
+        }
+        return new JoinWindows { BeforeMs = beforeMs, AfterMs = afterMs, GraceMs = graceMs };
+    }
 
     private static long NonNegativeMs(TimeSpan value, string what)
     {

@@ -13,24 +13,16 @@ internal enum NodeKind
 /// The build-time description of one node: how to instantiate it (once per task), its edges, its stores
 /// and topics. Instances never outlive a task; specs are shared by every task of the topology.
 /// </summary>
-internal sealed class NodeSpec
+internal sealed class NodeSpec(string name, NodeKind kind, Func<ProcessorNode> factory, int order)
 {
-    public NodeSpec(string name, NodeKind kind, Func<ProcessorNode> factory, int order)
-    {
-        Name = name;
-        Kind = kind;
-        Factory = factory;
-        Order = order;
-    }
+    public string Name { get; } = name;
 
-    public string Name { get; }
+    public NodeKind Kind { get; } = kind;
 
-    public NodeKind Kind { get; }
-
-    public Func<ProcessorNode> Factory { get; }
+    public Func<ProcessorNode> Factory { get; } = factory;
 
     /// <summary>Declaration order; sub-topologies and descriptions follow it.</summary>
-    public int Order { get; }
+    public int Order { get; } = order;
 
     public List<string> Parents { get; } = new();
 

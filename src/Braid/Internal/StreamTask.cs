@@ -12,30 +12,20 @@ namespace Braid.Internal;
 /// task clock. The host hands it input records one at a time (in the order it chooses, normally lowest
 /// timestamp first across inputs) and tells it about wall-clock time.
 /// </summary>
-internal sealed class StreamTask
+internal sealed class StreamTask(TaskId id, TaskContext context, List<ProcessorNode> nodes, Dictionary<string, ISourceNode> sources,
+    Dictionary<string, IStateStore> stores)
 {
-    private readonly Dictionary<string, ISourceNode> _sources;
-    private readonly string _idText;
+    private readonly Dictionary<string, ISourceNode> _sources = sources;
+    private readonly string _idText = id.ToString();
     private bool _initialized;
 
-    public StreamTask(TaskId id, TaskContext context, List<ProcessorNode> nodes, Dictionary<string, ISourceNode> sources,
-        Dictionary<string, IStateStore> stores)
-    {
-        Id = id;
-        _idText = id.ToString();
-        Context = context;
-        Nodes = nodes;
-        _sources = sources;
-        Stores = stores;
-    }
+    public TaskId Id { get; } = id;
 
-    public TaskId Id { get; }
+    public TaskContext Context { get; } = context;
 
-    public TaskContext Context { get; }
+    public IReadOnlyList<ProcessorNode> Nodes { get; } = nodes;
 
-    public IReadOnlyList<ProcessorNode> Nodes { get; }
-
-    public IReadOnlyDictionary<string, IStateStore> Stores { get; }
+    public IReadOnlyDictionary<string, IStateStore> Stores { get; } = stores;
 
     public IEnumerable<string> InputTopics => _sources.Keys;
 

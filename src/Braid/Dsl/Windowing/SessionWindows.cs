@@ -8,17 +8,15 @@ namespace Braid;
 /// </summary>
 public sealed record SessionWindows
 {
-    private SessionWindows(long gapMs, long graceMs)
+    private SessionWindows()
     {
-        InactivityGapMs = gapMs;
-        GraceMs = graceMs;
     }
 
     /// <summary>The inactivity gap in ms.</summary>
-    public long InactivityGapMs { get; }
+    public long InactivityGapMs { get; private init; }
 
     /// <summary>How long after a session ends, in stream time, records may still extend or merge it.</summary>
-    public long GraceMs { get; }
+    public long GraceMs { get; private init; }
 
     /// <summary>Session windows without grace.</summary>
     /// <param name="inactivityGap">The gap (positive, whole ms).</param>
@@ -34,6 +32,6 @@ public sealed record SessionWindows
     {
         long gap = WindowMs.Positive(nameof(SessionWindows), inactivityGap, "the inactivity gap");
         long g = WindowMs.NonNegative(nameof(SessionWindows), afterWindowEnd, "the grace period");
-        return new SessionWindows(gap, g);
+        return new SessionWindows { InactivityGapMs = gap, GraceMs = g };
     }
 }

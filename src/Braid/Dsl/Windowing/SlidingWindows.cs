@@ -10,17 +10,15 @@ namespace Braid;
 /// </summary>
 public sealed record SlidingWindows
 {
-    private SlidingWindows(long timeDifferenceMs, long graceMs)
+    private SlidingWindows()
     {
-        TimeDifferenceMs = timeDifferenceMs;
-        GraceMs = graceMs;
     }
 
     /// <summary>The largest time difference of two records in one window, in ms.</summary>
-    public long TimeDifferenceMs { get; }
+    public long TimeDifferenceMs { get; private init; }
 
     /// <summary>How long after a window ends, in stream time, records are still added to it.</summary>
-    public long GraceMs { get; }
+    public long GraceMs { get; private init; }
 
     /// <summary>Sliding windows without grace.</summary>
     /// <param name="timeDifference">The time difference (positive, whole ms).</param>
@@ -36,6 +34,6 @@ public sealed record SlidingWindows
     {
         long d = WindowMs.Positive(nameof(SlidingWindows), timeDifference, "the time difference");
         long g = WindowMs.NonNegative(nameof(SlidingWindows), afterWindowEnd, "the grace period");
-        return new SlidingWindows(d, g);
+        return new SlidingWindows { TimeDifferenceMs = d, GraceMs = g };
     }
 }

@@ -6,18 +6,13 @@ namespace Braid;
 /// </summary>
 public sealed record Suppressed
 {
-    private Suppressed(bool untilWindowCloses, long timeLimitMs, BufferConfig buffer)
-    {
-        IsUntilWindowCloses = untilWindowCloses;
-        TimeLimitMs = timeLimitMs;
-        Buffer = buffer;
-    }
+    private Suppressed(BufferConfig buffer) => Buffer = buffer;
 
     /// <summary>True for <see cref="UntilWindowCloses"/>.</summary>
-    public bool IsUntilWindowCloses { get; }
+    public bool IsUntilWindowCloses { get; private init; }
 
     /// <summary>For <see cref="UntilTimeLimit"/>: how long a key's first held update waits, in ms.</summary>
-    public long TimeLimitMs { get; }
+    public long TimeLimitMs { get; private init; }
 
     /// <summary>The buffer bounds.</summary>
     public BufferConfig Buffer { get; }
@@ -36,7 +31,7 @@ public sealed record Suppressed
         ArgumentNullException.ThrowIfNull(buffer);
         if (!buffer.IsStrict)
             throw new ArgumentException("Suppressed.UntilWindowCloses needs a strict buffer (BufferConfig.Unbounded() or .ShutDownWhenFull()): emitting early would emit non-final results.", nameof(buffer));
-        return new Suppressed(true, 0, buffer);
+        return new Suppressed(buffer) { IsUntilWindowCloses = true };
     }
 
     /// <summary>Emit a key's latest value once <paramref name="timeToWaitForMoreEvents"/> of stream time has passed since its first held update.</summary>
@@ -46,7 +41,7 @@ public sealed record Suppressed
     public static Suppressed UntilTimeLimit(TimeSpan timeToWaitForMoreEvents, BufferConfig buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        return new Suppressed(false, WindowMs.NonNegative(nameof(Suppressed), timeToWaitForMoreEvents, "the time limit"), buffer);
+        return new Suppressed(buffer) { TimeLimitMs = WindowMs.NonNegative(nameof(Suppressed), timeToWaitForMoreEvents, "the time limit") };
     }
 }
 

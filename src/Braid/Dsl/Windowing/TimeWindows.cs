@@ -8,21 +8,18 @@ namespace Braid;
 /// </summary>
 public sealed record TimeWindows
 {
-    private TimeWindows(long sizeMs, long advanceMs, long graceMs)
+    private TimeWindows()
     {
-        SizeMs = sizeMs;
-        AdvanceMs = advanceMs;
-        GraceMs = graceMs;
     }
 
     /// <summary>The window size in ms.</summary>
-    public long SizeMs { get; }
+    public long SizeMs { get; private init; }
 
     /// <summary>The distance between two window starts in ms (equal to the size for tumbling windows).</summary>
-    public long AdvanceMs { get; }
+    public long AdvanceMs { get; private init; }
 
     /// <summary>How long after a window ends, in stream time, records are still added to it.</summary>
-    public long GraceMs { get; }
+    public long GraceMs { get; private init; }
 
     /// <summary>Tumbling windows of <paramref name="size"/> without grace.</summary>
     /// <param name="size">The window size (positive, whole ms).</param>
@@ -37,7 +34,7 @@ public sealed record TimeWindows
     {
         long s = WindowMs.Positive(nameof(TimeWindows), size, "the window size");
         long g = WindowMs.NonNegative(nameof(TimeWindows), afterWindowEnd, "the grace period");
-        return new TimeWindows(s, s, g);
+        return new TimeWindows { SizeMs = s, AdvanceMs = s, GraceMs = g };
     }
 
     /// <summary>Hopping windows: the same size and grace, a new window every <paramref name="advance"/>.</summary>
@@ -48,7 +45,7 @@ public sealed record TimeWindows
         long a = WindowMs.Positive(nameof(TimeWindows), advance, "the advance");
         if (a > SizeMs)
             throw new ArgumentOutOfRangeException(nameof(advance), advance, $"TimeWindows: the advance ({a} ms) must not exceed the window size ({SizeMs} ms).");
-        return new TimeWindows(SizeMs, a, GraceMs);
+        return this with { AdvanceMs = a };
     }
 
     /// <summary>The starts of the windows a timestamp falls in, ascending (Kafka's <c>windowsFor</c>).</summary>

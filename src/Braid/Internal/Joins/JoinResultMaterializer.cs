@@ -1,5 +1,4 @@
-using Braid.Internal.Nodes;
-using Braid.State;
+using Braid.Internal.Tables;
 
 namespace Braid.Internal.Joins;
 
@@ -9,25 +8,16 @@ namespace Braid.Internal.Joins;
 /// key that has no result is not forwarded: nothing changed.
 /// </summary>
 internal sealed class JoinResultMaterializer<TKey, TResult>(string name, string storeName)
-    : ProcessorNode<TKey, Change<TResult>, TKey, Change<TResult>>(name)
+    : MaterializedTableNode<TKey, TResult, TResult>(name, storeName)
 {
-    private IKeyValueStore<TKey, ValueAndTimestamp<TResult>> _store = null!;
-
-    public override void Init(TaskContext context)
-    {
-        base.Init(context);
-        _store = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<TResult>>>(storeName);
-    }
-
     public override void Process(in Record<TKey, Change<TResult>> record)
     {
         var key = record.Key!;
         var c = record.Value;
         bool hasNew = c.HasNew && c.New is not null;
-        bool hadOld = _store.TryGet(key, out var old);
-        if (hasNew) _store.Put(key, new ValueAndTimestamp<TResult>(c.New!, record.Timestamp));
-        else if (hadOld) _store.Delete(key);
-        else return;
+        bool hadOld = Store!.TryGet(key, out var old);
+        if (!hasNew && !hadOld) return;
+        Materialize(key, hasNew, c.New, record.Timestamp);
         Forward(new Record<TKey, Change<TResult>>(key, new Change<TResult>(c.New, hasNew, old.Value, hadOld), record.Timestamp, record.Headers));
     }
 }

@@ -19,7 +19,7 @@ namespace Braid.Internal.State;
 /// Expired versions of a key are removed when the key is written; a periodic sweep (amortized O(1) per put)
 /// reclaims keys that are never written again.
 /// </summary>
-internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedKeyValueStore<TKey, TValue>
+internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionWriter<TKey, TValue>
 {
     private readonly Dictionary<TKey, List<Version<TValue>>> _map;
     private readonly long _retentionMs;
@@ -43,21 +43,14 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
     public TimeSpan HistoryRetention { get; }
 
     /// <summary>Oldest readable/writable timestamp; long.MinValue while nothing was put.</summary>
-    private long Cutoff => _observedStreamTime == long.MinValue ? long.MinValue : _observedStreamTime - _retentionMs;
+    public long Cutoff => VersionHistory.Cutoff(_observedStreamTime, _retentionMs);
 
     public VersionedPutResult Put(TKey key, TValue? value, long timestamp) => PutVersion(key, value, value is null, timestamp);
 
     public bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted)
     {
         StoreArguments.NotNull(key);
-        if (timestamp < Cutoff)
-        {
-            deleted = default;
-            return false;
-        }
-        bool found = TryGet(key, timestamp, out deleted);
-        PutVersion(key, default, isTombstone: true, timestamp);
-        return found;
+        return VersionHistory.Delete(this, key, timestamp, out deleted);
     }
 
     public bool TryGet(TKey key, out VersionedRecord<TValue> record)
@@ -75,7 +68,7 @@ internal sealed class InMemoryVersionedKeyValueStore<TKey, TValue> : IVersionedK
         return _map.TryGetValue(key, out var versions) && VersionHistory.TryGetAsOf(versions, asOfTimestamp, Cutoff, out record);
     }
 
-    private VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
+    public VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp)
     {
         StoreArguments.NotNull(key);
         if (timestamp < Cutoff) return VersionedPutResult.NotPut;

@@ -5,6 +5,16 @@ namespace Braid.Internal.State;
 /// <summary>One version of a key; a tombstone has no value.</summary>
 internal readonly record struct Version<TValue>(long Timestamp, TValue? Value, bool IsTombstone);
 
+/// <summary>What a versioned store gives <see cref="VersionHistory.Delete{TKey,TValue}"/>: its retention cutoff and a version write.</summary>
+internal interface IVersionWriter<TKey, TValue> : IVersionedKeyValueStore<TKey, TValue>
+{
+    /// <summary>Oldest readable/writable timestamp (<see cref="VersionHistory.Cutoff"/>).</summary>
+    long Cutoff { get; }
+
+    /// <summary>Writes a version (a tombstone when <paramref name="isTombstone"/>) unless it is before the cutoff.</summary>
+    VersionedPutResult PutVersion(TKey key, TValue? value, bool isTombstone, long timestamp);
+}
+
 /// <summary>
 /// The rules of one key's version list, oldest first, shared by the in-memory and RocksDB versioned stores
 /// so both answer identically (the stores add only where the list lives and when it is persisted):
@@ -14,6 +24,28 @@ internal readonly record struct Version<TValue>(long Timestamp, TValue? Value, b
 /// </summary>
 internal static class VersionHistory
 {
+    /// <summary>Oldest readable/writable timestamp: the observed stream time minus the history retention;
+    /// <c>long.MinValue</c> while nothing was put.</summary>
+    public static long Cutoff(long observedStreamTime, long retentionMs) =>
+        observedStreamTime == long.MinValue ? long.MinValue : observedStreamTime - retentionMs;
+
+    /// <summary>
+    /// The delete rule of both versioned stores (Kafka's <c>VersionedKeyValueStore.delete</c>): before the cutoff
+    /// nothing is deleted or returned; otherwise the version as of <paramref name="timestamp"/> is returned and a
+    /// tombstone is put at that timestamp (whether or not a version existed).
+    /// </summary>
+    public static bool Delete<TKey, TValue>(IVersionWriter<TKey, TValue> store, TKey key, long timestamp, out VersionedRecord<TValue> deleted)
+    {
+        if (timestamp < store.Cutoff)
+        {
+            deleted = default;
+            return false;
+        }
+        bool found = store.TryGet(key, timestamp, out deleted);
+        store.PutVersion(key, default, isTombstone: true, timestamp);
+        return found;
+    }
+
     /// <summary>Inserts (or replaces at the same timestamp) and says whether the version became the latest.</summary>
     public static VersionedPutResult Insert<TValue>(List<Version<TValue>> versions, Version<TValue> version)
     {

@@ -1,5 +1,3 @@
-using Braid.State;
-
 namespace Braid.Internal.Tables;
 
 /// <summary>
@@ -23,32 +21,19 @@ namespace Braid.Internal.Tables;
 /// </summary>
 internal sealed class TableFilterNode<TKey, TValue>(string name, Func<TKey, TValue, bool> predicate, bool negate, string? storeName,
     bool sendOldValues, bool versionedUpstream)
-    : Nodes.ProcessorNode<TKey, Change<TValue>, TKey, Change<TValue>>(name)
+    : MaterializedTableNode<TKey, TValue, TValue>(name, storeName)
 {
-    private IKeyValueStore<TKey, ValueAndTimestamp<TValue>>? _store;
-
-    public override void Init(TaskContext context)
-    {
-        base.Init(context);
-        if (storeName is not null) _store = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<TValue>>>(storeName);
-    }
-
     public override void Process(in Record<TKey, Change<TValue>> record)
     {
         var key = record.Key!;
         var c = record.Value;
         bool hasNew = c.HasNew && predicate(key, c.New!) != negate;
         bool hasOld = c.HasOld && predicate(key, c.Old!) != negate;
-        if (_store is not null)
+        if (Store is not null)
         {
-            if (!c.IsLatest)
-            {
-                Context.RecordDropped(Name, "out-of-order-versioned-update");
-                return;
-            }
+            if (DropsOutOfOrder(c)) return;
             if (!hasNew && !hasOld) return;
-            if (hasNew) _store.Put(key, new ValueAndTimestamp<TValue>(c.New!, record.Timestamp));
-            else _store.Delete(key);
+            Materialize(key, hasNew, c.New, record.Timestamp);
         }
         else if (!hasNew && !hasOld && sendOldValues && !versionedUpstream)
         {

@@ -16,45 +16,38 @@ namespace Braid.Internal.State.Logging;
 /// key is idempotent, so restoring it and then reprocessing gives the same store.</para>
 /// </summary>
 internal sealed class ChangeLoggingKeyValueStore<TKey, TValue>(IKeyValueStore<TKey, TValue> inner, Serde<TKey> keySerde, Serde<TValue> valueSerde,
-    IChangeSink sink) : IKeyValueStore<TKey, TValue>, ILoggedStore, IPrefixScanInto<TKey, TValue>
+    IChangeSink sink)
+    : ChangeLoggingStore<IKeyValueStore<TKey, TValue>>(inner), IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
 {
-    public string Name => inner.Name;
-
-    public bool IsPersistent => inner.IsPersistent;
-
-    public long ApproximateCount => inner.ApproximateCount;
+    public long ApproximateCount => Inner.ApproximateCount;
 
     public void Put(TKey key, TValue value)
     {
-        inner.Put(key, value);
+        Inner.Put(key, value);
         sink.Log(keySerde.Serialize(key), value is null ? null : valueSerde.Serialize(value), sink.CurrentTimestamp);
     }
 
     public bool Delete(TKey key)
     {
-        bool existed = inner.Delete(key);
+        bool existed = Inner.Delete(key);
         sink.Log(keySerde.Serialize(key), null, sink.CurrentTimestamp);
         return existed;
     }
 
-    public void Restore(byte[] key, byte[]? value, long timestamp)
+    public override void Restore(byte[] key, byte[]? value, long timestamp)
     {
         var k = keySerde.Deserialize(key);
-        if (value is null) inner.Delete(k);
-        else inner.Put(k, valueSerde.Deserialize(value));
+        if (value is null) Inner.Delete(k);
+        else Inner.Put(k, valueSerde.Deserialize(value));
     }
 
-    public bool TryGet(TKey key, out TValue value) => inner.TryGet(key, out value);
+    public bool TryGet(TKey key, out TValue value) => Inner.TryGet(key, out value);
 
-    public IEnumerable<KeyValue<TKey, TValue>> Range(TKey from, TKey to) => inner.Range(from, to);
+    public IEnumerable<KeyValue<TKey, TValue>> Range(TKey from, TKey to) => Inner.Range(from, to);
 
-    public IEnumerable<KeyValue<TKey, TValue>> All() => inner.All();
+    public IEnumerable<KeyValue<TKey, TValue>> All() => Inner.All();
 
-    public IEnumerable<KeyValue<TKey, TValue>> PrefixScan<TPrefix>(TPrefix prefix, Serde<TPrefix> prefixSerde) => inner.PrefixScan(prefix, prefixSerde);
+    public IEnumerable<KeyValue<TKey, TValue>> PrefixScan<TPrefix>(TPrefix prefix, Serde<TPrefix> prefixSerde) => Inner.PrefixScan(prefix, prefixSerde);
 
-    public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output) => IPrefixScanInto<TKey, TValue>.ScanInto(inner, prefix, output);
-
-    public void Flush() => inner.Flush();
-
-    public void Close() => inner.Close();
+    public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output) => IPrefixScanInto<TKey, TValue>.ScanInto(Inner, prefix, output);
 }

@@ -12,49 +12,42 @@ namespace Braid.Internal.State.Logging;
 /// commit, and a put or removal of one session is idempotent, so a change restored and then redone changes nothing.</para>
 /// </summary>
 internal sealed class ChangeLoggingSessionStore<TKey, TValue>(ISessionStore<TKey, TValue> inner, Serde<TKey> keySerde, Serde<TValue> valueSerde,
-    IChangeSink sink) : ISessionStore<TKey, TValue>, ILoggedStore
+    IChangeSink sink)
+    : ChangeLoggingStore<ISessionStore<TKey, TValue>>(inner), ISessionStore<TKey, TValue>
 {
-    public string Name => inner.Name;
+    public long ObservedStreamTime => Inner.ObservedStreamTime;
 
-    public bool IsPersistent => inner.IsPersistent;
-
-    public long ObservedStreamTime => inner.ObservedStreamTime;
-
-    public long RetentionMs => inner.RetentionMs;
+    public long RetentionMs => Inner.RetentionMs;
 
     public bool Put(Windowed<TKey> session, TValue value)
     {
-        bool stored = inner.Put(session, value);
+        bool stored = Inner.Put(session, value);
         if (stored) sink.Log(SessionKey(session), value is null ? null : valueSerde.Serialize(value), session.Window.End);
         return stored;
     }
 
     public bool Remove(Windowed<TKey> session)
     {
-        bool removed = inner.Remove(session);
+        bool removed = Inner.Remove(session);
         if (removed) sink.Log(SessionKey(session), null, session.Window.End);
         return removed;
     }
 
-    public void Restore(byte[] key, byte[]? value, long timestamp)
+    public override void Restore(byte[] key, byte[]? value, long timestamp)
     {
         var (k, start, end) = ChangelogKeys.ReadSession(key);
         var session = new Windowed<TKey>(keySerde.Deserialize(k.Span), new Window(start, end));
-        if (value is null) inner.Remove(session);
-        else inner.Put(session, valueSerde.Deserialize(value));
+        if (value is null) Inner.Remove(session);
+        else Inner.Put(session, valueSerde.Deserialize(value));
     }
 
     public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessions(TKey key, long earliestSessionEndTime, long latestSessionStartTime) =>
-        inner.FindSessions(key, earliestSessionEndTime, latestSessionStartTime);
+        Inner.FindSessions(key, earliestSessionEndTime, latestSessionStartTime);
 
-    public bool TryFetchSession(TKey key, long sessionStart, long sessionEnd, out TValue value) => inner.TryFetchSession(key, sessionStart, sessionEnd, out value);
+    public bool TryFetchSession(TKey key, long sessionStart, long sessionEnd, out TValue value) => Inner.TryFetchSession(key, sessionStart, sessionEnd, out value);
 
     public IReadOnlyList<KeyValue<Windowed<TKey>, TValue>> FindSessionsByEndTime(long earliestSessionEndTime, long latestSessionEndTime) =>
-        inner.FindSessionsByEndTime(earliestSessionEndTime, latestSessionEndTime);
-
-    public void Flush() => inner.Flush();
-
-    public void Close() => inner.Close();
+        Inner.FindSessionsByEndTime(earliestSessionEndTime, latestSessionEndTime);
 
     private byte[] SessionKey(Windowed<TKey> session) => ChangelogKeys.Session(keySerde.Serialize(session.Key), session.Window.Start, session.Window.End);
 }

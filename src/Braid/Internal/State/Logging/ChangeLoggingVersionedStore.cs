@@ -13,17 +13,14 @@ namespace Braid.Internal.State.Logging;
 /// host's commit; a put of a version at a timestamp replaces that version, so replaying a change twice is harmless.</para>
 /// </summary>
 internal sealed class ChangeLoggingVersionedStore<TKey, TValue>(IVersionedKeyValueStore<TKey, TValue> inner, Serde<TKey> keySerde,
-    Serde<TValue> valueSerde, IChangeSink sink) : IVersionedKeyValueStore<TKey, TValue>, ILoggedStore
+    Serde<TValue> valueSerde, IChangeSink sink)
+    : ChangeLoggingStore<IVersionedKeyValueStore<TKey, TValue>>(inner), IVersionedKeyValueStore<TKey, TValue>
 {
-    public string Name => inner.Name;
-
-    public bool IsPersistent => inner.IsPersistent;
-
-    public TimeSpan HistoryRetention => inner.HistoryRetention;
+    public TimeSpan HistoryRetention => Inner.HistoryRetention;
 
     public VersionedPutResult Put(TKey key, TValue? value, long timestamp)
     {
-        var result = inner.Put(key, value, timestamp);
+        var result = Inner.Put(key, value, timestamp);
         // A version older than the history retention is not stored: nothing to log.
         if (result != VersionedPutResult.NotPut) sink.Log(keySerde.Serialize(key), value is null ? null : valueSerde.Serialize(value), timestamp);
         return result;
@@ -31,19 +28,15 @@ internal sealed class ChangeLoggingVersionedStore<TKey, TValue>(IVersionedKeyVal
 
     public bool Delete(TKey key, long timestamp, out VersionedRecord<TValue> deleted)
     {
-        bool found = inner.Delete(key, timestamp, out deleted);
+        bool found = Inner.Delete(key, timestamp, out deleted);
         sink.Log(keySerde.Serialize(key), null, timestamp);
         return found;
     }
 
-    public void Restore(byte[] key, byte[]? value, long timestamp) =>
-        inner.Put(keySerde.Deserialize(key), value is null ? default : valueSerde.Deserialize(value), timestamp);
+    public override void Restore(byte[] key, byte[]? value, long timestamp) =>
+        Inner.Put(keySerde.Deserialize(key), value is null ? default : valueSerde.Deserialize(value), timestamp);
 
-    public bool TryGet(TKey key, out VersionedRecord<TValue> record) => inner.TryGet(key, out record);
+    public bool TryGet(TKey key, out VersionedRecord<TValue> record) => Inner.TryGet(key, out record);
 
-    public bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record) => inner.TryGet(key, asOfTimestamp, out record);
-
-    public void Flush() => inner.Flush();
-
-    public void Close() => inner.Close();
+    public bool TryGet(TKey key, long asOfTimestamp, out VersionedRecord<TValue> record) => Inner.TryGet(key, asOfTimestamp, out record);
 }

@@ -12,21 +12,18 @@ namespace Braid.Internal.State.Logging;
 /// drops as expired is not logged. Window stores only expire, so a tombstone is never written and is ignored on restore.
 /// </summary>
 internal sealed class ChangeLoggingWindowStore<TKey, TValue>(IWindowStore<TKey, TValue> inner, Serde<TKey> keySerde, Serde<TValue> valueSerde,
-    bool retainDuplicates, IChangeSink sink) : IWindowStore<TKey, TValue>, ILoggedStore
+    bool retainDuplicates, IChangeSink sink)
+    : ChangeLoggingStore<IWindowStore<TKey, TValue>>(inner), IWindowStore<TKey, TValue>
 {
     private int _seq;
 
-    public string Name => inner.Name;
+    public long ObservedStreamTime => Inner.ObservedStreamTime;
 
-    public bool IsPersistent => inner.IsPersistent;
-
-    public long ObservedStreamTime => inner.ObservedStreamTime;
-
-    public long RetentionMs => inner.RetentionMs;
+    public long RetentionMs => Inner.RetentionMs;
 
     public bool Put(TKey key, TValue value, long timestamp)
     {
-        bool stored = inner.Put(key, value, timestamp);
+        bool stored = Inner.Put(key, value, timestamp);
         // Not idempotent with retained duplicates (a second put adds a second value). Crash safety: the inner write
         // and the change become durable only together, at the host's commit with the input offsets; a crash before
         // it loses both and the record is reprocessed once. Under at-least-once a change logged before the crash can
@@ -36,16 +33,12 @@ internal sealed class ChangeLoggingWindowStore<TKey, TValue>(IWindowStore<TKey, 
         return stored;
     }
 
-    public void Restore(byte[] key, byte[]? value, long timestamp)
+    public override void Restore(byte[] key, byte[]? value, long timestamp)
     {
         if (value is null) return;
         var (k, ts) = ChangelogKeys.ReadWindow(key, retainDuplicates);
-        inner.Put(keySerde.Deserialize(k.Span), valueSerde.Deserialize(value), ts);
+        Inner.Put(keySerde.Deserialize(k.Span), valueSerde.Deserialize(value), ts);
     }
 
-    public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results) => inner.Fetch(key, timeFrom, timeTo, results);
-
-    public void Flush() => inner.Flush();
-
-    public void Close() => inner.Close();
+    public int Fetch(TKey key, long timeFrom, long timeTo, List<TimestampedValue<TValue>> results) => Inner.Fetch(key, timeFrom, timeTo, results);
 }
