@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Braid.Embedded;
-using Braid.Embedded.Diagnostics;
+using Braid.Kafka;
+using Braid.Internal.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +15,7 @@ public static class BraidDashboardEndpoints
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Serves the live dashboard of a <see cref="BraidApplication"/> at <see cref="BraidDashboardOptions.Path"/>:
+    /// Serves the live dashboard of a <see cref="BraidApplication"/> or a <see cref="BraidKafkaApplication"/> at <see cref="BraidDashboardOptions.Path"/>:
     /// the page, <c>/topology.svg</c>, <c>/api/snapshot</c>, <c>/api/store/{store}?key=K[&amp;asOf=T]</c> and
     /// <c>/events</c> (server-sent events, one snapshot per update interval). The application is the one in this
     /// process, or, with <see cref="BraidDashboardOptions.AttachStateDirectory"/>, one in another process reached
@@ -119,13 +120,21 @@ public static class BraidDashboardEndpoints
         {
             if (options.AttachApplicationId is not null)
                 throw new ArgumentException("AttachApplicationId needs AttachStateDirectory (the directory the application runs in).", nameof(options));
-            return new LocalSource(() => options.Application ?? endpoints.ServiceProvider.GetRequiredService<BraidApplication>());
+            if (options.Application is not null && options.KafkaApplication is not null)
+                throw new ArgumentException("Set Application (embedded) or KafkaApplication, not both.", nameof(options));
+            return new LocalSource(() => (IDiagnosticsTarget?)options.Application ?? options.KafkaApplication ?? Registered(endpoints.ServiceProvider));
         }
-        if (options.Application is not null)
-            throw new ArgumentException("Set Application (this process) or AttachStateDirectory (another process), not both.", nameof(options));
+        if (options.Application is not null || options.KafkaApplication is not null)
+            throw new ArgumentException("Set Application or KafkaApplication (this process) or AttachStateDirectory (another process), not both.", nameof(options));
         // Mapping runs once at start-up, synchronously: waiting here reports a wrong directory before anything is served.
         return new RemoteSource(DiagnosticsClient.AttachAsync(stateDirectory, options.AttachApplicationId).GetAwaiter().GetResult());
     }
+
+    // AddBraid registers a BraidApplication, AddBraidKafka a BraidKafkaApplication; one of them must be there.
+    private static IDiagnosticsTarget Registered(IServiceProvider services) =>
+        (IDiagnosticsTarget?)services.GetService<BraidApplication>() ?? services.GetService<BraidKafkaApplication>()
+        ?? throw new InvalidOperationException("MapBraidDashboard found no application: register one with AddBraid or AddBraidKafka, " +
+            "or set BraidDashboardOptions.Application / KafkaApplication (or AttachStateDirectory for one in another process).");
 
     private static string Page()
     {

@@ -1,4 +1,5 @@
 using Braid.Embedded;
+using Braid.Kafka;
 
 namespace Braid.Dashboard;
 
@@ -9,10 +10,19 @@ public sealed record BraidDashboardOptions
     public string Path { get; init; } = "/braid";
 
     /// <summary>
-    /// The application to show; null resolves the <see cref="BraidApplication"/> registered by <c>AddBraid</c>
-    /// (unless <see cref="AttachStateDirectory"/> is set).
+    /// The embedded application to show; with neither this nor <see cref="KafkaApplication"/> set (nor
+    /// <see cref="AttachStateDirectory"/>), the <see cref="BraidApplication"/> registered by <c>AddBraid</c>, else the
+    /// <see cref="BraidKafkaApplication"/> registered by <c>AddBraidKafka</c>.
     /// </summary>
     public BraidApplication? Application { get; init; }
+
+    /// <summary>
+    /// A Kafka-host application in this process to show (instead of <see cref="Application"/>); null with neither set
+    /// resolves the <see cref="BraidKafkaApplication"/> registered by <c>AddBraidKafka</c>. The page is the same: its tasks
+    /// (active, restoring and standby) with their stream threads, the consumer lag per input partition, and store lookups
+    /// through its interactive queries.
+    /// </summary>
+    public BraidKafkaApplication? KafkaApplication { get; init; }
 
     /// <summary>
     /// Shows an application running in another process instead: the state directory it runs in. The dashboard

@@ -71,6 +71,9 @@ internal sealed class KafkaRecordCollector(KafkaClients clients, TopicLayout lay
         Produce(partition is int p ? new TopicPartition(real, p) : null, real, message);
     }
 
+    /// <summary>Serdes see internal topics under their names on the cluster (<c>&lt;application id&gt;-&lt;name&gt;</c>), as in Kafka Streams.</summary>
+    public string SerdeTopic(string topic) => layout.RealName(topic);
+
     public void SendChangelog(string topic, int partition, byte[] key, byte[]? value, long timestamp) =>
         Produce(new TopicPartition(topic, partition), topic,
             new Message<byte[]?, byte[]?> { Key = key, Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) });
