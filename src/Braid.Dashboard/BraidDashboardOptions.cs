@@ -31,8 +31,25 @@ public sealed record BraidDashboardOptions
     /// </summary>
     public string? AttachStateDirectory { get; init; }
 
-    /// <summary>With <see cref="AttachStateDirectory"/>: which application, when several run in that directory.</summary>
+    /// <summary>
+    /// With <see cref="AttachStateDirectory"/>: which application, when several run in that directory. With
+    /// <see cref="AttachBootstrapServers"/>: the application to show (required).
+    /// </summary>
     public string? AttachApplicationId { get; init; }
+
+    /// <summary>
+    /// Shows a Kafka application from its cluster alone, with no access to its machines (<c>braid ui --bootstrap-servers</c>):
+    /// its live instances and their active and standby tasks (the instances' announcements), the consumer group's lag per
+    /// input partition (admin client), its stores (changelog topics), and store lookups through the instances that announce
+    /// a queries endpoint (<c>ApplicationServer</c> host:port serving <c>MapBraidQueries</c>). The topology picture,
+    /// throughput, latency and dropped records exist only inside the instances: the page says they are not available.
+    /// Needs <see cref="AttachApplicationId"/>. An unreachable cluster or an unknown application id is a
+    /// <see cref="DiagnosticsUnavailableException"/> when mapping.
+    /// </summary>
+    public string? AttachBootstrapServers { get; init; }
+
+    /// <summary>With <see cref="AttachBootstrapServers"/>: how long a cluster request may take (default 10 s).</summary>
+    public TimeSpan AttachTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A dead-letter topic whose record count the page shows (null: none).</summary>
     public string? DeadLetterTopic { get; init; }

@@ -23,25 +23,14 @@ public sealed partial class BraidKafkaApplication : IDiagnosticsTarget
     /// <summary>
     /// Every task of this instance: each stream thread's running tasks (lag per input partition = records in the partition
     /// not processed yet: its high watermark minus the fetch position, plus what is fetched but still buffered) and restoring
-    /// ones (changelog records left), read under the thread's query lock; then the standby replicas (changelog records
-    /// not applied yet) under the standby updater's.
+    /// ones (changelog records left), as the threads publish them (<see cref="KafkaStreamThread.SnapshotTasks"/>); then the
+    /// standby replicas (changelog records not applied yet) under the standby updater's lock.
     /// </summary>
     IReadOnlyList<TaskSnapshot> IDiagnosticsTarget.SnapshotTasks()
     {
         var result = new List<TaskSnapshot>();
         if (_threads is not { } threads) return result;
-        foreach (var thread in threads.Live.OrderBy(t => t.Index))
-        {
-            if (!EnterUnlessStopping(thread.QueryLock, () => thread.Stopping)) continue; // a stopping thread has no tasks
-            try
-            {
-                result.AddRange(thread.SnapshotTasks());
-            }
-            finally
-            {
-                Monitor.Exit(thread.QueryLock);
-            }
-        }
+        foreach (var thread in threads.Live.OrderBy(t => t.Index)) result.AddRange(thread.SnapshotTasks());
         if (threads.Standbys is { } standbys && EnterUnlessStopping(standbys.QueryLock, () => standbys.Stopping))
         {
             try

@@ -205,6 +205,7 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
     private void RunOnce(TaskRunner<KafkaTask> runner, Stopwatch commitTimer, Stopwatch renewalTimer)
     {
         Refresh();
+        PublishTasks(); // for the dashboard (KafkaStreamThread.Snapshot.cs)
         Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
         if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
         {
