@@ -69,6 +69,13 @@ public sealed class KafkaDiagnosticsSocketTests : IDisposable
         Assert.Equal("Running", snapshot.State);
         Assert.True(task.ProcessMs > 0);
 
+        // The dead-letter count: records in the topic as a consumer reads them (null while the topic does not exist).
+        Assert.Null((await client.RequestAsync<ApplicationSnapshot>(Request("snapshot") with { DeadLetterTopic = _k.Prefix + "dlq" })).DeadLetterRecords);
+        _k.CreateTopic(_k.Prefix + "dlq", 2);
+        _k.Produce(_k.Prefix + "dlq", Serdes.String, Serdes.String, [("a", (string?)"1", 1L), ("b", "2", 2L), ("c", "3", 3L)]);
+        await KafkaTestCluster.WaitUntilAsync(() => client.RequestAsync<ApplicationSnapshot>(Request("snapshot") with { DeadLetterTopic = _k.Prefix + "dlq" })
+            .GetAwaiter().GetResult().DeadLetterRecords == 3, Patience, "3 dead letters counted");
+
         await app.CloseAsync();
         Assert.False(File.Exists(socket), "the socket outlived the instance");
         var e = await Assert.ThrowsAsync<DiagnosticsUnavailableException>(() => client.RequestAsync<ApplicationSnapshot>(Request("snapshot")));
