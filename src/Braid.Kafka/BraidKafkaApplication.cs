@@ -147,6 +147,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
             var partitions = admin.DescribeTopics(external, _options.RequestTimeout);
             cancellationToken.ThrowIfCancellationRequested();
             _layout = TopicLayout.Compute(_topology.Model, _config.ApplicationId, partitions);
+            if (_options.TaskAssignment == TaskAssignment.LagAware) _layout.AddTaskTopics();
             EnsureInternalTopics(admin, _layout);
             var clients = _clients = new KafkaClients(_options, _config.ApplicationId, InstanceId, _logger);
             var guard = ClaimTopology(clients, _layout);

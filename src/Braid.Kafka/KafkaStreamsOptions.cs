@@ -103,6 +103,21 @@ public sealed record KafkaStreamsOptions
     /// </summary>
     public int NumStandbyReplicas { get; init; }
 
+    /// <summary>
+    /// Who may take a task over (default <see cref="Kafka.TaskAssignment.Group"/>: librdkafka's sticky assignor decides). With
+    /// <see cref="Kafka.TaskAssignment.LagAware"/> a task only goes to an instance caught up on it (its standby within
+    /// <see cref="AcceptableRecoveryLag"/>), so a fail-over restores only the changelog tail. Changing it for a running
+    /// application is a topology change (see "Upgrades" in docs/kafka.md): instances of both modes never run side by side.
+    /// </summary>
+    public TaskAssignment TaskAssignment { get; init; } = TaskAssignment.Group;
+
+    /// <summary>
+    /// With <see cref="Kafka.TaskAssignment.LagAware"/>: how many changelog records behind its end a standby replica may be and
+    /// still count as caught up, so its instance may take the task over (Kafka Streams' <c>acceptable.recovery.lag</c>; default
+    /// 10,000).
+    /// </summary>
+    public long AcceptableRecoveryLag { get; init; } = 10_000;
+
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
         CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
@@ -142,6 +157,11 @@ public sealed record KafkaStreamsOptions
         if (NumStandbyReplicas < 0) throw new ConfigException(nameof(NumStandbyReplicas), $"must not be negative (was {NumStandbyReplicas}).");
         if (NumStandbyReplicas > 0 && StateDirectory is null)
             throw new ConfigException(nameof(NumStandbyReplicas), "standby replicas are kept in the state directory: set StateDirectory too.");
+        if (!Enum.IsDefined(TaskAssignment))
+            throw new ConfigException(nameof(TaskAssignment), $"unknown value {(int)TaskAssignment}.");
+        if (TaskAssignment == TaskAssignment.LagAware && NumStandbyReplicas < 1)
+            throw new ConfigException(nameof(TaskAssignment), "lag-aware assignment moves tasks only to instances holding a caught-up standby replica: set NumStandbyReplicas to 1 or more.");
+        if (AcceptableRecoveryLag < 0) throw new ConfigException(nameof(AcceptableRecoveryLag), $"must not be negative (was {AcceptableRecoveryLag}).");
         if (StreamThreads < 1) throw new ConfigException(nameof(StreamThreads), $"must be at least 1 (was {StreamThreads}).");
         if (StateCleanupDelay < TimeSpan.Zero) throw new ConfigException(nameof(StateCleanupDelay), "must not be negative.");
         if (MaxTaskIdle < TimeSpan.Zero) throw new ConfigException(nameof(MaxTaskIdle), "must not be negative.");

@@ -130,7 +130,12 @@ public sealed partial class TopologyTestDriver : IDisposable
         _processing = true;
         try
         {
-            while (_feedback.TryDequeue(out var r)) _task.Process(r.Position, r.HandedOff);
+            while (_feedback.TryDequeue(out var r))
+            {
+                _task.Process(r.Position, r.HandedOff);
+                // Delivered and kept nowhere else: the sink may reuse it. (A failure above leaves it to the GC.)
+                if (r.Releasable) r.HandedOff!.Release();
+            }
         }
         finally
         {
@@ -167,7 +172,7 @@ public sealed partial class TopologyTestDriver : IDisposable
 
     /// <summary>A record a sink wrote: bytes, or (for a topic the task reads back) the objects handed over, whose
     /// bytes are made only if a test reads the topic.</summary>
-    private readonly record struct Produced(RawRecord Position, IHandedOffRecord? HandedOff)
+    private readonly record struct Produced(RawRecord Position, IHandedOffRecord? HandedOff, bool Releasable = false)
     {
         public RawRecord ToRaw()
         {
@@ -196,12 +201,14 @@ public sealed partial class TopologyTestDriver : IDisposable
             // response and repartitioned record was a quarter of the foreign-key benchmark's time (queue growth)
             // and most of its GC work (a heap that only grows).
             driver._producedTopics.Add(topic);
-            if (!driver._topology.Model.InternalTopics.Contains(topic) || driver._watchedInternal.Contains(topic))
+            bool kept = !driver._topology.Model.InternalTopics.Contains(topic) || driver._watchedInternal.Contains(topic);
+            if (kept)
             {
                 if (!driver._outputs.TryGetValue(topic, out var q)) driver._outputs[topic] = q = new Queue<Produced>();
                 q.Enqueue(record);
             }
-            if (driver._task.Reads(topic)) driver._feedback.Enqueue(record);
+            // A handed-off record kept for a reader is never released (its bytes are made when the test reads it).
+            if (driver._task.Reads(topic)) driver._feedback.Enqueue(record with { Releasable = record.HandedOff is not null && !kept });
         }
     }
 }

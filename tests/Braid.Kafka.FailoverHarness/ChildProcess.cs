@@ -17,6 +17,21 @@ public sealed class ChildProcess : IDisposable
 
     public bool Alive => _process is { HasExited: false };
 
+    /// <summary>Exit codes of runs that ended without the harness killing or stopping them (a crash of the instance itself).</summary>
+    public List<int> Crashes { get; } = new();
+
+    private bool _ending;
+
+    /// <summary>Records a crash if the process ended on its own.</summary>
+    public void NoteCrash()
+    {
+        if (_process is { HasExited: true } p && !_ending && Crashes.Count < 1000)
+        {
+            Crashes.Add(p.ExitCode);
+            _ending = true; // counted once
+        }
+    }
+
     public Report Last
     {
         get
@@ -25,16 +40,17 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    public void Start(string bootstrap, int standbys, Stopwatch clock)
+    public void Start(string bootstrap, int standbys, bool lagAware, Stopwatch clock)
     {
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
         var psi = new ProcessStartInfo(host)
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
-        foreach (var a in new[] { typeof(ChildProcess).Assembly.Location, "child", bootstrap, Name, StateDir, standbys.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { typeof(ChildProcess).Assembly.Location, "child", bootstrap, Name, StateDir, standbys.ToString(System.Globalization.CultureInfo.InvariantCulture), lagAware ? "1" : "0" })
             psi.ArgumentList.Add(a);
         lock (_lock) _last = Report.None;
+        _ending = false;
         var p = new Process { StartInfo = psi };
         p.OutputDataReceived += (_, e) =>
         {
@@ -57,6 +73,8 @@ public sealed class ChildProcess : IDisposable
     public void Kill()
     {
         if (_process is not { } p) return;
+        NoteCrash();
+        _ending = true;
         p.Kill(entireProcessTree: true);
         p.WaitForExit();
     }
@@ -64,7 +82,9 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Asks the child to close cleanly (stdin closed), killing it after the timeout.</summary>
     public void Stop(TimeSpan timeout)
     {
+        NoteCrash();
         if (_process is not { HasExited: false } p) return;
+        _ending = true;
         p.StandardInput.Close();
         if (!p.WaitForExit(timeout)) Kill();
     }

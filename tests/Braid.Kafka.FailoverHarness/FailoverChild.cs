@@ -8,7 +8,7 @@ namespace Braid.Kafka.FailoverHarness;
 /// </summary>
 public static class FailoverChild
 {
-    // args: bootstrap name stateDir standbys
+    // args: bootstrap name stateDir standbys [lagAware 0|1]
     public static async Task<int> RunAsync(string[] args)
     {
         string bootstrap = args[0], name = args[1], stateDir = args[2];
@@ -19,6 +19,7 @@ public static class FailoverChild
             ApplicationServer = name + ":1",
             StateDirectory = stateDir,
             NumStandbyReplicas = standbys,
+            TaskAssignment = args.Length > 4 && args[4] == "1" ? TaskAssignment.LagAware : TaskAssignment.Group,
             CreateInternalTopics = false, // the parent created them: the mock cluster has no CreateTopics API
             CommitInterval = TimeSpan.FromMilliseconds(200),
             RequestTimeout = TimeSpan.FromSeconds(20),

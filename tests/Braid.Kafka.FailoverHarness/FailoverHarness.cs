@@ -10,6 +10,9 @@ namespace Braid.Kafka.FailoverHarness;
 /// <summary>What a run measured.</summary>
 public sealed record HarnessResult(int Instances, int Kills, long Lost, IReadOnlyList<long> FailoverMs, IReadOnlyList<long> Restored, long StoreSize)
 {
+    /// <summary>Times an instance ended on its own (not killed by the harness): each is a failure of the run.</summary>
+    public int Crashed { get; init; }
+
     public static long P50(IReadOnlyList<long> xs) => xs.Count == 0 ? 0 : xs.Order().ElementAt((xs.Count - 1) / 2);
 
     /// <summary>The summary line, exactly as issue 17 gives it.</summary>
@@ -30,10 +33,10 @@ public static class FailoverHarness
     public static async Task<HarnessResult> RunAsync(HarnessOptions o, TextWriter log)
     {
         var rng = new Random(o.Seed);
-        log.WriteLine($"seed: {o.Seed} (replay with --seed {o.Seed})");
+        log.WriteLine($"seed: {o.Seed} (replay with --seed {o.Seed}){(o.LagAware ? ", lag-aware task assignment" : "")}");
         string root = Path.Combine(Path.GetTempPath(), $"braid-failover-{Environment.ProcessId}-{o.Seed}");
         using var cluster = new MockKafkaCluster(3);
-        var layout = CreateTopics(cluster, o.Partitions);
+        var layout = CreateTopics(cluster, o.Partitions, o.LagAware);
         var clock = Stopwatch.StartNew();
         var children = Enumerable.Range(0, o.Instances).Select(i => new ChildProcess("i" + i, Path.Combine(root, "i" + i))).ToList();
         try
@@ -45,7 +48,7 @@ public static class FailoverHarness
             for (int c = 0; c < FailoverWorkload.CustomerCount; c++)
                 Send(producer, FailoverWorkload.Customers, FailoverWorkload.Customer(c), "name" + c, 0);
             producer.Flush(TimeSpan.FromSeconds(30));
-            foreach (var c in children) c.Start(cluster.BootstrapServers, o.Standbys, clock);
+            foreach (var c in children) c.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
             int allTasks = layout.Tasks.Count;
             await WaitAsync(() => Covered(children) == allTasks, TimeSpan.FromSeconds(120), "every task running");
             // Orders must find their customer: wait until the table tasks logged every customer.
@@ -66,6 +69,12 @@ public static class FailoverHarness
                     break;
                 }
                 await Task.Delay(rng.Next(300, 2500));
+                foreach (var c in children.Where(c => !c.Alive))
+                {
+                    c.NoteCrash(); // every instance was up after the last restart: this one died on its own
+                    log.WriteLine($"{c.Name} crashed (exit code {c.Crashes.LastOrDefault()}): restarted");
+                    c.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
+                }
                 var candidates = children.Where(c => c.Alive && c.Last.Active.Count > 0).ToList();
                 if (candidates.Count == 0 || children.Count(c => c.Alive) < 2) continue;
                 var victim = candidates[rng.Next(candidates.Count)];
@@ -87,7 +96,7 @@ public static class FailoverHarness
                 failovers.Add(took);
                 restored.Add(rest);
                 log.WriteLine($"kill {k + 1}: {victim.Name} ({tasks.Count} tasks) taken over in {took} ms, {rest} changelog records restored");
-                victim.Start(cluster.BootstrapServers, o.Standbys, clock);
+                victim.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
                 // Up again (its first report): the rebalance that gives it tasks back runs while the next kill is scheduled.
                 await WaitAsync(() => victim.Last.AtMs > killedAt, TimeSpan.FromSeconds(120), "restart");
             }
@@ -97,7 +106,11 @@ public static class FailoverHarness
             long lost = await VerifyAsync(cluster.BootstrapServers, produced, log);
             long store = ChangelogRecords(cluster, layout, "counts") + ChangelogRecords(cluster, layout, "customers-store");
             log.WriteLine($"store size (changelog records, both stores): {store}");
-            var result = new HarnessResult(o.Instances, failovers.Count, lost, failovers, restored, store);
+            foreach (var c in children) c.NoteCrash();
+            // An instance that died on its own (not one of the kills) is a failure of the run, even with nothing lost.
+            foreach (var c in children.Where(c => c.Crashes.Count > 0))
+                log.WriteLine($"CRASHED: {c.Name} ended on its own {c.Crashes.Count} time(s), exit codes {string.Join(", ", c.Crashes)}");
+            var result = new HarnessResult(o.Instances, failovers.Count, lost, failovers, restored, store) { Crashed = children.Sum(c => c.Crashes.Count) };
             log.WriteLine(result.Summary);
             return result;
         }
@@ -115,11 +128,12 @@ public static class FailoverHarness
         }
     }
 
-    private static TopicLayout CreateTopics(MockKafkaCluster cluster, int partitions)
+    private static TopicLayout CreateTopics(MockKafkaCluster cluster, int partitions, bool lagAware)
     {
         var external = new[] { FailoverWorkload.Clicks, FailoverWorkload.Orders, FailoverWorkload.Customers };
         foreach (var t in external.Append(FailoverWorkload.Counts).Append(FailoverWorkload.Enriched)) cluster.CreateTopic(t, partitions);
         var layout = TopicLayout.Compute(FailoverWorkload.Build().Model, FailoverWorkload.ApplicationId, external.ToDictionary(t => t, _ => partitions));
+        if (lagAware) layout.AddTaskTopics();
         foreach (var t in layout.InternalTopics) cluster.CreateTopic(t.Name, t.Partitions);
         return layout;
     }

@@ -19,6 +19,9 @@ public sealed record HarnessOptions
     /// <summary>No kill starts after this many minutes from the first (0: no limit); the run then finishes the input and verifies.</summary>
     public int MaxMinutes { get; init; }
 
+    /// <summary>Lag-aware task assignment (<c>--lag-aware 1</c>): fail-overs go to the instance with the caught-up standby.</summary>
+    public bool LagAware { get; init; }
+
     public static HarnessOptions Parse(string[] args)
     {
         var o = new HarnessOptions();
@@ -35,7 +38,8 @@ public sealed record HarnessOptions
                 "--seed" => o with { Seed = v },
                 "--partitions" => o with { Partitions = Math.Max(1, v) },
                 "--max-minutes" => o with { MaxMinutes = v },
-                _ => throw new ArgumentException($"unknown flag '{args[i]}' (use --instances --standbys --kills --records --seed --partitions --max-minutes)."),
+                "--lag-aware" => o with { LagAware = v != 0 },
+                _ => throw new ArgumentException($"unknown flag '{args[i]}' (use --instances --standbys --kills --records --seed --partitions --max-minutes --lag-aware)."),
             };
         }
         if (o.Instances < 2 && o.Kills > 0) throw new ArgumentException("kills need at least 2 instances (a fail-over needs a survivor).");

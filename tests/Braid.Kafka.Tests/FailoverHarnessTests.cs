@@ -16,6 +16,7 @@ public sealed class FailoverHarnessTests(ITestOutputHelper output)
         var result = await FailoverHarness.FailoverHarness.RunAsync(new HarnessOptions { Instances = 3, Standbys = 1, Kills = 2, Records = 4000, Seed = 17 }, log);
         output.WriteLine(log.ToString());
         Assert.Equal(0, result.Lost);
+        Assert.Equal(0, result.Crashed);
         Assert.Equal(2, result.Kills);
         Assert.Matches(@"^instances: 3, kills: 2, lost: 0, failover p50: \d+ ms, max: \d+ ms, restored per failover p50: \d+$", result.Summary);
     }

@@ -32,17 +32,20 @@ internal sealed class InstanceDirectory : IDisposable
     private long _lastSent;
     private readonly object _pollLock = new();
     private string[] _standby = [];
+    private string[] _caughtUp = [];
 
-    /// <summary>One instance's announcement: active tasks, then standby tasks after a '|' (absent when it has none).</summary>
-    private sealed record Entry(string[] Active, string[] Standby)
+    /// <summary>One instance's announcement: active tasks, then standby tasks after a '|', then (lag-aware assignment only) the
+    /// standbys it is caught up on after a second '|'; absent parts are empty.</summary>
+    private sealed record Entry(string[] Active, string[] Standby, string[] CaughtUp)
     {
         public static Entry Parse(string s)
         {
             var parts = s.Split('|');
-            return new Entry(Split(parts[0]), parts.Length > 1 ? Split(parts[1]) : []);
+            return new Entry(Split(parts[0]), parts.Length > 1 ? Split(parts[1]) : [], parts.Length > 2 ? Split(parts[2]) : []);
         }
 
-        public string Encode() => string.Join(',', Active) + (Standby.Length > 0 ? "|" + string.Join(',', Standby) : "");
+        public string Encode() => string.Join(',', Active) + (Standby.Length > 0 || CaughtUp.Length > 0 ? "|" + string.Join(',', Standby) : "")
+            + (CaughtUp.Length > 0 ? "|" + string.Join(',', CaughtUp) : "");
 
         private static string[] Split(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries);
     }
@@ -82,13 +85,35 @@ internal sealed class InstanceDirectory : IDisposable
         Heartbeat();
     }
 
+    /// <summary>Announces the standby tasks this instance is caught up on (lag-aware assignment: <see cref="LagAwareEligibility"/>).</summary>
+    public void AnnounceCaughtUp(IEnumerable<string> standbyTasks)
+    {
+        lock (_threadTasks) _caughtUp = standbyTasks.Order(StringComparer.Ordinal).ToArray();
+        Heartbeat();
+    }
+
+    /// <summary>
+    /// The instances heard from within <paramref name="window"/> (this one always, as it announced itself last) with the tasks each
+    /// is caught up on: those it runs and the standbys it announced as caught up.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> CaughtUp(TimeSpan window)
+    {
+        var result = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var (host, e) in _instances)
+        {
+            if (host != Self && !(_heard.TryGetValue(host, out long seen) && _time.GetElapsedTime(seen) <= window)) continue;
+            result[host] = e.Active.Concat(e.CaughtUp).ToHashSet(StringComparer.Ordinal);
+        }
+        return result;
+    }
+
     /// <summary>Announces this instance's tasks again (also a heartbeat, so others can tell it is alive: see <see cref="Live"/>).</summary>
     public void Heartbeat()
     {
         Entry entry;
         lock (_threadTasks)
         {
-            entry = new Entry(_threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray(), _standby);
+            entry = new Entry(_threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray(), _standby, _caughtUp);
             _instances[Self] = entry;
         }
         Send(Encoding.UTF8.GetBytes(entry.Encode()));
@@ -113,6 +138,33 @@ internal sealed class InstanceDirectory : IDisposable
         _instances.TryRemove(Self, out _);
         Send(null);
         _producer.Flush(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// Reads the announcements up to the topic's current end (bounded by <paramref name="timeout"/>): lag-aware assignment
+    /// needs to know who is caught up before its first subscription, or a new instance would ask for every task.
+    /// </summary>
+    public void ReadToEnd(TimeSpan timeout)
+    {
+        var tp = new TopicPartition(_topic, 0);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var wm = _consumer.QueryWatermarkOffsets(tp, timeout);
+            long end = wm.High.Value;
+            if (end <= wm.Low.Value) return; // nothing announced yet
+            while (waited.Elapsed < timeout)
+            {
+                lock (_pollLock) PollLocked();
+                var pos = _consumer.Position(tp);
+                if (pos != Offset.Unset && pos.Value >= end) return;
+                Thread.Sleep(10);
+            }
+        }
+        catch (KafkaException)
+        {
+            // Not fatal: the announcements arrive with the next polls, and the subscription follows them.
+        }
     }
 
     /// <summary>Reads new announcements; several threads call it, one at a time.</summary>

@@ -31,6 +31,7 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
     private readonly Thread _thread;
     private readonly List<KafkaTask> _runnable = new();
     private IConsumer<byte[]?, byte[]?>? _group;
+    private LagAwareSubscription? _subscription; // lag-aware assignment only
     private KafkaRecordCollector? _output;
     private InputFetcher? _input;
     private RestoreDriver? _restorer;
@@ -155,6 +156,7 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
                 lock (QueryLock)
                 {
                     PollGroup();
+                    _subscription?.Refresh(_group!, () => _tasks!.Owned, steady: _listener!.AssignedOnce && !_rebalance.InProgress);
                     if (_tasks!.HasWork && _tasks.Step()) Announce();
                     _global?.Poll(1000);
                     if (_globalCommitTimer.Elapsed >= _options.EffectiveCommitInterval)
@@ -315,7 +317,16 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
             },
         };
         _group = _clients.GroupConsumer(_listener.OnAssigned, _listener.OnRevoked, _listener.OnLost, _rebalance.OnStatistics);
-        _group.Subscribe(_layout.TasksTopic);
+        if (_layout.PerTaskTopics)
+        {
+            Directory.ReadToEnd(TimeSpan.FromTicks(Math.Min(_options.RequestTimeout.Ticks, TimeSpan.FromSeconds(10).Ticks)));
+            _subscription = new LagAwareSubscription(_layout, Directory, _logger);
+            _subscription.Refresh(_group, () => _tasks.Owned, steady: false, now: true);
+        }
+        else
+        {
+            _group.Subscribe(_layout.TasksTopic);
+        }
     }
 
     private void PollGroup()

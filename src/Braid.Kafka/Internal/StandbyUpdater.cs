@@ -42,6 +42,7 @@ internal sealed class StandbyUpdater : IDisposable
     private long _applied;
     private int _disposed;
     private string[] _announced = [];
+    private HashSet<string> _caughtUp = new(StringComparer.Ordinal);
 
     public StandbyUpdater(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, IStateBackend backend,
         InstanceDirectory directory, IConsumer<byte[]?, byte[]?> consumer, ILogger logger)
@@ -251,7 +252,33 @@ internal sealed class StandbyUpdater : IDisposable
                 lag += Math.Max(0, p.End - p.Read);
             }
             Lag = lag;
+            if (_options.TaskAssignment == TaskAssignment.LagAware) AnnounceCaughtUp();
         }
+    }
+
+    /// <summary>
+    /// Lag-aware assignment: announces the standbys within <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/> of their
+    /// changelogs' ends (Kafka's <c>HighAvailabilityTaskAssignor.tasksToCaughtUpClients</c>), so this instance asks the group for
+    /// them (<see cref="LagAwareEligibility"/>). One counted caught up stays so until it falls behind by the bound plus
+    /// max(bound, 1,000) records: each change of the set is a rebalance, and a standby hovering at the bound must not cause a
+    /// rebalance per fetch. Call under the lock.
+    /// </summary>
+    private void AnnounceCaughtUp()
+    {
+        long enter = _options.AcceptableRecoveryLag;
+        long leave = enter + Math.Max(enter, 1000);
+        var now = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, s) in _standbys)
+        {
+            // A store the standby does not keep (in-memory, or a changelog re-created under it) would restore fully.
+            if (s.Partitions.Count < s.Task.Restorable.Count) continue;
+            string name = KafkaTask.Name(id);
+            long taskLag = s.Partitions.Values.Sum(p => Math.Max(0, p.End - p.Read));
+            if (taskLag <= (_caughtUp.Contains(name) ? leave : enter)) now.Add(name);
+        }
+        if (now.SetEquals(_caughtUp)) return;
+        _caughtUp = now;
+        _directory.AnnounceCaughtUp(now);
     }
 
     /// <summary>Persists every standby's state with its checkpoints (one atomic write): a restart or promotion reads only what follows.</summary>

@@ -23,21 +23,23 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
         VerifyTopology?.Invoke();
         AssignedOnce = true;
         rebalance.Assigned();
-        if (partitions.Count == 0) return;
+        var assigned = TasksOf(partitions);
+        if (assigned.Count == 0) return;
         setState(StreamsState.Rebalancing);
-        foreach (var p in partitions) tasks.Assign(TaskOf(p));
-        logger.LogInformation("Assigned tasks [{Tasks}].", Names(partitions.Select(p => p.Partition)));
+        foreach (var id in assigned) tasks.Assign(id);
+        logger.LogInformation("Assigned tasks [{Tasks}].", Names(assigned));
     }
 
     public void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
     {
-        if (partitions.Count == 0) return;
+        var revoked = TasksOf(partitions.Select(p => p.TopicPartition));
+        if (revoked.Count == 0) return;
         setState(StreamsState.Rebalancing);
         // Directly, not through the due-commit check: the revocation is part of the rebalance and must commit (TaskManager.handleRevocation).
         if (!committer.Commit(tasks.Running, force: true)) tasks.RebuildAll();
         rebalance.Revoked();
-        foreach (var p in partitions) tasks.Close(TaskOf(p.TopicPartition), dirty: false);
-        logger.LogInformation("Revoked tasks [{Tasks}].", Names(partitions.Select(p => p.Partition)));
+        foreach (var id in revoked) tasks.Close(id, dirty: false);
+        logger.LogInformation("Revoked tasks [{Tasks}].", Names(revoked));
         announce();
     }
 
@@ -45,8 +47,8 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
     {
         setState(StreamsState.Rebalancing);
         rebalance.Revoked();
-        var lost = partitions.Select(p => TaskOf(p.TopicPartition)).ToHashSet();
-        logger.LogWarning("Lost tasks [{Tasks}] (session expired): closing them without committing.", Names(partitions.Select(p => p.Partition)));
+        var lost = TasksOf(partitions.Select(p => p.TopicPartition)).ToHashSet();
+        logger.LogWarning("Lost tasks [{Tasks}] (session expired): closing them without committing.", Names(lost));
         if (exactlyOnce)
         {
             committer.Abort();
@@ -56,7 +58,10 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
         announce();
     }
 
-    private Braid.Processors.TaskId TaskOf(TopicPartition p) => TaskOf(p.Partition);
+    /// <summary>The tasks some assigned partitions stand for: the task topic's partitions, or under lag-aware assignment the
+    /// per-task topics (any other topic a member subscribes to stands for no task: <see cref="LagAwareSubscription"/>).</summary>
+    private List<Braid.Processors.TaskId> TasksOf(IEnumerable<TopicPartition> ps) =>
+        layout.PerTaskTopics ? ps.Select(p => layout.TaskOfTopic(p.Topic)).OfType<Braid.Processors.TaskId>().ToList() : ps.Select(p => TaskOf(p.Partition)).ToList();
 
     private Braid.Processors.TaskId TaskOf(Partition p)
     {
@@ -68,5 +73,5 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
         return layout.Tasks[p.Value];
     }
 
-    private string Names(IEnumerable<Partition> ps) => string.Join(", ", ps.Select(p => KafkaTask.Name(TaskOf(p))));
+    private static string Names(IEnumerable<Braid.Processors.TaskId> ids) => string.Join(", ", ids.Select(KafkaTask.Name));
 }

@@ -16,6 +16,7 @@ internal sealed class TopicLayout
     private readonly TopologyModel _model;
     private readonly Dictionary<string, string> _realToModel = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changelogs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskId> _taskByTopic = new(StringComparer.Ordinal);
 
     private TopicLayout(TopologyModel model, string applicationId)
     {
@@ -157,6 +158,32 @@ internal sealed class TopicLayout
         InternalTopics.Add(new TopicSpec(TasksTopic, Tasks.Count, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }));
         InternalTopics.Add(new TopicSpec(InstancesTopic, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }));
     }
+
+    /// <summary>
+    /// Lag-aware assignment (<see cref="TaskAssignment.LagAware"/>): one one-partition topic per task, so that a member can
+    /// ask the group for exactly the tasks it is caught up on by subscribing to their topics (<see cref="LagAwareEligibility"/>).
+    /// Compacted and never written: only their assignment counts.
+    /// </summary>
+    public void AddTaskTopics()
+    {
+        foreach (var id in Tasks)
+        {
+            string topic = TaskTopic(id);
+            _taskByTopic[topic] = id;
+            InternalTopics.Add(new TopicSpec(topic, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" }));
+        }
+    }
+
+    /// <summary>Whether tasks are assigned through per-task topics (<see cref="AddTaskTopics"/>) rather than the task topic's partitions.</summary>
+    public bool PerTaskTopics => _taskByTopic.Count > 0;
+
+    public string TaskTopic(TaskId id) => ApplicationId + "-braid-task-" + KafkaTask.Name(id);
+
+    /// <summary>The task a per-task topic stands for; null for any other topic.</summary>
+    public TaskId? TaskOfTopic(string topic) => _taskByTopic.TryGetValue(topic, out var id) ? id : null;
+
+    /// <summary>Whether a task keeps state in changelogs (only those are worth keeping warm elsewhere).</summary>
+    public bool IsStateful(TaskId id) => ChangelogsPerSubtopology[id.Subtopology].Count > 0;
 
     // The builders are generic; the retention properties are read by name rather than per type argument.
     private static TimeSpan Span(StoreBuilder builder, string property) =>

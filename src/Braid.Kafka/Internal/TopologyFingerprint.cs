@@ -31,6 +31,9 @@ internal static class TopologyFingerprint
                 .Append("] out [").AppendJoin(", ", sinks).Append("]; ");
         }
         sb.Append("global [").AppendJoin(", ", layout.GlobalTopics.Order(StringComparer.Ordinal)).Append(']');
+        // Members of the two modes would each take every task (one from the task topic, one from the per-task topics): the
+        // mode is part of what must agree, so an instance of the other mode is refused or fenced like another topology.
+        if (layout.PerTaskTopics) sb.Append("; task assignment lag-aware");
         return sb.ToString();
     }
 

@@ -62,4 +62,40 @@ public sealed class InternalTopicHandOffTests
         Assert.True(dead.Headers!.TryGetLast(ErrorHandlerContext.TopicHeader, out var h));
         Assert.EndsWith("-repartition", System.Text.Encoding.UTF8.GetString(h.Value!), StringComparison.Ordinal);
     }
+
+    // Records through an internal topic are pooled by their sink and reused once delivered: a record kept for a
+    // reader must never be reused (its bytes would become a later record's), and each of several records queued at
+    // once from one input must arrive with its own values.
+    [Fact]
+    public void InternalTopic_RecordsKeptForAReader_KeepTheirOwnValues_WhileLaterRecordsReuseThePool()
+    {
+        using var d = new TopologyTestDriver(RekeyThenMap(), Config());
+        var input = d.CreateInputTopic("in", Serdes.String, Serdes.String);
+        input.PipeInput("k0", "apricot", 1);
+        var repartitioned = d.CreateOutputTopic(RepartitionTopic(d), Serdes.String, Serdes.String);
+        input.PipeInput("k1", "banana", 2);
+        input.PipeInput("k2", "cherry", 3);
+        input.PipeInput("k3", "date", 4);
+        Assert.Equal([("b", "banana"), ("c", "cherry"), ("d", "date")],
+            repartitioned.ReadRecordsToList().Select(r => (r.Key!, r.Value!)).ToList());
+        Assert.Equal(["APRICOT", "BANANA", "CHERRY", "DATE"], d.CreateOutputTopic("out", Serdes.String, Serdes.String).ReadValuesToList());
+    }
+
+    [Fact]
+    public void InternalTopic_ManyRecordsQueuedFromOneInput_EachArrivesWithItsOwnKeyValueAndTimestamp()
+    {
+        var b = new StreamsBuilder();
+        b.Stream("in", Consumed.With(Serdes.String, Serdes.String))
+            .FlatMap((_, v) => v!.Split(',').Select(w => new KeyValue<string, string>(w[..1], w)))
+            .Repartition(new Repartitioned<string, string> { KeySerde = Serdes.String, ValueSerde = Serdes.String, Name = "words" })
+            .Map((k, v) => new KeyValue<string, string>(k!, k + ":" + v))
+            .To("out", Produced.With(Serdes.String, Serdes.String));
+        using var d = new TopologyTestDriver(b.Build(), Config());
+        var input = d.CreateInputTopic("in", Serdes.String, Serdes.String);
+        var output = d.CreateOutputTopic("out", Serdes.String, Serdes.String);
+        input.PipeInput("x", "ant,bee,cat,dog,eel", 10);
+        input.PipeInput("y", "fox,gnu", 20);
+        Assert.Equal([("a", "a:ant", 10L), ("b", "b:bee", 10L), ("c", "c:cat", 10L), ("d", "d:dog", 10L), ("e", "e:eel", 10L), ("f", "f:fox", 20L), ("g", "g:gnu", 20L)],
+            output.ReadRecordsToList().Select(r => (r.Key!, r.Value!, r.Timestamp)).ToList());
+    }
 }

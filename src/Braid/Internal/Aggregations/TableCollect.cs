@@ -12,7 +12,10 @@ namespace Braid.Internal.Aggregations;
 /// the next one.</item>
 /// <item>Emit rule: each change removes one member equal to its old value and inserts its new value at its
 /// sort position (after members with an equal sort key, so ties keep arrival order). The view is emitted
-/// only when it changed; a group with no members left is deleted (a tombstone), as a SQL group disappears.</item>
+/// only when it changed; a group with no members left is deleted (a tombstone), as a SQL group disappears.
+/// The emitted list is a <see cref="CollectedView{T}"/>: the old view plus this change's edit (one small
+/// object per update, not a copy of the list), immutable, never the member list itself, so a change's old
+/// and new values never alias and an emitted or stored list never changes afterwards.</item>
 /// <item>Time rule: max of the change's ts and the group's previous ts, as other table aggregates.</item>
 /// <item>Absence: an old value that is not a member (it never reached this group) is counted as dropped
 /// ("unknown-member"); null group keys are dropped and counted.</item>
@@ -40,19 +43,19 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         var key = record.Key;
         var c = record.Value;
         if (!_members.TryGet(key, out var members)) members = new List<TValue>();
+        int shownBefore = Math.Min(limit, members.Count);
         int removedAt = -1, insertedAt = -1;
         if (c.HasOld && (removedAt = Remove(members, c.Old!)) < 0) Context.RecordDropped(Name, "unknown-member");
         if (c.HasNew) members.Insert(insertedAt = UpperBound(members, orderBy(c.New!)), c.New!);
         if (members.Count > 0) _members.Put(key, members);
         else _members.Delete(key);
-        // Incremental: a change entirely below the shown first `limit` members (the common case of a capped
-        // timeline: an old tweet arriving or leaving) leaves the view as it was; no lookup, compare or copy.
-        bool belowView = (removedAt < 0 || removedAt >= limit) && (insertedAt < 0 || insertedAt >= limit);
-        if (belowView && (removedAt >= 0 || insertedAt >= 0)) return;
+        // Incremental: the stored view is always the first `limit` members, so whether it changed follows from
+        // the edit's positions (a change entirely below the shown members, the common case of a capped
+        // timeline, leaves it as it was) — no lookup, compare or copy then.
+        int shown = Math.Min(limit, members.Count);
+        if (shown == shownBefore && !ShownChanged(members, shown, removedAt, insertedAt, c.Old!)) return;
 
         bool hadView = _views.TryGet(key, out var old);
-        int shown = Math.Min(limit, members.Count);
-        if (hadView && SameView(old.Value, members, shown)) return;
         long ts = hadView ? Math.Max(record.Timestamp, old.Timestamp) : record.Timestamp;
         if (shown == 0)
         {
@@ -61,11 +64,54 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
             Forward(new Record<TKey, Change<IReadOnlyList<TValue>>>(key, new Change<IReadOnlyList<TValue>>(null, false, old.Value, true), ts, record.Headers));
             return;
         }
-        // One copy (not GetRange + ToArray): the view is emitted and stored, so it must not alias the member list.
-        IReadOnlyList<TValue> view = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(members)[..shown].ToArray();
+        var view = NextView(hadView ? old.Value : null, members, shownBefore, shown, removedAt, insertedAt, c.New!);
         _views.Put(key, new ValueAndTimestamp<IReadOnlyList<TValue>>(view, ts));
         Forward(new Record<TKey, Change<IReadOnlyList<TValue>>>(key, new Change<IReadOnlyList<TValue>>(view, true, old.Value, hadView), ts, record.Headers));
     }
+
+    /// <summary>
+    /// The new view as an edit of the old one (one small object, no copy: <see cref="CollectedView{T}"/>), or a
+    /// copy of the first members when there is no usable old view (first view of a group, a view restored from
+    /// bytes, or a chain at its replay bound). The new view never aliases the member list or the old view.
+    /// </summary>
+    private IReadOnlyList<TValue> NextView(IReadOnlyList<TValue>? old, List<TValue> members, int shownBefore, int shown,
+        int removedAt, int insertedAt, TValue inserted)
+    {
+        if (old is CollectedView<TValue> prev && prev.Count == shownBefore && !prev.ChainFull(shown))
+        {
+            // Old view V = first shownBefore members before the change; replay: remove inside V, insert inside
+            // (or right after) what is left, then trim to `shown` or promote the one member that moved up.
+            int r = removedAt < shownBefore ? removedAt : -1;
+            int left = shownBefore - (r >= 0 ? 1 : 0);
+            int i = insertedAt <= left && insertedAt < limit ? insertedAt : -1;
+            int edited = left + (i >= 0 ? 1 : 0);
+            // An insertion inside the shown members never comes with a promotion (the list did not shrink).
+            return prev.With(r, i, shown, i >= 0 ? inserted : edited < shown ? members[shown - 1] : default!);
+        }
+        return CollectedView<TValue>.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(members)[..shown].ToArray());
+    }
+
+    /// <summary>
+    /// Whether the first <paramref name="shown"/> members differ from the first <paramref name="shown"/> before
+    /// the change (same length), without the old view: the member before the change at k is recovered from the
+    /// current list by undoing the insertion (at <paramref name="insertedAt"/>) and the removal (of
+    /// <paramref name="removed"/> at <paramref name="removedAt"/>). Positions above both are untouched.
+    /// </summary>
+    private static bool ShownChanged(List<TValue> members, int shown, int removedAt, int insertedAt, TValue removed)
+    {
+        int from = Math.Min(removedAt < 0 ? int.MaxValue : removedAt, insertedAt < 0 ? int.MaxValue : insertedAt);
+        var eq = EqualityComparer<TValue>.Default;
+        for (int k = from; k < shown; k++)
+        {
+            TValue before = k == removedAt ? removed : BeforeRemoval(members, removedAt >= 0 && k > removedAt ? k - 1 : k, insertedAt);
+            if (!eq.Equals(before, members[k])) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The member at <paramref name="k"/> of the list between removal and insertion.</summary>
+    private static TValue BeforeRemoval(List<TValue> members, int k, int insertedAt) =>
+        insertedAt >= 0 && k >= insertedAt ? members[k + 1] : members[k];
 
     private int Compare(TSort a, TSort b) => descending ? _sort.Compare(b, a) : _sort.Compare(a, b);
 
@@ -106,16 +152,5 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         int at = members.FindIndex(m => eq.Equals(m, value));
         if (at >= 0) members.RemoveAt(at);
         return at;
-    }
-
-    private static bool SameView(IReadOnlyList<TValue> view, List<TValue> members, int shown)
-    {
-        if (view.Count != shown) return false;
-        var eq = EqualityComparer<TValue>.Default;
-        for (int i = 0; i < shown; i++)
-        {
-            if (!eq.Equals(view[i], members[i])) return false;
-        }
-        return true;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     private readonly Serde<TValue> _valueSerde;
     private IHandOffCollector? _handOff;
     private string? _serdeTopic; // the fixed topic's name as the host writes it (Kafka: <application id>-<name> for internal topics)
+    private HandOffPool<TKey, TValue>? _handOffPool;
     private readonly bool _serdesWriteHeaders;
 
     public SinkNode(string name, string? topic, Func<TKey?, TValue?, string>? topicExtractor, Serde<TKey> keySerde, Serde<TValue> valueSerde)
@@ -37,6 +38,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         // never leaves the task, so serializing it only to deserialize it again is pure cost.
         _handOff = _topic is not null && context.Collector is IHandOffCollector h && h.HandsOff(_topic) ? h : null;
         _serdeTopic = _topic is null ? null : context.Collector.SerdeTopic(_topic);
+        _handOffPool = _handOff is null ? null : new HandOffPool<TKey, TValue>(_topic!, _keySerde, _valueSerde);
     }
 
     internal override void AddChild(ProcessorNode child) =>
@@ -54,7 +56,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         {
             // Handed-off records carry the trace context and count as sent, as serialized ones do.
             var handed = System.Diagnostics.Activity.Current is not null ? BraidTracing.Inject(record.Headers) : record.Headers;
-            _handOff.HandOff(_topic!, new HandedOffRecord<TKey, TValue>(_topic!, record.Key, record.Value, record.Timestamp, handed, _keySerde, _valueSerde));
+            _handOff.HandOff(_topic!, _handOffPool!.Rent(record.Key, record.Value, record.Timestamp, handed));
             CountSent(_topic!);
             return;
         }

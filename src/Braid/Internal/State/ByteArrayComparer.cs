@@ -19,15 +19,11 @@ internal sealed class ByteArrayComparer : IComparer<byte[]>, IEqualityComparer<b
     /// <summary>The smallest byte string greater than every string with this prefix, or null if none.</summary>
     public static byte[]? PrefixUpperBound(byte[] prefix)
     {
-        var upper = (byte[])prefix.Clone();
-        for (int i = upper.Length - 1; i >= 0; i--)
-        {
-            if (upper[i] != 0xFF)
-            {
-                upper[i]++;
-                return upper.AsSpan(0, i + 1).ToArray();
-            }
-        }
-        return null;
+        // The prefix up to its last byte below 0xFF, that byte incremented (one array: every prefix scan makes one).
+        int last = prefix.AsSpan().LastIndexOfAnyExcept((byte)0xFF);
+        if (last < 0) return null;
+        var upper = prefix.AsSpan(0, last + 1).ToArray();
+        upper[last]++;
+        return upper;
     }
 }

@@ -11,7 +11,7 @@ namespace Braid.Internal.State;
 /// in-memory and RocksDB stores agree; that ordered index is built on the first ordered query and
 /// maintained from then on, so stores that are never scanned never pay for it.
 /// </summary>
-internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>
+internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
 {
     private readonly Dictionary<TKey, TValue> _map;
     private readonly Serde<TKey> _keySerde;
@@ -80,6 +80,18 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
     {
         var lo = prefixSerde.Serialize(prefix);
         return Scan(lo, ByteArrayComparer.PrefixUpperBound(lo), inclusiveUpper: false);
+    }
+
+    // Entries with the prefix are contiguous in byte order and start at the prefix itself: no upper bound to build.
+    public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output)
+    {
+        output.Clear();
+        for (var walk = EnsureIndex().From(new KeyIndexEntry<TKey>(prefix, default!)); walk.MoveNext();)
+        {
+            var e = walk.Current;
+            if (!e.Bytes.AsSpan().StartsWith(prefix)) break;
+            output.Add(new KeyValue<TKey, TValue>(e.Key, _map[e.Key]));
+        }
     }
 
     // Snapshot semantics: the result is materialized before the caller sees it, so the caller may

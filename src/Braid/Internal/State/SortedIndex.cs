@@ -13,6 +13,9 @@ internal sealed class SortedIndex<T>(IComparer<T> comparer, int chunkSize = 256)
 {
     private readonly List<List<T>> _chunks = new();
 
+    // Emptied chunks kept by Clear for the next fill (a RocksDB store's pending index is refilled after every commit).
+    private readonly Stack<List<T>> _spare = new();
+
     public int Count { get; private set; }
 
     /// <summary>Adds the entry unless an equal one (by the comparer) is present; returns whether it was added.</summary>
@@ -20,7 +23,9 @@ internal sealed class SortedIndex<T>(IComparer<T> comparer, int chunkSize = 256)
     {
         if (_chunks.Count == 0)
         {
-            _chunks.Add(new List<T>(chunkSize) { item });
+            var first = NewChunk();
+            first.Add(item);
+            _chunks.Add(first);
             Count = 1;
             return true;
         }
@@ -34,7 +39,7 @@ internal sealed class SortedIndex<T>(IComparer<T> comparer, int chunkSize = 256)
         {
             // Split in halves: the upper half becomes the next chunk.
             int half = chunk.Count / 2;
-            var upper = new List<T>(chunkSize);
+            var upper = NewChunk();
             for (int j = half; j < chunk.Count; j++) upper.Add(chunk[j]);
             chunk.RemoveRange(half, chunk.Count - half);
             _chunks.Insert(c + 1, upper);
@@ -55,6 +60,20 @@ internal sealed class SortedIndex<T>(IComparer<T> comparer, int chunkSize = 256)
         if (chunk.Count == 0) _chunks.RemoveAt(c);
         return true;
     }
+
+    /// <summary>Removes every entry, keeping the chunks' arrays for the entries added next.</summary>
+    public void Clear()
+    {
+        foreach (var chunk in _chunks)
+        {
+            chunk.Clear();
+            _spare.Push(chunk);
+        }
+        _chunks.Clear();
+        Count = 0;
+    }
+
+    private List<T> NewChunk() => _spare.TryPop(out var chunk) ? chunk : new List<T>(chunkSize);
 
     /// <summary>The entries at or after <paramref name="lowerBound"/>, in order; the caller stops at its upper bound.</summary>
     public Enumerator From(T lowerBound)

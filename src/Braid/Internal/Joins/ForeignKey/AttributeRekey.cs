@@ -39,5 +39,5 @@ internal sealed class AttributeRekey<TPk, TValue, TAttr>(
     // Attributes are compared by bytes: the index stores are keyed by bytes.
     private bool Same(TAttr? a, TAttr? b) =>
         a is null ? b is null
-        : b is not null && (EqualityComparer<TAttr>.Default.Equals(a, b) || attrSerde.Serialize(a).AsSpan().SequenceEqual(attrSerde.Serialize(b)));
+        : b is not null && SerdeBytes.Equal(attrSerde, a, b);
 }

@@ -20,14 +20,15 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
 
     public override string Name => $"CombinedKey<{prefix.Name},{primary.Name}>";
 
+    // One array per key: the parts are written into it (SerdeBytes), not serialized into arrays of their own first.
     public override byte[] Serialize(CombinedKey<TPrefix, TPrimary> value)
     {
-        var p = prefix.Serialize(value.Prefix);
-        var k = primary.Serialize(value.Primary);
-        var b = new byte[4 + p.Length + k.Length];
-        BinaryPrimitives.WriteInt32BigEndian(b, p.Length);
-        p.CopyTo(b, 4);
-        k.CopyTo(b, 4 + p.Length);
+        int np = SerdeBytes.Length(prefix, value.Prefix, out var p);
+        int nk = SerdeBytes.Length(primary, value.Primary, out var k);
+        var b = new byte[4 + np + nk];
+        BinaryPrimitives.WriteInt32BigEndian(b, np);
+        SerdeBytes.Write(value.Prefix, p, b.AsSpan(4, np));
+        SerdeBytes.Write(value.Primary, k, b.AsSpan(4 + np));
         return b;
     }
 
@@ -43,10 +44,10 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
     {
         public override byte[] Serialize(TPrefix value)
         {
-            var p = inner.Serialize(value);
-            var b = new byte[4 + p.Length];
-            BinaryPrimitives.WriteInt32BigEndian(b, p.Length);
-            p.CopyTo(b, 4);
+            int n = SerdeBytes.Length(inner, value, out var p);
+            var b = new byte[4 + n];
+            BinaryPrimitives.WriteInt32BigEndian(b, n);
+            SerdeBytes.Write(value, p, b.AsSpan(4));
             return b;
         }
 

@@ -1,4 +1,5 @@
 using Braid.Internal.Nodes;
+using Braid.Internal.State;
 using Braid.Serialization;
 using Braid.State;
 
@@ -25,6 +26,10 @@ internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
 {
     private IKeyValueStore<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>> _store = null!;
 
+    // Reused by every update: filled by the scan, then walked. Safe to share because nothing re-enters this node while
+    // it walks: its only child is the response topic's sink.
+    private readonly List<KeyValue<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>> _subscribers = new();
+
     public override void Init(TaskContext context)
     {
         base.Init(context);
@@ -35,10 +40,12 @@ internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
     {
         var c = record.Value;
         if (record.Key is null || !c.IsLatest || (!c.HasNew && !c.HasOld)) return;
-        foreach (var e in _store.PrefixScan(record.Key, prefixSerde))
+        IPrefixScanInto<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>.ScanInto(_store, prefixSerde.Serialize(record.Key), _subscribers);
+        foreach (var e in _subscribers)
         {
             var response = new SubscriptionResponse<TRight>(c.New, c.HasNew, e.Value.Value, true);
             Forward(new Record<TLeftKey, SubscriptionResponse<TRight>>(e.Key.Primary, response, record.Timestamp, record.Headers));
         }
+        _subscribers.Clear();
     }
 }

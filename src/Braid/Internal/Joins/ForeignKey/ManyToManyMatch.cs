@@ -1,4 +1,5 @@
 using Braid.Internal.Nodes;
+using Braid.Internal.State;
 using Braid.Serialization;
 using Braid.State;
 
@@ -31,6 +32,11 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
     private IKeyValueStore<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>> _this = null!;
     private IKeyValueStore<CombinedKey<TAttr, TOtherPk>, ValueAndTimestamp<TOther>> _other = null!;
 
+    // Scan results, reused by every message: nothing re-enters this node while it walks them (its outputs go to the
+    // join-result materializer and on; a path back to this node crosses a topic).
+    private readonly List<KeyValue<CombinedKey<TAttr, TOtherPk>, ValueAndTimestamp<TOther>>> _others = new();
+    private readonly List<KeyValue<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>>> _these = new();
+
     public override void Init(TaskContext context)
     {
         base.Init(context);
@@ -60,7 +66,9 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
         else if (existed) _this.Delete(key);
         else return;
 
-        var others = _other.PrefixScan(attr, prefixSerde);
+        var prefix = prefixSerde.Serialize(attr);
+        var others = _others;
+        IPrefixScanInto<CombinedKey<TAttr, TOtherPk>, ValueAndTimestamp<TOther>>.ScanInto(_other, prefix, others);
         bool anyOther = false;
         foreach (var o in others)
         {
@@ -78,7 +86,7 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
 
         // This row arrived at or left the attribute: the other side's rows change between matched and
         // unmatched only when it is the first arrival or the last departure of this side.
-        if (HasOtherThisRow(attr, m.Pk)) return;
+        if (HasOtherThisRow(prefix, m.Pk)) return;
         foreach (var o in others)
         {
             var k = otherOnly(o.Key.Primary);
@@ -87,9 +95,10 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
         }
     }
 
-    private bool HasOtherThisRow(TAttr attr, TPk pk)
+    private bool HasOtherThisRow(byte[] prefix, TPk pk)
     {
-        foreach (var e in _this.PrefixScan(attr, prefixSerde))
+        IPrefixScanInto<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>>.ScanInto(_this, prefix, _these);
+        foreach (var e in _these)
         {
             if (!EqualityComparer<TPk>.Default.Equals(e.Key.Primary, pk)) return true;
         }

@@ -59,8 +59,7 @@ internal sealed class SubscriptionSend<TLeftKey, TLeft, TForeignKey>(
     }
 
     // Foreign keys are compared by their bytes, as Kafka does: the subscription store is keyed by bytes.
-    private bool SameKey(TForeignKey a, TForeignKey b) =>
-        EqualityComparer<TForeignKey>.Default.Equals(a, b) || foreignKeySerde.Serialize(a).AsSpan().SequenceEqual(foreignKeySerde.Serialize(b));
+    private bool SameKey(TForeignKey a, TForeignKey b) => SerdeBytes.Equal(foreignKeySerde, a, b);
 
     private void Send(TForeignKey? fk, in Subscription<TLeftKey> s, in Record<TLeftKey, Change<TLeft>> from) =>
         Forward(new Record<TForeignKey, Subscription<TLeftKey>>(fk, s, from.Timestamp, from.Headers));

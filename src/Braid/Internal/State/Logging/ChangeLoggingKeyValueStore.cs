@@ -16,7 +16,7 @@ namespace Braid.Internal.State.Logging;
 /// key is idempotent, so restoring it and then reprocessing gives the same store.</para>
 /// </summary>
 internal sealed class ChangeLoggingKeyValueStore<TKey, TValue>(IKeyValueStore<TKey, TValue> inner, Serde<TKey> keySerde, Serde<TValue> valueSerde,
-    IChangeSink sink) : IKeyValueStore<TKey, TValue>, ILoggedStore
+    IChangeSink sink) : IKeyValueStore<TKey, TValue>, ILoggedStore, IPrefixScanInto<TKey, TValue>
 {
     public string Name => inner.Name;
 
@@ -51,6 +51,8 @@ internal sealed class ChangeLoggingKeyValueStore<TKey, TValue>(IKeyValueStore<TK
     public IEnumerable<KeyValue<TKey, TValue>> All() => inner.All();
 
     public IEnumerable<KeyValue<TKey, TValue>> PrefixScan<TPrefix>(TPrefix prefix, Serde<TPrefix> prefixSerde) => inner.PrefixScan(prefix, prefixSerde);
+
+    public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output) => IPrefixScanInto<TKey, TValue>.ScanInto(inner, prefix, output);
 
     public void Flush() => inner.Flush();
 

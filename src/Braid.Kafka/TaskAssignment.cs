@@ -1,0 +1,21 @@
+namespace Braid.Kafka;
+
+/// <summary>How the Kafka host decides which instance runs each task (<see cref="KafkaStreamsOptions.TaskAssignment"/>).</summary>
+public enum TaskAssignment
+{
+    /// <summary>
+    /// The default: librdkafka's cooperative-sticky assignor spreads the tasks over every member of the group. It knows
+    /// nothing of standby replicas, so a fail-over may land on an instance that must restore the task's stores from scratch.
+    /// </summary>
+    Group = 0,
+
+    /// <summary>
+    /// Lag-aware (as Kafka Streams' <c>HighAvailabilityTaskAssignor</c>): a stateful task may only go to an instance that is
+    /// caught up on it — the one running it, or one whose standby replica is within
+    /// <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/> of the changelog end — unless no live instance is caught up, when
+    /// any may take it. A fail-over lands on the caught-up standby, and a move for balance waits until the new instance's
+    /// replica has caught up. Needs <see cref="KafkaStreamsOptions.NumStandbyReplicas"/> ≥ 1; each task gets a one-partition
+    /// topic <c>&lt;app&gt;-braid-task-&lt;task&gt;</c>. See "Lag-aware task assignment" in docs/kafka.md.
+    /// </summary>
+    LagAware = 1,
+}
