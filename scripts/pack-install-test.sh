@@ -20,6 +20,13 @@ fail() { echo "pack-install-test: FAILED: $*" >&2; exit 1; }
 echo "pack-install-test: packing $version into $work/feed"
 dotnet pack "$repo/Braid.sln" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet "$@" >"$work/pack.log" 2>&1 \
   || { cat "$work/pack.log"; fail "dotnet pack"; }
+# `braid --version` prints the version its assembly was built with (its informational version, without the "+commit"
+# suffix: the commit is in the package metadata). Packing with --no-build would ship a tool built with the default version
+# inside a package of another one, so the tool is packed again here with a build at this version.
+if [[ " $* " == *" --no-build "* ]]; then
+  dotnet pack "$repo/src/Braid.Cli/Braid.Cli.csproj" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet >"$work/pack-cli.log" 2>&1 \
+    || { cat "$work/pack-cli.log"; fail "dotnet pack Braid.Cli (with a build at $version)"; }
+fi
 for id in Braid Braid.Testing Braid.Embedded Braid.RocksDb Braid.Kafka Braid.Queries Braid.Dashboard Braid.SchemaRegistry Braid.OpenTelemetry Braid.Cli; do
   [[ -f "$work/feed/$id.$version.nupkg" ]] || fail "no package $id"
   [[ -f "$work/feed/$id.$version.snupkg" ]] || fail "no symbol package $id"
@@ -64,7 +71,7 @@ done
 dotnet tool install Braid.Cli --version "$version" --tool-path "$work/tools" --add-source "$work/feed" >/dev/null || fail "dotnet tool install"
 cd "$work"
 v="$("$work/tools/braid" --version)" || fail "braid --version"
-[[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || fail "braid --version printed '$v'"
+[[ "$v" == "$version" ]] || fail "braid --version printed '$v', not the package version $version"
 out="$("$work/tools/braid" demo product-views 2>&1)" || { echo "$out"; fail "braid demo"; }
 [[ "$out" == *"product-views"* || "$out" == *"Product views"* ]] || { echo "$out"; fail "braid demo printed no product-views demo"; }
 echo "pack-install-test: braid $v installed as a dotnet tool and ran 'braid demo product-views'"

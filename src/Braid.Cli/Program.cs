@@ -14,10 +14,11 @@ app.Configure(config =>
     config.AddCommand<TopologyCommand>("topology")
         .WithDescription("Print a sample topology's description (text, mermaid or dot).");
     config.AddCommand<UiCommand>("ui")
-        .WithDescription("Serve the live dashboard (http://127.0.0.1:5050/braid/) for the product-views sample, or with --state-dir for an application running in another process.")
+        .WithDescription("Serve the live dashboard (http://127.0.0.1:5050/braid/) for the product-views sample, or with --state-dir / --bootstrap-servers for an application running in another process (embedded or Kafka).")
         .WithExample("ui")
         .WithExample("ui", "--port", "8080", "--rate", "1000")
-        .WithExample("ui", "--state-dir", "/var/lib/orders", "--application-id", "orders-app");
+        .WithExample("ui", "--state-dir", "/var/lib/orders", "--application-id", "orders-app")
+        .WithExample("ui", "--bootstrap-servers", "localhost:9092", "--application-id", "orders-app");
     config.AddCommand<DocsCommand>("docs")
         .WithDescription("Regenerate a generated docs page (joins: docs/joins.md from the conformance vectors).")
         .WithExample("docs", "joins")

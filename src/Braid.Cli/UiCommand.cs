@@ -14,7 +14,8 @@ namespace Braid.Cli;
 /// <c>braid ui</c>: runs the product-views sample live on the embedded runtime, fed a steady stream of
 /// generated views, and serves the dashboard for it on loopback, until Ctrl+C (or --duration).
 /// <c>braid ui --state-dir D [--application-id A]</c> serves the dashboard of an application already running in
-/// another process instead, through the diagnostics socket it keeps in <c>D/A</c>.
+/// another process instead (embedded or Kafka host), through the diagnostics socket it keeps in <c>D/A</c>.
+/// <c>braid ui --bootstrap-servers B --application-id A</c> shows a Kafka application from its cluster alone.
 /// </summary>
 internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
 {
@@ -39,15 +40,27 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
         public string? StateDirectory { get; init; }
 
         [CommandOption("--application-id <ID>")]
-        [Description("With --state-dir: which application, when several run there.")]
+        [Description("With --state-dir: which application, when several run there. With --bootstrap-servers: the application to show.")]
         public string? ApplicationId { get; init; }
+
+        [CommandOption("--bootstrap-servers <SERVERS>")]
+        [Description("Show a Kafka application from its cluster alone (instances, tasks, standbys, group lag; lookups through announced queries endpoints). Needs --application-id.")]
+        public string? BootstrapServers { get; init; }
+
+        [CommandOption("--timeout <SECONDS>")]
+        [Description("With --bootstrap-servers: how long a cluster request may take.")]
+        [DefaultValue(10)]
+        public int Timeout { get; init; } = 10;
 
         [CommandOption("--dead-letter-topic <TOPIC>")]
         [Description("A dead-letter topic whose record count the page shows.")]
         public string? DeadLetterTopic { get; init; }
 
         public override ValidationResult Validate() =>
-            ApplicationId is not null && StateDirectory is null ? ValidationResult.Error("--application-id needs --state-dir.") :
+            ApplicationId is not null && StateDirectory is null && BootstrapServers is null ? ValidationResult.Error("--application-id needs --state-dir or --bootstrap-servers.") :
+            BootstrapServers is not null && ApplicationId is null ? ValidationResult.Error("--bootstrap-servers needs --application-id (the application to show).") :
+            BootstrapServers is not null && StateDirectory is not null ? ValidationResult.Error("use --state-dir (same machine) or --bootstrap-servers (cluster view), not both.") :
+            Timeout is < 1 or > 600 ? ValidationResult.Error($"--timeout must be 1..600 seconds, not {Timeout}.") :
             Port is < 0 or > 65535 ? ValidationResult.Error($"--port must be 0..65535, not {Port}.")
             : Rate is < 1 or > 100_000 ? ValidationResult.Error($"--rate must be 1..100000, not {Rate}.")
             : ValidationResult.Success();
@@ -55,7 +68,7 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.StateDirectory is not null) return await Attach(settings, cancellationToken);
+        if (settings.StateDirectory is not null || settings.BootstrapServers is not null) return await Attach(settings, cancellationToken);
         var stateDirectory = Directory.CreateTempSubdirectory("braid-ui-");
         try
         {
@@ -102,6 +115,8 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
             web.MapBraidDashboard(new BraidDashboardOptions
             {
                 AttachStateDirectory = settings.StateDirectory,
+                AttachBootstrapServers = settings.BootstrapServers,
+                AttachTimeout = TimeSpan.FromSeconds(settings.Timeout),
                 AttachApplicationId = settings.ApplicationId,
                 DeadLetterTopic = settings.DeadLetterTopic,
             });
@@ -112,7 +127,8 @@ internal sealed class UiCommand : AsyncCommand<UiCommand.Settings>
             return ExitCodes.Failure;
         }
         await web.StartAsync(cancellationToken);
-        Console.WriteLine($"Braid dashboard: {web.Urls.First()}/braid/  (attached to {settings.StateDirectory}; Ctrl+C stops)");
+        string to = settings.StateDirectory ?? $"{settings.ApplicationId} on {settings.BootstrapServers}, cluster view";
+        Console.WriteLine($"Braid dashboard: {web.Urls.First()}/braid/  (attached to {to}; Ctrl+C stops)");
         await Console.Out.FlushAsync(cancellationToken);
         try
         {

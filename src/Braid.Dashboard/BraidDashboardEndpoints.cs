@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Braid.Embedded;
-using Braid.Embedded.Diagnostics;
+using Braid.Kafka;
+using Braid.Internal.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Braid.Dashboard;
 
@@ -14,13 +16,15 @@ public static class BraidDashboardEndpoints
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Serves the live dashboard of a <see cref="BraidApplication"/> at <see cref="BraidDashboardOptions.Path"/>:
+    /// Serves the live dashboard of a <see cref="BraidApplication"/> or a <see cref="BraidKafkaApplication"/> at <see cref="BraidDashboardOptions.Path"/>:
     /// the page, <c>/topology.svg</c>, <c>/api/snapshot</c>, <c>/api/store/{store}?key=K[&amp;asOf=T]</c> and
     /// <c>/events</c> (server-sent events, one snapshot per update interval). The application is the one in this
     /// process, or, with <see cref="BraidDashboardOptions.AttachStateDirectory"/>, one in another process reached
     /// through its diagnostics socket (checked here: a <see cref="DiagnosticsUnavailableException"/> says why it
     /// cannot be reached; if it closes later, the page shows it disconnected and why, and picks it up again when it
-    /// comes back). It has no authentication: map it behind your own (<c>.RequireAuthorization()</c> on the
+    /// comes back). With <see cref="BraidDashboardOptions.AttachBootstrapServers"/> it shows a Kafka application from its
+    /// cluster alone (instances, their tasks and standbys, the group's lag, lookups through announced queries endpoints;
+    /// the page names what that view cannot show). It has no authentication: map it behind your own (<c>.RequireAuthorization()</c> on the
     /// returned builder) or on a private port.
     /// </summary>
     /// <param name="endpoints">The application's endpoint builder.</param>
@@ -40,6 +44,7 @@ public static class BraidDashboardEndpoints
         {
             try
             {
+                if (source is ClusterSource cluster) return await cluster.DashboardSnapshotAsync(metrics, token).ConfigureAwait(false);
                 return DashboardSnapshot.From(await source.SnapshotAsync(options.DeadLetterTopic, token).ConfigureAwait(false), metrics, options.DeadLetterTopic);
             }
             catch (DiagnosticsUnavailableException e)
@@ -115,17 +120,36 @@ public static class BraidDashboardEndpoints
 
     private static IDashboardSource Source(IEndpointRouteBuilder endpoints, BraidDashboardOptions options)
     {
+        if (options.AttachBootstrapServers is { } bootstrap)
+        {
+            if (options.AttachApplicationId is not { } id)
+                throw new ArgumentException("AttachBootstrapServers needs AttachApplicationId (the application to show).", nameof(options));
+            if (options.AttachStateDirectory is not null || options.Application is not null || options.KafkaApplication is not null)
+                throw new ArgumentException("AttachBootstrapServers (a cluster view) cannot be combined with AttachStateDirectory, Application or KafkaApplication.", nameof(options));
+            // Checked now, at start-up: a wrong address or application id is reported before anything is served.
+            var source = new ClusterSource(Braid.Kafka.Diagnostics.ClusterObserver.Connect(bootstrap, id, options.AttachTimeout), options.AttachTimeout);
+            endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(source.Dispose);
+            return source;
+        }
         if (options.AttachStateDirectory is not { } stateDirectory)
         {
             if (options.AttachApplicationId is not null)
-                throw new ArgumentException("AttachApplicationId needs AttachStateDirectory (the directory the application runs in).", nameof(options));
-            return new LocalSource(() => options.Application ?? endpoints.ServiceProvider.GetRequiredService<BraidApplication>());
+                throw new ArgumentException("AttachApplicationId needs AttachStateDirectory or AttachBootstrapServers (where the application runs).", nameof(options));
+            if (options.Application is not null && options.KafkaApplication is not null)
+                throw new ArgumentException("Set Application (embedded) or KafkaApplication, not both.", nameof(options));
+            return new LocalSource(() => (IDiagnosticsTarget?)options.Application ?? options.KafkaApplication ?? Registered(endpoints.ServiceProvider));
         }
-        if (options.Application is not null)
-            throw new ArgumentException("Set Application (this process) or AttachStateDirectory (another process), not both.", nameof(options));
+        if (options.Application is not null || options.KafkaApplication is not null)
+            throw new ArgumentException("Set Application or KafkaApplication (this process) or AttachStateDirectory (another process), not both.", nameof(options));
         // Mapping runs once at start-up, synchronously: waiting here reports a wrong directory before anything is served.
         return new RemoteSource(DiagnosticsClient.AttachAsync(stateDirectory, options.AttachApplicationId).GetAwaiter().GetResult());
     }
+
+    // AddBraid registers a BraidApplication, AddBraidKafka a BraidKafkaApplication; one of them must be there.
+    private static IDiagnosticsTarget Registered(IServiceProvider services) =>
+        (IDiagnosticsTarget?)services.GetService<BraidApplication>() ?? services.GetService<BraidKafkaApplication>()
+        ?? throw new InvalidOperationException("MapBraidDashboard found no application: register one with AddBraid or AddBraidKafka, " +
+            "or set BraidDashboardOptions.Application / KafkaApplication (or AttachStateDirectory for one in another process).");
 
     private static string Page()
     {

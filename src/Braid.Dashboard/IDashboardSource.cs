@@ -1,4 +1,4 @@
-using Braid.Embedded.Diagnostics;
+using Braid.Internal.Diagnostics;
 
 namespace Braid.Dashboard;
 

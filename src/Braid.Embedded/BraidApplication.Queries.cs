@@ -105,11 +105,4 @@ public sealed partial class BraidApplication : IQueryableStores
         }
         if (_globalThread is not null && _globalTask is not null) yield return (_globalThread, _globalTask);
     }
-
-    /// <summary>Every partition of a store as raw objects (the dashboard's store browser reads them by reflection).</summary>
-    internal IReadOnlyList<IStateStore> StoreViews(string name)
-    {
-        if (!_model.Stores.ContainsKey(name)) throw StoreQueryRules.Unknown(_model, name);
-        return Parts(name, null).Select(p => (IStateStore)p.Store).ToList();
-    }
 }

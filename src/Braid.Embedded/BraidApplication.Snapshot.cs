@@ -1,22 +1,19 @@
-using Braid.State;
+using Braid.Internal.Diagnostics;
+using Braid.Serialization;
 
 namespace Braid.Embedded;
 
-/// <summary>One input partition of a task and how far behind it is.</summary>
-internal sealed record PartitionLagSnapshot(string Topic, int Partition, long Lag);
-
-/// <summary>
-/// A task as the dashboard shows it: which thread runs it, what it processed and dropped, the time it spent
-/// processing (cumulative since the task was created), its lag per input.
-/// </summary>
-internal sealed record TaskSnapshot(string Thread, string Task, long Processed, long Dropped, double ProcessMs, IReadOnlyList<PartitionLagSnapshot> Inputs);
-
-// Read-only views of the running application for the dashboard (Braid.Dashboard); no locks held by callers.
-public sealed partial class BraidApplication
+// Read-only views of the running application for the dashboard (Braid.Dashboard) and the diagnostics socket; no locks held by callers.
+public sealed partial class BraidApplication : IDiagnosticsTarget
 {
-    internal TopologyDescription Describe() => TopologyDescription.From(_model);
+    string IDiagnosticsTarget.ApplicationId => Options.Streams.ApplicationId;
 
-    internal IReadOnlyList<TaskSnapshot> SnapshotTasks()
+    (string State, string? Error) IDiagnosticsTarget.Status => (State.ToString(), Error?.Message);
+
+    TopologyDescription IDiagnosticsTarget.DescribeTopology() => TopologyDescription.From(_model);
+
+    /// <summary>Every task with its thread; the embedded runtime has no restoring or standby tasks (its state is local and committed).</summary>
+    IReadOnlyList<TaskSnapshot> IDiagnosticsTarget.SnapshotTasks()
     {
         var result = new List<TaskSnapshot>();
         lock (_stateLock)
@@ -37,5 +34,16 @@ public sealed partial class BraidApplication
         return result;
     }
 
-    internal IReadOnlyCollection<string> StoreNames => _model.Stores.Keys.ToList();
+    // The dead-letter topic's visible records (null while the topic does not exist yet).
+    long? IDiagnosticsTarget.DeadLetterRecords(string topic)
+    {
+        try
+        {
+            return CreateReader(topic, Serdes.ByteArray, Serdes.ByteArray).Remaining;
+        }
+        catch (Exception e) when (e is StreamsException or InvalidOperationException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
 }

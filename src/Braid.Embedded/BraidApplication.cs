@@ -33,7 +33,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly List<EmbeddedStreamThread> _threads = new();
     private readonly LogCleaner _cleaner;
     private readonly InboxIngester _inbox;
-    private readonly Diagnostics.DiagnosticsServer? _diagnostics;
+    private readonly Braid.Internal.Diagnostics.DiagnosticsServer? _diagnostics;
     private EmbeddedTask? _globalTask;
     private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
@@ -84,7 +84,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             _replaceBackoff = new ReplaceThreadBackoff(options.ReplaceThreadBackoff, options.ReplaceThreadMaxBackoff);
             // Last: nothing below can fail, so an application that failed to open never leaves a socket behind.
             if (options.DiagnosticsSocket)
-                _diagnostics = Diagnostics.DiagnosticsServer.TryStart(AppDirectory, r => Diagnostics.DiagnosticsHandler.Handle(this, r), _logger);
+                _diagnostics = Braid.Internal.Diagnostics.DiagnosticsServer.TryStart(AppDirectory, r => Braid.Internal.Diagnostics.DiagnosticsHandler.Handle(this, r), _logger);
         }
         catch
         {

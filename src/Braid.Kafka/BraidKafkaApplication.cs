@@ -171,6 +171,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
                 Guard = guard, Watch = watch, Local = local, InstanceOwned = () => threads!.Owned(),
             }, directory, backend, standbys, SetState, _logger) { Guard = guard, Watch = watch };
             _threads = threads;
+            StartDiagnostics();
             KeyValuePair<string, object?>[] tags = [new("application.id", _config.ApplicationId), new("instance", InstanceId)];
             if (standbys is not null)
             {
@@ -204,6 +205,18 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
 
     private async Task CloseAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        try
+        {
+            await CloseThreadsAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            StopDiagnostics(); // the page saw PendingShutdown while the threads closed; now the socket goes
+        }
+    }
+
+    private async Task CloseThreadsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
         CloseLagProbe();
         if (_threads is null)
         {
@@ -235,6 +248,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
         if (_threads is null) return;
         CloseLagProbe();
         await _threads.CloseAsync(TimeSpan.FromMinutes(1), kill: true).ConfigureAwait(false);
+        StopDiagnostics();
     }
 
     /// <summary>Waits until the application reaches a state.</summary>
@@ -271,7 +285,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
         if (sub < 0 || _topology.Model.GlobalStoreNames.Contains(storeName))
             throw new InvalidStateStoreException(storeName, $"Store '{storeName}' is a global store: every instance holds all of it, so query it locally.");
         var serde = keySerde ?? Serdes.Default<TKey>();
-        var bytes = serde.Serialize(key, Internal.StoreKeyContext.For(_topology.Model, sub, storeName, serde.WritesHeaders));
+        var bytes = serde.Serialize(key, Internal.StoreKeyContext.For(_topology.Model, layout, sub, storeName, serde.WritesHeaders));
         int partition = Murmur2Partitioner.Partition(bytes, layout.PartitionsPerSubtopology[sub]);
         string task = KafkaTask.Name(new TaskId(sub, partition));
         var directory = _threads?.Directory;

@@ -44,6 +44,13 @@ public sealed record KafkaStreamsOptions
     /// </summary>
     public string? StateDirectory { get; init; }
 
+    /// <summary>
+    /// With a <see cref="StateDirectory"/>: serve the diagnostics socket <c>StateDirectory/ApplicationId/diagnostics.sock</c>
+    /// while running (default true), as the embedded runtime does — a Unix domain socket with owner-only access, no TCP
+    /// port — so <c>braid ui --state-dir</c> on the same machine shows this instance's dashboard. False turns it off.
+    /// </summary>
+    public bool DiagnosticsSocket { get; init; } = true;
+
     /// <summary>Create missing internal topics (repartition, changelog, task and instance topics) at start-up (default true).
     /// When false they must exist with the right partition counts.</summary>
     public bool CreateInternalTopics { get; init; } = true;

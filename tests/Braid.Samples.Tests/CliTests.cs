@@ -101,6 +101,9 @@ public sealed class CliTests
         var (code, output, _, _) = Braid("--version");
         Assert.Equal(0, code);
         Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", output.Trim());
+        // The version the tool was built (and packed) as, not a constant: the informational version without "+<commit>".
+        string built = System.Diagnostics.FileVersionInfo.GetVersionInfo(Path.Combine(AppContext.BaseDirectory, "Braid.Cli.dll")).ProductVersion!;
+        Assert.Equal(built.Split('+')[0], output.Trim());
     }
 
     [Fact]

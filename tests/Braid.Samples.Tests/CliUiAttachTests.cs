@@ -80,4 +80,17 @@ public sealed class CliUiAttachTests
             dir.Delete(recursive: true);
         }
     }
+
+    /// <summary>`braid ui --bootstrap-servers` (the cluster view of a Kafka application): a cluster that does not answer is one line, exit 1.</summary>
+    [Fact]
+    public async Task UiBootstrapServers_ThatDoNotAnswer_ExitWithOneLineSayingSo()
+    {
+        using var braid = Process.Start(Braid("ui", "--bootstrap-servers", "127.0.0.1:1", "--application-id", "orders", "--timeout", "1", "--port", "0"))!;
+        string err = await braid.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await braid.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, braid.ExitCode);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("No Kafka broker at 127.0.0.1:1 answered within 1 s", err, StringComparison.Ordinal);
+        Assert.Contains("(Unreachable)", err, StringComparison.Ordinal);
+    }
 }

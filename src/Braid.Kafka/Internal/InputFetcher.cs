@@ -113,6 +113,19 @@ internal sealed class InputFetcher(IConsumer<byte[]?, byte[]?> consumer, TopicLa
         return lag;
     }
 
+    /// <summary>
+    /// Records of an owned input not processed yet (the dashboard's lag per input partition): not fetched (the cached high
+    /// watermark minus the fetch position, which is past transaction markers, so an idle transactional partition reads 0)
+    /// plus fetched but still buffered in the task. Before the first fetch: the high watermark minus the task's position.
+    /// </summary>
+    public long LagOf(TopicPartition tp, long consumed, int buffered)
+    {
+        var wm = consumer.GetWatermarkOffsets(tp);
+        if (wm.High == Offset.Unset) return buffered;
+        var pos = consumer.Position(tp);
+        return pos == Offset.Unset ? Math.Max(0, wm.High.Value - consumed) : Math.Max(0, wm.High.Value - pos.Value) + buffered;
+    }
+
     /// <summary>The first offset of a partition (where reading starts when nothing is committed: auto.offset.reset=earliest).</summary>
     public long FirstOffset(TopicPartition tp, TimeSpan timeout) => consumer.QueryWatermarkOffsets(tp, timeout).Low.Value;
 

@@ -71,6 +71,13 @@ internal sealed class KafkaRecordCollector(KafkaClients clients, TopicLayout lay
         Produce(partition is int p ? new TopicPartition(real, p) : null, real, message);
     }
 
+    /// <summary>
+    /// Serdes see internal topics under their names on the cluster (<c>&lt;application id&gt;-&lt;name&gt;</c>), as in Kafka Streams:
+    /// its topology's internal sink and source topics are decorated (<c>InternalTopologyBuilder.decorateTopic</c>) and
+    /// <c>RecordCollectorImpl.send</c> calls <c>serializer.serialize(topic, headers, data)</c> with that name.
+    /// </summary>
+    public string SerdeTopic(string topic) => layout.RealName(topic);
+
     public void SendChangelog(string topic, int partition, byte[] key, byte[]? value, long timestamp) =>
         Produce(new TopicPartition(topic, partition), topic,
             new Message<byte[]?, byte[]?> { Key = key, Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) });

@@ -17,7 +17,7 @@ namespace Braid.Kafka.Internal;
 /// The parts: <see cref="InputFetcher"/>, <see cref="KafkaRecordCollector"/>, <see cref="TaskCommitter"/>,
 /// <see cref="TaskRebalanceListener"/>, <see cref="TaskManager"/>, <see cref="RestoreDriver"/>.
 /// </summary>
-internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
+internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
 {
     private readonly TopologyModel _model;
     private readonly StreamsConfig _config;
@@ -207,6 +207,7 @@ internal sealed class KafkaStreamThread : ICommitSink<KafkaTask>
     private void RunOnce(TaskRunner<KafkaTask> runner, Stopwatch commitTimer, Stopwatch renewalTimer)
     {
         Refresh();
+        PublishTasks(); // for the dashboard (KafkaStreamThread.Snapshot.cs)
         Interlocked.Add(ref _processed, runner.ProcessBatch(runner.WallClockMs));
         if (renewalTimer.Elapsed >= _options.InputOffsetRenewal)
         {

@@ -30,6 +30,9 @@ internal sealed class RestoreDriver(IConsumer<byte[]?, byte[]?> consumer, ILogge
     /// <summary>The next changelog offset a restoring partition will apply, or null when it is not restoring.</summary>
     public long? Position(TopicPartition tp) => _partitions.TryGetValue(tp, out var p) ? p.Next : null;
 
+    /// <summary>Changelog records <paramref name="task"/> still has to apply before it runs (the dashboard's restoring row).</summary>
+    public long Remaining(KafkaTask task) => _partitions.Values.Where(p => p.Task == task).Sum(p => Math.Max(0, p.End - p.Next));
+
     /// <summary>Starts restoring <paramref name="task"/>; <paramref name="checkpoint"/> gives a partition's local checkpoint, or null to read it all.</summary>
     public void Begin(KafkaTask task, Func<TopicPartition, long?> checkpoint)
     {

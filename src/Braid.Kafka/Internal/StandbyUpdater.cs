@@ -102,6 +102,10 @@ internal sealed class StandbyUpdater : IDisposable
     public IEnumerable<(string Store, TopicPartition Partition, long Position)> Positions() =>
         _positions.Select(kv => (kv.Value.Store.Store.Name, kv.Key, Math.Max(kv.Value.Next, kv.Value.Read)));
 
+    /// <summary>Each standby task with the changelog records it has not applied yet (call under <see cref="QueryLock"/>; the dashboard's standby rows).</summary>
+    public IEnumerable<(TaskId Task, long Lag)> TaskLags() =>
+        _standbys.Select(kv => (kv.Key, kv.Value.Partitions.Values.Sum(p => Math.Max(0, p.End - Math.Max(p.Next, p.Read)))));
+
     /// <summary>A stream thread of this instance takes the task: its standby (if any) commits and closes first, and none opens while claimed.</summary>
     public void Claim(TaskId id)
     {

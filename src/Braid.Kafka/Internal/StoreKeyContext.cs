@@ -12,7 +12,7 @@ namespace Braid.Kafka.Internal;
 /// </summary>
 internal static class StoreKeyContext
 {
-    public static SerdeContext For(TopologyModel model, int subtopology, string store, bool serdeWritesHeaders)
+    public static SerdeContext For(TopologyModel model, TopicLayout layout, int subtopology, string store, bool serdeWritesHeaders)
     {
         var nodes = model.Subtopologies[subtopology].ToDictionary(n => n.Name);
         // Source topics upstream of the nodes that use the store, in name order (the same on every instance).
@@ -28,6 +28,7 @@ internal static class StoreKeyContext
         string topic = topics.Min ?? model.Subtopologies[subtopology].SelectMany(n => n.SourceTopics).Order(StringComparer.Ordinal).FirstOrDefault()
             ?? throw new StreamsException($"Store '{store}' is fed by no named topic, so no key context can be given to its key serde.");
         // A serde that writes headers (schema id in headers) gets a throwaway list: only the key bytes are hashed.
-        return new SerdeContext(topic, SerdeTarget.Key, serdeWritesHeaders ? new Headers() : null);
+        // An internal (repartition) topic under its name on the cluster, as the sink that wrote the key gave it.
+        return new SerdeContext(layout.RealName(topic), SerdeTarget.Key, serdeWritesHeaders ? new Headers() : null);
     }
 }

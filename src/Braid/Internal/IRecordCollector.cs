@@ -13,4 +13,12 @@ internal interface IRecordCollector
     /// <param name="headers">The headers, if any.</param>
     /// <param name="partition">An explicit partition chosen by a user partitioner, else null (host default).</param>
     void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition);
+
+    /// <summary>
+    /// The topic name serdes are given (<see cref="Serialization.SerdeContext.Topic"/>) for a topic of the topology: the
+    /// name it has where records are written. The Kafka host names internal topics <c>&lt;application id&gt;-&lt;name&gt;</c>
+    /// on the cluster (as Kafka Streams does), so a Schema Registry serde derives the same subjects as Kafka Streams';
+    /// the other hosts use the topology's names.
+    /// </summary>
+    string SerdeTopic(string topic) => topic;
 }

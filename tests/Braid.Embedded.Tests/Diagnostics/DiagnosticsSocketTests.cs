@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Braid.Embedded.Diagnostics;
+using Braid.Internal.Diagnostics;
 using Braid.Serialization;
 
 namespace Braid.Embedded.Tests.Diagnostics;
@@ -186,7 +186,7 @@ public sealed class DiagnosticsSocketTests
         await using var app = App(dir.Path);
         string path = Path.Combine(app.AppDirectory, DiagnosticsProtocol.SocketFileName);
         Assert.Contains("malformed request", await Raw(path, "this is not json\n"), StringComparison.Ordinal);
-        Assert.Contains("protocol 1, the client 99", await Raw(path, "{\"version\":99,\"op\":\"snapshot\"}\n"), StringComparison.Ordinal);
+        Assert.Contains($"protocol {DiagnosticsProtocol.Version}, the client 99", await Raw(path, "{\"version\":99,\"op\":\"snapshot\"}\n"), StringComparison.Ordinal);
         // A client that connects and hangs up without a request costs nothing either.
         using (var idle = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)) await idle.ConnectAsync(new UnixDomainSocketEndPoint(path));
         var client = await DiagnosticsClient.AttachAsync(dir.Path, null);

@@ -15,6 +15,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
     private IHandOffCollector? _handOff;
+    private string? _serdeTopic; // the fixed topic's name as the host writes it (Kafka: <application id>-<name> for internal topics)
     private HandOffPool<TKey, TValue>? _handOffPool;
     private readonly bool _serdesWriteHeaders;
 
@@ -36,6 +37,7 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         // A fixed topic that this same task reads back (the driver's internal topics) takes objects: the record
         // never leaves the task, so serializing it only to deserialize it again is pure cost.
         _handOff = _topic is not null && context.Collector is IHandOffCollector h && h.HandsOff(_topic) ? h : null;
+        _serdeTopic = _topic is null ? null : context.Collector.SerdeTopic(_topic);
         _handOffPool = _handOff is null ? null : new HandOffPool<TKey, TValue>(_topic!, _keySerde, _valueSerde);
     }
 
@@ -66,8 +68,9 @@ internal sealed class SinkNode<TKey, TValue> : ProcessorNode<TKey, TValue>
         if (System.Diagnostics.Activity.Current is not null) headers = BraidTracing.Inject(headers);
         try
         {
-            key = record.Key is null ? null : _keySerde.Serialize(record.Key, new SerdeContext(topic, SerdeTarget.Key, headers));
-            value = record.Value is null ? null : _valueSerde.Serialize(record.Value, new SerdeContext(topic, SerdeTarget.Value, headers));
+            string serdeTopic = _serdeTopic ?? Context.Collector.SerdeTopic(topic);
+            key = record.Key is null ? null : _keySerde.Serialize(record.Key, new SerdeContext(serdeTopic, SerdeTarget.Key, headers));
+            value = record.Value is null ? null : _valueSerde.Serialize(record.Value, new SerdeContext(serdeTopic, SerdeTarget.Value, headers));
         }
         catch (Exception e) when (RecordFailures.IsHandledAtNode(e))
         {

@@ -19,6 +19,7 @@ internal sealed class SourceNode<TKey, TValue> : ProcessorNode<TKey, TValue, TKe
     private static readonly bool KeyCanBeNull = !typeof(TKey).IsValueType || Nullable.GetUnderlyingType(typeof(TKey)) is not null;
     private readonly Serde<TKey> _keySerde;
     private readonly Serde<TValue> _valueSerde;
+    private string? _lastTopic, _serdeTopic; // the last input topic and its name as the host reads it (Kafka: <application id>-<name> if internal)
 
     public SourceNode(string name, Serde<TKey> keySerde, Serde<TValue> valueSerde) : base(name)
     {
@@ -37,6 +38,8 @@ internal sealed class SourceNode<TKey, TValue> : ProcessorNode<TKey, TValue, TKe
     {
         TKey? key;
         TValue? value;
+        if (!ReferenceEquals(r.Topic, _lastTopic)) (_lastTopic, _serdeTopic) = (r.Topic, Context.Collector.SerdeTopic(r.Topic));
+        string serdeTopic = _serdeTopic!;
         try
         {
             if (r.Key is null)
@@ -44,14 +47,14 @@ internal sealed class SourceNode<TKey, TValue> : ProcessorNode<TKey, TValue, TKe
                 if (!KeyCanBeNull) throw new SerializationException($"null key for non-nullable key type {typeof(TKey).Name}.");
                 key = default;
             }
-            else key = _keySerde.Deserialize(r.Key, new SerdeContext(r.Topic, SerdeTarget.Key, r.Headers));
+            else key = _keySerde.Deserialize(r.Key, new SerdeContext(serdeTopic, SerdeTarget.Key, r.Headers));
             if (r.Value is null)
             {
                 if (!ValueCanBeNull)
                     throw new SerializationException($"null value (tombstone) for non-nullable value type {typeof(TValue).Name}; use {typeof(TValue).Name}? as the value type.");
                 value = default;
             }
-            else value = _valueSerde.Deserialize(r.Value, new SerdeContext(r.Topic, SerdeTarget.Value, r.Headers));
+            else value = _valueSerde.Deserialize(r.Value, new SerdeContext(serdeTopic, SerdeTarget.Value, r.Headers));
         }
         catch (Exception e)
         {

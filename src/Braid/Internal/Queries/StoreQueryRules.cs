@@ -50,8 +50,10 @@ internal static class StoreQueryRules
         return builder;
     }
 
-    public static UnknownStateStoreException Unknown(TopologyModel model, string name) =>
-        new(name, $"No store named '{name}'. Stores: {string.Join(", ", model.Stores.Keys.Order(StringComparer.Ordinal))}.");
+    public static UnknownStateStoreException Unknown(TopologyModel model, string name) => Unknown(model.Stores.Keys, name);
+
+    public static UnknownStateStoreException Unknown(IEnumerable<string> stores, string name) =>
+        new(name, $"No store named '{name}'. Stores: {string.Join(", ", stores.Order(StringComparer.Ordinal))}.");
 
     public static StateStoreNotAvailableException NotAvailable(string name, StreamsState state) =>
         new(name, $"Store '{name}' cannot be queried while the application is {state}; stores are queryable while it is Running or Rebalancing.");

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Braid.Embedded.Diagnostics;
+namespace Braid.Internal.Diagnostics;
 
 /// <summary>
 /// The diagnostics socket's protocol: one connection per request; the client writes one JSON request and a
@@ -11,7 +11,7 @@ namespace Braid.Embedded.Diagnostics;
 internal static class DiagnosticsProtocol
 {
     /// <summary>Bumped when a request or response changes shape; a mismatch is a typed error on both sides.</summary>
-    public const int Version = 1;
+    public const int Version = 2; // 2: task status (active, restoring, standby) and store lag; shared by the embedded and Kafka hosts
 
     /// <summary>The socket's name inside <c>StateDirectory/ApplicationId</c>.</summary>
     public const string SocketFileName = "diagnostics.sock";
@@ -54,6 +54,20 @@ internal sealed record TopologyInfo(string Application, TopologyDescription Desc
 
 /// <summary>What changes: state, tasks with their threads, counters and lag, and the dead-letter topic's record count.</summary>
 internal sealed record ApplicationSnapshot(string Application, string State, string? Error, IReadOnlyList<TaskSnapshot> Tasks, long? DeadLetterRecords);
+
+/// <summary>One input partition of a task and how far behind it is (records in the partition not processed yet).</summary>
+internal sealed record PartitionLagSnapshot(string Topic, int Partition, long Lag);
+
+/// <summary>
+/// A task as the dashboard shows it: which thread runs it, its status (<c>active</c>, <c>restoring</c> or <c>standby</c>),
+/// what it processed and dropped, the time it spent processing (cumulative since the task was created), its lag per input,
+/// and for a restoring or standby task the changelog records it has not applied yet.
+/// </summary>
+internal sealed record TaskSnapshot(string Thread, string Task, long Processed, long Dropped, double ProcessMs, IReadOnlyList<PartitionLagSnapshot> Inputs,
+    string Status = TaskSnapshot.Active, long StoreLag = 0)
+{
+    public const string Active = "active", Restoring = "restoring", Standby = "standby";
+}
 
 /// <summary>The answer to a store lookup (the value as the application's own serdes read it).</summary>
 internal sealed record StoreLookup(string Store, string Key, bool Found, object? Value, string? Error);

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace Braid.Embedded.Diagnostics;
+namespace Braid.Internal.Diagnostics;
 
 /// <summary>
 /// Talks to an application in another process through its diagnostics socket (<see cref="DiagnosticsServer"/>):

@@ -1,9 +1,9 @@
-namespace Braid.Embedded;
+namespace Braid;
 
 /// <summary>Why a running application's diagnostics could not be reached.</summary>
 public enum DiagnosticsUnavailableReason
 {
-    /// <summary>No diagnostics socket in the state directory: the application is not running there, or it runs with <see cref="BraidApplicationOptions.DiagnosticsSocket"/> off.</summary>
+    /// <summary>No diagnostics socket in the state directory: the application is not running there, or it runs with its diagnostics socket off.</summary>
     NoSocket,
 
     /// <summary>Several applications run in the state directory and none was named.</summary>
@@ -17,11 +17,18 @@ public enum DiagnosticsUnavailableReason
 
     /// <summary>The application answered with another protocol version (a different Braid version) or malformed data.</summary>
     Protocol,
+
+    /// <summary>Attaching through a Kafka cluster: the bootstrap servers did not answer within the timeout.</summary>
+    Unreachable,
+
+    /// <summary>Attaching through a Kafka cluster: the cluster has no application with this id (no instances topic, no consumer group).</summary>
+    UnknownApplication,
 }
 
 /// <summary>
-/// A running application's diagnostics socket (the dashboard's <c>braid ui --state-dir</c>) could not be reached;
-/// <see cref="Reason"/> says why and the message names the socket.
+/// A running application's diagnostics could not be reached — its diagnostics socket (<c>braid ui --state-dir</c>, any
+/// host) or its Kafka cluster (<c>braid ui --bootstrap-servers</c>); <see cref="Reason"/> says why and the message names
+/// the socket or the cluster.
 /// </summary>
 public sealed class DiagnosticsUnavailableException : StreamsException
 {

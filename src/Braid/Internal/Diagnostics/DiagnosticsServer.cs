@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace Braid.Embedded.Diagnostics;
+namespace Braid.Internal.Diagnostics;
 
 /// <summary>
 /// Serves <see cref="DiagnosticsProtocol"/> on a Unix domain socket in the application's directory while the
