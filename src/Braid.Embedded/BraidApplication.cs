@@ -22,6 +22,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly object _stateLock = new();
     private readonly TopologyModel _model;
     private readonly TopologyLayout _layout;
+    private readonly UpstreamWatch _upstream;
     private readonly StateDirectoryLock _dirLock;
     private readonly IStateBackend _backend;
     private readonly LogManager _logs;
@@ -58,6 +59,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         Options = options;
         _model = topology.Model;
         _layout = TopologyLayout.Compute(_model, options);
+        _upstream = new UpstreamWatch(_model, _layout);
         _logger = options.Streams.LoggerFactory.CreateLogger("Braid.Embedded");
         AppDirectory = Path.Combine(Path.GetFullPath(options.StateDirectory), options.Streams.ApplicationId);
         if (Path.GetDirectoryName(Path.GetFullPath(AppDirectory)) != Path.GetFullPath(options.StateDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))
@@ -240,7 +242,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
             var collector = new OutputCollector(WrittenTopic);
             var task = _model.CreateTask(id, [subtopology], Options.Streams, collector, WallClock, StorePolicy.WithDurable(state.Stores), globalStores);
             var inputs = _layout.SubtopologySources[subtopology].Select(t => _logs.Get(t).Partitions[partition]).ToArray();
-            return new EmbeddedTask(task, state, collector, inputs, _backend, (long)Options.MaxTaskIdle.TotalMilliseconds, Options.MaxPollRecords);
+            var created = new EmbeddedTask(task, state, collector, inputs, _backend, (long)Options.MaxTaskIdle.TotalMilliseconds, Options.MaxPollRecords, _upstream);
+            _upstream.Register(subtopology, partition, created);
+            return created;
         }
         catch
         {

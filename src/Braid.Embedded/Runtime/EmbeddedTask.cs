@@ -18,10 +18,14 @@ internal sealed class EmbeddedTask : IHostedTask, IInputSource, IDisposable
     private readonly long[] _fetchOffsets;
     private readonly List<RawRecord> _fetchBuffer = new();
     private readonly int _maxPoll;
+    private readonly UpstreamWatch? _upstream;
+    private readonly bool[] _watched;
 
     public EmbeddedTask(StreamTask task, ITaskState state, OutputCollector? collector, PartitionLog[] inputs,
-        IStateBackend backend, long maxTaskIdleMs, int maxPoll)
+        IStateBackend backend, long maxTaskIdleMs, int maxPoll, UpstreamWatch? upstream = null)
     {
+        _upstream = upstream;
+        _watched = inputs.Select(l => upstream?.Watches(l.Topic) ?? false).ToArray();
         State = state;
         Collector = collector;
         _inputs = inputs;
@@ -79,8 +83,30 @@ internal sealed class EmbeddedTask : IHostedTask, IInputSource, IDisposable
         }
     }
 
-    /// <summary>Caught up: everything visible in the log has been fetched.</summary>
-    public bool IsCaughtUp(int input) => _fetchOffsets[input] >= _inputs[input].VisibleEnd;
+    /// <summary>
+    /// Caught up: everything visible in the log has been fetched, and — for a topic this application's own tasks
+    /// write — none of its writers may still add to it (<see cref="UpstreamWatch"/>). The writers are read before
+    /// the visible end: a writer that has just published is then seen either busy or with its output visible.
+    /// </summary>
+    public bool IsCaughtUp(int input) =>
+        !(_watched[input] && _upstream!.MayStillWrite(_inputs[input].Topic)) && _fetchOffsets[input] >= _inputs[input].VisibleEnd;
+
+    /// <summary>
+    /// Whether this task may still write output: input visible but not processed, output buffered, or processed
+    /// records not yet committed (output is published before the uncommitted count is cleared). Read from other
+    /// threads by <see cref="UpstreamWatch"/>, in this order.
+    /// </summary>
+    public bool HasBacklog
+    {
+        get
+        {
+            for (int i = 0; i < _inputs.Length; i++)
+            {
+                if (Runtime.Consumed(i) < _inputs[i].VisibleEnd) return true;
+            }
+            return (Collector?.BufferedCount ?? 0) > 0 || Runtime.Uncommitted > 0;
+        }
+    }
 
     public void Dispose()
     {

@@ -14,7 +14,14 @@ internal sealed class OutputCollector(Func<string, TopicLog> topicFor) : IRecord
     private readonly Dictionary<PartitionLog, List<RawRecord>> _buffer = new();
     private int _roundRobin;
 
-    public int BufferedCount { get; private set; }
+    private int _bufferedCount;
+
+    /// <summary>Records buffered, not yet appended (read from other threads by <see cref="UpstreamWatch"/>).</summary>
+    public int BufferedCount
+    {
+        get => Volatile.Read(ref _bufferedCount);
+        private set => Volatile.Write(ref _bufferedCount, value);
+    }
 
     /// <summary>Every log this collector has written to.</summary>
     public IEnumerable<PartitionLog> WrittenLogs => _buffer.Keys;

@@ -39,7 +39,13 @@ internal sealed class RuntimeTask
     public IReadOnlyList<(string Topic, int Partition)> Inputs => Group.Inputs;
 
     /// <summary>Records processed (or punctuations fired) since the last commit: a commit is needed when non-zero.</summary>
-    public int Uncommitted { get; private set; }
+    public int Uncommitted
+    {
+        get => Volatile.Read(ref _uncommitted);
+        private set => Volatile.Write(ref _uncommitted, value);
+    }
+
+    private int _uncommitted;
 
     public long ProcessedTotal { get; private set; }
 
@@ -47,7 +53,7 @@ internal sealed class RuntimeTask
     public long ProcessTicksTotal { get; private set; }
 
     /// <summary>The next offset to process from input <paramref name="input"/> (what a commit records).</summary>
-    public long Consumed(int input) => _consumed[input];
+    public long Consumed(int input) => Volatile.Read(ref _consumed[input]);
 
     /// <summary>Buffers fetched records of one input (in offset order).</summary>
     public void AddRecords(int input, List<RawRecord> records) => Group.Add(input, records);
@@ -63,7 +69,7 @@ internal sealed class RuntimeTask
         while (n < max && Group.TryNext(nowMs, caughtUp, out int input, out var record))
         {
             Task.Process(record);
-            _consumed[input] = record.Offset + 1;
+            Volatile.Write(ref _consumed[input], record.Offset + 1);
             n++;
         }
         if (n > 0)
