@@ -15,6 +15,7 @@ internal sealed class TopicLayout
 {
     private readonly TopologyModel _model;
     private readonly Dictionary<string, string> _realToModel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _modelToReal = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changelogs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskId> _taskByTopic = new(StringComparer.Ordinal);
 
@@ -24,6 +25,8 @@ internal sealed class TopicLayout
         ApplicationId = applicationId;
         TasksTopic = applicationId + "-braid-tasks";
         InstancesTopic = applicationId + "-braid-instances";
+        // Named once: RealName runs for every record sent and every record a serde sees.
+        foreach (var t in model.InternalTopics) _modelToReal[t] = applicationId + "-" + t;
     }
 
     public string ApplicationId { get; }
@@ -48,8 +51,7 @@ internal sealed class TopicLayout
 
     public List<TopicSpec> InternalTopics { get; } = new();
 
-    public string RealName(string modelTopic) =>
-        _model.InternalTopics.Contains(modelTopic) ? ApplicationId + "-" + modelTopic : modelTopic;
+    public string RealName(string modelTopic) => _modelToReal.TryGetValue(modelTopic, out var real) ? real : modelTopic;
 
     public string ModelName(string realTopic) => _realToModel.TryGetValue(realTopic, out var m) ? m : realTopic;
 
