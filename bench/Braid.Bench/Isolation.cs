@@ -19,15 +19,14 @@ internal static class Isolation
     {
         var results = new List<BenchResult>();
         Console.WriteLine($"{opts.Records:N0} records, {opts.Runs} timed runs per row, one process per row{(opts.Quick ? " (quick)" : "")}");
+        // Rows run workload by workload, the baselines (Streamiz, plain) right after Braid's rows of the same workload,
+        // so the ratios of one workload compare rows taken minutes apart under the same machine load, not hours.
+        string? baselines = opts.CompareStreamiz ? BuildBaselines() : null;
         foreach (var w in opts.Workloads)
+        {
             foreach (var impl in opts.Impls.Where(i => Rows.Applies(w, i, opts.Quick)))
                 results.AddRange(RunChild(SelfCommand(), Common(opts, w.Name(), impl) + " --child-json {0}"));
-        if (!opts.CompareStreamiz) return results;
-
-        string? baselines = null;
-        foreach (var w in opts.Workloads.Where(w => WorkloadNames.All.Contains(w) || NexmarkQueries.OnStreamiz.Contains(w)))
-        {
-            baselines ??= BuildBaselines();
+            if (baselines is null || !(WorkloadNames.All.Contains(w) || NexmarkQueries.OnStreamiz.Contains(w))) continue;
             // Streamiz's in-memory window store manages a few hundred records/s: quick mode caps it harder.
             string slow = opts.Quick ? " --max-records-slow 2000" : "";
             string[] impls = NexmarkQueries.IsNexmark(w) ? ["streamiz-rocksdb", "streamiz-memory"] : ["streamiz-rocksdb", "streamiz-memory", "plain", "plain-serdes"];
