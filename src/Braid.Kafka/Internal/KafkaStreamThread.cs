@@ -345,6 +345,8 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
         {
             _logger.LogWarning("Group poll: {Reason}", e.Error.Reason);
         }
+        // A rebalance callback failed: the assignment step completed, so the thread can stop and close its consumer now.
+        if (_listener?.Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
     }
 
     /// <summary>The runner's task list follows the task manager's running tasks.</summary>

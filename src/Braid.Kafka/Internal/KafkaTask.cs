@@ -54,9 +54,11 @@ internal sealed class KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicP
 
     public static string CheckpointKey(TopicPartition tp) => "kafka.checkpoint/" + tp.Topic + "/" + tp.Partition.Value;
 
-    /// <summary>Builds the task through <see cref="TopologyModel.CreateTask"/>, as every host does, with logged stores.</summary>
+    /// <summary>Builds the task through <see cref="TopologyModel.CreateTask"/>, as every host does, with logged stores;
+    /// its in-memory stores come from <paramref name="memory"/> when given (a standby's kept stores, <see cref="KeptInMemoryStores"/>).</summary>
     public static KafkaTask Create(TaskId id, TopologyModel model, TopicLayout layout, StreamsConfig config, IRecordCollector collector,
-        IChangelogSink changelogSink, IReadOnlyDictionary<string, Braid.State.IStateStore> globalStores, IStateBackend? backend)
+        IChangelogSink changelogSink, IReadOnlyDictionary<string, Braid.State.IStateStore> globalStores, IStateBackend? backend,
+        KeptInMemoryStores? memory = null)
     {
         var state = backend?.OpenTask(id);
         var logs = layout.ChangelogsPerSubtopology[id.Subtopology];
@@ -67,7 +69,7 @@ internal sealed class KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicP
             logs.TryGetValue(store, out var topic) ? new ChangelogTarget(topic, id.Partition, changelogSink, Now) : null;
         var factory = new ChangeLoggingStoreFactory(state?.Stores ?? InMemoryStoreFactory.Instance, TargetFor);
         // Stores marked InMemory are logged too on Kafka (as in Kafka Streams): the host's store policy says so.
-        var memoryFactory = new ChangeLoggingStoreFactory(InMemoryStoreFactory.Instance, TargetFor);
+        var memoryFactory = new ChangeLoggingStoreFactory(memory ?? (IStoreFactory)InMemoryStoreFactory.Instance, TargetFor);
         built = model.CreateTask(id, [id.Subtopology], config, collector,
             () => config.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), new StorePolicy(factory, memoryFactory), globalStores);
         var checkpointed = new HashSet<string>(StringComparer.Ordinal);
@@ -133,6 +135,21 @@ internal sealed class KafkaTask(TaskId id, StreamTask task, IReadOnlyList<TopicP
         Running = false;
         if (dirty) State?.DiscardPending();
         Task.Close();
+        State?.Dispose();
+    }
+
+    /// <summary>
+    /// Closes a standby being promoted on this instance: its on-disk state is released (the active task reopens it), but
+    /// the stores named in <paramref name="keep"/> — its in-memory ones, handed to the active task — stay open and filled.
+    /// </summary>
+    public void CloseKeeping(IReadOnlyCollection<string> keep)
+    {
+        Running = false;
+        foreach (var n in Task.Nodes) n.Close();
+        foreach (var (name, store) in Task.Stores)
+        {
+            if (!keep.Contains(name)) store.Close();
+        }
         State?.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Braid.Internal;
+using Braid.Internal.Faults;
 using Braid.Internal.State;
 using Braid.Processors;
 using Braid.Kafka.Internal.State;
@@ -18,7 +19,10 @@ namespace Braid.Kafka.Internal;
 /// (<see cref="Claim"/>): the standby commits and closes under the lock, and the active task opens the same state and
 /// restores only the changelog tail after the standby's checkpoint (TaskManager / RestoreDriver, unchanged). A crash at
 /// any point is safe: state and checkpoint are written together, and the changelog is the truth past the checkpoint.</para>
-/// Only on-disk stores are kept (a state directory is required); stores marked in-memory restore fully on fail-over.
+/// <para>In-memory stores are kept too (as Kafka's standby tasks keep them): built through <see cref="KeptInMemoryStores"/>,
+/// fed from the changelog's start, never checkpointed; on promotion they are handed to the active task with the position
+/// they were applied up to (<see cref="TakeHandOver"/>), so it restores only the tail. A restart loses them: they are
+/// rebuilt from the changelog, as in Kafka.</para>
 /// </summary>
 internal sealed class StandbyUpdater : IDisposable
 {
@@ -27,6 +31,7 @@ internal sealed class StandbyUpdater : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<TaskId, Standby> _standbys = new();
     private readonly HashSet<TaskId> _claimed = new();
+    private readonly Dictionary<TaskId, InMemoryHandOver> _handedOver = new();
     private readonly Queue<TopicPartition> _released = new();
     private readonly Dictionary<TopicPartition, Position> _positions = new();
     private readonly TopologyModel _model;
@@ -112,14 +117,29 @@ internal sealed class StandbyUpdater : IDisposable
         lock (_lock)
         {
             _claimed.Add(id);
-            if (_standbys.Remove(id, out var s)) Close(s, reason: "promoted to active", release: false);
+            if (!_standbys.Remove(id, out var s)) return;
+            Close(s, reason: "promoted to active", release: false, handOver: true);
+            Failpoints.Hit(HandOverFailpoints.StandbyClaimed);
         }
+    }
+
+    /// <summary>
+    /// The in-memory stores of the standby promoted by <see cref="Claim"/>, for the stream thread building the active task
+    /// (once; null when the standby kept none, or the task was unclaimed meanwhile).
+    /// </summary>
+    public InMemoryHandOver? TakeHandOver(TaskId id)
+    {
+        lock (_lock) return _handedOver.Remove(id, out var h) ? h : null;
     }
 
     /// <summary>The stream thread closed the task (revoked, lost or shut down): a standby may keep it from now on.</summary>
     public void Unclaim(TaskId id)
     {
-        lock (_lock) _claimed.Remove(id);
+        lock (_lock)
+        {
+            _claimed.Remove(id);
+            _handedOver.Remove(id); // never taken (revoked before its restore began): the stores are dropped with it
+        }
     }
 
     private void Run()
@@ -149,6 +169,7 @@ internal sealed class StandbyUpdater : IDisposable
             {
                 foreach (var s in _standbys.Values) Close(s, reason: "shutdown", release: true);
                 _standbys.Clear();
+                _handedOver.Clear();
             }
         }
         catch (Exception e)
@@ -194,13 +215,18 @@ internal sealed class StandbyUpdater : IDisposable
     private void Open(TaskId id)
     {
         Local?.MarkOwned(id);
-        var task = KafkaTask.Create(id, _model, _layout, _config, NoOutput.Instance, NoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(), _backend);
-        var s = new Standby(task);
+        var memory = new KeptInMemoryStores();
+        var task = KafkaTask.Create(id, _model, _layout, _config, NoOutput.Instance, NoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(),
+            _backend, memory);
+        var s = new Standby(task, memory);
         var assign = new List<TopicPartitionOffset>();
-        foreach (var store in task.Restorable.Where(r => task.Checkpointed.Contains(r.ChangelogTopic)))
+        foreach (var store in task.Restorable)
         {
             var tp = new TopicPartition(store.ChangelogTopic, id.Partition);
-            long? checkpoint = Braid.Internal.Runtime.CommitMetadata.Decode(_backend.ReadMetadata(KafkaTask.CheckpointKey(tp)));
+            // In-memory stores have no checkpoint: they start empty, from the changelog's start.
+            long? checkpoint = task.Checkpointed.Contains(store.ChangelogTopic)
+                ? Braid.Internal.Runtime.CommitMetadata.Decode(_backend.ReadMetadata(KafkaTask.CheckpointKey(tp)))
+                : null;
             var wm = _consumer.QueryWatermarkOffsets(tp, _options.RequestTimeout);
             // A checkpoint past the end means the changelog was re-created: the active restore refuses that state (RestoreDriver);
             // the standby leaves it alone rather than mixing two changelogs.
@@ -270,7 +296,7 @@ internal sealed class StandbyUpdater : IDisposable
         var now = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, s) in _standbys)
         {
-            // A store the standby does not keep (in-memory, or a changelog re-created under it) would restore fully.
+            // A store the standby does not keep (a changelog re-created under it) would restore fully.
             if (s.Partitions.Count < s.Task.Restorable.Count) continue;
             string name = KafkaTask.Name(id);
             long taskLag = s.Partitions.Values.Sum(p => Math.Max(0, p.End - p.Read));
@@ -288,20 +314,32 @@ internal sealed class StandbyUpdater : IDisposable
         {
             if (_standbys.Count == 0) return;
             _backend.Commit(_standbys.Values.Select(s => s.Task.State!).ToList(), Checkpoints(_standbys.Values));
+            Failpoints.Hit(HandOverFailpoints.StandbyCheckpointed);
         }
     }
 
+    // On-disk stores only: an in-memory store's checkpoint would claim state a restart no longer has.
     private static Dictionary<string, byte[]?> Checkpoints(IEnumerable<Standby> standbys) =>
-        standbys.SelectMany(s => s.Partitions).ToDictionary(kv => KafkaTask.CheckpointKey(kv.Key),
+        standbys.SelectMany(s => s.Partitions.Where(kv => s.Task.Checkpointed.Contains(kv.Key.Topic))).ToDictionary(kv => KafkaTask.CheckpointKey(kv.Key),
             kv => (byte[]?)Braid.Internal.Runtime.CommitMetadata.Encode(kv.Value.Next), StringComparer.Ordinal);
 
     // Under the lock. The standby's last applied records become durable with their checkpoint, so the next owner of the
-    // state (an active task here, or this standby reopened) reads on from exactly there.
-    private void Close(Standby s, string reason, bool release)
+    // state (an active task here, or this standby reopened) reads on from exactly there. A hand-over keeps the in-memory
+    // stores open for the active task, with the offsets they were applied up to (Next: applied, never merely fetched).
+    private void Close(Standby s, string reason, bool release, bool handOver = false)
     {
         if (release) Local?.MarkReleased([s.Task.Id]); // the clean-up delay counts from here, as for an active task
         _backend.Commit([s.Task.State!], Checkpoints([s]));
-        s.Task.Close(dirty: false);
+        var inMemory = s.Partitions.Where(kv => !s.Task.Checkpointed.Contains(kv.Key.Topic)).ToDictionary(kv => kv.Key, kv => kv.Value.Next);
+        if (handOver && inMemory.Count > 0)
+        {
+            s.Task.CloseKeeping(s.Memory.Names);
+            _handedOver[s.Task.Id] = new InMemoryHandOver(s.Memory, inMemory);
+        }
+        else
+        {
+            s.Task.Close(dirty: false);
+        }
         foreach (var tp in s.Partitions.Keys)
         {
             _positions.Remove(tp);
@@ -326,9 +364,11 @@ internal sealed class StandbyUpdater : IDisposable
         _consumer.Dispose();
     }
 
-    private sealed class Standby(KafkaTask task)
+    private sealed class Standby(KafkaTask task, KeptInMemoryStores memory)
     {
         public KafkaTask Task { get; } = task;
+
+        public KeptInMemoryStores Memory { get; } = memory;
 
         public Dictionary<TopicPartition, Position> Partitions { get; } = new();
     }

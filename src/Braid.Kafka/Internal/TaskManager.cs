@@ -1,4 +1,5 @@
 using Braid.Internal;
+using Braid.Internal.Faults;
 using Braid.Internal.State;
 using Braid.Processors;
 using Confluent.Kafka;
@@ -90,11 +91,14 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
         {
             Standbys?.Claim(id); // again for tasks rebuilt after a failure (they skipped Assign); claiming twice is harmless
             Local?.MarkOwned(id);
-            var task = Create(id);
+            // A standby of this instance promoted now hands its in-memory stores over, filled up to these offsets: only the
+            // tail after them is restored (Kafka: ActiveTaskCreator.createActiveTaskFromStandby keeps the standby's stores).
+            var handOver = Standbys?.TakeHandOver(id);
+            var task = Create(id, handOver?.Stores);
             _starts[id] = task.Inputs.ToDictionary(tp => tp, tp => start[tp]);
             try
             {
-                restorer.Begin(task, tp => ReadCheckpoint(task, tp));
+                restorer.Begin(task, tp => ReadCheckpoint(task, tp) ?? (handOver?.Positions.TryGetValue(tp, out long p) == true ? p : null));
             }
             catch (TaskCorruptedException e) when (Local is not null)
             {
@@ -107,8 +111,8 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
         }
     }
 
-    private KafkaTask Create(TaskId id) =>
-        KafkaTask.Create(id, model, layout, config, output, output, GlobalStores ?? new Dictionary<string, Braid.State.IStateStore>(), backend);
+    private KafkaTask Create(TaskId id, Kafka.Internal.State.KeptInMemoryStores? memory = null) =>
+        KafkaTask.Create(id, model, layout, config, output, output, GlobalStores ?? new Dictionary<string, Braid.State.IStateStore>(), backend, memory);
 
     private void StartRestored(KafkaTask task)
     {
@@ -122,6 +126,7 @@ internal sealed class TaskManager(TopologyModel model, StreamsConfig config, Kaf
         _running[task.Id] = task;
         input.Add(task, start);
         logger.LogInformation("Running task {Task} from offsets [{Offsets}].", KafkaTask.Name(task.Id), string.Join(", ", start.Select(s => $"{s.Key}@{s.Value}")));
+        Failpoints.Hit(HandOverFailpoints.PromotedBeforeFirstCommit);
     }
 
     private long? ReadCheckpoint(KafkaTask task, TopicPartition tp)

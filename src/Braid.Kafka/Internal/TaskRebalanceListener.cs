@@ -1,3 +1,4 @@
+using Braid.Internal.Faults;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +19,34 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
     /// <summary>Run first at every assignment: throws when this instance's topology is no longer the application's (TopologyGuard).</summary>
     public Action? VerifyTopology { get; set; }
 
-    public void OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    /// <summary>
+    /// The exception a callback threw, for the stream thread to rethrow once the poll returned (Kafka's ConsumerCoordinator
+    /// likewise records a rebalance listener's exception and throws it from <c>poll</c> after the rebalance step). Thrown out of
+    /// the callback it leaves librdkafka's assignment half-applied, and closing the consumer then hangs: a failure while
+    /// handing a task over (a standby's last write, a topology check) left the instance neither running nor stopped.
+    /// </summary>
+    public Exception? Failure { get; private set; }
+
+    public void OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions) => Guard(() => Assigned(partitions));
+
+    public void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions) => Guard(() => Revoked(partitions));
+
+    public void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions) => Guard(() => Lost(partitions));
+
+    private void Guard(Action callback)
+    {
+        if (Failure is not null) return; // the thread stops at the end of this poll: nothing more to hand over
+        try
+        {
+            callback();
+        }
+        catch (Exception e)
+        {
+            Failure = e;
+        }
+    }
+
+    private void Assigned(List<TopicPartition> partitions)
     {
         VerifyTopology?.Invoke();
         AssignedOnce = true;
@@ -30,11 +58,12 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
         logger.LogInformation("Assigned tasks [{Tasks}].", Names(assigned));
     }
 
-    public void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    private void Revoked(List<TopicPartitionOffset> partitions)
     {
         var revoked = TasksOf(partitions.Select(p => p.TopicPartition));
         if (revoked.Count == 0) return;
         setState(StreamsState.Rebalancing);
+        Failpoints.Hit(HandOverFailpoints.RevokedBeforeCheckpoint);
         // Directly, not through the due-commit check: the revocation is part of the rebalance and must commit (TaskManager.handleRevocation).
         if (!committer.Commit(tasks.Running, force: true)) tasks.RebuildAll();
         rebalance.Revoked();
@@ -43,7 +72,7 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
         announce();
     }
 
-    public void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    private void Lost(List<TopicPartitionOffset> partitions)
     {
         setState(StreamsState.Rebalancing);
         rebalance.Revoked();
