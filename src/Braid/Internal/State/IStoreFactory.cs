@@ -25,7 +25,9 @@ internal sealed class InMemoryStoreFactory : IStoreFactory
     public static readonly InMemoryStoreFactory Instance = new();
 
     public IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder) =>
-        new InMemoryKeyValueStore<TKey, TValue>(builder.Name, builder.KeySerde);
+        builder.KeySerde is IOwnInMemoryStore<TKey> own
+            ? own.CreateInMemoryStore<TValue>(builder.Name)
+            : new InMemoryKeyValueStore<TKey, TValue>(builder.Name, builder.KeySerde);
 
     public IVersionedKeyValueStore<TKey, TValue> CreateVersionedKeyValueStore<TKey, TValue>(VersionedStoreBuilder<TKey, TValue> builder) =>
         new InMemoryVersionedKeyValueStore<TKey, TValue>(builder.Name, builder.HistoryRetention);

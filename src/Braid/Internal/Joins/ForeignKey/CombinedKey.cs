@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using Braid.Internal.State;
 using Braid.Serialization;
+using Braid.State;
 
 namespace Braid.Internal.Joins.ForeignKey;
 
@@ -13,12 +15,17 @@ internal readonly record struct CombinedKey<TPrefix, TPrimary>(TPrefix Prefix, T
 /// Bytes of a <see cref="CombinedKey{TPrefix,TPrimary}"/>: [4-byte big-endian prefix length][prefix][primary]
 /// (Kafka's CombinedKeySchema layout). The length comes first so that prefix "1" never matches "10".
 /// </summary>
-internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix, Serde<TPrimary> primary) : Serde<CombinedKey<TPrefix, TPrimary>>
+internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix, Serde<TPrimary> primary)
+    : Serde<CombinedKey<TPrefix, TPrimary>>, IOwnInMemoryStore<CombinedKey<TPrefix, TPrimary>>
 {
     /// <summary>Serializes only the prefix part, for <c>PrefixScan</c>.</summary>
     public Serde<TPrefix> PrefixSerde { get; } = new PrefixOnly(prefix);
 
     public override string Name => $"CombinedKey<{prefix.Name},{primary.Name}>";
+
+    /// <summary>In memory, combined keys are grouped by prefix (<see cref="CombinedKeyStore{TPrefix,TPrimary,TValue}"/>).</summary>
+    public IKeyValueStore<CombinedKey<TPrefix, TPrimary>, TValue> CreateInMemoryStore<TValue>(string name) =>
+        new CombinedKeyStore<TPrefix, TPrimary, TValue>(name, prefix, primary);
 
     // One array per key: the parts are written into it (SerdeBytes), not serialized into arrays of their own first.
     public override byte[] Serialize(CombinedKey<TPrefix, TPrimary> value)
