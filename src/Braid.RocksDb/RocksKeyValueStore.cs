@@ -14,6 +14,10 @@ namespace Braid.RocksDb;
 /// included, so a hot key costs two dictionary lookups and no RocksDB call.</item>
 /// <item>Scans merge a committed iterator with the pending writes, ordered by serialized key; the
 /// serialized pending keys are indexed on the first scan and kept up to date until the commit.</item>
+/// <item>A key written since the last commit that the committed state is known not to hold (its absence was read
+/// or cached before the write) is <em>fresh</em>: deleting it drops the pending write instead of pending a
+/// delete, so a record held and released between two commits (a stream–stream outer join's held records, a
+/// buffer's entries) never reaches RocksDB, not even as a delete marker.</item>
 /// </list>
 /// </summary>
 internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
@@ -72,6 +76,17 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         StoreArguments.NotNull(key);
         ThrowIfReadOnly();
         if (!TryGet(key, out _)) return false;
+        if (_pending.TryGetValue(key, out var pending) && pending.Fresh)
+        {
+            // The committed state has no value for the key, so dropping the pending put leaves exactly what a pending
+            // delete would commit. Kafka's caching store flushes the delete instead (CachingKeyValueStore.putAndMaybeForward
+            // writes the null through); no reader can tell the difference. The absence stays cached, so the next read of
+            // the key costs no RocksDB read either. A crash before the commit loses nothing: neither write was durable.
+            _pending.Remove(key);
+            _pendingIndex?.Remove(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
+            _cache.Set(key, new Cached(false, default!));
+            return true;
+        }
         SetPending(key, new Pending(default!, IsDelete: true));
         return true;
     }
@@ -80,9 +95,13 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     {
         ThrowIfReadOnly();
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, key, out bool existed);
-        slot = pending;
+        // Freshness is decided by the first pending write of the key (what was committed before it) and kept by later ones.
+        slot = pending with { Fresh = existed ? slot.Fresh : KnownAbsentWhenCommitted(key) };
         if (!existed) _pendingIndex?.Add(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
     }
+
+    /// <summary>Whether the committed state is known (from the cache, never a read) to hold no value for the key.</summary>
+    private bool KnownAbsentWhenCommitted(TKey key) => _cache.TryGet(key, out var cached) && !cached.Present;
 
     public IEnumerable<KeyValue<TKey, TValue>> Range(TKey from, TKey to)
     {
@@ -219,7 +238,8 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         ResetIterator();
     }
 
-    private readonly record struct Pending(TValue Value, bool IsDelete);
+    /// <summary>A pending write; <c>Fresh</c>: the committed state holds no value for the key (see the class remarks).</summary>
+    private readonly record struct Pending(TValue Value, bool IsDelete, bool Fresh = false);
 
     private readonly record struct Cached(bool Present, TValue Value);
 }
