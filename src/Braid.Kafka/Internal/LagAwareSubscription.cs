@@ -11,19 +11,47 @@ namespace Braid.Kafka.Internal;
 /// A changed subscription makes the member rejoin; the cooperative-sticky assignor then moves only what must move (a task
 /// whose topic this member dropped is revoked — committed and closed — through the ordinary callbacks). Safe at any moment:
 /// the subscription only narrows whom the group may give a task to.
+/// <para>Every change is a rebalance, during which no member commits (RebalanceTracker), so changes are few: one that takes a
+/// task nobody live is caught up on (a fail-over) is made at once; every other one (a standby caught up or fell behind,
+/// balance) waits until the wanted subscription has stayed the same for <see cref="Settle"/>, so several eligibility changes
+/// become one rebalance. Before a change the thread commits its tasks (<c>beforeChange</c>), so the rebalance starts with
+/// nothing uncommitted.</para>
 /// </summary>
-internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory directory, ILogger logger)
+internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory directory, KafkaStreamsOptions options, Action beforeChange, ILogger logger)
 {
+    /// <summary>How long a change that only rebalances (no fail-over in it) waits for the wanted subscription to stay put.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    /// <summary>librdkafka's default <c>session.timeout.ms</c>.</summary>
+    private const int DefaultSessionTimeoutMs = 45_000;
+
+    /// <summary>How often an instance with standbys announces itself (StandbyUpdater's heartbeat).</summary>
+    private static readonly TimeSpan AnnouncementInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// How long an instance's caught-up claim counts after its last announcement: four heartbeats of the standby updater
-    /// (1 s; lag-aware assignment needs standbys, so it runs). Until then the others do not ask for its tasks, so this bounds
-    /// how much later than the group a task none of the survivors is caught up on gets a new owner.
+    /// How long an instance's caught-up claim counts after its last announcement: the group's <c>session.timeout.ms</c> (at least
+    /// two announcement intervals). A dead member keeps its tasks in the group until the group evicts it after that long, so
+    /// asking for them sooner gains nothing; asking at that moment lets the eviction's rebalance (or the one the changed
+    /// subscription starts, which ends when the dead member is evicted) hand them on. An instance that announces every second
+    /// looks dead this way only if it stalled for a whole session timeout, when the group would drop it too.
     /// </summary>
-    public static readonly TimeSpan LiveWindow = TimeSpan.FromSeconds(4);
+    public TimeSpan LiveWindow { get; } = LiveWindowFor(options);
+
+    internal static TimeSpan LiveWindowFor(KafkaStreamsOptions options)
+    {
+        int ms = options.ClientSettings.TryGetValue("session.timeout.ms", out var v)
+            && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int parsed) ? parsed : DefaultSessionTimeoutMs;
+        return TimeSpan.FromMilliseconds(Math.Max(ms, 2 * AnnouncementInterval.TotalMilliseconds));
+    }
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private readonly Stopwatch _since = Stopwatch.StartNew();
     private string[] _topics = [];
+    private string[] _wanted = [];
+    private readonly Stopwatch _wantedSince = Stopwatch.StartNew();
+
+    /// <summary>Subscription changes made after the first subscription (each one a rebalance).</summary>
+    public int Changes { get; private set; }
 
     /// <summary>
     /// Subscribes <paramref name="group"/> to what this member should ask for now, if that changed and the member is
@@ -33,22 +61,39 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
     {
         if (!now && _since.Elapsed < Interval) return;
         _since.Restart();
-        var tasks = LagAwareEligibility.Tasks(layout.Tasks, layout.IsStateful, directory.Self, directory.CaughtUp(LiveWindow), owned());
+        directory.Poll(); // a thread that was busy for a while must not judge liveness on announcements it has not read yet
+        var caughtUp = directory.CaughtUp(LiveWindow);
+        var tasks = LagAwareEligibility.Tasks(layout.Tasks, layout.IsStateful, directory.Self, caughtUp, owned(),
+            directory.Lags(LiveWindow), options.AcceptableRecoveryLag);
         var topics = tasks.Select(layout.TaskTopic).Order(StringComparer.Ordinal).ToArray();
         // A member asking for no task stays in the group (and so is assigned once, and Running): it subscribes to the
         // one-partition instances topic, which stands for no task.
         if (topics.Length == 0) topics = [layout.InstancesTopic];
+        if (!topics.SequenceEqual(_wanted))
+        {
+            _wanted = topics;
+            _wantedSince.Restart();
+        }
         if (topics.SequenceEqual(_topics)) return;
+        // A fail-over: a task no live instance is caught up on (or holds) now asked for. Anything else is balance and may wait.
+        bool failover = tasks.Any(t => !_topics.Contains(layout.TaskTopic(t)) && !caughtUp.Values.Any(c => c.Contains(KafkaTask.Name(t))));
+        if (_topics.Length > 0 && !failover && _wantedSince.Elapsed < Settle) return;
         // librdkafka aborts the process (rd_kafka_cgrp_modify_subscription asserts the join state is INIT or STEADY) when a
         // cooperative member's subscription changes while it (re)joins and a topic of the new subscription is missing from
         // its metadata cache (found in the fail-over harness: one instance in 30 kills). So the subscription changes only
         // while the member is steady, and the new topics' metadata is loaded into the member's own cache first: with every
         // topic cached, librdkafka never takes that path, whatever the join state by the time it handles the change.
         if (_topics.Length > 0 && (!steady || !CacheMetadata(group, topics.Except(_topics)))) return;
+        if (_topics.Length > 0)
+        {
+            // Steady, so the commit is accepted; the rebalance this change starts then holds no uncommitted work of this member.
+            beforeChange();
+            Changes++;
+        }
         group.Subscribe(topics);
         _topics = topics;
-        logger.LogInformation("Lag-aware assignment: asking the group for tasks [{Tasks}].",
-            string.Join(", ", tasks.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name)));
+        logger.LogInformation("Lag-aware assignment: asking the group for tasks [{Tasks}]{Why}.",
+            string.Join(", ", tasks.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name)), failover ? " (fail-over)" : "");
     }
 
     /// <summary>Reads the topics' metadata through the member's own handle (a per-topic answer updates its cache).</summary>
