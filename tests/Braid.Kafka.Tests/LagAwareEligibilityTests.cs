@@ -109,19 +109,26 @@ public sealed class LagAwareEligibilityTests
         }
     }
 
-    // Bug caught: a fixed live window instead of the group's session timeout (a task nobody caught up on would wait longer
-    // than the group needs to notice the dead member, or be asked for while the group still counts it alive).
+    // Bugs caught: a fixed live window instead of the group's view (a task nobody is caught up on waiting longer than the
+    // group needs to evict the dead member), counting an instance gone before the group could have evicted it (the rebalance
+    // that starts would still hold the dead member), and one silent past the session timeout plus two announcements kept.
     [Fact]
-    public void The_live_window_is_the_groups_session_timeout_and_at_least_two_announcements()
+    public void An_instance_counts_as_gone_once_the_group_rebalanced_after_its_session_timeout_or_two_announcements_later()
     {
-        static TimeSpan Window(string? session) => Braid.Kafka.Internal.LagAwareSubscription.LiveWindowFor(new KafkaStreamsOptions
+        static TimeSpan Session(string? ms) => Braid.Kafka.Internal.LagAwareSubscription.SessionTimeoutOf(new KafkaStreamsOptions
         {
             BootstrapServers = "localhost:9092",
-            ClientSettings = session is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["session.timeout.ms"] = session },
+            ClientSettings = ms is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["session.timeout.ms"] = ms },
         });
-        Assert.Equal(TimeSpan.FromSeconds(2), Window("2000"));
-        Assert.Equal(TimeSpan.FromSeconds(10), Window("10000"));
-        Assert.Equal(TimeSpan.FromSeconds(45), Window(null)); // librdkafka's default
-        Assert.Equal(TimeSpan.FromSeconds(2), Window("500"));
+        Assert.Equal(TimeSpan.FromSeconds(2), Session("2000"));
+        Assert.Equal(TimeSpan.FromSeconds(45), Session(null)); // librdkafka's default
+        const long F = 1000; // timestamp ticks per second
+        static bool Live(double heard, double now, double rebalanced) =>
+            Braid.Kafka.Internal.LagAwareSubscription.IsLive((long)(heard * F), (long)(now * F), (long)(rebalanced * F), TimeSpan.FromSeconds(2), F);
+        Assert.True(Live(heard: 10, now: 11.9, rebalanced: 11.5));  // within the session timeout: alive whatever the group did
+        Assert.True(Live(heard: 10, now: 12.5, rebalanced: 11.5));  // silent 2.5 s, but the last rebalance ended before its eviction
+        Assert.False(Live(heard: 10, now: 12.5, rebalanced: 12.2)); // a rebalance ended after it would have been evicted: gone
+        Assert.True(Live(heard: 10, now: 13.9, rebalanced: 0));     // no rebalance: session timeout + two announcements
+        Assert.False(Live(heard: 10, now: 14.1, rebalanced: 0));
     }
 }

@@ -135,34 +135,25 @@ internal sealed class InstanceDirectory : IDisposable
     }
 
     /// <summary>
-    /// The instances heard from within <paramref name="window"/> (this one as of its last announcement) with the lags they
-    /// announced for the standbys they keep.
+    /// The instances <paramref name="live"/> accepts by when they were last heard (a <see cref="Time"/> timestamp; this one
+    /// always, as of its last announcement) with the lags they announced for the standbys they keep.
     /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Lags(TimeSpan window)
-    {
-        var result = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
-        foreach (var (host, e) in _instances)
-        {
-            if (host != Self && !(_heard.TryGetValue(host, out long seen) && _time.GetElapsedTime(seen) <= window)) continue;
-            result[host] = e.Lags;
-        }
-        return result;
-    }
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Lags(Func<long, bool> live) =>
+        LiveEntries(live).ToDictionary(kv => kv.Key, kv => kv.Value.Lags, StringComparer.Ordinal);
 
     /// <summary>
-    /// The instances heard from within <paramref name="window"/> (this one always, as it announced itself last) with the tasks each
-    /// is caught up on: those it runs and the standbys it announced as caught up.
+    /// The instances <paramref name="live"/> accepts by when they were last heard (this one always, as it announced itself
+    /// last) with the tasks each is caught up on: those it runs, holds, and the standbys it announced as caught up.
     /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlySet<string>> CaughtUp(TimeSpan window)
-    {
-        var result = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        foreach (var (host, e) in _instances)
-        {
-            if (host != Self && !(_heard.TryGetValue(host, out long seen) && _time.GetElapsedTime(seen) <= window)) continue;
-            result[host] = e.Active.Concat(e.CaughtUp).ToHashSet(StringComparer.Ordinal);
-        }
-        return result;
-    }
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> CaughtUp(Func<long, bool> live) =>
+        LiveEntries(live).ToDictionary(kv => kv.Key, kv => (IReadOnlySet<string>)kv.Value.Active.Concat(kv.Value.CaughtUp).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+
+    /// <summary>The clock announcements are stamped with when read.</summary>
+    public TimeProvider Time => _time;
+
+    private IEnumerable<KeyValuePair<string, Entry>> LiveEntries(Func<long, bool> live) =>
+        _instances.Where(kv => kv.Key == Self || (_heard.TryGetValue(kv.Key, out long seen) && live(seen)));
 
     /// <summary>Announces this instance's tasks again (also a heartbeat, so others can tell it is alive: see <see cref="Live"/>).</summary>
     public void Heartbeat()

@@ -28,20 +28,29 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
     /// <summary>How often an instance with standbys announces itself (StandbyUpdater's heartbeat).</summary>
     private static readonly TimeSpan AnnouncementInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// How long an instance's caught-up claim counts after its last announcement: the group's <c>session.timeout.ms</c> (at least
-    /// two announcement intervals). A dead member keeps its tasks in the group until the group evicts it after that long, so
-    /// asking for them sooner gains nothing; asking at that moment lets the eviction's rebalance (or the one the changed
-    /// subscription starts, which ends when the dead member is evicted) hand them on. An instance that announces every second
-    /// looks dead this way only if it stalled for a whole session timeout, when the group would drop it too.
-    /// </summary>
-    public TimeSpan LiveWindow { get; } = LiveWindowFor(options);
+    /// <summary>The group's <c>session.timeout.ms</c>: how long the group keeps a dead member.</summary>
+    public TimeSpan SessionTimeout { get; } = SessionTimeoutOf(options);
 
-    internal static TimeSpan LiveWindowFor(KafkaStreamsOptions options)
+    internal static TimeSpan SessionTimeoutOf(KafkaStreamsOptions options) =>
+        TimeSpan.FromMilliseconds(options.ClientSettings.TryGetValue("session.timeout.ms", out var v)
+            && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) ? ms : DefaultSessionTimeoutMs);
+
+    /// <summary>
+    /// Whether an instance last heard at <paramref name="heardAt"/> still counts (its caught-up claims and lags), tied to the
+    /// group's view of its members. An instance announces every second, so one silent for the session timeout is one the group
+    /// is evicting (or would, had its process stalled as long). It counts as gone once the group completed a rebalance after
+    /// that moment (<paramref name="rebalancedAt"/>: when this member last became steady) — the eviction's rebalance; asking
+    /// for its tasks earlier would start a rebalance the dead member is still part of (the mock cluster then waits a session
+    /// timeout for its SyncGroup; measured: fail-overs of 4–15 s with a window of the bare session timeout) — and in any case
+    /// after the session timeout plus two announcements. A false alarm costs one rebalance, never a task on two members.
+    /// </summary>
+    internal static bool IsLive(long heardAt, long now, long rebalancedAt, TimeSpan session, long frequency)
     {
-        int ms = options.ClientSettings.TryGetValue("session.timeout.ms", out var v)
-            && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int parsed) ? parsed : DefaultSessionTimeoutMs;
-        return TimeSpan.FromMilliseconds(Math.Max(ms, 2 * AnnouncementInterval.TotalMilliseconds));
+        long sessionTicks = (long)(session.TotalSeconds * frequency);
+        long age = now - heardAt;
+        if (age <= sessionTicks) return true;
+        if (age > sessionTicks + (long)(2 * AnnouncementInterval.TotalSeconds * frequency)) return false;
+        return rebalancedAt <= heardAt + sessionTicks;
     }
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
@@ -49,6 +58,8 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
     private string[] _topics = [];
     private string[] _wanted = [];
     private readonly Stopwatch _wantedSince = Stopwatch.StartNew();
+    private long _rebalancedAt = long.MinValue;
+    private bool _wasSteady;
 
     /// <summary>Subscription changes made after the first subscription (each one a rebalance).</summary>
     public int Changes { get; private set; }
@@ -59,12 +70,16 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
     /// </summary>
     public void Refresh(IConsumer<byte[]?, byte[]?> group, Func<IReadOnlySet<TaskId>> owned, bool steady, bool now = false)
     {
+        if (steady && !_wasSteady) _rebalancedAt = directory.Time.GetTimestamp();
+        _wasSteady = steady;
         if (!now && _since.Elapsed < Interval) return;
         _since.Restart();
         directory.Poll(); // a thread that was busy for a while must not judge liveness on announcements it has not read yet
-        var caughtUp = directory.CaughtUp(LiveWindow);
+        long stamp = directory.Time.GetTimestamp(), frequency = directory.Time.TimestampFrequency;
+        bool Live(long heardAt) => IsLive(heardAt, stamp, _rebalancedAt, SessionTimeout, frequency);
+        var caughtUp = directory.CaughtUp(Live);
         var tasks = LagAwareEligibility.Tasks(layout.Tasks, layout.IsStateful, directory.Self, caughtUp, owned(),
-            directory.Lags(LiveWindow), options.AcceptableRecoveryLag);
+            directory.Lags(Live), options.AcceptableRecoveryLag);
         var topics = tasks.Select(layout.TaskTopic).Order(StringComparer.Ordinal).ToArray();
         // A member asking for no task stays in the group (and so is assigned once, and Running): it subscribes to the
         // one-partition instances topic, which stands for no task.
