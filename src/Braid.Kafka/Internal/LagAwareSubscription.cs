@@ -11,15 +11,14 @@ namespace Braid.Kafka.Internal;
 /// A changed subscription makes the member rejoin; the cooperative-sticky assignor then moves only what must move (a task
 /// whose topic this member dropped is revoked — committed and closed — through the ordinary callbacks). Safe at any moment:
 /// the subscription only narrows whom the group may give a task to.
-/// <para>Every change is a rebalance, during which no member commits (RebalanceTracker), so changes are few: one that takes a
-/// task nobody live is caught up on (a fail-over) is made at once; every other one (a standby caught up or fell behind,
-/// balance) waits until the wanted subscription has stayed the same for <see cref="Settle"/>, so several eligibility changes
-/// become one rebalance. Before a change the thread commits its tasks (<c>beforeChange</c>), so the rebalance starts with
+/// <para>Every change is a rebalance, during which no member commits (RebalanceTracker), so changes are few: one that asks
+/// for more is made at once (liveness rests on it); one that only asks for less waits until the wanted subscription has
+/// stayed the same for <see cref="Settle"/>, so several removals become one rebalance. Before a change the thread commits its tasks (<c>beforeChange</c>), so the rebalance starts with
 /// nothing uncommitted.</para>
 /// </summary>
 internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory directory, KafkaStreamsOptions options, Action beforeChange, ILogger logger)
 {
-    /// <summary>How long a change that only rebalances (no fail-over in it) waits for the wanted subscription to stay put.</summary>
+    /// <summary>How long a change that only asks for less waits for the wanted subscription to stay put.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
     /// <summary>librdkafka's default <c>session.timeout.ms</c>.</summary>
@@ -90,9 +89,13 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
             _wantedSince.Restart();
         }
         if (topics.SequenceEqual(_topics)) return;
-        // A fail-over: a task no live instance is caught up on (or holds) now asked for. Anything else is balance and may wait.
-        bool failover = tasks.Any(t => !_topics.Contains(layout.TaskTopic(t)) && !caughtUp.Values.Any(c => c.Contains(KafkaTask.Name(t))));
-        if (_topics.Length > 0 && !failover && _wantedSince.Elapsed < Settle) return;
+        // Asking for more is made at once: the rule's liveness rests on every eligible member asking (a fail-over, or a standby
+        // that caught up while the others stopped asking). Only asking for less — which can never leave a task without an
+        // asker — waits until the wanted subscription stayed put for Settle, so removals batch. (A first version batched every
+        // change that took no orphaned task; a harness run with it ended with inputs unreflected after 2 min: a member whose
+        // wanted set kept changing could postpone a needed addition indefinitely.)
+        bool adds = topics.Except(_topics).Any();
+        if (_topics.Length > 0 && !adds && _wantedSince.Elapsed < Settle) return;
         // librdkafka aborts the process (rd_kafka_cgrp_modify_subscription asserts the join state is INIT or STEADY) when a
         // cooperative member's subscription changes while it (re)joins and a topic of the new subscription is missing from
         // its metadata cache (found in the fail-over harness: one instance in 30 kills). So the subscription changes only
@@ -108,7 +111,7 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
         group.Subscribe(topics);
         _topics = topics;
         logger.LogInformation("Lag-aware assignment: asking the group for tasks [{Tasks}]{Why}.",
-            string.Join(", ", tasks.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name)), failover ? " (fail-over)" : "");
+            string.Join(", ", tasks.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name)), adds ? "" : " (fewer)");
     }
 
     /// <summary>Reads the topics' metadata through the member's own handle (a per-topic answer updates its cache).</summary>
