@@ -1,4 +1,5 @@
 using Braid.Internal;
+using Braid.Internal.Nodes;
 using Braid.Internal.State;
 using Braid.Processors;
 using Braid.Serialization;
@@ -17,10 +18,10 @@ public sealed partial class TopologyTestDriver : IDisposable
     private readonly Topology _topology;
     private readonly StreamTask _task;
     private readonly StreamTask? _globalTask;
-    private readonly Dictionary<string, Queue<Produced>> _outputs = new();
-    private readonly Dictionary<string, long> _offsets = new();
+    // Everything the driver knows about a topic, found with one lookup per record (it used to take four to nine
+    // string-keyed lookups per record: offsets, known-input checks, internal/watched/read-back sets, output queues).
+    private readonly Dictionary<string, TopicState> _topics = new();
     private readonly Queue<Produced> _feedback = new();
-    private readonly HashSet<string> _watchedInternal = new();
     private readonly HashSet<string> _producedTopics = new();
     private long _wallClock;
     private bool _processing;
@@ -86,7 +87,7 @@ public sealed partial class TopologyTestDriver : IDisposable
     /// <returns>The output topic.</returns>
     public TestOutputTopic<TKey, TValue> CreateOutputTopic<TKey, TValue>(string topic, Serde<TKey>? keySerde = null, Serde<TValue>? valueSerde = null)
     {
-        if (_topology.Model.InternalTopics.Contains(topic)) _watchedInternal.Add(topic);
+        Topic(topic).Watched = true;
         return new(this, topic, keySerde ?? Serdes.Default<TKey>(), valueSerde ?? Serdes.Default<TValue>());
     }
 
@@ -104,16 +105,17 @@ public sealed partial class TopologyTestDriver : IDisposable
     internal void Pipe(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers)
     {
         ThrowIfDisposed();
-        EnsureKnownInput(topic);
-        var record = new RawRecord(topic, 0, NextOffset(topic), key, value, timestamp, headers);
-        if (_globalTask is not null && _globalTask.Reads(topic)) _globalTask.Process(record);
-        else _task.Process(record);
+        var state = Topic(topic);
+        if (state.Source is null && !state.ReadByGlobal) EnsureKnownInput(topic);
+        var record = new RawRecord(topic, 0, state.NextOffset++, key, value, timestamp, headers);
+        if (state.ReadByGlobal) _globalTask!.Process(record);
+        else _task.Process(state.Source!, record, null);
         DrainFeedback();
     }
 
     internal bool TryDequeue(string topic, out RawRecord record)
     {
-        if (_outputs.TryGetValue(topic, out var q) && q.Count > 0)
+        if (_topics.TryGetValue(topic, out var t) && t.Kept is { Count: > 0 } q)
         {
             record = q.Dequeue().ToRaw();
             return true;
@@ -122,7 +124,17 @@ public sealed partial class TopologyTestDriver : IDisposable
         return false;
     }
 
-    internal int QueueSize(string topic) => _outputs.TryGetValue(topic, out var q) ? q.Count : 0;
+    internal int QueueSize(string topic) => _topics.TryGetValue(topic, out var t) ? t.Kept?.Count ?? 0 : 0;
+
+    private TopicState Topic(string topic)
+    {
+        if (!_topics.TryGetValue(topic, out var state))
+        {
+            bool global = _globalTask is not null && _globalTask.Reads(topic);
+            _topics[topic] = state = new TopicState(_topology.Model.InternalTopics.Contains(topic), global ? null : _task.SourceFor(topic), global);
+        }
+        return state;
+    }
 
     private void DrainFeedback()
     {
@@ -132,7 +144,7 @@ public sealed partial class TopologyTestDriver : IDisposable
         {
             while (_feedback.TryDequeue(out var r))
             {
-                _task.Process(r.Position, r.HandedOff);
+                _task.Process(r.Source!, r.Position, r.HandedOff);
                 // Delivered and kept nowhere else: the sink may reuse it. (A failure above leaves it to the GC.)
                 if (r.Releasable) r.HandedOff!.Release();
             }
@@ -141,13 +153,6 @@ public sealed partial class TopologyTestDriver : IDisposable
         {
             _processing = false;
         }
-    }
-
-    private long NextOffset(string topic)
-    {
-        long o = _offsets.GetValueOrDefault(topic);
-        _offsets[topic] = o + 1;
-        return o;
     }
 
     private void EnsureKnownInput(string topic)
@@ -172,7 +177,7 @@ public sealed partial class TopologyTestDriver : IDisposable
 
     /// <summary>A record a sink wrote: bytes, or (for a topic the task reads back) the objects handed over, whose
     /// bytes are made only if a test reads the topic.</summary>
-    private readonly record struct Produced(RawRecord Position, IHandedOffRecord? HandedOff, bool Releasable = false)
+    private readonly record struct Produced(RawRecord Position, IHandedOffRecord? HandedOff, bool Releasable = false, ISourceNode? Source = null)
     {
         public RawRecord ToRaw()
         {
@@ -186,29 +191,53 @@ public sealed partial class TopologyTestDriver : IDisposable
     // handed over as objects (Kafka's and the embedded host's tasks serialize them, as other partitions' tasks read them).
     private sealed class Collector(TopologyTestDriver driver) : IRecordCollector, IHandOffCollector
     {
-        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition) =>
-            Add(topic, new Produced(new RawRecord(topic, partition ?? 0, driver.NextOffset(topic), key, value, timestamp, headers), null));
+        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers, int? partition)
+        {
+            var state = driver.Topic(topic);
+            Add(topic, state, new Produced(new RawRecord(topic, partition ?? 0, state.NextOffset++, key, value, timestamp, headers), null));
+        }
 
         // Internal topics only: a user topic read back may be read with other types or serdes on purpose.
-        public bool HandsOff(string topic) => driver._topology.Model.InternalTopics.Contains(topic) && driver._task.Reads(topic);
+        public bool HandsOff(string topic) => driver.Topic(topic) is { Internal: true, Source: not null };
 
-        public void HandOff(string topic, IHandedOffRecord record) =>
-            Add(topic, new Produced(new RawRecord(topic, 0, driver.NextOffset(topic), null, null, record.Timestamp, record.Headers), record));
+        public void HandOff(string topic, IHandedOffRecord record)
+        {
+            var state = driver.Topic(topic);
+            Add(topic, state, new Produced(new RawRecord(topic, 0, state.NextOffset++, null, null, record.Timestamp, record.Headers), record));
+        }
 
-        private void Add(string topic, in Produced record)
+        private void Add(string topic, TopicState state, in Produced record)
         {
             // Internal topics are kept for reading only once a test asked for them: keeping every subscription,
             // response and repartitioned record was a quarter of the foreign-key benchmark's time (queue growth)
             // and most of its GC work (a heap that only grows).
-            driver._producedTopics.Add(topic);
-            bool kept = !driver._topology.Model.InternalTopics.Contains(topic) || driver._watchedInternal.Contains(topic);
-            if (kept)
+            if (!state.Produced)
             {
-                if (!driver._outputs.TryGetValue(topic, out var q)) driver._outputs[topic] = q = new Queue<Produced>();
-                q.Enqueue(record);
+                state.Produced = true;
+                driver._producedTopics.Add(topic);
             }
+            bool kept = !state.Internal || state.Watched;
+            if (kept) (state.Kept ??= new Queue<Produced>()).Enqueue(record);
             // A handed-off record kept for a reader is never released (its bytes are made when the test reads it).
-            if (driver._task.Reads(topic)) driver._feedback.Enqueue(record with { Releasable = record.HandedOff is not null && !kept });
+            if (state.Source is not null)
+                driver._feedback.Enqueue(record with { Releasable = record.HandedOff is not null && !kept, Source = state.Source });
         }
+    }
+
+    /// <summary>A topic as the driver sees it: its next offset, whether the task reads it back (its source node),
+    /// whether it is internal and watched by a test, and the records kept for reading.</summary>
+    private sealed class TopicState(bool isInternal, ISourceNode? source, bool readByGlobal)
+    {
+        public long NextOffset;
+        public bool Watched;
+        public bool Produced;
+        public Queue<Produced>? Kept;
+
+        public bool Internal { get; } = isInternal;
+
+        /// <summary>The task's source node for this topic; null when the task does not read it.</summary>
+        public ISourceNode? Source { get; } = source;
+
+        public bool ReadByGlobal { get; } = readByGlobal;
     }
 }

@@ -47,6 +47,18 @@ internal sealed class StreamTask(TaskId id, TaskContext context, List<ProcessorN
     {
         if (!_sources.TryGetValue(record.Topic, out var source))
             throw new UnknownTopicException(record.Topic, $"task {Id} has no source for it.");
+        Process(source, record, handedOff);
+    }
+
+    /// <summary>This task's source node for <paramref name="topic"/>, or null: a host that keeps it per topic
+    /// (the test driver) passes it to <see cref="Process(ISourceNode, in RawRecord, IHandedOffRecord?)"/> and
+    /// skips the topic lookup of every record.</summary>
+    public ISourceNode? SourceFor(string topic) => _sources.GetValueOrDefault(topic);
+
+    /// <summary>As <see cref="Process(in RawRecord, IHandedOffRecord?)"/>, with the record's source node already found
+    /// (<see cref="SourceFor"/> of <paramref name="record"/>'s topic).</summary>
+    public void Process(ISourceNode source, in RawRecord record, IHandedOffRecord? handedOff)
+    {
         if (record.Timestamp < 0)
         {
             throw new StreamsException(

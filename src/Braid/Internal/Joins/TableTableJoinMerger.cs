@@ -18,6 +18,9 @@ internal sealed class TableTableJoinMerger<TKey, TResult>(string name, string? s
         if (storeName is not null) _store = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<TResult>>>(storeName);
     }
 
+    // Its store keeps only new results; the change goes on unchanged, so old values matter only if a child reads them.
+    internal override bool ReadsOldValues => ChildrenReadOldValues();
+
     public override void Process(in Record<TKey, Change<TResult>> record)
     {
         if (_store is not null)

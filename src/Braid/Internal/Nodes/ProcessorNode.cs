@@ -25,6 +25,22 @@ internal abstract class ProcessorNode
 
     internal abstract IReadOnlyList<ProcessorNode> Children { get; }
 
+    /// <summary>
+    /// Whether this node, or a node below it, reads the old value of the table changes it receives
+    /// (<see cref="Change{TValue}.Old"/>): Kafka's sendOldValues, decided from the wiring instead of by
+    /// downstream operators calling back. True unless a node knows otherwise (only table–stream conversion and
+    /// pass-through nodes do), so an operator that computes an old value only to have it ignored can skip it.
+    /// </summary>
+    internal virtual bool ReadsOldValues => true;
+
+    /// <summary>True when any child reads old values (<see cref="ReadsOldValues"/>); decided once the task is wired.</summary>
+    internal bool ChildrenReadOldValues()
+    {
+        foreach (var child in Children)
+            if (child.ReadsOldValues) return true;
+        return false;
+    }
+
     /// <summary>Records this node forwarded (a plain field: one increment on the hot path; hosts publish it as
     /// an observable metric, read racily, which is fine for a monotonic count).</summary>
     internal long RecordsForwarded;

@@ -11,7 +11,7 @@ namespace Braid.Internal.State;
 /// in-memory and RocksDB stores agree; that ordered index is built on the first ordered query and
 /// maintained from then on, so stores that are never scanned never pay for it.
 /// </summary>
-internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
+internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>, IPutAndGetOld<TKey, TValue>
 {
     private readonly Dictionary<TKey, TValue> _map;
     private readonly Serde<TKey> _keySerde;
@@ -51,12 +51,21 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
             _map[key] = value;
             return;
         }
+        PutAndGetOld(key, value, out _);
+    }
+
+    public bool PutAndGetOld(TKey key, TValue value, out TValue old)
+    {
+        StoreArguments.NotNull(key);
+        StoreArguments.NotNull(value);
         ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out bool existed);
+        old = slot!;
         slot = value;
-        if (existed) return;
+        if (existed || _index is null) return existed;
         var bytes = _keySerde.Serialize(key);
         _indexBytes!.Add(key, bytes);
         _index.Add(new KeyIndexEntry<TKey>(bytes, key));
+        return false;
     }
 
     public bool Delete(TKey key)

@@ -1,3 +1,4 @@
+using Braid.Internal.State;
 using Braid.State;
 
 namespace Braid.Internal.Tables;
@@ -12,19 +13,35 @@ internal sealed class TableSourceNode<TKey, TValue>(string name, string storeNam
     : Nodes.ProcessorNode<TKey, TValue, TKey, Change<TValue>>(name)
 {
     private IKeyValueStore<TKey, ValueAndTimestamp<TValue>> _store = null!;
+    private IPutAndGetOld<TKey, ValueAndTimestamp<TValue>>? _swap; // the in-memory store: read old and write new in one lookup
 
     public override void Init(TaskContext context)
     {
         base.Init(context);
         _store = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<TValue>>>(storeName);
+        _swap = _store as IPutAndGetOld<TKey, ValueAndTimestamp<TValue>>;
     }
 
     public override void Process(in Record<TKey, TValue> record)
     {
         if (DropsNullKey(record.Key)) return;
-        bool hadOld = _store.TryGet(record.Key, out var old);
-        if (record.Value is null) _store.Delete(record.Key);
-        else _store.Put(record.Key, new ValueAndTimestamp<TValue>(record.Value, record.Timestamp));
+        bool hadOld;
+        ValueAndTimestamp<TValue> old;
+        if (record.Value is null)
+        {
+            hadOld = _store.TryGet(record.Key, out old);
+            _store.Delete(record.Key);
+        }
+        else
+        {
+            var value = new ValueAndTimestamp<TValue>(record.Value, record.Timestamp);
+            if (_swap is not null) hadOld = _swap.PutAndGetOld(record.Key, value, out old);
+            else
+            {
+                hadOld = _store.TryGet(record.Key, out old);
+                _store.Put(record.Key, value);
+            }
+        }
         var change = new Change<TValue>(record.Value, record.Value is not null, old.Value, hadOld);
         Forward(new Record<TKey, Change<TValue>>(record.Key, change, record.Timestamp, record.Headers));
     }

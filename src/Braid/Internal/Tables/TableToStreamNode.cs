@@ -10,6 +10,9 @@ internal sealed class TableToStreamNode<TKey, TValue>(string name)
 {
     private static readonly bool ValueCanBeNull = !typeof(TValue).IsValueType || Nullable.GetUnderlyingType(typeof(TValue)) is not null;
 
+    // Only the new value becomes the stream record (Kafka's toStream maps a change to its newValue).
+    internal override bool ReadsOldValues => false;
+
     public override void Process(in Record<TKey, Change<TValue>> record)
     {
         var c = record.Value;
