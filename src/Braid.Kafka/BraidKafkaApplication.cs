@@ -110,6 +110,9 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
 
     internal long SkippedCommits => _threads?.Sum(t => t.SkippedCommits) ?? 0;
 
+    /// <summary>Lag-aware assignment: subscription changes the threads made after their first subscription (each a rebalance).</summary>
+    internal long SubscriptionChanges => _threads?.Sum(t => t.SubscriptionChanges) ?? 0;
+
     /// <summary>How often this instance repeats its announcement (tests shorten it; see <see cref="InstanceDirectory"/>).</summary>
     internal TimeSpan AnnouncementHeartbeat { get; set; } = InstanceDirectory.DefaultHeartbeat;
 

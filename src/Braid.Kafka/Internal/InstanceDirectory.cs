@@ -33,22 +33,47 @@ internal sealed class InstanceDirectory : IDisposable
     private readonly object _pollLock = new();
     private string[] _standby = [];
     private string[] _caughtUp = [];
+    private readonly Dictionary<int, string[]> _threadHeld = new();
+    private IReadOnlyDictionary<string, long> _lags = NoLags;
 
     /// <summary>One instance's announcement: active tasks, then standby tasks after a '|', then (lag-aware assignment only) the
-    /// standbys it is caught up on after a second '|'; absent parts are empty.</summary>
-    private sealed record Entry(string[] Active, string[] Standby, string[] CaughtUp)
+    /// tasks it is caught up on (caught-up standbys, and tasks it holds while they restore) after a second '|', then the lags of
+    /// its standbys as <c>task=records</c> after a third (Kafka's least-lag fallback); absent parts are empty. Readers of an
+    /// older version ignore the parts they do not know.</summary>
+    private sealed record Entry(string[] Active, string[] Standby, string[] CaughtUp, IReadOnlyDictionary<string, long> Lags)
     {
         public static Entry Parse(string s)
         {
             var parts = s.Split('|');
-            return new Entry(Split(parts[0]), parts.Length > 1 ? Split(parts[1]) : [], parts.Length > 2 ? Split(parts[2]) : []);
+            return new Entry(Split(parts[0]), parts.Length > 1 ? Split(parts[1]) : [], parts.Length > 2 ? Split(parts[2]) : [],
+                parts.Length > 3 ? ParseLags(parts[3]) : NoLags);
         }
 
-        public string Encode() => string.Join(',', Active) + (Standby.Length > 0 || CaughtUp.Length > 0 ? "|" + string.Join(',', Standby) : "")
-            + (CaughtUp.Length > 0 ? "|" + string.Join(',', CaughtUp) : "");
+        public string Encode()
+        {
+            string[] parts = [string.Join(',', Active), string.Join(',', Standby), string.Join(',', CaughtUp),
+                string.Join(',', Lags.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)))];
+            int n = parts.Length;
+            while (n > 1 && parts[n - 1].Length == 0) n--;
+            return string.Join('|', parts.Take(n));
+        }
 
         private static string[] Split(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+        private static Dictionary<string, long> ParseLags(string s)
+        {
+            var lags = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var item in Split(s))
+            {
+                int eq = item.IndexOf('=');
+                if (eq > 0 && long.TryParse(item.AsSpan(eq + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long lag))
+                    lags[item[..eq]] = lag;
+            }
+            return lags;
+        }
     }
+
+    private static readonly IReadOnlyDictionary<string, long> NoLags = new Dictionary<string, long>();
 
     public InstanceDirectory(string topic, string self, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer,
         TimeProvider? time = null, TimeSpan? heartbeat = null)
@@ -71,10 +96,18 @@ internal sealed class InstanceDirectory : IDisposable
     private bool Alive(string host) =>
         host == Self || (_heard.TryGetValue(host, out long at) && _time.GetElapsedTime(at) < 3 * _heartbeat);
 
-    /// <summary>Announces this instance's tasks: the union over its stream threads, each reporting its own (by thread index).</summary>
-    public void Announce(int thread, IEnumerable<string> tasks)
+    /// <summary>
+    /// Announces this instance's tasks: the union over its stream threads, each reporting its own (by thread index). Under lag-aware
+    /// assignment a thread also reports the tasks it <paramref name="held"/> but does not run yet (restoring): they count as
+    /// caught up, so no other instance asks for a task that already has its new owner.
+    /// </summary>
+    public void Announce(int thread, IEnumerable<string> tasks, IEnumerable<string>? held = null)
     {
-        lock (_threadTasks) _threadTasks[thread] = tasks.ToArray();
+        lock (_threadTasks)
+        {
+            _threadTasks[thread] = tasks.ToArray();
+            _threadHeld[thread] = held?.ToArray() ?? [];
+        }
         Heartbeat();
     }
 
@@ -93,19 +126,34 @@ internal sealed class InstanceDirectory : IDisposable
     }
 
     /// <summary>
-    /// The instances heard from within <paramref name="window"/> (this one always, as it announced itself last) with the tasks each
-    /// is caught up on: those it runs and the standbys it announced as caught up.
+    /// Records the lags of this instance's standbys (lag-aware assignment's least-lag fallback). Not sent at once: lags move with
+    /// every record, so they travel with the next announcement (the standby updater's heartbeat, every second).
     /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlySet<string>> CaughtUp(TimeSpan window)
+    public void SetLags(IReadOnlyDictionary<string, long> lags)
     {
-        var result = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        foreach (var (host, e) in _instances)
-        {
-            if (host != Self && !(_heard.TryGetValue(host, out long seen) && _time.GetElapsedTime(seen) <= window)) continue;
-            result[host] = e.Active.Concat(e.CaughtUp).ToHashSet(StringComparer.Ordinal);
-        }
-        return result;
+        lock (_threadTasks) _lags = lags;
     }
+
+    /// <summary>
+    /// The instances <paramref name="live"/> accepts by when they were last heard (a <see cref="Time"/> timestamp; this one
+    /// always, as of its last announcement) with the lags they announced for the standbys they keep.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Lags(Func<long, bool> live) =>
+        LiveEntries(live).ToDictionary(kv => kv.Key, kv => kv.Value.Lags, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The instances <paramref name="live"/> accepts by when they were last heard (this one always, as it announced itself
+    /// last) with the tasks each is caught up on: those it runs, holds, and the standbys it announced as caught up.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> CaughtUp(Func<long, bool> live) =>
+        LiveEntries(live).ToDictionary(kv => kv.Key, kv => (IReadOnlySet<string>)kv.Value.Active.Concat(kv.Value.CaughtUp).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+
+    /// <summary>The clock announcements are stamped with when read.</summary>
+    public TimeProvider Time => _time;
+
+    private IEnumerable<KeyValuePair<string, Entry>> LiveEntries(Func<long, bool> live) =>
+        _instances.Where(kv => kv.Key == Self || (_heard.TryGetValue(kv.Key, out long seen) && live(seen)));
 
     /// <summary>Announces this instance's tasks again (also a heartbeat, so others can tell it is alive: see <see cref="Live"/>).</summary>
     public void Heartbeat()
@@ -113,7 +161,8 @@ internal sealed class InstanceDirectory : IDisposable
         Entry entry;
         lock (_threadTasks)
         {
-            entry = new Entry(_threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray(), _standby, _caughtUp);
+            entry = new Entry(_threadTasks.Values.SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToArray(), _standby,
+                _caughtUp.Concat(_threadHeld.Values.SelectMany(t => t)).Distinct().Order(StringComparer.Ordinal).ToArray(), _lags);
             _instances[Self] = entry;
         }
         Send(Encoding.UTF8.GetBytes(entry.Encode()));

@@ -118,6 +118,8 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
 
     public long SkippedCommits => _rebalance.SkippedCommits;
 
+    public int SubscriptionChanges => _subscription?.Changes ?? 0;
+
     public int RefusedCommits => _committer?.Refused ?? 0;
 
     public int OffsetFetchRetries => _tasks?.OffsetFetchRetries ?? 0;
@@ -320,7 +322,7 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
         if (_layout.PerTaskTopics)
         {
             Directory.ReadToEnd(TimeSpan.FromTicks(Math.Min(_options.RequestTimeout.Ticks, TimeSpan.FromSeconds(10).Ticks)));
-            _subscription = new LagAwareSubscription(_layout, Directory, _logger);
+            _subscription = new LagAwareSubscription(_layout, Directory, _options, CommitBeforeResubscribe, _logger);
             _subscription.Refresh(_group, () => _tasks.Owned, steady: false, now: true);
         }
         else
@@ -361,7 +363,18 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
     {
         Refresh();
         ActiveTasks = _tasks!.RunningNames();
-        Directory.Announce(Index, ActiveTasks);
+        // Lag-aware assignment: tasks held but not running yet (restoring) count as caught up, so nobody else asks for them.
+        Directory.Announce(Index, ActiveTasks, _layout.PerTaskTopics ? _tasks.Owned.Select(KafkaTask.Name).Except(ActiveTasks) : null);
+    }
+
+    /// <summary>
+    /// Lag-aware assignment changes this member's subscription, which starts a rebalance: commit first (the member is steady,
+    /// so the commit is accepted), as Kafka Streams commits before its own rebalances; during the rebalance commits wait.
+    /// </summary>
+    private void CommitBeforeResubscribe()
+    {
+        Refresh();
+        if (_runnable.Count > 0 && !_committer!.Commit(_runnable, force: true)) _tasks!.RebuildAll();
     }
 
     private void CloseCleanly()

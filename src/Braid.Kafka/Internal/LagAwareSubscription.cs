@@ -11,19 +11,57 @@ namespace Braid.Kafka.Internal;
 /// A changed subscription makes the member rejoin; the cooperative-sticky assignor then moves only what must move (a task
 /// whose topic this member dropped is revoked — committed and closed — through the ordinary callbacks). Safe at any moment:
 /// the subscription only narrows whom the group may give a task to.
+/// <para>Every change is a rebalance, during which no member commits (RebalanceTracker), so changes are few: one that asks
+/// for more is made at once (liveness rests on it); one that only asks for less waits until the wanted subscription has
+/// stayed the same for <see cref="Settle"/>, so several removals become one rebalance. Before a change the thread commits its tasks (<c>beforeChange</c>), so the rebalance starts with
+/// nothing uncommitted.</para>
 /// </summary>
-internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory directory, ILogger logger)
+internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory directory, KafkaStreamsOptions options, Action beforeChange, ILogger logger)
 {
+    /// <summary>How long a change that only asks for less waits for the wanted subscription to stay put.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    /// <summary>librdkafka's default <c>session.timeout.ms</c>.</summary>
+    private const int DefaultSessionTimeoutMs = 45_000;
+
+    /// <summary>How often an instance with standbys announces itself (StandbyUpdater's heartbeat).</summary>
+    private static readonly TimeSpan AnnouncementInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The group's <c>session.timeout.ms</c>: how long the group keeps a dead member.</summary>
+    public TimeSpan SessionTimeout { get; } = SessionTimeoutOf(options);
+
+    internal static TimeSpan SessionTimeoutOf(KafkaStreamsOptions options) =>
+        TimeSpan.FromMilliseconds(options.ClientSettings.TryGetValue("session.timeout.ms", out var v)
+            && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ms) ? ms : DefaultSessionTimeoutMs);
+
     /// <summary>
-    /// How long an instance's caught-up claim counts after its last announcement: four heartbeats of the standby updater
-    /// (1 s; lag-aware assignment needs standbys, so it runs). Until then the others do not ask for its tasks, so this bounds
-    /// how much later than the group a task none of the survivors is caught up on gets a new owner.
+    /// Whether an instance last heard at <paramref name="heardAt"/> still counts (its caught-up claims and lags), tied to the
+    /// group's view of its members. An instance announces every second, so one silent for the session timeout is one the group
+    /// is evicting (or would, had its process stalled as long). It counts as gone once the group completed a rebalance after
+    /// that moment (<paramref name="rebalancedAt"/>: when this member last became steady) — the eviction's rebalance; asking
+    /// for its tasks earlier would start a rebalance the dead member is still part of (the mock cluster then waits a session
+    /// timeout for its SyncGroup; measured: fail-overs of 4–15 s with a window of the bare session timeout) — and in any case
+    /// after the session timeout plus two announcements. A false alarm costs one rebalance, never a task on two members.
     /// </summary>
-    public static readonly TimeSpan LiveWindow = TimeSpan.FromSeconds(4);
+    internal static bool IsLive(long heardAt, long now, long rebalancedAt, TimeSpan session, long frequency)
+    {
+        long sessionTicks = (long)(session.TotalSeconds * frequency);
+        long age = now - heardAt;
+        if (age <= sessionTicks) return true;
+        if (age > sessionTicks + (long)(2 * AnnouncementInterval.TotalSeconds * frequency)) return false;
+        return rebalancedAt <= heardAt + sessionTicks;
+    }
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private readonly Stopwatch _since = Stopwatch.StartNew();
     private string[] _topics = [];
+    private string[] _wanted = [];
+    private readonly Stopwatch _wantedSince = Stopwatch.StartNew();
+    private long _rebalancedAt = long.MinValue;
+    private bool _wasSteady;
+
+    /// <summary>Subscription changes made after the first subscription (each one a rebalance).</summary>
+    public int Changes { get; private set; }
 
     /// <summary>
     /// Subscribes <paramref name="group"/> to what this member should ask for now, if that changed and the member is
@@ -31,24 +69,49 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
     /// </summary>
     public void Refresh(IConsumer<byte[]?, byte[]?> group, Func<IReadOnlySet<TaskId>> owned, bool steady, bool now = false)
     {
+        if (steady && !_wasSteady) _rebalancedAt = directory.Time.GetTimestamp();
+        _wasSteady = steady;
         if (!now && _since.Elapsed < Interval) return;
         _since.Restart();
-        var tasks = LagAwareEligibility.Tasks(layout.Tasks, layout.IsStateful, directory.Self, directory.CaughtUp(LiveWindow), owned());
+        directory.Poll(); // a thread that was busy for a while must not judge liveness on announcements it has not read yet
+        long stamp = directory.Time.GetTimestamp(), frequency = directory.Time.TimestampFrequency;
+        bool Live(long heardAt) => IsLive(heardAt, stamp, _rebalancedAt, SessionTimeout, frequency);
+        var caughtUp = directory.CaughtUp(Live);
+        var tasks = LagAwareEligibility.Tasks(layout.Tasks, layout.IsStateful, directory.Self, caughtUp, owned(),
+            directory.Lags(Live), options.AcceptableRecoveryLag);
         var topics = tasks.Select(layout.TaskTopic).Order(StringComparer.Ordinal).ToArray();
         // A member asking for no task stays in the group (and so is assigned once, and Running): it subscribes to the
         // one-partition instances topic, which stands for no task.
         if (topics.Length == 0) topics = [layout.InstancesTopic];
+        if (!topics.SequenceEqual(_wanted))
+        {
+            _wanted = topics;
+            _wantedSince.Restart();
+        }
         if (topics.SequenceEqual(_topics)) return;
+        // Asking for more is made at once: the rule's liveness rests on every eligible member asking (a fail-over, or a standby
+        // that caught up while the others stopped asking). Only asking for less — which can never leave a task without an
+        // asker — waits until the wanted subscription stayed put for Settle, so removals batch. (A first version batched every
+        // change that took no orphaned task; a harness run with it ended with inputs unreflected after 2 min: a member whose
+        // wanted set kept changing could postpone a needed addition indefinitely.)
+        bool adds = topics.Except(_topics).Any();
+        if (_topics.Length > 0 && !adds && _wantedSince.Elapsed < Settle) return;
         // librdkafka aborts the process (rd_kafka_cgrp_modify_subscription asserts the join state is INIT or STEADY) when a
         // cooperative member's subscription changes while it (re)joins and a topic of the new subscription is missing from
         // its metadata cache (found in the fail-over harness: one instance in 30 kills). So the subscription changes only
         // while the member is steady, and the new topics' metadata is loaded into the member's own cache first: with every
         // topic cached, librdkafka never takes that path, whatever the join state by the time it handles the change.
         if (_topics.Length > 0 && (!steady || !CacheMetadata(group, topics.Except(_topics)))) return;
+        if (_topics.Length > 0)
+        {
+            // Steady, so the commit is accepted; the rebalance this change starts then holds no uncommitted work of this member.
+            beforeChange();
+            Changes++;
+        }
         group.Subscribe(topics);
         _topics = topics;
-        logger.LogInformation("Lag-aware assignment: asking the group for tasks [{Tasks}].",
-            string.Join(", ", tasks.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name)));
+        logger.LogInformation("Lag-aware assignment: asking the group for tasks [{Tasks}]{Why}.",
+            string.Join(", ", tasks.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name)), adds ? "" : " (fewer)");
     }
 
     /// <summary>Reads the topics' metadata through the member's own handle (a per-topic answer updates its cache).</summary>

@@ -158,7 +158,7 @@ internal sealed class StandbyUpdater : IDisposable
                 _directory.Poll();
                 Place();
                 if (Paused) Thread.Sleep(20);
-                else Apply(1000, 50);
+                Apply(Paused ? 0 : 1000, 50); // paused: reads nothing, but the lags still follow the changelogs' ends
                 if (commit.Elapsed >= _options.EffectiveCommitInterval)
                 {
                     Commit();
@@ -287,21 +287,25 @@ internal sealed class StandbyUpdater : IDisposable
     /// changelogs' ends (Kafka's <c>HighAvailabilityTaskAssignor.tasksToCaughtUpClients</c>), so this instance asks the group for
     /// them (<see cref="LagAwareEligibility"/>). One counted caught up stays so until it falls behind by the bound plus
     /// max(bound, 1,000) records: each change of the set is a rebalance, and a standby hovering at the bound must not cause a
-    /// rebalance per fetch. Call under the lock.
+    /// rebalance per fetch. Every standby's lag is also announced (with the next heartbeat) for Kafka's least-lag fallback.
+    /// Call under the lock.
     /// </summary>
     private void AnnounceCaughtUp()
     {
         long enter = _options.AcceptableRecoveryLag;
         long leave = enter + Math.Max(enter, 1000);
         var now = new HashSet<string>(StringComparer.Ordinal);
+        var lags = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (id, s) in _standbys)
         {
             // A store the standby does not keep (a changelog re-created under it) would restore fully.
             if (s.Partitions.Count < s.Task.Restorable.Count) continue;
             string name = KafkaTask.Name(id);
             long taskLag = s.Partitions.Values.Sum(p => Math.Max(0, p.End - p.Read));
+            lags[name] = taskLag;
             if (taskLag <= (_caughtUp.Contains(name) ? leave : enter)) now.Add(name);
         }
+        _directory.SetLags(lags);
         if (now.SetEquals(_caughtUp)) return;
         _caughtUp = now;
         _directory.AnnounceCaughtUp(now);

@@ -56,6 +56,7 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
         setState(StreamsState.Rebalancing);
         foreach (var id in assigned) tasks.Assign(id);
         logger.LogInformation("Assigned tasks [{Tasks}].", Names(assigned));
+        announce(); // lag-aware assignment: held (restoring) tasks count as caught up from now on
     }
 
     private void Revoked(List<TopicPartitionOffset> partitions)
