@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Braid.Bench.Baselines;
 using Braid.Embedded;
 using Braid.Serialization;
 
@@ -34,6 +35,10 @@ internal static class LatencyStudy
             ("stream-stream", ProcessingGuarantee.AtLeastOnce, 100), ("stream-stream", ProcessingGuarantee.ExactlyOnce, 100),
         };
         foreach (int ms in new[] { 10, 30, 300, 1000 }) settings.Add(("stream-table", ProcessingGuarantee.ExactlyOnce, ms));
+        // --workload stream-table / stream-stream-inner keeps that join's settings only (a study of one join).
+        var joins = opts.Workloads.Select(w => w.Name()).ToHashSet();
+        if (!joins.Contains("stream-table") || !joins.Contains("stream-stream-inner"))
+            settings.RemoveAll(s => !joins.Contains(s.Join == "stream-table" ? "stream-table" : "stream-stream-inner"));
         // One untimed burst first, so the first setting's maximum is not measured on unjitted code.
         Measure("stream-table", ProcessingGuarantee.ExactlyOnce, 100, burst, 0, TimeSpan.Zero);
         Measure("stream-stream", ProcessingGuarantee.ExactlyOnce, 100, burst, 0, TimeSpan.Zero);
@@ -42,7 +47,7 @@ internal static class LatencyStudy
         foreach (var (join, g, ms) in settings)
         {
             double max = Measure(join, g, ms, burst, 0, TimeSpan.Zero).Rps;
-            var (_, latencies, rps) = Measure(join, g, ms, int.MaxValue, max / 2, paced);
+            var (_, latencies, rps, breakdown) = Measure(join, g, ms, int.MaxValue, max / 2, paced);
             latencies.Sort();
             double P(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
             var r = new LatencyResult(join, g == ProcessingGuarantee.ExactlyOnce ? "exactly-once" : "at-least-once", ms, max, rps, latencies.Count,
@@ -50,6 +55,7 @@ internal static class LatencyStudy
             results.Add(r);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Join,-14}{r.Guarantee,-14}{r.CommitIntervalMs,10}{r.MaxRps,12:N0}{r.PacedRps,13:N0}{r.P50Ms,9:F1}{r.P99Ms,9:F1}{r.P999Ms,10:F1}{r.MaxMs,9:F1}"));
+            Console.WriteLine("    " + breakdown);
         }
         Directory.CreateDirectory(Paths.Results);
         File.WriteAllText(Path.Combine(Paths.Results, "latency.json"), JsonSerializer.Serialize(results, BenchResult.Json) + "\n");
@@ -63,7 +69,7 @@ internal static class LatencyStudy
     /// Sends <paramref name="count"/> results' worth of input (or, when paced, for <paramref name="duration"/> at
     /// <paramref name="rate"/> results/s) and returns the result rate from first send to last result readable, and the latencies.
     /// </summary>
-    private static (double Rps, List<double> Latencies, double Rate) Measure(string join, ProcessingGuarantee g, int commitMs, int count, double rate, TimeSpan duration)
+    private static (double Rps, List<double> Latencies, double Rate, LatencyBreakdown Breakdown) Measure(string join, ProcessingGuarantee g, int commitMs, int count, double rate, TimeSpan duration)
     {
         string dir = Path.Combine(Path.GetTempPath(), "braid-bench-latency-" + Guid.NewGuid().ToString("N"));
         var b = new StreamsBuilder();
@@ -108,6 +114,8 @@ internal static class LatencyStudy
         }) { IsBackground = true };
         readerThread.Start();
 
+        using var diagnostics = new LatencyDiagnostics();
+        diagnostics.Start();
         var sw = Stopwatch.StartNew();
         for (long i = 0; i < count && (duration == TimeSpan.Zero || sw.Elapsed < duration); i++)
         {
@@ -126,13 +134,14 @@ internal static class LatencyStudy
         var deadline = Stopwatch.StartNew();
         while (Interlocked.Read(ref received) < Interlocked.Read(ref sent) && deadline.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(5);
         double elapsed = sw.Elapsed.TotalSeconds;
+        var breakdown = diagnostics.Stop();
         readerThread.Join(TimeSpan.FromSeconds(5));
         app.CloseAsync().GetAwaiter().GetResult();
         try { Directory.Delete(dir, recursive: true); }
         catch (IOException) { /* a leftover temp dir must not fail the benchmark */ }
         if (Interlocked.Read(ref received) != Interlocked.Read(ref sent))
             throw new InvalidOperationException($"latency run lost results: sent {sent}, read {received} ({join}, {g}, {commitMs} ms)");
-        return (sent / elapsed, latencies, sent / Math.Max(duration.TotalSeconds, 1e-9));
+        return (sent / elapsed, latencies, sent / Math.Max(duration.TotalSeconds, 1e-9), breakdown);
     }
 
     private const long Dataset0 = Baselines.Dataset.T0;

@@ -24,6 +24,8 @@ internal sealed class EmbeddedStreamThread
     private readonly Action<EmbeddedStreamThread, Exception?> _exited;
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim _stop = new();
+    private readonly TimeProvider _clock;
+    private readonly EarlyCommitPolicy? _earlyCommits;
     private volatile bool _stopRequested;
 
     public EmbeddedStreamThread(string name, List<EmbeddedTask> tasks, CommitCoordinator commits, LogActivity activity, TimeProvider clock,
@@ -37,6 +39,9 @@ internal sealed class EmbeddedStreamThread
         _activity = activity;
         _commitInterval = commitInterval;
         _exactlyOnce = exactlyOnce;
+        _clock = clock;
+        // Only exactly-once results wait for a commit; at-least-once output is visible after each batch.
+        _earlyCommits = exactlyOnce ? new EarlyCommitPolicy((long)BatchPerTask * Math.Max(1, tasks.Count)) : null;
         _globalLock = globalLock;
         _globalWriter = globalWriter;
         _logger = logger;
@@ -82,6 +87,34 @@ internal sealed class EmbeddedStreamThread
         _exited(this, error);
     }
 
+    /// <summary>Commits on the interval, when the batch found nothing to do, or early (<see cref="EarlyCommitPolicy"/>).</summary>
+    private void Commit(int processed)
+    {
+        long start = _clock.GetTimestamp();
+        bool committed;
+        if (_earlyCommits?.ShouldCommit(processed, Lag(), _runner.SinceLastCommit) == true)
+        {
+            _runner.CommitNow();
+            committed = true;
+        }
+        else
+        {
+            committed = _runner.MaybeCommit(processed);
+        }
+        if (committed) _earlyCommits?.Committed(_clock.GetElapsedTime(start));
+    }
+
+    /// <summary>Visible input of this thread's tasks not processed yet.</summary>
+    private long Lag()
+    {
+        long lag = 0;
+        foreach (var t in Tasks)
+        {
+            for (int i = 0; i < t.Inputs.Count; i++) lag += t.Lag(i);
+        }
+        return lag;
+    }
+
     private void Loop()
     {
         while (!_stopRequested)
@@ -102,7 +135,7 @@ internal sealed class EmbeddedStreamThread
                 else _globalLock?.ExitReadLock();
             }
             if (!_exactlyOnce && processed > 0) _commits.FlushOutputs(Tasks);
-            lock (QueryLock) _runner.MaybeCommit(processed);
+            lock (QueryLock) Commit(processed);
             if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
         }
     }

@@ -32,10 +32,20 @@ internal sealed class TaskRunner<TTask>(IReadOnlyList<TTask> tasks, ICommitSink<
         return processed;
     }
 
-    /// <summary>Commits when the interval has passed or the last batch found nothing to do.</summary>
-    public void MaybeCommit(int processedInLastBatch)
+    /// <summary>Time since the last commit (or since the runner was created).</summary>
+    public TimeSpan SinceLastCommit => clock.GetElapsedTime(_lastCommit);
+
+    /// <summary>Commits when the interval has passed or the last batch found nothing to do; returns whether it committed.</summary>
+    public bool MaybeCommit(int processedInLastBatch)
     {
-        if (processedInLastBatch > 0 && clock.GetElapsedTime(_lastCommit) < commitInterval) return;
+        if (processedInLastBatch > 0 && clock.GetElapsedTime(_lastCommit) < commitInterval) return false;
+        CommitNow();
+        return true;
+    }
+
+    /// <summary>Commits now and restarts the interval (a host's own reason to commit before the interval, e.g. latency).</summary>
+    public void CommitNow()
+    {
         Commit();
         _lastCommit = clock.GetTimestamp();
     }
