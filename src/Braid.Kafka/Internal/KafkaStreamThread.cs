@@ -110,18 +110,13 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
     /// <summary>Records in the input partitions of this instance's tasks not fetched yet (refreshed at each commit).</summary>
     public long Lag => Interlocked.Read(ref _lag);
 
+    // Counters read by the instance's metrics and the dashboard.
     public long RestoredRecords => _restorer?.TotalRestored ?? 0;
-
     public int Rebuilds => _tasks?.Rebuilds ?? 0;
-
     public long Commits => _committer?.Commits ?? 0;
-
     public long SkippedCommits => _rebalance.SkippedCommits;
-
     public int SubscriptionChanges => _subscription?.Changes ?? 0;
-
     public int RefusedCommits => _committer?.Refused ?? 0;
-
     public int OffsetFetchRetries => _tasks?.OffsetFetchRetries ?? 0;
 
     public IReadOnlyList<string> ActiveTasks { get; private set; } = [];

@@ -216,7 +216,7 @@ internal sealed class StandbyUpdater : IDisposable
     {
         Local?.MarkOwned(id);
         var memory = new KeptInMemoryStores();
-        var task = KafkaTask.Create(id, _model, _layout, _config, NoOutput.Instance, NoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(),
+        var task = KafkaTask.Create(id, _model, _layout, _config, StandbyNoOutput.Instance, StandbyNoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(),
             _backend, memory);
         var s = new Standby(task, memory);
         var assign = new List<TopicPartitionOffset>();
@@ -387,17 +387,5 @@ internal sealed class StandbyUpdater : IDisposable
 
         /// <summary>The consumer's position as of the last read (past transaction markers, which are never delivered).</summary>
         public long Read { get; set; } = next;
-    }
-
-    /// <summary>Standby tasks never process records, so they never write output or changelogs.</summary>
-    private sealed class NoOutput : IRecordCollector, IChangelogSink
-    {
-        public static readonly NoOutput Instance = new();
-
-        public void Send(string topic, byte[]? key, byte[]? value, long timestamp, global::Braid.Headers? headers, int? partition) =>
-            throw new InvalidOperationException("a standby task does not process records.");
-
-        public void SendChangelog(string topic, int partition, byte[] key, byte[]? value, long timestamp) =>
-            throw new InvalidOperationException("a standby task does not process records.");
     }
 }
