@@ -92,7 +92,8 @@ internal sealed class EmbeddedStreamThread
     {
         long start = _clock.GetTimestamp();
         bool committed;
-        if (_earlyCommits?.ShouldCommit(processed, Lag(), _runner.SinceLastCommit) == true)
+        // Lag() walks every input of every task: only worth it after a batch that processed records.
+        if (processed > 0 && _earlyCommits?.ShouldCommit(processed, Lag(), _runner.SinceLastCommit) == true)
         {
             _runner.CommitNow();
             committed = true;

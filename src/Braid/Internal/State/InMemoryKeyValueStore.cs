@@ -42,17 +42,7 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         return _map.TryGetValue(key, out value!);
     }
 
-    public void Put(TKey key, TValue value)
-    {
-        StoreArguments.NotNull(key);
-        StoreArguments.NotNull(value);
-        if (_index is null)
-        {
-            _map[key] = value;
-            return;
-        }
-        PutAndGetOld(key, value, out _);
-    }
+    public void Put(TKey key, TValue value) => PutAndGetOld(key, value, out _);
 
     public bool PutAndGetOld(TKey key, TValue value, out TValue old)
     {
