@@ -18,7 +18,10 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
     public double SlowRowSeconds { get; init; } = 20;
 
     /// <summary>Results directory (<c>--out DIR</c>; default bench/results, the committed results).</summary>
-    public string Out { get; init; } = Paths.Results;
+    public string Out { get => outDir ?? Paths.Results; init => outDir = value; }
+
+    // Resolved when first used: a child row never writes results, and Paths.Results needs the repository around it.
+    private readonly string? outDir;
 
     /// <summary>Runs of the whole harness back to back (<c>--repeat N</c>), then the spread of each row's medians.</summary>
     public int Repeat { get; init; } = 1;
@@ -41,8 +44,9 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         long seed = 42;
         bool compare = false, quick = false, memory = false, latency = false;
         string? childJson = null;
-        double minRun = 1, warmup = 2, slow = 20;
-        string outDir = Paths.Results;
+        double minRun = 1, warmup = 2;
+        double? slow = null;
+        string? outDir = null;
         int repeat = 1;
         var known = WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Concat(WorkloadNames.Nexmark).ToList();
         var workloads = known;
@@ -82,7 +86,8 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         if (repeat < 1) throw new ArgumentException("--repeat needs a positive count");
         return new BenchOptions(records, runs ?? 3, seed, compare, quick, memory, workloads, impls, latency, childJson)
         {
-            MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow, Out = outDir, Repeat = repeat,
+            // Quick mode gives the slow Streamiz rows 5 s per timed run, so the whole quick run stays within minutes.
+            MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow ?? (quick ? 5 : 20), Out = outDir!, Repeat = repeat,
         };
     }
 
