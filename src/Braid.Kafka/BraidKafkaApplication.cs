@@ -113,6 +113,9 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Lag-aware assignment: subscription changes the threads made after their first subscription (each a rebalance).</summary>
     internal long SubscriptionChanges => _threads?.Sum(t => t.SubscriptionChanges) ?? 0;
 
+    /// <summary>Lag-aware assignment: the tasks this instance's threads ask the group for (empty in the default mode).</summary>
+    internal IReadOnlyList<string> AskedFor => _threads?.Live.SelectMany(t => t.AskedFor).Distinct().Order(StringComparer.Ordinal).ToList() ?? [];
+
     /// <summary>How often this instance repeats its announcement (tests shorten it; see <see cref="InstanceDirectory"/>).</summary>
     internal TimeSpan AnnouncementHeartbeat { get; set; } = InstanceDirectory.DefaultHeartbeat;
 

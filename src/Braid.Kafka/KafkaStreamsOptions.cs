@@ -104,8 +104,8 @@ public sealed record KafkaStreamsOptions
     public int NumStandbyReplicas { get; init; }
 
     /// <summary>
-    /// Who may take a task over (default <see cref="Kafka.TaskAssignment.Group"/>: librdkafka's sticky assignor decides). With
-    /// <see cref="Kafka.TaskAssignment.LagAware"/> a task only goes to an instance caught up on it (its standby within
+    /// Who may take a task over (default <see cref="Kafka.TaskAssignment.Group"/>, also with standbys: librdkafka's sticky
+    /// assignor decides). With <see cref="Kafka.TaskAssignment.LagAware"/> a task only goes to an instance caught up on it (its standby within
     /// <see cref="AcceptableRecoveryLag"/>), so a fail-over restores only the changelog tail. Changing it for a running
     /// application is a topology change (see "Upgrades" in docs/kafka.md): instances of both modes never run side by side.
     /// </summary>

@@ -4,8 +4,10 @@ namespace Braid.Kafka;
 public enum TaskAssignment
 {
     /// <summary>
-    /// The default: librdkafka's cooperative-sticky assignor spreads the tasks over every member of the group. It knows
-    /// nothing of standby replicas, so a fail-over may land on an instance that must restore the task's stores from scratch.
+    /// The default, with or without standby replicas: librdkafka's cooperative-sticky assignor spreads the tasks over every
+    /// member of the group. It knows nothing of standby replicas, so a fail-over may land on an instance that must restore the
+    /// task's stores from scratch. (Lag-aware assignment stays opt-in: in paired harness runs its median fail-over was slower;
+    /// see docs/kafka.md.)
     /// </summary>
     Group = 0,
 

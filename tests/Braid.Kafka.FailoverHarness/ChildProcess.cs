@@ -95,10 +95,15 @@ public sealed class ChildProcess : IDisposable
         _process?.Dispose();
     }
 
-    /// <summary>One report line: running tasks, standby tasks, changelog records restored so far, and when it arrived.</summary>
+    /// <summary>
+    /// One report line: running tasks, standby tasks, changelog records restored so far, the tasks its lag-aware subscription
+    /// asks for (empty in the default mode), and when it arrived.
+    /// </summary>
     public sealed record Report(IReadOnlySet<string> Active, IReadOnlySet<string> Standby, long Restored, bool Running, long AtMs)
     {
         public static readonly Report None = new(new HashSet<string>(), new HashSet<string>(), 0, false, -1);
+
+        public IReadOnlySet<string> AskedFor { get; init; } = new HashSet<string>();
 
         public static Report? Parse(string line, long atMs)
         {
@@ -106,7 +111,7 @@ public sealed class ChildProcess : IDisposable
             var f = line[6..].Split(' ').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
             static HashSet<string> Set(string s) => s.Split(';', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
             return new Report(Set(f["active"]), Set(f["standby"]), long.Parse(f["restored"], System.Globalization.CultureInfo.InvariantCulture),
-                f["running"] == "1", atMs);
+                f["running"] == "1", atMs) { AskedFor = Set(f.GetValueOrDefault("asks", "")) };
         }
     }
 }

@@ -4,7 +4,8 @@ namespace Braid.Kafka.FailoverHarness;
 
 /// <summary>
 /// One instance as a child process: runs the workload against the parent's cluster and reports every 100 ms on stdout,
-/// "state active=&lt;tasks&gt; standby=&lt;tasks&gt; restored=&lt;n&gt; running=&lt;0|1&gt;", until killed (or stdin closes).
+/// "state active=&lt;tasks&gt; standby=&lt;tasks&gt; restored=&lt;n&gt; running=&lt;0|1&gt; asks=&lt;tasks&gt;"
+/// (asks: the tasks its lag-aware subscription asks the group for; empty in the default mode), until killed (or stdin closes).
 /// </summary>
 public static class FailoverChild
 {
@@ -32,7 +33,7 @@ public static class FailoverChild
         while (!stdinClosed.IsCompleted && app.State is not (StreamsState.Error or StreamsState.NotRunning))
         {
             Console.Out.WriteLine($"state active={string.Join(';', app.ActiveTasks)} standby={string.Join(';', app.StandbyTasks)} " +
-                $"restored={app.RestoredRecords} running={(app.State == StreamsState.Running ? 1 : 0)}");
+                $"restored={app.RestoredRecords} running={(app.State == StreamsState.Running ? 1 : 0)} asks={string.Join(';', app.AskedFor)}");
             Console.Out.Flush();
             await Task.Delay(100);
         }

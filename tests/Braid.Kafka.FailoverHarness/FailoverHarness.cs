@@ -103,7 +103,13 @@ public static class FailoverHarness
             killsDone.Cancel();
             int produced = await producing;
             log.WriteLine($"input: {produced} records over {killing.Elapsed.TotalSeconds:F0} s");
+            var atStart = Positions(cluster.BootstrapServers, layout, log);
             long lost = await VerifyAsync(cluster.BootstrapServers, produced, log);
+            if (lost > 0 && atStart is not null && Positions(cluster.BootstrapServers, layout, log) is { } atEnd)
+            {
+                // Name the stalled tasks and who should have taken them, so a stall is diagnosable from the log alone.
+                foreach (var line in StallReport.Lines(atStart, atEnd, children.Select(c => (c.Name, c.Alive, c.Last)).ToList(), clock.ElapsedMilliseconds)) log.WriteLine(line);
+            }
             long store = ChangelogRecords(cluster, layout, "counts") + ChangelogRecords(cluster, layout, "customers-store");
             log.WriteLine($"store size (changelog records, both stores): {store}");
             foreach (var c in children) c.NoteCrash();
@@ -185,16 +191,24 @@ public static class FailoverHarness
         var expectedCounts = Enumerable.Range(0, records).Where(i => !FailoverWorkload.IsOrder(i)).GroupBy(FailoverWorkload.ClickKey).ToDictionary(g => g.Key, g => (long)g.Count());
         var expectedOrders = Enumerable.Range(0, records).Where(FailoverWorkload.IsOrder).Select(i => "o" + i).ToHashSet();
         long lost = long.MaxValue;
+        (long MissingClicks, long MissingOrders, Dictionary<string, long> Counts, List<string> Orders)? last = null;
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
         {
             var counts = new Dictionary<string, long>();
-            foreach (var (k, v) in OutputReader.ReadAll(bootstrap, FailoverWorkload.Counts)) counts[Serdes.String.Deserialize(k)] = Serdes.Int64.Deserialize(v!);
-            var joined = OutputReader.ReadAll(bootstrap, FailoverWorkload.Enriched).Select(r => Serdes.String.Deserialize(r.Value!).Split('|')[0]).ToHashSet();
+            if (OutputReader.ReadAll(bootstrap, FailoverWorkload.Counts) is not { } countRecords || OutputReader.ReadAll(bootstrap, FailoverWorkload.Enriched) is not { } enriched)
+            {
+                log.WriteLine("(an output topic was not read to its end within 90 s: read again)");
+                continue;
+            }
+            foreach (var (k, v) in countRecords) counts[Serdes.String.Deserialize(k)] = Serdes.Int64.Deserialize(v!);
+            var joined = enriched.Select(r => Serdes.String.Deserialize(r.Value!).Split('|')[0]).ToHashSet();
             long missingClicks = expectedCounts.Sum(kv => Math.Max(0, kv.Value - counts.GetValueOrDefault(kv.Key)));
             long missingOrders = expectedOrders.Count(o => !joined.Contains(o));
             lost = missingClicks + missingOrders;
             long duplicates = counts.Sum(kv => Math.Max(0, kv.Value - expectedCounts.GetValueOrDefault(kv.Key)));
+            last = (missingClicks, missingOrders, expectedCounts.Keys.ToDictionary(k => k, k => counts.GetValueOrDefault(k)),
+                expectedOrders.Where(o => !joined.Contains(o)).Take(8).ToList());
             if (lost == 0)
             {
                 log.WriteLine($"every input reflected; at-least-once re-counts: {duplicates}");
@@ -202,8 +216,29 @@ public static class FailoverHarness
             }
             await Task.Delay(2000);
         }
-        log.WriteLine($"inputs not reflected after 2 min: {lost}");
+        log.WriteLine(lost == long.MaxValue ? "outputs never read to their end in 2 min: lost unknown" : $"inputs not reflected after 2 min: {lost}");
+        if (last is { } l)
+        {
+            // Which inputs: a loss with every input committed (no task behind below) is not a stall but lost work.
+            var keys = l.Counts.Where(kv => kv.Value < expectedCounts[kv.Key]).Select(kv => kv.Key).ToList();
+            log.WriteLine($"missing clicks: {l.MissingClicks} over {keys.Count} of {expectedCounts.Count} keys (first: " +
+                string.Join(", ", keys.Take(8).Select(k => $"{k} {l.Counts[k]}/{expectedCounts[k]}")) + $"); missing orders: {l.MissingOrders} (first: " +
+                string.Join(", ", l.Orders.Take(8)) + ")");
+        }
         return lost;
+    }
+
+    private static Dictionary<string, List<(TopicPartition Partition, long Committed, long End)>>? Positions(string bootstrap, TopicLayout layout, TextWriter log)
+    {
+        try
+        {
+            return StallReport.Positions(bootstrap, layout);
+        }
+        catch (KafkaException e)
+        {
+            log.WriteLine($"(input positions unreadable: {e.Error.Reason})");
+            return null;
+        }
     }
 
     private static long ChangelogRecords(MockKafkaCluster cluster, TopicLayout layout, string store)

@@ -116,6 +116,7 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
     public long Commits => _committer?.Commits ?? 0;
     public long SkippedCommits => _rebalance.SkippedCommits;
     public int SubscriptionChanges => _subscription?.Changes ?? 0;
+    public IReadOnlyList<string> AskedFor => _subscription?.AskedFor ?? [];
     public int RefusedCommits => _committer?.Refused ?? 0;
     public int OffsetFetchRetries => _tasks?.OffsetFetchRetries ?? 0;
 

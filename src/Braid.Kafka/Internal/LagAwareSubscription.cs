@@ -63,6 +63,11 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
     /// <summary>Subscription changes made after the first subscription (each one a rebalance).</summary>
     public int Changes { get; private set; }
 
+    /// <summary>The tasks this member asks the group for now (its subscription; diagnostics: who wanted a task that stalled).</summary>
+    public IReadOnlyList<string> AskedFor => Volatile.Read(ref _askedFor);
+
+    private string[] _askedFor = [];
+
     /// <summary>
     /// Subscribes <paramref name="group"/> to what this member should ask for now, if that changed and the member is
     /// <paramref name="steady"/> (joined, no rebalance in progress; the first subscription is always made).
@@ -95,13 +100,13 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
         // change that took no orphaned task; a harness run with it ended with inputs unreflected after 2 min: a member whose
         // wanted set kept changing could postpone a needed addition indefinitely.)
         bool adds = topics.Except(_topics).Any();
-        if (_topics.Length > 0 && !adds && _wantedSince.Elapsed < Settle) return;
+        if (!ShouldChange(_topics, topics, _wantedSince.Elapsed, steady)) return;
         // librdkafka aborts the process (rd_kafka_cgrp_modify_subscription asserts the join state is INIT or STEADY) when a
         // cooperative member's subscription changes while it (re)joins and a topic of the new subscription is missing from
         // its metadata cache (found in the fail-over harness: one instance in 30 kills). So the subscription changes only
         // while the member is steady, and the new topics' metadata is loaded into the member's own cache first: with every
         // topic cached, librdkafka never takes that path, whatever the join state by the time it handles the change.
-        if (_topics.Length > 0 && (!steady || !CacheMetadata(group, topics.Except(_topics)))) return;
+        if (_topics.Length > 0 && !CacheMetadata(group, topics.Except(_topics))) return;
         if (_topics.Length > 0)
         {
             // Steady, so the commit is accepted; the rebalance this change starts then holds no uncommitted work of this member.
@@ -110,8 +115,22 @@ internal sealed class LagAwareSubscription(TopicLayout layout, InstanceDirectory
         }
         group.Subscribe(topics);
         _topics = topics;
+        Volatile.Write(ref _askedFor, tasks.Select(KafkaTask.Name).Order(StringComparer.Ordinal).ToArray());
         logger.LogInformation("Lag-aware assignment: asking the group for tasks [{Tasks}]{Why}.",
             string.Join(", ", tasks.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name)), adds ? "" : " (fewer)");
+    }
+
+    /// <summary>
+    /// Whether the subscription changes from <paramref name="current"/> to <paramref name="wanted"/> now (the timing rule alone,
+    /// a pure function so the model test can drive it): the first subscription always; then only while <paramref name="steady"/>
+    /// (librdkafka's abort, below); asking for more at once; asking only for less once the wanted set stayed put for
+    /// <see cref="Settle"/>.
+    /// </summary>
+    internal static bool ShouldChange(IReadOnlyList<string> current, IReadOnlyList<string> wanted, TimeSpan wantedStableFor, bool steady)
+    {
+        if (current.Count == 0) return true;
+        if (current.SequenceEqual(wanted) || !steady) return false;
+        return wanted.Except(current).Any() || wantedStableFor >= Settle;
     }
 
     /// <summary>Reads the topics' metadata through the member's own handle (a per-topic answer updates its cache).</summary>
