@@ -17,6 +17,11 @@ internal sealed class LogSegment : IDisposable
 {
     public const int IndexIntervalBytes = 4096;
 
+    /// <summary>The read buffer of <see cref="Visit"/>: the most one read fetches.</summary>
+    public const int MaxReadBytes = 256 * 1024;
+
+    private const int MinReadBytes = 4096;
+
     private readonly List<long> _indexOffsets = new();
     private readonly List<long> _indexPositions = new();
     private long _lastIndexedPosition = -IndexIntervalBytes;
@@ -123,13 +128,19 @@ internal sealed class LogSegment : IDisposable
     /// frame that is cut short or fails its checksum and reports it; the caller decides whether that is a
     /// torn tail or corruption.
     /// </summary>
-    public (long End, RecordFormat.ReadStatus Status) Visit(long position, long end, FrameVisitor visit)
+    /// <param name="position">Where to start.</param>
+    /// <param name="end">Where valid data ends.</param>
+    /// <param name="visit">Called per frame.</param>
+    /// <param name="firstReadBytes">How many bytes the first read fetches (a caller that stops after a few records
+    /// says roughly how many bytes they take); each further read doubles it, up to the 256 KiB buffer.</param>
+    public (long End, RecordFormat.ReadStatus Status) Visit(long position, long end, FrameVisitor visit, int firstReadBytes = MaxReadBytes)
     {
-        var buf = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        var buf = ArrayPool<byte>.Shared.Rent(MaxReadBytes);
         try
         {
             long bufPos = position;
             int bufLen = 0, cursor = 0;
+            int chunk = Math.Clamp(firstReadBytes, MinReadBytes, MaxReadBytes);
             while (true)
             {
                 var span = buf.AsSpan(cursor, bufLen - cursor);
@@ -157,10 +168,13 @@ internal sealed class LogSegment : IDisposable
                         ArrayPool<byte>.Shared.Return(buf);
                         buf = bigger;
                     }
-                    int toRead = (int)Math.Min(buf.Length - bufLen, available);
+                    // A whole frame at least; otherwise the current chunk, so a fetch of a few hundred records does
+                    // not copy 256 KiB out of the page cache to use a tenth of it (issue 19, session 6).
+                    int toRead = (int)Math.Min(buf.Length - bufLen, Math.Min(available, Math.Max(chunk, need - bufLen)));
                     int n = File.Read(buf.AsSpan(bufLen, toRead), bufPos + bufLen);
                     if (n <= 0) return (abs, RecordFormat.ReadStatus.Truncated);
                     bufLen += n;
+                    chunk = Math.Min(chunk * 2, MaxReadBytes);
                     continue;
                 }
                 return (abs, st == RecordFormat.ReadStatus.Ok || st == RecordFormat.ReadStatus.EndOfData ? RecordFormat.ReadStatus.Truncated : st);

@@ -193,13 +193,25 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
                     into.Add(RecordFormat.Decode(frame, Topic, Partition));
                     next = offset + 1;
                     return ++taken < max;
-                });
+                }, ReadHint(seg, max - taken));
                 if (status is RecordFormat.ReadStatus.Corrupt or RecordFormat.ReadStatus.Truncated)
                     throw Damaged(seg.Path, end, $"a record after offset {next - 1} fails its checksum in the middle of the log");
                 if (taken < max && si + 1 < _segments.Count) next = Math.Max(next, _segments[si + 1].BaseOffset);
             }
             return next;
         }
+    }
+
+    /// <summary>
+    /// About the bytes a read of <paramref name="count"/> records needs: the frames skipped after the index entry it
+    /// starts at (at most one index interval), the records at the segment's average frame size, and one frame spare.
+    /// An estimate only: <see cref="LogSegment.Visit"/> reads on (doubling) when it falls short.
+    /// </summary>
+    private static int ReadHint(LogSegment seg, int count)
+    {
+        long records = Math.Max(1, seg.NextOffset - seg.BaseOffset);
+        long average = Math.Max(RecordFormat.FrameHeaderSize + RecordFormat.MinBodySize, seg.Size / records);
+        return (int)Math.Min(LogSegment.MaxReadBytes, LogSegment.IndexIntervalBytes + ((long)count + 1) * average);
     }
 
     private void ScanSealed(LogSegment seg)

@@ -19,7 +19,7 @@ internal sealed class FaultInjectionLogFileSystem : LogFileSystem
 
     private readonly object _lock = new();
     private readonly StreamWriter? _journal;
-    private long _writes, _syncs, _used;
+    private long _writes, _syncs, _used, _readBytes;
 
     public FaultInjectionLogFileSystem(string? journalPath)
     {
@@ -46,6 +46,9 @@ internal sealed class FaultInjectionLogFileSystem : LogFileSystem
     public long UsedBytes => Interlocked.Read(ref _used);
 
     public long Syncs => Interlocked.Read(ref _syncs);
+
+    /// <summary>Bytes read from files through this layer (what a read costs in copies out of the page cache).</summary>
+    public long ReadBytes => Interlocked.Read(ref _readBytes);
 
     public static FaultInjectionLogFileSystem? FromEnvironment()
     {
@@ -106,7 +109,12 @@ internal sealed class FaultInjectionLogFileSystem : LogFileSystem
     {
         public long Length => inner.Length;
 
-        public int Read(Span<byte> buffer, long position) => inner.Read(buffer, position);
+        public int Read(Span<byte> buffer, long position)
+        {
+            int n = inner.Read(buffer, position);
+            if (n > 0) Interlocked.Add(ref fs._readBytes, n);
+            return n;
+        }
 
         public void Write(ReadOnlySpan<byte> data, long position)
         {
