@@ -1,4 +1,5 @@
 using Braid.Internal.Nodes;
+using Braid.Internal.State;
 using Braid.State;
 
 namespace Braid.Internal.Joins;
@@ -40,6 +41,9 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     private readonly bool _keepsUnmatched;
     private readonly Func<TKey, TThis, TOther?, TResult> _joiner;
     private readonly List<TimestampedValue<TOther>> _matches = new();
+    // The held records of one emit pass, copied out of the store (the pass deletes what it emits); reused between
+    // passes instead of a new snapshot list per pass (a ninth of a left join's allocation, issue 19).
+    private readonly List<KeyValue<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>> _pass = new();
     private IWindowStore<TKey, TThis> _thisStore = null!;
     private IWindowStore<TKey, TOther> _otherStore = null!;
     private IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>? _held;
@@ -142,7 +146,9 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         }
         _time.MinHeldTime = long.MaxValue;
         bool leftOpen = false, rightOpen = false;
-        foreach (var (key, values) in _held!.All())
+        // Every held record in store order: the empty prefix of the serialized keys (what All() returns).
+        IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!, [], _pass);
+        foreach (var (key, values) in _pass)
         {
             _time.MinHeldTime = key.Timestamp;
             if (leftOpen && rightOpen) break;
@@ -161,8 +167,9 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 var result = values.Left is not null ? _spec.Joiner(key.Key, values.Left[i], default) : _spec.Joiner(key.Key, default, values.Right![i]);
                 Forward(new Record<TKey, TResult>(key.Key, result, key.Timestamp, values.HeadersAt(i)));
             }
-            _held.Delete(key);
+            _held!.Delete(key);
         }
+        _pass.Clear(); // no held values kept alive by the scratch list
     }
 }
 

@@ -19,6 +19,18 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
     // Few segments are live at once (retention / interval + 2), so a list sorted by id beats a tree.
     private readonly List<Segment> _segments = new();
 
+    // The key map of the last dropped segment, emptied, for the next new segment. Segments cover equal spans of
+    // time, so the next one holds about as many keys: reusing the map (its buckets and entries arrays) saves growing
+    // a new one from empty through every size to the same count, which was an eighth of a stream–stream join's
+    // allocation (issue 19).
+    private Dictionary<TKey, List<TimestampedValue<TValue>>>? _spareMap;
+
+    // The dropped segment's per-key value lists, emptied, for the keys of new segments (the same reasoning: a
+    // list and its array per key per segment were another tenth). Only short lists are kept, and only the last
+    // dropped segment's, so what is kept is bounded by one segment's keys.
+    private readonly Stack<List<TimestampedValue<TValue>>> _spareLists = new();
+    private const int MaxReusedListCapacity = 16;
+
     public InMemoryWindowStore(string name, long retentionMs, bool retainDuplicates)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(retentionMs);
@@ -38,6 +50,15 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
 
     /// <summary>Live segments (for tests of the dropping rule).</summary>
     internal int SegmentCount => _segments.Count;
+
+    /// <summary>Keys across the live segments (for tests: a reused map must start empty).</summary>
+    internal int KeyCount => _segments.Sum(s => s.KeyCount);
+
+    /// <summary>Values across the live segments, expired ones included (for tests: a reused value list must start empty).</summary>
+    internal int ValueCount => _segments.Sum(s => s.ValueCount);
+
+    /// <summary>The capacity of the newest segment's key map (for tests: a new segment reuses a dropped one's map).</summary>
+    internal int NewestSegmentCapacity => _segments.Count == 0 ? 0 : _segments[^1].Capacity;
 
     private long MinLiveTimestamp => ObservedStreamTime == long.MinValue ? long.MinValue : ObservedStreamTime - RetentionMs;
 
@@ -91,7 +112,8 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
         int i = _segments.Count;
         while (i > 0 && _segments[i - 1].Id > id) i--;
         if (i > 0 && _segments[i - 1].Id == id) return _segments[i - 1];
-        var segment = new Segment(id);
+        var segment = new Segment(id, _spareMap ?? Segment.NewMap(), _spareLists);
+        _spareMap = null;
         _segments.Insert(i, segment);
         return segment;
     }
@@ -102,21 +124,52 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
         int expired = 0;
         // A segment's newest possible timestamp is (id + 1) * interval - 1.
         while (expired < _segments.Count && (_segments[expired].Id + 1) * _segmentInterval - 1 < minLive) expired++;
-        if (expired > 0) _segments.RemoveRange(0, expired);
+        if (expired == 0) return;
+        // Fetch copies what it finds into the caller's list, so nothing outside this store can still see the map.
+        _spareLists.Clear();
+        _spareMap = _segments[expired - 1].TakeEmptiedMap(_spareLists, MaxReusedListCapacity);
+        _segments.RemoveRange(0, expired);
     }
 
     public void Flush() { }
 
-    public void Close() => _segments.Clear();
-
-    private sealed class Segment(long id)
+    public void Close()
     {
-        private readonly Dictionary<TKey, List<TimestampedValue<TValue>>> _byKey =
+        _segments.Clear();
+        _spareMap = null;
+        _spareLists.Clear();
+    }
+
+    private sealed class Segment(long id, Dictionary<TKey, List<TimestampedValue<TValue>>> byKey, Stack<List<TimestampedValue<TValue>>> spareLists)
+    {
+        private readonly Dictionary<TKey, List<TimestampedValue<TValue>>> _byKey = byKey;
+
+        public static Dictionary<TKey, List<TimestampedValue<TValue>>> NewMap() =>
             typeof(TKey) == typeof(byte[])
                 ? new Dictionary<TKey, List<TimestampedValue<TValue>>>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
                 : new Dictionary<TKey, List<TimestampedValue<TValue>>>();
 
         public long Id { get; } = id;
+
+        public int KeyCount => _byKey.Count;
+
+        public int ValueCount => _byKey.Values.Sum(v => v.Count);
+
+        public int Capacity => _byKey.EnsureCapacity(0);
+
+        /// <summary>This segment's key map, emptied (its arrays kept), and its short value lists, emptied, pushed on
+        /// <paramref name="lists"/>; the segment is being dropped.</summary>
+        public Dictionary<TKey, List<TimestampedValue<TValue>>> TakeEmptiedMap(Stack<List<TimestampedValue<TValue>>> lists, int maxCapacity)
+        {
+            foreach (var values in _byKey.Values)
+            {
+                if (values.Capacity > maxCapacity) continue;
+                values.Clear();
+                lists.Push(values);
+            }
+            _byKey.Clear();
+            return _byKey;
+        }
 
         public bool TryGet(TKey key, out List<TimestampedValue<TValue>> values) => _byKey.TryGetValue(key, out values!);
 
@@ -124,7 +177,7 @@ internal sealed class InMemoryWindowStore<TKey, TValue> : IWindowStore<TKey, TVa
         {
             if (!_byKey.TryGetValue(key, out var values))
             {
-                values = new List<TimestampedValue<TValue>>(2);
+                values = spareLists.TryPop(out var spare) ? spare : new List<TimestampedValue<TValue>>(2);
                 _byKey.Add(key, values);
             }
             return values;

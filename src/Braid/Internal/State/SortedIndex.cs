@@ -13,8 +13,12 @@ internal sealed class SortedIndex<T>(IComparer<T> comparer, int chunkSize = 256)
 {
     private readonly List<List<T>> _chunks = new();
 
-    // Emptied chunks kept by Clear for the next fill (a RocksDB store's pending index is refilled after every commit).
+    // Emptied chunks kept for the next fill: all of them by Clear (a RocksDB store's pending index is refilled after
+    // every commit), up to MaxSpareFromRemove by Remove (an index used as a queue — a stream–stream join's held
+    // records are added at the end and removed from the front — empties a chunk at the front as often as it splits
+    // one at the back; without reuse each split allocated a new chunk).
     private readonly Stack<List<T>> _spare = new();
+    private const int MaxSpareFromRemove = 4;
 
     public int Count { get; private set; }
 
@@ -57,7 +61,11 @@ internal sealed class SortedIndex<T>(IComparer<T> comparer, int chunkSize = 256)
         if (i < 0) return false;
         chunk.RemoveAt(i);
         Count--;
-        if (chunk.Count == 0) _chunks.RemoveAt(c);
+        if (chunk.Count == 0)
+        {
+            _chunks.RemoveAt(c);
+            if (_spare.Count < MaxSpareFromRemove) _spare.Push(chunk);
+        }
         return true;
     }
 
@@ -73,7 +81,9 @@ internal sealed class SortedIndex<T>(IComparer<T> comparer, int chunkSize = 256)
         Count = 0;
     }
 
-    private List<T> NewChunk() => _spare.TryPop(out var chunk) ? chunk : new List<T>(chunkSize);
+    // One more than chunkSize: a chunk holds chunkSize + 1 entries for a moment before it splits, and a list of
+    // capacity chunkSize would double its array for that one entry.
+    private List<T> NewChunk() => _spare.TryPop(out var chunk) ? chunk : new List<T>(chunkSize + 1);
 
     /// <summary>The entries at or after <paramref name="lowerBound"/>, in order; the caller stops at its upper bound.</summary>
     public Enumerator From(T lowerBound)
