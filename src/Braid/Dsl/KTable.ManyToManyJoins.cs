@@ -19,7 +19,9 @@ public sealed partial class KTable<TKey, TValue>
     /// <param name="leftKeySelector">This table's join attribute of a row.</param>
     /// <param name="rightKeySelector">The other table's join attribute of a row.</param>
     /// <param name="joiner">Combines a matching pair.</param>
-    /// <param name="materialized">Store name and serdes of the result (always stored).</param>
+    /// <param name="materialized">Store name and serdes of the result. Without it the result is stored only when a later
+    /// operator looks it up (a join with it); otherwise old results for downstream aggregates are recomputed with the joiner,
+    /// which must therefore be deterministic, as for Kafka's table–table joins.</param>
     /// <typeparam name="TOtherKey">Key type of the other table.</typeparam>
     /// <typeparam name="TOther">Value type of the other table.</typeparam>
     /// <typeparam name="TAttr">Join attribute type (its default serde orders the index stores).</typeparam>
@@ -100,6 +102,18 @@ public sealed partial class KTable<TKey, TValue>
         var rightSerde = other.ValueSerde ?? Serdes.Default<TOther>();
         bool leftPreserved = kind != JoinKind.Inner, rightPreserved = kind == JoinKind.Outer;
         string baseName = B.NewName("KTABLE-MANY-TO-MANY-JOIN-");
+        string merge = baseName + "-result";
+        var resultKeySerde = JoinKey.Serde(leftKeySerde, rightKeySerde);
+        // An inner join's result is stored only when asked for (Materialized) or read later (ManyToManyResultStore):
+        // its pairs are all index entries, so old results can be recomputed; unmatched rows of outer joins cannot.
+        ManyToManyResultStore<JoinKey<TKey, TOtherKey>, TResult>? lazy = null;
+        if (kind == JoinKind.Inner && materialized is null)
+        {
+            string name = B.NewStoreName("KTABLE-MANY-TO-MANY-JOIN-OUTPUT-");
+            lazy = new(B, name, merge, () => new KeyValueStoreBuilder<JoinKey<TKey, TOtherKey>, ValueAndTimestamp<TResult>>(
+                name, resultKeySerde, new ValueAndTimestampSerde<TResult>(Serdes.Default<TResult>())));
+        }
+        bool Recomputes() => lazy is { Declared: false };
 
         var leftIndexSerde = new CombinedKeySerde<TAttr, TKey>(attrSerde, leftKeySerde);
         var rightIndexSerde = new CombinedKeySerde<TAttr, TOtherKey>(attrSerde, rightKeySerde);
@@ -122,18 +136,23 @@ public sealed partial class KTable<TKey, TValue>
         B.AddProcessor(leftMatch, () => new ManyToManyMatch<TAttr, TKey, TValue, TOtherKey, TOther, JoinKey<TKey, TOtherKey>, TResult>(
             leftMatch, leftIndex, rightIndex, leftPrefix,
             (l, r) => new JoinKey<TKey, TOtherKey>(l, r), JoinKey<TKey, TOtherKey>.LeftOnly, JoinKey<TKey, TOtherKey>.RightOnly,
-            joiner, leftPreserved, rightPreserved), leftSource);
+            joiner, leftPreserved, rightPreserved, Recomputes()), leftSource);
         string rightMatch = baseName + "-right-match";
         B.AddProcessor(rightMatch, () => new ManyToManyMatch<TAttr, TOtherKey, TOther, TKey, TValue, JoinKey<TKey, TOtherKey>, TResult>(
             rightMatch, rightIndex, leftIndex, leftPrefix,
             (r, l) => new JoinKey<TKey, TOtherKey>(l, r), JoinKey<TKey, TOtherKey>.RightOnly, JoinKey<TKey, TOtherKey>.LeftOnly,
-            (r, l) => joiner(l, r), rightPreserved, leftPreserved), rightSource);
+            (r, l) => joiner(l, r), rightPreserved, leftPreserved, Recomputes()), rightSource);
         B.ConnectStores(leftMatch, leftIndex, rightIndex);
         B.ConnectStores(rightMatch, leftIndex, rightIndex);
 
-        var resultKeySerde = JoinKey.Serde(leftKeySerde, rightKeySerde);
+        if (lazy is not null)
+        {
+            B.AddProcessor(merge, () => lazy.Declared
+                ? new JoinResultMaterializer<JoinKey<TKey, TOtherKey>, TResult>(merge, lazy.Name)
+                : new ManyToManyResultMerge<JoinKey<TKey, TOtherKey>, TResult>(merge), leftMatch, rightMatch);
+            return new KTable<JoinKey<TKey, TOtherKey>, TResult>(Builder, merge, resultKeySerde, null, lazy, null);
+        }
         string store = DslSupport.AddTableStore(B, materialized, resultKeySerde, null, "KTABLE-MANY-TO-MANY-JOIN-OUTPUT-");
-        string merge = baseName + "-result";
         B.AddProcessor(merge, () => new JoinResultMaterializer<JoinKey<TKey, TOtherKey>, TResult>(merge, store), leftMatch, rightMatch);
         B.ConnectStores(merge, store);
         return new KTable<JoinKey<TKey, TOtherKey>, TResult>(Builder, merge, materialized?.KeySerde ?? resultKeySerde, materialized?.ValueSerde,

@@ -7,7 +7,9 @@ namespace Braid.Tests.ForeignKey;
 /// Random left/right updates at random (out-of-order) timestamps, including foreign-key changes, null foreign
 /// keys and deletes: after every step the join's output, read as a table, equals the join computed from
 /// scratch over the two tables, and every output carries the timestamp Kafka 4.0 gives it, computed by a
-/// from-scratch model (<see cref="ExpectedTimestamps"/>).
+/// from-scratch model (<see cref="ExpectedTimestamps"/>); a right update's results come one per referencing left
+/// row in the order of the left keys' bytes, as Kafka's subscription-store scan emits them (<see cref="ExpectedFanOut"/>;
+/// left keys l0, l1, l4, l9, l16, l25, so byte order is not numeric order).
 /// CsCheck prints the seed of a failing sample; replay it with Sample(..., seed: "that seed").
 /// </summary>
 public sealed class ForeignKeyJoinPropertyTests
@@ -17,7 +19,7 @@ public sealed class ForeignKeyJoinPropertyTests
     private static readonly Gen<(bool Left, string Key, string? Value, long Ts)> Step =
         Gen.Select(Gen.Bool, Gen.Int[0, 5], Gen.Int[0, 9], Gen.Int[-1, 4], Gen.Long[0, 100], (isLeft, k, v, fk, ts) =>
             isLeft
-                ? (true, "l" + k, v == 0 ? null : $"v{v}|" + (fk < 0 ? "" : "f" + fk), ts)
+                ? (true, "l" + k * k, v == 0 ? null : $"v{v}|" + (fk < 0 ? "" : "f" + fk), ts)
                 : (false, "f" + (k % 5), v == 0 ? null : "r" + v, ts));
 
     [Theory]
@@ -35,12 +37,17 @@ public sealed class ForeignKeyJoinPropertyTests
             foreach (var (isLeft, key, value, ts) in steps)
             {
                 var stamps = ExpectedTimestamps(isLeft, key, value, ts, left, right, leftJoin);
+                var fanOut = isLeft ? null : ExpectedFanOut(key, value, left, right);
                 var table = isLeft ? left : right;
                 if (value is null) table.Remove(key);
                 else table[key] = (value, ts);
                 if (isLeft) kit.Left(key, value, ts);
                 else kit.Right(key, value, ts);
-                foreach (var r in kit.ReadRecords())
+                var records = kit.ReadRecords();
+                if (fanOut is not null)
+                    Assert.True(fanOut.SequenceEqual(records.Select(r => r.Key!)),
+                        $"right {key}={value}@{ts}: expected results for [{string.Join(",", fanOut)}] in that order, got [{string.Join(",", records.Select(r => r.Key))}]");
+                foreach (var r in records)
                 {
                     Assert.True(stamps.TryGetValue(r.Key!, out var expectedTs), $"output for {r.Key} after {(isLeft ? "left" : "right")} {key}={value}@{ts}, which cannot change its result");
                     Assert.True(expectedTs == r.Timestamp, $"{r.Key}={r.Value}: expected ts {expectedTs}, got {r.Timestamp}");
@@ -57,6 +64,19 @@ public sealed class ForeignKeyJoinPropertyTests
             }
         }, iter: 300);
     }
+
+    /// <summary>
+    /// The left keys a right update answers, in the order Kafka emits them: one response per subscriber of the
+    /// right key, walked in the subscription store's key order — (foreign key bytes, left key bytes), so by the left
+    /// key's serialized bytes (ForeignTableJoinProcessorSupplier's prefix scan of the store written by
+    /// SubscriptionReceiveProcessorSupplier). A delete of an absent right row answers nobody.
+    /// </summary>
+    private static List<string> ExpectedFanOut(string key, string? value,
+        Dictionary<string, (string Value, long Ts)> left, Dictionary<string, (string Value, long Ts)> right) =>
+        value is null && !right.ContainsKey(key)
+            ? []
+            : left.Where(e => Fk(e.Value.Value) == key).Select(e => e.Key)
+                .OrderBy(k => System.Text.Encoding.UTF8.GetBytes(k), Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList();
 
     /// <summary>
     /// Kafka 4.0's result timestamps for the left keys one update may emit for, from the tables before it:

@@ -16,7 +16,13 @@ namespace Braid.Internal.Joins.ForeignKey;
 /// removal emits a tombstone for each of those pairs. When this side's row is preserved (left of a left
 /// join, both of an outer join) and the attribute has no partner, it emits (pk, –) instead; the first
 /// this-side row of an attribute retracts the other side's (–, pk) rows, the last one brings them back.
-/// Outputs are new results only; <see cref="JoinResultMaterializer{TKey,TResult}"/> adds the old ones.</item>
+/// Outputs are new results only, and <see cref="JoinResultMaterializer{TKey,TResult}"/> adds the old ones from the
+/// result store — except for an inner join whose result is not stored (<c>recomputesOld</c>): then a pair's
+/// old result is recomputed here, joiner(this row's previous value, the other row's value), as Kafka's
+/// KTableKTableInnerJoin recomputes old join results instead of storing them. The other row has not changed since
+/// that result was emitted (its change would have emitted a newer one), so the recomputed value is the emitted one
+/// for a deterministic joiner; a null result counts as no result, and a removal of a pair that had none is not
+/// forwarded, as the materializer does.</item>
 /// <item>Time rule: pair ts = max of the two rows' ts; unmatched rows and tombstones: the message's ts.</item>
 /// <item>Absence: the joiner gets null for the missing side. A null attribute (sent only for preserved
 /// sides) matches nothing: the row appears unmatched.</item>
@@ -26,7 +32,7 @@ namespace Braid.Internal.Joins.ForeignKey;
 internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOutKey, TResult>(
     string name, string thisIndex, string otherIndex, Serde<TAttr> prefixSerde,
     Func<TPk, TOtherPk, TOutKey> pair, Func<TPk, TOutKey> thisOnly, Func<TOtherPk, TOutKey> otherOnly,
-    Func<TValue?, TOther?, TResult> joiner, bool thisPreserved, bool otherPreserved)
+    Func<TValue?, TOther?, TResult> joiner, bool thisPreserved, bool otherPreserved, bool recomputesOld = false)
     : ProcessorNode<TAttr, RowMessage<TPk, TValue>, TOutKey, Change<TResult>>(name)
 {
     private IKeyValueStore<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>> _this = null!;
@@ -37,9 +43,16 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
     private readonly List<KeyValue<CombinedKey<TAttr, TOtherPk>, ValueAndTimestamp<TOther>>> _others = new();
     private readonly List<KeyValue<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>>> _these = new();
 
+    // An inner join without a result store: every pair change goes through EmitWithOld, which also turns a null joiner
+    // result into absence and drops removals of pairs without a result (the materializer's rules).
+    private bool _old;
+
     public override void Init(TaskContext context)
     {
         base.Init(context);
+        if (recomputesOld && (thisPreserved || otherPreserved))
+            throw new InvalidOperationException("old results are recomputed for inner joins only (unmatched rows have no index entry to recompute from).");
+        _old = recomputesOld;
         _this = context.GetStore<IKeyValueStore<CombinedKey<TAttr, TPk>, ValueAndTimestamp<TValue>>>(thisIndex);
         _other = context.GetStore<IKeyValueStore<CombinedKey<TAttr, TOtherPk>, ValueAndTimestamp<TOther>>>(otherIndex);
     }
@@ -61,7 +74,7 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
         }
         var attr = record.Key;
         var key = new CombinedKey<TAttr, TPk>(attr, m.Pk);
-        bool existed = _this.TryGet(key, out _);
+        bool existed = _this.TryGet(key, out var previous);
         if (m.HasValue) _this.Put(key, new ValueAndTimestamp<TValue>(m.Value!, ts));
         else if (existed) _this.Delete(key);
         else return;
@@ -74,7 +87,8 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
         {
             anyOther = true;
             var k = pair(m.Pk, o.Key.Primary);
-            if (m.HasValue) Emit(k, true, joiner(m.Value, o.Value.Value), Math.Max(ts, o.Value.Timestamp), record);
+            if (_old) EmitWithOld(k, m, existed, previous.Value, o.Value, ts, record);
+            else if (m.HasValue) Emit(k, true, joiner(m.Value, o.Value.Value), Math.Max(ts, o.Value.Timestamp), record);
             else Emit(k, false, default, ts, record);
         }
         if (!anyOther)
@@ -103,6 +117,18 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
             if (!EqualityComparer<TPk>.Default.Equals(e.Key.Primary, pk)) return true;
         }
         return false;
+    }
+
+    /// <summary>An inner pair's change with its old result recomputed (see the Emit rule); nothing when neither exists.</summary>
+    private void EmitWithOld(TOutKey key, RowMessage<TPk, TValue> m, bool existed, TValue? previous, ValueAndTimestamp<TOther> other,
+        long ts, in Record<TAttr, RowMessage<TPk, TValue>> from)
+    {
+        TResult? result = m.HasValue ? joiner(m.Value, other.Value) : default;
+        TResult? old = existed ? joiner(previous, other.Value) : default;
+        bool has = result is not null, had = old is not null;
+        if (!has && !had) return;
+        Forward(new Record<TOutKey, Change<TResult>>(key, new Change<TResult>(result, has, old, had),
+            has ? Math.Max(ts, other.Timestamp) : ts, from.Headers));
     }
 
     private void Emit(TOutKey key, bool has, TResult? result, long ts, in Record<TAttr, RowMessage<TPk, TValue>> from) =>
