@@ -32,7 +32,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private readonly KeyOrderedWrites<Pending> _writeOrder = new(KeyOrderedWrites<Pending>.ByteOrder);
     private SortedIndex<KeyIndexEntry<TKey>>? _pendingIndex;
     private readonly List<KeyIndexEntry<TKey>> _pendingInRange = new();
-    // Reused between commits: only this task's commits change this task's keys, and Committed() renews it.
+    private CommittedFloor _floor;
 
     public RocksKeyValueStore(RocksDatabase db, TaskId task, KeyValueStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, readOnly)
@@ -42,6 +42,9 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     }
 
     public override long PendingBytes => _pending.Count * EstimatedEntryBytes;
+
+    /// <summary>Where scans from the start seek (tests).</summary>
+    internal CommittedFloor Floor => _floor;
 
     /// <summary>Exact (a merge of committed and pending keys), so it costs a scan of the task's keys.</summary>
     public long ApproximateCount => Merge(null, null, inclusiveUpper: true, output: null);
@@ -142,14 +145,24 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         var pending = PendingBetween(lo, hi, inclusiveUpper);
         int p = 0;
         long count = 0;
+        // Seek from the floor when the scan starts below it: the deleted keys below (a time-ordered buffer's expired
+        // entries) are never walked again. With no committed key at all, RocksDB is not asked.
+        bool learn = !ReadOnly && _floor.CanLearnFrom(lo);
+        if (!ReadOnly && _floor.Known && _floor.Key is null) return MergePendingOnly(pending, output);
+        var seek = !ReadOnly ? _floor.SeekFrom(lo) : lo;
         var iterator = AcquireIterator();
         try
         {
-            for (iterator.Seek(_keyBuffer.Compose(Prefix, lo)); iterator.Valid(); iterator.Next())
+            for (iterator.Seek(_keyBuffer.Compose(Prefix, seek)); iterator.Valid(); iterator.Next())
             {
                 var stored = iterator.GetKeySpan();
                 if (!stored.StartsWith(Prefix)) break;
                 var key = stored[Prefix.Length..];
+                if (learn)
+                {
+                    _floor = CommittedFloor.At(key.ToArray());
+                    learn = false;
+                }
                 if (hi is not null && key.SequenceCompareTo(hi) is var c && (c > 0 || (c == 0 && !inclusiveUpper))) break;
                 while (p < pending.Count && pending[p].Bytes!.AsSpan().SequenceCompareTo(key) < 0) count += EmitPending(pending[p++], output);
                 if (p < pending.Count && pending[p].Bytes.AsSpan().SequenceEqual(key))
@@ -161,12 +174,20 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
                 output?.Add(new KeyValue<TKey, TValue>(KeySerde.Deserialize(key), _valueSerde.Deserialize(iterator.GetValueSpan())));
             }
             Db.ThrowIfFailed(iterator);
+            if (learn) _floor = CommittedFloor.Empty; // the seek found no committed key of this task at or above it
         }
         finally
         {
             ReleaseIterator(iterator);
         }
         while (p < pending.Count) count += EmitPending(pending[p++], output);
+        return count;
+    }
+
+    private long MergePendingOnly(List<KeyIndexEntry<TKey>> pending, List<KeyValue<TKey, TValue>>? output)
+    {
+        long count = 0;
+        for (int p = 0; p < pending.Count; p++) count += EmitPending(pending[p], output);
         return count;
     }
 
@@ -216,8 +237,14 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private void Write(WriteBatch batch, byte[] key, in Pending pending)
     {
         var stored = _keyBuffer.Compose(Prefix, key);
-        if (pending.IsDelete) batch.Delete(stored, Family);
-        else batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
+        if (pending.IsDelete)
+        {
+            batch.Delete(stored, Family); // deletes never lower the floor: it stays a lower bound of the committed keys
+            return;
+        }
+        batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
+        // Lowered before the write: should the write fail, a floor below the committed keys is still a correct one.
+        _floor = _floor.Lowered(key);
     }
 
     public override void Committed()
@@ -235,6 +262,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         _pending.Clear();
         _pendingIndex = null;
         _cache.Clear();
+        _floor = default; // learned again by the next scan from below
         ResetIterator();
     }
 
