@@ -33,6 +33,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private SortedIndex<KeyIndexEntry<TKey>>? _pendingIndex;
     private readonly List<KeyIndexEntry<TKey>> _pendingInRange = new();
     private CommittedFloor _floor;
+    private CommittedCeiling _ceiling;
 
     public RocksKeyValueStore(RocksDatabase db, TaskId task, KeyValueStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, readOnly)
@@ -45,6 +46,9 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
 
     /// <summary>Where scans from the start seek (tests).</summary>
     internal CommittedFloor Floor => _floor;
+
+    /// <summary>Above it, reads know a key absent (tests).</summary>
+    internal CommittedCeiling Ceiling => _ceiling;
 
     /// <summary>Exact (a merge of committed and pending keys), so it costs a scan of the task's keys.</summary>
     public long ApproximateCount => Merge(null, null, inclusiveUpper: true, output: null);
@@ -62,9 +66,42 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             value = cached.Value;
             return cached.Present;
         }
-        bool found = Db.TryRead(Family, _keyBuffer.Compose(Prefix, KeySerde.Serialize(key)), _valueSerde, out value);
+        var keyBytes = KeySerde.Serialize(key);
+        value = default!;
+        bool found = !KnownAbsent(keyBytes) && Db.TryRead(Family, _keyBuffer.Compose(Prefix, keyBytes), _valueSerde, out value);
         _cache.Set(key, new Cached(found, value));
         return found;
+    }
+
+    /// <summary>Whether the committed state cannot hold the key: below the floor or above the ceiling (no RocksDB read).</summary>
+    private bool KnownAbsent(byte[] keyBytes)
+    {
+        if (ReadOnly) return false;
+        if (_floor.Known && (_floor.Key is null || ByteArrayComparer.Instance.Compare(keyBytes, _floor.Key) < 0)) return true;
+        if (!_ceiling.Known) _ceiling = LearnCeiling();
+        return _ceiling.Excludes(keyBytes);
+    }
+
+    /// <summary>The task's last committed key: one seek, then kept up to date by the commits (<see cref="CommittedCeiling"/>).</summary>
+    private CommittedCeiling LearnCeiling()
+    {
+        var end = KeyLayout.PrefixEnd(Prefix)!; // [task][0x02]: the prefix ends in the data tag, never 0xFF
+        var iterator = AcquireIterator();
+        try
+        {
+            iterator.Seek(end);
+            if (iterator.Valid()) iterator.Prev();
+            else iterator.SeekToLast();
+            var ceiling = iterator.Valid() && iterator.GetKeySpan().StartsWith(Prefix)
+                ? CommittedCeiling.At(iterator.GetKeySpan()[Prefix.Length..].ToArray())
+                : CommittedCeiling.Empty;
+            Db.ThrowIfFailed(iterator);
+            return ceiling;
+        }
+        finally
+        {
+            ReleaseIterator(iterator);
+        }
     }
 
     public void Put(TKey key, TValue value)
@@ -243,8 +280,9 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             return;
         }
         batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
-        // Lowered before the write: should the write fail, a floor below the committed keys is still a correct one.
+        // Moved before the write: should the write fail, bounds around more than the committed keys are still correct.
         _floor = _floor.Lowered(key);
+        _ceiling = _ceiling.Raised(key);
     }
 
     public override void Committed()
@@ -263,6 +301,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         _pendingIndex = null;
         _cache.Clear();
         _floor = default; // learned again by the next scan from below
+        _ceiling = default;
         ResetIterator();
     }
 
