@@ -20,7 +20,8 @@ internal static class NexmarkRuns
             int n = inMemory || query == Workload.NexmarkQ5 ? Math.Min(opts.Records, opts.MaxRecordsSlow) : opts.Records;
             var q = new StreamizNexmark(query, inMemory, events);
             Console.Write($"  {impl,-17} {query.Name(),-20} n={n} ... ");
-            var r = Runner.Measure(impl, query.Name(), events.Length, q.Prepare, n, Math.Min(n, opts.WarmupRecords), opts.Runs, n < opts.Records);
+            var r = Runner.Measure(impl, query.Name(), events.Length, q.Prepare, n, Math.Min(n, opts.WarmupRecords), opts.Runs, n < opts.Records, opts.Timing(slow: true));
+            n = r.Records;
             var expected = n == events.Length ? reference : NexmarkPlain.Run(query, events[..n]).Results;
             string? diff = NexmarkSpec.Diff(expected, q.Results);
             if (diff is not null) Console.Error.WriteLine($"NEXMARK RESULT MISMATCH {impl} {query.Name()}: {diff}");

@@ -16,6 +16,13 @@ internal sealed class Options
     public List<string> Impls { get; private set; } = [.. AllImpls];
     public List<Workload> Workloads { get; private set; } = [.. WorkloadNames.All];
     public string? JsonPath { get; private set; }
+    public double MinRunSeconds { get; private set; } = 1;
+    public double WarmupSeconds { get; private set; } = 2;
+    public double SlowRowSeconds { get; private set; } = 20;
+
+    /// <summary>Timing of a row; <paramref name="slow"/> (Streamiz rows) gets the time budget, plain rows never.</summary>
+    public Timing Timing(bool slow) => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds),
+        slow && SlowRowSeconds > 0 ? TimeSpan.FromSeconds(SlowRowSeconds) : null);
 
     public static Options Parse(string[] args)
     {
@@ -35,6 +42,9 @@ internal sealed class Options
                 case "--ts-step-ms": o.TsStepMs = Positive(a, Next()); break;
                 case "--jitter-ms": o.JitterMs = int.Parse(Next()); break;
                 case "--json": o.JsonPath = Next(); break;
+                case "--min-run-seconds": o.MinRunSeconds = Seconds(a, Next()); break;
+                case "--warmup-seconds": o.WarmupSeconds = Seconds(a, Next()); break;
+                case "--slow-row-seconds": o.SlowRowSeconds = Seconds(a, Next()); break;
                 case "--impl":
                     o.Impls = Split(Next());
                     foreach (var s in o.Impls)
@@ -54,6 +64,10 @@ internal sealed class Options
     private static List<string> Split(string s) =>
         s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
 
+    private static double Seconds(string name, string v) =>
+        double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) && s >= 0 && double.IsFinite(s)
+            ? s : throw new ArgumentException($"{name} needs a number of seconds >= 0, got '{v}'");
+
     private static int Positive(string name, string v) =>
         int.TryParse(v, out int n) && n > 0 ? n : throw new ArgumentException($"{name} needs a positive integer, got '{v}'");
 
@@ -66,6 +80,9 @@ internal sealed class Options
           --json PATH            also write results as a JSON array
           --max-records-slow N   cap for streamiz-memory stream-stream workloads (default 20000)
           --warmup-records N     warm-up input size, capped at the run size (default 100000)
+          --min-run-seconds X    each timed run repeats passes until X s of timed work (default 1)
+          --warmup-seconds X     warm-up passes until X s (default 2)
+          --slow-row-seconds X   cap a Streamiz row's records from its warm-up rate to about X s per pass (default 20; 0 = off)
           --keys N               distinct keys (default 10000)      --seed S   data seed (default 42)
           --ts-step-ms N         timestamp step per record (default 1)
           --jitter-ms N          extra deterministic jitter in [0, N] ms per record (default 0; >= step => out of order)

@@ -52,12 +52,13 @@ foreach (var workload in opts.Workloads)
         int warmupN = capped ? Math.Min(n, 2_000) : Math.Min(n, opts.WarmupRecords);
         Console.Write($"  {implName,-17} {workload.Name(),-20} n={n} ... ");
         var sw = Stopwatch.StartNew();
-        var r = Runner.Measure(impl, data, n, warmupN, opts.Runs, capped);
+        var r = Runner.Measure(impl, data, n, warmupN, opts.Runs, capped, opts.Timing(slow: implName.StartsWith("streamiz", StringComparison.Ordinal)));
+        n = r.Records;
         if (!references.TryGetValue(n, out long reference))
             references[n] = reference = implName == "plain" ? r.Outputs : PlainBaseline.ReferenceCount(data, n);
         Report.Check(r, reference);
         results.Add(r);
-        Console.WriteLine($"median {r.MedianRps:N0} rec/s, outputs {r.Outputs} [{r.Check}] ({sw.Elapsed.TotalSeconds:F1} s)");
+        Console.WriteLine($"median {r.MedianRps:N0} rec/s (min {r.MinRps:N0}, max {r.MaxRps:N0}; {r.Passes} passes, shortest {r.ShortestRunSeconds:F2} s), outputs {r.Outputs} [{r.Check}] ({sw.Elapsed.TotalSeconds:F1} s)");
     }
 }
 

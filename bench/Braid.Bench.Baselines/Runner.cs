@@ -7,15 +7,15 @@ internal sealed record Result
 {
     public required string Impl { get; init; }
     public required string Workload { get; init; }
-    /// <summary>Input records per timed run (after any cap).</summary>
+    /// <summary>Input records per pass of a timed run (after any cap).</summary>
     public required int Records { get; init; }
     public required int Runs { get; init; }
     public required double MinRps { get; init; }
     public required double MedianRps { get; init; }
     public required double MaxRps { get; init; }
-    /// <summary>Join outputs of the last timed run.</summary>
+    /// <summary>Join outputs of the last timed pass.</summary>
     public required long Outputs { get; init; }
-    /// <summary>Managed bytes allocated (all threads) during the timed part, per input record, mean over runs.</summary>
+    /// <summary>Managed bytes allocated (all threads) during the timed passes, per input record processed.</summary>
     public required double BytesPerRecord { get; init; }
     /// <summary>Process peak working set (VmHWM). See <see cref="PeakWorkingSetScope"/>.</summary>
     public required long PeakWorkingSetBytes { get; init; }
@@ -27,54 +27,105 @@ internal sealed record Result
     /// "process": cumulative peak of the whole process so far.</summary>
     public required string PeakWorkingSetScope { get; init; }
     public required bool OutputsStable { get; init; }
+    /// <summary>Passes over the input in all timed runs together (see <see cref="TimedRun"/>).</summary>
+    public int Passes { get; init; }
+    /// <summary>The shortest timed run's seconds.</summary>
+    public double ShortestRunSeconds { get; init; }
     public long ReferenceOutputs { get; set; } = -1;
     /// <summary>"ok", "differs-expected" (Streamiz eager left join) or "MISMATCH".</summary>
     public string Check { get; set; } = "ok";
 }
 
+/// <summary>How rows are timed (see <see cref="TimedRun"/>): minimum seconds per timed run and of warm-up, and the
+/// budget of a slow (Streamiz) row's timed run, or null for rows never capped (plain C#).</summary>
+internal sealed record Timing(TimeSpan MinRun, TimeSpan MinWarmup, TimeSpan? SlowRowBudget);
+
 internal static class Runner
 {
-    public static Result Measure(IBaseline impl, Dataset data, int n, int warmupN, int runs, bool capped) =>
-        Measure(impl.Name, data.Workload.Name(), data.Count, m => impl.Prepare(data, m), n, warmupN, runs, capped);
+    /// <summary>A slow row's first warm-up pass: small, so a row at a few hundred records/s learns its rate in seconds.</summary>
+    public const int ProbeRecords = 2_000;
 
-    /// <summary>Times <paramref name="runs"/> runs over the first <paramref name="n"/> inputs after one warm-up over <paramref name="warmupN"/>.</summary>
-    public static Result Measure(string implName, string workload, int requested, Func<int, IPreparedRun> prepare, int n, int warmupN, int runs, bool capped)
+    /// <summary>The first pass of a row runs cold code: at least one more follows before timing (and before a cap).</summary>
+    public const int MinWarmupPasses = 2;
+
+    public static Result Measure(IBaseline impl, Dataset data, int n, int warmupN, int runs, bool capped, Timing timing) =>
+        Measure(impl.Name, data.Workload.Name(), data.Count, m => impl.Prepare(data, m), n, warmupN, runs, capped, timing);
+
+    /// <summary>
+    /// Warms up (at least two passes over <paramref name="warmupN"/> inputs and the minimum warm-up time; a slow row
+    /// starts with small probe passes and grows to the full warm-up input only if a pass fits its budget), caps a slow row's
+    /// records from the last warm-up pass's rate (<see cref="SlowRowBudget"/>), then times <paramref name="runs"/>
+    /// runs over the first n inputs, each repeating passes until the minimum run time.
+    /// </summary>
+    public static Result Measure(string implName, string workload, int requested, Func<int, IPreparedRun> prepare, int n, int warmupN, int runs,
+        bool capped, Timing timing)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         bool perPair = PeakRss.TryReset();
 
-        using (var warm = prepare(warmupN)) warm.Execute();
+        var warmup = Stopwatch.StartNew();
+        int warmN = timing.SlowRowBudget is null ? warmupN : Math.Min(warmupN, ProbeRecords), lastN, passes = 0;
+        TimeSpan last;
+        do
+        {
+            last = Pass(prepare, lastN = warmN).Elapsed;
+            passes++;
+            // A slow row grows from the probe to the full warm-up input once that fits its budget.
+            if (timing.SlowRowBudget is { } b && warmN < warmupN && warmupN * last.TotalSeconds / warmN <= b.TotalSeconds) warmN = warmupN;
+        }
+        while (passes < MinWarmupPasses || warmup.Elapsed < timing.MinWarmup);
+        if (timing.SlowRowBudget is { } budget)
+        {
+            int cap = SlowRowBudget.Cap(n, lastN, last, budget);
+            if (cap < n)
+            {
+                Console.Write($"(capped {n} -> {cap} by --slow-row-seconds {budget.TotalSeconds}: warm-up {lastN / last.TotalSeconds:N0} rec/s) ");
+                n = cap;
+                capped = true;
+            }
+        }
 
-        var rps = new double[runs];
-        long outputs = -1, allocated = 0;
+        var timed = new List<TimedRun>();
+        long outputs = -1;
         bool stable = true;
         for (int r = 0; r < runs; r++)
         {
-            using var run = prepare(n);
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            long a0 = GC.GetTotalAllocatedBytes(precise: true);
-            long t0 = Stopwatch.GetTimestamp();
-            long o = run.Execute();
-            long t1 = Stopwatch.GetTimestamp();
-            allocated += GC.GetTotalAllocatedBytes(precise: true) - a0;
-            rps[r] = n / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
-            if (outputs >= 0 && o != outputs) stable = false;
-            outputs = o;
+            var run = new TimedRun(n, timing.MinRun);
+            while (!run.Done)
+            {
+                var (elapsed, allocated, o) = Pass(prepare, n);
+                run.Add(elapsed, allocated);
+                if (outputs >= 0 && o != outputs) stable = false;
+                outputs = o;
+            }
+            timed.Add(run);
         }
-        Array.Sort(rps);
-        double median = runs % 2 == 1 ? rps[runs / 2] : (rps[runs / 2 - 1] + rps[runs / 2]) / 2;
+        var s = RunSummary.Of(timed);
         return new Result
         {
             Impl = implName, Workload = workload, Records = n, Runs = runs,
-            MinRps = rps[0], MedianRps = median, MaxRps = rps[^1], Outputs = outputs,
-            BytesPerRecord = (double)allocated / runs / n, PeakWorkingSetBytes = PeakRss.Read(),
-            RequestedRecords = requested, Capped = capped, WarmupRecords = warmupN,
+            MinRps = s.MinRps, MedianRps = s.MedianRps, MaxRps = s.MaxRps, Outputs = outputs,
+            BytesPerRecord = s.BytesPerRecord, PeakWorkingSetBytes = PeakRss.Read(),
+            RequestedRecords = requested, Capped = capped, WarmupRecords = lastN,
             PeakWorkingSetScope = perPair ? "per-pair" : "process", OutputsStable = stable,
+            Passes = s.Passes, ShortestRunSeconds = s.ShortestRunSeconds,
         };
+    }
+
+    /// <summary>One pass over a freshly prepared instance: preparation, the full GC before it and disposal untimed.</summary>
+    private static (TimeSpan Elapsed, long Allocated, long Outputs) Pass(Func<int, IPreparedRun> prepare, int n)
+    {
+        using var run = prepare(n);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        long a0 = GC.GetTotalAllocatedBytes(precise: true);
+        long t0 = Stopwatch.GetTimestamp();
+        long o = run.Execute();
+        long t1 = Stopwatch.GetTimestamp();
+        return (Stopwatch.GetElapsedTime(t0, t1), GC.GetTotalAllocatedBytes(precise: true) - a0, o);
     }
 }
 

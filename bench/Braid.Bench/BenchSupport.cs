@@ -8,6 +8,24 @@ namespace Braid.Bench;
 internal sealed record BenchOptions(int Records, int Runs, long Seed, bool CompareStreamiz, bool Quick, bool Memory, IReadOnlyList<Workload> Workloads, IReadOnlyList<string> Impls,
     bool Latency = false, string? ChildJson = null)
 {
+    /// <summary>Minimum timed seconds per timed run (<c>--min-run-seconds</c>): passes repeat until reached (<see cref="TimedRun"/>).</summary>
+    public double MinRunSeconds { get; init; } = 1;
+
+    /// <summary>Minimum warm-up seconds per row (<c>--warmup-seconds</c>), so tier-1 code is in place before timing.</summary>
+    public double WarmupSeconds { get; init; } = 2;
+
+    /// <summary>Budget per timed run of a slow Streamiz row (<c>--slow-row-seconds</c>): its records are capped to fit (<see cref="SlowRowBudget"/>).</summary>
+    public double SlowRowSeconds { get; init; } = 20;
+
+    /// <summary>Results directory (<c>--out DIR</c>; default bench/results, the committed results).</summary>
+    public string Out { get; init; } = Paths.Results;
+
+    /// <summary>Runs of the whole harness back to back (<c>--repeat N</c>), then the spread of each row's medians.</summary>
+    public int Repeat { get; init; } = 1;
+
+    /// <summary>The child's timing settings.</summary>
+    public Measure.Timing Timing => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds));
+
     public static readonly string[] AllImpls = ["braid-driver", "braid-rocksdb", "braid-embedded", "plain"];
 
     /// <summary>Whether this run includes the in-process implementation (the baselines child has its own list).</summary>
@@ -23,6 +41,9 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         long seed = 42;
         bool compare = false, quick = false, memory = false, latency = false;
         string? childJson = null;
+        double minRun = 1, warmup = 2, slow = 20;
+        string outDir = Paths.Results;
+        int repeat = 1;
         var known = WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Concat(WorkloadNames.Nexmark).ToList();
         var workloads = known;
         var impls = AllImpls.ToList();
@@ -38,6 +59,11 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                 case "--memory": memory = true; break;
                 case "--latency": latency = true; break;
                 case "--child-json": childJson = args[++i]; break;
+                case "--min-run-seconds": minRun = Seconds(args[i], args[++i]); break;
+                case "--warmup-seconds": warmup = Seconds(args[i], args[++i]); break;
+                case "--slow-row-seconds": slow = Seconds(args[i], args[++i]); break;
+                case "--out": outDir = Path.GetFullPath(args[++i]); break;
+                case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--impl":
                     impls = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     if (impls.Except(AllImpls).Any()) throw new ArgumentException($"unknown impl in '{args[i]}' (known: {string.Join(",", AllImpls)})");
@@ -47,19 +73,33 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                     workloads = known.Where(w => names.Contains(w.Name())).ToList();
                     if (workloads.Count != names.Length) throw new ArgumentException($"unknown workload in '{args[i]}' (known: {string.Join(",", known.Select(w => w.Name()))})");
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency");
+                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N");
             }
         }
         // Quick: 200k records but still three timed runs after the same JIT warm-up as a full run, so its ratios stay
         // within ±25% of a full run's (one run of 200k after 20k of warm-up moved the minimum speedup 1.6x–7.5x).
         if (quick) records = Math.Min(records, 200_000);
-        return new BenchOptions(records, runs ?? 3, seed, compare, quick, memory, workloads, impls, latency, childJson);
+        if (repeat < 1) throw new ArgumentException("--repeat needs a positive count");
+        return new BenchOptions(records, runs ?? 3, seed, compare, quick, memory, workloads, impls, latency, childJson)
+        {
+            MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow, Out = outDir, Repeat = repeat,
+        };
     }
+
+    private static double Seconds(string name, string v) =>
+        double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0 && double.IsFinite(s)
+            ? s : throw new ArgumentException($"{name} needs a number of seconds >= 0, got '{v}'");
 }
 
 internal sealed record BenchResult(string Impl, string Workload, int Records, int Runs, double MinRps, double MedianRps, double MaxRps,
     long Outputs, double BytesPerRecord, long PeakWorkingSetBytes, long ReferenceOutputs = -1, string Check = "ok")
 {
+    /// <summary>Passes over the input in all timed runs together (0: not recorded, results from before time-based runs).</summary>
+    public int Passes { get; init; }
+
+    /// <summary>The shortest timed run's seconds (0: not recorded).</summary>
+    public double ShortestRunSeconds { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }
 

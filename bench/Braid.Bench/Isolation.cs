@@ -18,7 +18,8 @@ internal static class Isolation
     public static List<BenchResult> RunAll(BenchOptions opts, string[] originalArgs)
     {
         var results = new List<BenchResult>();
-        Console.WriteLine($"{opts.Records:N0} records, {opts.Runs} timed runs per row, one process per row{(opts.Quick ? " (quick)" : "")}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{opts.Records:N0} records per pass, {opts.Runs} timed runs per row of at least {opts.MinRunSeconds} s each after at least {opts.WarmupSeconds} s of warm-up, one process per row{(opts.Quick ? " (quick)" : "")}"));
         // Rows run workload by workload, the baselines (Streamiz, plain) right after Braid's rows of the same workload,
         // so the ratios of one workload compare rows taken minutes apart under the same machine load, not hours.
         string? baselines = opts.CompareStreamiz ? BuildBaselines() : null;
@@ -28,7 +29,7 @@ internal static class Isolation
                 results.AddRange(RunChild(SelfCommand(), Common(opts, w.Name(), impl) + " --child-json {0}"));
             if (baselines is null || !(WorkloadNames.All.Contains(w) || NexmarkQueries.OnStreamiz.Contains(w))) continue;
             // Streamiz's in-memory window store manages a few hundred records/s: quick mode caps it harder.
-            string slow = opts.Quick ? " --max-records-slow 2000" : "";
+            string slow = (opts.Quick ? " --max-records-slow 2000" : "") + string.Create(CultureInfo.InvariantCulture, $" --slow-row-seconds {opts.SlowRowSeconds}");
             string[] impls = NexmarkQueries.IsNexmark(w) ? ["streamiz-rocksdb", "streamiz-memory"] : ["streamiz-rocksdb", "streamiz-memory", "plain", "plain-serdes"];
             foreach (var impl in impls)
                 results.AddRange(RunChild(("dotnet", baselines + " "),
@@ -38,7 +39,7 @@ internal static class Isolation
     }
 
     private static string Common(BenchOptions o, string workload, string impl, bool quickFlag = true) => string.Create(CultureInfo.InvariantCulture,
-        $"--records {o.Records} --runs {o.Runs} --seed {o.Seed}{(o.Quick && quickFlag ? " --quick" : "")} --workload {workload} --impl {impl}");
+        $"--records {o.Records} --runs {o.Runs} --seed {o.Seed}{(o.Quick && quickFlag ? " --quick" : "")} --workload {workload} --impl {impl} --min-run-seconds {o.MinRunSeconds} --warmup-seconds {o.WarmupSeconds}");
 
     private static (string File, string Prefix) SelfCommand()
     {

@@ -57,12 +57,12 @@ internal static class LatencyStudy
                 $"{r.Join,-14}{r.Guarantee,-14}{r.CommitIntervalMs,10}{r.MaxRps,12:N0}{r.PacedRps,13:N0}{r.P50Ms,9:F1}{r.P99Ms,9:F1}{r.P999Ms,10:F1}{r.MaxMs,9:F1}"));
             Console.WriteLine("    " + breakdown);
         }
-        Directory.CreateDirectory(Paths.Results);
-        File.WriteAllText(Path.Combine(Paths.Results, "latency.json"), JsonSerializer.Serialize(results, BenchResult.Json) + "\n");
+        Directory.CreateDirectory(opts.Out);
+        File.WriteAllText(Path.Combine(opts.Out, "latency.json"), JsonSerializer.Serialize(results, BenchResult.Json) + "\n");
         var csv = new StringBuilder("join,guarantee,commit_interval_ms,max_rps,paced_rps,samples,p50_ms,p99_ms,p999_ms,max_ms\n");
         foreach (var r in results)
             csv.Append(CultureInfo.InvariantCulture, $"{r.Join},{r.Guarantee},{r.CommitIntervalMs},{r.MaxRps:F0},{r.PacedRps:F0},{r.Samples},{r.P50Ms:F2},{r.P99Ms:F2},{r.P999Ms:F2},{r.MaxMs:F2}\n");
-        File.WriteAllText(Path.Combine(Paths.Results, "latency.csv"), csv.ToString());
+        File.WriteAllText(Path.Combine(opts.Out, "latency.csv"), csv.ToString());
     }
 
     /// <summary>

@@ -1,34 +1,80 @@
 using System.Diagnostics;
+using System.Globalization;
 using Braid.Bench.Baselines;
 
 namespace Braid.Bench;
 
-/// <summary>Times prepared runs: preparation is untimed, each run gets a fresh instance, allocations are counted per record.</summary>
+/// <summary>
+/// Warms a row up and times it. Warm-up: passes over a smaller input on another seed, at least
+/// <see cref="MinWarmupPasses"/> and until <see cref="Timing.MinWarmup"/> has passed, so the JIT's tiering (call-count
+/// delay, tier-0 instrumented code for PGO, tier 1, OSR for long loops) has settled before the clock starts, and then
+/// on while a pass still compiles methods (at most <see cref="MaxWarmupFactor"/> × the minimum); the warm-up used to stop
+/// after 10 passes, 0.2 s on the fastest rows. Timed runs: see <see cref="TimedRun"/> (each at least
+/// <see cref="Timing.MinRun"/>, repeated passes over fresh instances, preparation and the GC before each pass untimed).
+/// </summary>
 internal static class Measure
 {
-    public static BenchResult Run(string impl, string workload, int records, int runs, Func<(Action Run, Func<long> Outputs)> prepare)
+    public const int MinWarmupPasses = 2;
+
+    /// <summary>Warm-up stops at this multiple of the minimum even if its passes still compile methods.</summary>
+    public const int MaxWarmupFactor = 5;
+
+    /// <summary>The child's timing settings, from its command line (<c>--min-run-seconds</c>, <c>--warmup-seconds</c>).</summary>
+    public sealed record Timing(TimeSpan MinRun, TimeSpan MinWarmup)
+    {
+        public static readonly Timing Default = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+    }
+
+    public static Timing Settings { get; set; } = Timing.Default;
+
+    public static BenchResult Run(string impl, string workload, int records, int runs, Func<(Action Run, Func<long> Outputs)> warm,
+        Func<(Action Run, Func<long> Outputs)> prepare)
     {
         Console.Write($"  {impl,-16} {workload,-24} n={records} ... ");
         var total = Stopwatch.StartNew();
-        var rps = new List<double>();
+        var settings = Settings;
+        var sw = Stopwatch.StartNew();
+        int warmPasses = 0;
+        long warmJitted;
+        do
+        {
+            // Beyond the minimum, warm-up goes on while its passes still compile methods (tiering not settled), up to
+            // MaxWarmupFactor times the minimum time.
+            long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
+            warm().Run();
+            warmJitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
+            warmPasses++;
+        }
+        while (warmPasses < MinWarmupPasses || sw.Elapsed < settings.MinWarmup || (warmJitted > 0 && sw.Elapsed < settings.MinWarmup * MaxWarmupFactor));
+        double warmSeconds = sw.Elapsed.TotalSeconds;
+        // Methods compiled while a timed pass runs (tier-1 or OSR code arriving mid-run, on any thread) mean the
+        // warm-up was too short: counted and printed on the row's line. Preparation between passes is not counted.
+        long jitted = 0;
+        var timed = new List<TimedRun>();
         long outputs = 0;
-        double bytesPerRecord = 0;
         for (int r = 0; r < runs; r++)
         {
-            var (run, count) = prepare();
-            GC.Collect();
-            long alloc0 = GC.GetTotalAllocatedBytes(true);
-            var sw = Stopwatch.StartNew();
-            run();
-            sw.Stop();
-            bytesPerRecord += (GC.GetTotalAllocatedBytes(true) - alloc0) / (double)records / runs;
-            rps.Add(records / sw.Elapsed.TotalSeconds);
-            outputs = count();
+            var run = new TimedRun(records, settings.MinRun);
+            while (!run.Done)
+            {
+                var (pass, count) = prepare();
+                GC.Collect();
+                long alloc0 = GC.GetTotalAllocatedBytes(true);
+                long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
+                long t0 = Stopwatch.GetTimestamp();
+                pass();
+                long t1 = Stopwatch.GetTimestamp();
+                jitted += System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
+                run.Add(Stopwatch.GetElapsedTime(t0, t1), GC.GetTotalAllocatedBytes(true) - alloc0);
+                outputs = count();
+            }
+            timed.Add(run);
         }
-        rps.Sort();
-        Console.WriteLine($"median {rps[rps.Count / 2]:N0} rec/s, outputs {outputs} ({total.Elapsed.TotalSeconds:F1} s)");
-        return new BenchResult(impl, workload, records, runs, rps[0], rps[rps.Count / 2], rps[^1], outputs,
-            bytesPerRecord, Process.GetCurrentProcess().PeakWorkingSet64);
+        var s = RunSummary.Of(timed);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median {s.MedianRps:N0} rec/s (min {s.MinRps:N0}, max {s.MaxRps:N0}; {runs} runs, {s.Passes} passes, shortest {s.ShortestRunSeconds:F2} s; warm-up {warmPasses} passes {warmSeconds:F1} s, its last pass jitted {warmJitted}; methods jitted in timed passes {jitted}), outputs {outputs} ({total.Elapsed.TotalSeconds:F1} s)"));
+        return new BenchResult(impl, workload, records, runs, s.MinRps, s.MedianRps, s.MaxRps, outputs,
+            s.BytesPerRecord, Process.GetCurrentProcess().PeakWorkingSet64) { Passes = s.Passes, ShortestRunSeconds = s.ShortestRunSeconds };
     }
 
     /// <summary>Marks the result MISMATCH when its output count differs from the plain reference on the same input.</summary>

@@ -37,7 +37,7 @@ internal static class MemoryStudy
             foreach (var (w, g, r) in configs)
                 samples.AddRange(RunOne(kind, w, g, r, records, opts.Seed));
         Print(samples);
-        Write(samples, Paths.Results);
+        Write(samples, opts.Out);
     }
 
     private static List<MemorySample> RunOne(StoreKind kind, long windowMs, long graceMs, int rate, int records, long seed)

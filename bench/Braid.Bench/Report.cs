@@ -22,9 +22,9 @@ internal static class Report
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(results, BenchResult.Json) + "\n");
-        var csv = new StringBuilder("impl,workload,records,runs,min_rps,median_rps,max_rps,outputs,bytes_per_record,peak_working_set_bytes,reference_outputs,check\n");
+        var csv = new StringBuilder("impl,workload,records,runs,min_rps,median_rps,max_rps,outputs,bytes_per_record,peak_working_set_bytes,reference_outputs,check,passes,shortest_run_seconds\n");
         foreach (var r in results)
-            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Impl},{r.Workload},{r.Records},{r.Runs},{r.MinRps:F0},{r.MedianRps:F0},{r.MaxRps:F0},{r.Outputs},{r.BytesPerRecord:F1},{r.PeakWorkingSetBytes},{r.ReferenceOutputs},{r.Check}\n"));
+            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Impl},{r.Workload},{r.Records},{r.Runs},{r.MinRps:F0},{r.MedianRps:F0},{r.MaxRps:F0},{r.Outputs},{r.BytesPerRecord:F1},{r.PeakWorkingSetBytes},{r.ReferenceOutputs},{r.Check},{r.Passes},{r.ShortestRunSeconds:F2}\n"));
         File.WriteAllText(Path.Combine(dir, "results.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(dir, "ratios.txt"), Ratios.Table(results));
         File.WriteAllText(Path.Combine(dir, "results.html"), Chart(results, dir));
@@ -37,7 +37,7 @@ internal static class Report
     private static string Chart(IReadOnlyList<BenchResult> results, string dir)
     {
         var sb = new StringBuilder("<!doctype html><meta charset=utf-8><title>Braid benchmark</title><body style=\"font-family:sans-serif\"><h1>Braid vs Streamiz vs plain C# (median records/s, log scale)</h1>");
-        sb.Append(CultureInfo.InvariantCulture, $"<p>{results.Max(r => r.Records):N0} records per run, {results[0].Runs} runs; output counts checked against plain C# (column check in results.csv).</p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p>{results.Max(r => r.Records):N0} records per pass, {results[0].Runs} timed runs per row (each repeats passes for at least a minimum time: passes and shortest_run_seconds in results.csv); output counts checked against plain C# (column check in results.csv).</p>");
         double max = Math.Log10(results.Max(r => r.MedianRps));
         foreach (var g in results.GroupBy(r => r.Workload))
         {
@@ -109,7 +109,7 @@ internal static class Ratios
         foreach (var r in Compute(results))
             sb.Append(CultureInfo.InvariantCulture, $"{r.Workload,-24}{F(r.DriverVsPlain, "P0"),14}{F(r.RocksVsDriver, "P0"),16}{F(r.EmbeddedVsDriver, "P0"),17}{F(r.DriverVsStreamiz, "0.0") + (r.DriverVsStreamiz is null ? "" : r.StreamizCapped ? "x*" : "x"),17}\n");
         if (Compute(results).Any(r => r.StreamizCapped))
-            sb.Append("* every Streamiz row of this workload was capped (--max-records-slow): fewer records and less state than the driver's\n");
+            sb.Append("* every Streamiz row of this workload was capped (--max-records-slow, or --slow-row-seconds from its warm-up rate): fewer records and less state than the driver's\n");
         return sb.ToString();
     }
 }

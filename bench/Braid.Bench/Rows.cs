@@ -7,15 +7,11 @@ namespace Braid.Bench;
 
 /// <summary>
 /// Runs the rows a child process was asked for (normally one workload × one implementation) and writes them as JSON
-/// for the parent (<see cref="Isolation"/>). Each row: an untimed warm-up on a different seed, repeated until the
-/// JIT has had time to reach its optimized tier (at least <see cref="MinWarmupRuns"/> runs and
-/// <see cref="MinWarmupTime"/>), then the timed runs of <see cref="Measure"/>.
+/// for the parent (<see cref="Isolation"/>). Each row: an untimed warm-up on a different seed, then the time-based
+/// timed runs (<see cref="Measure"/>).
 /// </summary>
 internal static class Rows
 {
-    public const int MinWarmupRuns = 2;
-    public static readonly TimeSpan MinWarmupTime = TimeSpan.FromSeconds(1.5);
-
     public static void RunAndWrite(BenchOptions opts, string jsonPath)
     {
         using var allocations = AllocationTypes.StartIfRequested();
@@ -51,14 +47,9 @@ internal static class Rows
         return results;
     }
 
-    /// <summary>Runs the warm-up until the JIT has had time to tier up, then the timed runs.</summary>
+    /// <summary>Warm-up, then the timed runs: both in <see cref="Measure.Run"/> (time-based, see there).</summary>
     public static BenchResult Timed(string impl, string workload, int records, int runs, Func<(Action Run, Func<long> Outputs)> warm,
-        Func<(Action Run, Func<long> Outputs)> prepare)
-    {
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < MinWarmupRuns || (sw.Elapsed < MinWarmupTime && i < 10); i++) warm().Run();
-        return Measure.Run(impl, workload, records, runs, prepare);
-    }
+        Func<(Action Run, Func<long> Outputs)> prepare) => Measure.Run(impl, workload, records, runs, warm, prepare);
 
     private static BenchResult Record(BenchOptions opts, Workload w, string impl)
     {
