@@ -32,7 +32,8 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private readonly KeyOrderedWrites<Pending> _writeOrder = new(KeyOrderedWrites<Pending>.ByteOrder);
     private SortedIndex<KeyIndexEntry<TKey>>? _pendingIndex;
     private readonly List<KeyIndexEntry<TKey>> _pendingInRange = new();
-    // Reused between commits: only this task's commits change this task's keys, and Committed() renews it.
+    private CommittedFloor _floor;
+    private CommittedCeiling _ceiling;
 
     public RocksKeyValueStore(RocksDatabase db, TaskId task, KeyValueStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, readOnly)
@@ -42,6 +43,12 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     }
 
     public override long PendingBytes => _pending.Count * EstimatedEntryBytes;
+
+    /// <summary>Where scans from the start seek (tests).</summary>
+    internal CommittedFloor Floor => _floor;
+
+    /// <summary>Above it, reads know a key absent (tests).</summary>
+    internal CommittedCeiling Ceiling => _ceiling;
 
     /// <summary>Exact (a merge of committed and pending keys), so it costs a scan of the task's keys.</summary>
     public long ApproximateCount => Merge(null, null, inclusiveUpper: true, output: null);
@@ -59,9 +66,42 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             value = cached.Value;
             return cached.Present;
         }
-        bool found = Db.TryRead(Family, _keyBuffer.Compose(Prefix, KeySerde.Serialize(key)), _valueSerde, out value);
+        var keyBytes = KeySerde.Serialize(key);
+        value = default!;
+        bool found = !KnownAbsent(keyBytes) && Db.TryRead(Family, _keyBuffer.Compose(Prefix, keyBytes), _valueSerde, out value);
         _cache.Set(key, new Cached(found, value));
         return found;
+    }
+
+    /// <summary>Whether the committed state cannot hold the key: below the floor or above the ceiling (no RocksDB read).</summary>
+    private bool KnownAbsent(byte[] keyBytes)
+    {
+        if (ReadOnly) return false;
+        if (_floor.Known && (_floor.Key is null || ByteArrayComparer.Instance.Compare(keyBytes, _floor.Key) < 0)) return true;
+        if (!_ceiling.Known) _ceiling = LearnCeiling();
+        return _ceiling.Excludes(keyBytes);
+    }
+
+    /// <summary>The task's last committed key: one seek, then kept up to date by the commits (<see cref="CommittedCeiling"/>).</summary>
+    private CommittedCeiling LearnCeiling()
+    {
+        var end = KeyLayout.PrefixEnd(Prefix)!; // [task][0x02]: the prefix ends in the data tag, never 0xFF
+        var iterator = AcquireIterator();
+        try
+        {
+            iterator.Seek(end);
+            if (iterator.Valid()) iterator.Prev();
+            else iterator.SeekToLast();
+            var ceiling = iterator.Valid() && iterator.GetKeySpan().StartsWith(Prefix)
+                ? CommittedCeiling.At(iterator.GetKeySpan()[Prefix.Length..].ToArray())
+                : CommittedCeiling.Empty;
+            Db.ThrowIfFailed(iterator);
+            return ceiling;
+        }
+        finally
+        {
+            ReleaseIterator(iterator);
+        }
     }
 
     public void Put(TKey key, TValue value)
@@ -142,14 +182,24 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         var pending = PendingBetween(lo, hi, inclusiveUpper);
         int p = 0;
         long count = 0;
+        // Seek from the floor when the scan starts below it: the deleted keys below (a time-ordered buffer's expired
+        // entries) are never walked again. With no committed key at all, RocksDB is not asked.
+        bool learn = !ReadOnly && _floor.CanLearnFrom(lo);
+        if (!ReadOnly && _floor.Known && _floor.Key is null) return MergePendingOnly(pending, output);
+        var seek = !ReadOnly ? _floor.SeekFrom(lo) : lo;
         var iterator = AcquireIterator();
         try
         {
-            for (iterator.Seek(_keyBuffer.Compose(Prefix, lo)); iterator.Valid(); iterator.Next())
+            for (iterator.Seek(_keyBuffer.Compose(Prefix, seek)); iterator.Valid(); iterator.Next())
             {
                 var stored = iterator.GetKeySpan();
                 if (!stored.StartsWith(Prefix)) break;
                 var key = stored[Prefix.Length..];
+                if (learn)
+                {
+                    _floor = CommittedFloor.At(key.ToArray());
+                    learn = false;
+                }
                 if (hi is not null && key.SequenceCompareTo(hi) is var c && (c > 0 || (c == 0 && !inclusiveUpper))) break;
                 while (p < pending.Count && pending[p].Bytes!.AsSpan().SequenceCompareTo(key) < 0) count += EmitPending(pending[p++], output);
                 if (p < pending.Count && pending[p].Bytes.AsSpan().SequenceEqual(key))
@@ -161,12 +211,20 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
                 output?.Add(new KeyValue<TKey, TValue>(KeySerde.Deserialize(key), _valueSerde.Deserialize(iterator.GetValueSpan())));
             }
             Db.ThrowIfFailed(iterator);
+            if (learn) _floor = CommittedFloor.Empty; // the seek found no committed key of this task at or above it
         }
         finally
         {
             ReleaseIterator(iterator);
         }
         while (p < pending.Count) count += EmitPending(pending[p++], output);
+        return count;
+    }
+
+    private long MergePendingOnly(List<KeyIndexEntry<TKey>> pending, List<KeyValue<TKey, TValue>>? output)
+    {
+        long count = 0;
+        for (int p = 0; p < pending.Count; p++) count += EmitPending(pending[p], output);
         return count;
     }
 
@@ -216,8 +274,15 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private void Write(WriteBatch batch, byte[] key, in Pending pending)
     {
         var stored = _keyBuffer.Compose(Prefix, key);
-        if (pending.IsDelete) batch.Delete(stored, Family);
-        else batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
+        if (pending.IsDelete)
+        {
+            batch.Delete(stored, Family); // deletes never lower the floor: it stays a lower bound of the committed keys
+            return;
+        }
+        batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
+        // Moved before the write: should the write fail, bounds around more than the committed keys are still correct.
+        _floor = _floor.Lowered(key);
+        _ceiling = _ceiling.Raised(key);
     }
 
     public override void Committed()
@@ -235,6 +300,8 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         _pending.Clear();
         _pendingIndex = null;
         _cache.Clear();
+        _floor = default; // learned again by the next scan from below
+        _ceiling = default;
         ResetIterator();
     }
 
