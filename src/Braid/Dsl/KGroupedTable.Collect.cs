@@ -30,7 +30,8 @@ public sealed partial class KGroupedTable<TKey, TValue>
         var listSerde = new ListSerde<TValue>(ValueSerde ?? Serdes.Default<TValue>());
         string view = DslSupport.AddTableStore(b, materialized, keySerde, listSerde, "KTABLE-COLLECT-");
         string members = view + "-members";
-        b.AddStore(new KeyValueStoreBuilder<TKey, List<TValue>>(members, keySerde, listSerde.Members));
+        b.AddStore(new KeyValueStoreBuilder<MemberPageKey<TKey>, MemberPage<TValue>>(members,
+            new MemberPageKey<TKey>.KeySerde(keySerde), new MemberPage<TValue>.ValueSerde(listSerde)));
         string n = b.NewName("KTABLE-COLLECT-");
         int cap = limit ?? int.MaxValue;
         b.AddProcessor(n, () => new TableCollect<TKey, TValue, TSort>(n, members, view, orderBy, descending, cap), NodeName);

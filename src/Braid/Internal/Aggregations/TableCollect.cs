@@ -7,8 +7,9 @@ namespace Braid.Internal.Aggregations;
 /// KGroupedTable Collect (SQL <c>array_agg(x ORDER BY … [LIMIT n])</c>): keeps every member of each group
 /// in order and emits the group's first <c>limit</c> members.
 /// <list type="bullet">
-/// <item>State: all members per group, sorted (a member store), and the emitted capped view (the result
-/// store). All members are kept, not just the first <c>limit</c>, so that removing a shown member promotes
+/// <item>State: all members per group, sorted, in pages (a member store, <see cref="PagedMembers{TKey,TValue}"/>:
+/// a change writes one or two pages and the group's directory, never the whole list), and the emitted capped view
+/// (the result store). All members are kept, not just the first <c>limit</c>, so that removing a shown member promotes
 /// the next one.</item>
 /// <item>Emit rule: each change removes one member equal to its old value and inserts its new value at its
 /// sort position (after members with an equal sort key, so ties keep arrival order). The view is emitted
@@ -27,13 +28,13 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     : ProcessorNode<TKey, Change<TValue>, TKey, Change<IReadOnlyList<TValue>>>(name)
 {
     private readonly Comparer<TSort> _sort = Comparer<TSort>.Default;
-    private IKeyValueStore<TKey, List<TValue>> _members = null!;
+    private PagedMembers<TKey, TValue> _members = null!;
     private IKeyValueStore<TKey, ValueAndTimestamp<IReadOnlyList<TValue>>> _views = null!;
 
     public override void Init(TaskContext context)
     {
         base.Init(context);
-        _members = context.GetStore<IKeyValueStore<TKey, List<TValue>>>(memberStore);
+        _members = new PagedMembers<TKey, TValue>(memberStore, context.GetStore<IKeyValueStore<MemberPageKey<TKey>, MemberPage<TValue>>>(memberStore));
         _views = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<IReadOnlyList<TValue>>>>(viewStore);
     }
 
@@ -42,13 +43,13 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         if (DropsNullKey(record.Key)) return;
         var key = record.Key;
         var c = record.Value;
-        if (!_members.TryGet(key, out var members)) members = new List<TValue>();
+        var members = _members;
+        members.Load(key);
         int shownBefore = Math.Min(limit, members.Count);
         int removedAt = -1, insertedAt = -1;
         if (c.HasOld && (removedAt = Remove(members, c.Old!)) < 0) Context.RecordDropped(Name, "unknown-member");
         if (c.HasNew) members.Insert(insertedAt = UpperBound(members, orderBy(c.New!)), c.New!);
-        if (members.Count > 0) _members.Put(key, members);
-        else _members.Delete(key);
+        members.Save();
         // Incremental: the stored view is always the first `limit` members, so whether it changed follows from
         // the edit's positions (a change entirely below the shown members, the common case of a capped
         // timeline, leaves it as it was) — no lookup, compare or copy then.
@@ -74,7 +75,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     /// copy of the first members when there is no usable old view (first view of a group, a view restored from
     /// bytes, or a chain at its replay bound). The new view never aliases the member list or the old view.
     /// </summary>
-    private IReadOnlyList<TValue> NextView(IReadOnlyList<TValue>? old, List<TValue> members, int shownBefore, int shown,
+    private IReadOnlyList<TValue> NextView(IReadOnlyList<TValue>? old, PagedMembers<TKey, TValue> members, int shownBefore, int shown,
         int removedAt, int insertedAt, TValue inserted)
     {
         if (old is CollectedView<TValue> prev && prev.Count == shownBefore && !prev.ChainFull(shown))
@@ -88,7 +89,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
             // An insertion inside the shown members never comes with a promotion (the list did not shrink).
             return prev.With(r, i, shown, i >= 0 ? inserted : edited < shown ? members[shown - 1] : default!);
         }
-        return CollectedView<TValue>.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(members)[..shown].ToArray());
+        return CollectedView<TValue>.Of(members.CopyFirst(shown));
     }
 
     /// <summary>
@@ -97,7 +98,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     /// current list by undoing the insertion (at <paramref name="insertedAt"/>) and the removal (of
     /// <paramref name="removed"/> at <paramref name="removedAt"/>). Positions above both are untouched.
     /// </summary>
-    private static bool ShownChanged(List<TValue> members, int shown, int removedAt, int insertedAt, TValue removed)
+    private static bool ShownChanged(PagedMembers<TKey, TValue> members, int shown, int removedAt, int insertedAt, TValue removed)
     {
         int from = Math.Min(removedAt < 0 ? int.MaxValue : removedAt, insertedAt < 0 ? int.MaxValue : insertedAt);
         var eq = EqualityComparer<TValue>.Default;
@@ -110,13 +111,13 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     }
 
     /// <summary>The member at <paramref name="k"/> of the list between removal and insertion.</summary>
-    private static TValue BeforeRemoval(List<TValue> members, int k, int insertedAt) =>
+    private static TValue BeforeRemoval(PagedMembers<TKey, TValue> members, int k, int insertedAt) =>
         insertedAt >= 0 && k >= insertedAt ? members[k + 1] : members[k];
 
     private int Compare(TSort a, TSort b) => descending ? _sort.Compare(b, a) : _sort.Compare(a, b);
 
     /// <summary>The first position whose sort key is greater than <paramref name="k"/> (after equal keys).</summary>
-    private int UpperBound(List<TValue> members, TSort k)
+    private int UpperBound(PagedMembers<TKey, TValue> members, TSort k)
     {
         int lo = 0, hi = members.Count;
         while (lo < hi)
@@ -129,7 +130,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     }
 
     /// <summary>Removes one member equal to <paramref name="value"/>; its former position, or -1 when none.</summary>
-    private int Remove(List<TValue> members, TValue value)
+    private int Remove(PagedMembers<TKey, TValue> members, TValue value)
     {
         var eq = EqualityComparer<TValue>.Default;
         var k = orderBy(value);
@@ -149,8 +150,12 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
             }
         }
         // The sort key of a member may not be a pure function of it; fall back to a full search.
-        int at = members.FindIndex(m => eq.Equals(m, value));
-        if (at >= 0) members.RemoveAt(at);
-        return at;
+        for (int at = 0; at < members.Count; at++)
+        {
+            if (!eq.Equals(members[at], value)) continue;
+            members.RemoveAt(at);
+            return at;
+        }
+        return -1;
     }
 }

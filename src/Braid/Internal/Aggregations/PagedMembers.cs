@@ -1,0 +1,197 @@
+using Braid.State;
+
+namespace Braid.Internal.Aggregations;
+
+/// <summary>
+/// One group's members of a <see cref="TableCollect{TKey,TValue,TSort}"/>, kept in its member store as pages, so that a
+/// change writes the page it touched and the group's small directory instead of the whole member list (issue 19: a
+/// timeline follower holds ~1,650 members; one value per group made every RocksDB commit serialize each touched
+/// group whole). Store entries: <c>(group, -1)</c> → the directory (page ids and sizes, in order);
+/// <c>(group, id)</c> → a page of at most <see cref="MaxPage"/> members (by default) in the view's order; one empty key → the
+/// layout marker. A full page splits in two; an emptied page is deleted; a group with no members has no entries.
+/// <para>Pages are read lazily (a change reads the directory and the pages its binary searches visit); the stores
+/// keep the objects (the in-memory store, RocksDB's pending writes and cache), so the driver pays a few dictionary
+/// lookups more than with one list and no serialization. Crash safety is the store's: every page and directory
+/// write of a change is pending until the same atomic commit, so a reopened store holds all of a change or none.</para>
+/// </summary>
+internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStore<MemberPageKey<TKey>, MemberPage<TValue>> store,
+    int maxPage = PagedMembers<TKey, TValue>.MaxPage)
+{
+    /// <summary>
+    /// Members per page before it splits (the default; tests pass smaller ones). 64 timeline entries are a few KB, and a
+    /// 1,650-member group's directory is ~50 pages (~400 bytes): a change writes both instead of ~130 KB.
+    /// </summary>
+    internal const int MaxPage = 64;
+
+    private readonly List<MemberPage<TValue>?> _pages = new(); // parallel to the directory's ids, read on first use
+    private readonly List<int> _starts = new(); // index of each page's first member
+    private readonly List<(int Id, MemberPage<TValue> Page)> _dirty = new();
+    private readonly List<int> _deleted = new();
+    private TKey _group = default!;
+    private MemberPage<TValue> _dir = null!;
+    private bool _stored, _layoutChecked;
+
+    public int Count { get; private set; }
+
+    /// <summary>Reads <paramref name="group"/>'s directory; pages are read on first use.</summary>
+    public void Load(TKey group)
+    {
+        if (!_layoutChecked) CheckLayout();
+        _group = group;
+        _stored = store.TryGet(new MemberPageKey<TKey>(group, MemberPageKey<TKey>.DirectoryPage), out var dir);
+        _dir = _stored ? dir : MemberPage<TValue>.Directory();
+        _pages.Clear();
+        _dirty.Clear();
+        _deleted.Clear();
+        for (int i = 0; i < _dir.PageIds!.Count; i++) _pages.Add(null);
+        Restart();
+    }
+
+    public TValue this[int index]
+    {
+        get
+        {
+            int p = Locate(index);
+            return Page(p).Members![index - _starts[p]];
+        }
+    }
+
+    public void Insert(int index, TValue value)
+    {
+        var ids = _dir.PageIds!;
+        if (ids.Count == 0)
+        {
+            ids.Add(_dir.NextId++);
+            _dir.Counts!.Add(0);
+            _pages.Add(MemberPage<TValue>.Page(new List<TValue>()));
+            _starts.Add(0);
+        }
+        int p = Locate(index);
+        var page = Page(p);
+        page.Members!.Insert(index - _starts[p], value);
+        _dir.Counts![p]++;
+        _dirty.Add((ids[p], page));
+        if (page.Members.Count > maxPage)
+        {
+            // Split: the upper half moves to a new page right after this one.
+            int half = page.Members.Count / 2;
+            var upper = MemberPage<TValue>.Page(page.Members.GetRange(half, page.Members.Count - half));
+            page.Members.RemoveRange(half, page.Members.Count - half);
+            int id = _dir.NextId++;
+            ids.Insert(p + 1, id);
+            _dir.Counts[p] = half;
+            _dir.Counts.Insert(p + 1, upper.Members!.Count);
+            _pages.Insert(p + 1, upper);
+            _dirty.Add((id, upper));
+        }
+        Restart();
+    }
+
+    public void RemoveAt(int index)
+    {
+        int p = Locate(index);
+        var page = Page(p);
+        page.Members!.RemoveAt(index - _starts[p]);
+        int id = _dir.PageIds![p];
+        if (--_dir.Counts![p] == 0)
+        {
+            _dir.PageIds.RemoveAt(p);
+            _dir.Counts.RemoveAt(p);
+            _pages.RemoveAt(p);
+            _deleted.Add(id);
+        }
+        else _dirty.Add((id, page));
+        Restart();
+    }
+
+    /// <summary>The first <paramref name="count"/> members, copied.</summary>
+    public TValue[] CopyFirst(int count)
+    {
+        var result = new TValue[count];
+        for (int p = 0, at = 0; at < count; p++)
+        {
+            var members = Page(p).Members!;
+            int n = Math.Min(members.Count, count - at);
+            members.CopyTo(0, result, at, n);
+            at += n;
+        }
+        return result;
+    }
+
+    /// <summary>Writes the pages this group's changes touched and its directory (deleted with the last member).</summary>
+    public void Save()
+    {
+        // A page put here and deleted by a later change of the same Load never reaches the store: deletions win.
+        foreach (var (id, page) in _dirty)
+            if (!_deleted.Contains(id)) store.Put(Key(id), page);
+        foreach (int id in _deleted) store.Delete(Key(id));
+        if (Count > 0) store.Put(Key(MemberPageKey<TKey>.DirectoryPage), _dir);
+        else if (_stored) store.Delete(Key(MemberPageKey<TKey>.DirectoryPage));
+        // A new group's first commit carries the marker too, so committed groups always come with it (a commit
+        // discarded before it reached the store drops both).
+        if (Count > 0 && !_stored) store.Put(MemberPageKey<TKey>.LayoutMarker, MemberPage<TValue>.Marker());
+        _stored = Count > 0;
+        _dirty.Clear();
+        _deleted.Clear();
+    }
+
+    private MemberPageKey<TKey> Key(int page) => new(_group, page);
+
+    private MemberPage<TValue> Page(int p)
+    {
+        if (_pages[p] is { } page) return page;
+        if (!store.TryGet(Key(_dir.PageIds![p]), out page) || page.Members is null)
+            throw new StateStoreException(storeName, $"Collect member store '{storeName}': a group's directory names page {_dir.PageIds![p]}, which is missing.");
+        return _pages[p] = page;
+    }
+
+    /// <summary>The page holding <paramref name="index"/> (for <paramref name="index"/> = Count: the last page).</summary>
+    private int Locate(int index)
+    {
+        int lo = 0, hi = _starts.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >>> 1;
+            if (_starts[mid] <= index) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private void Restart()
+    {
+        _starts.Clear();
+        int at = 0;
+        foreach (int c in _dir.Counts!)
+        {
+            _starts.Add(at);
+            at += c;
+        }
+        Count = at;
+    }
+
+    /// <summary>
+    /// A store without the layout marker must be empty (<see cref="Save"/> writes it with each new group): a member store of the layout
+    /// before issue 19's session 7 (one list per group) is refused instead of being read as empty groups.
+    /// </summary>
+    private void CheckLayout()
+    {
+        _layoutChecked = true;
+        if (store.TryGet(MemberPageKey<TKey>.LayoutMarker, out var marker) && marker.IsMarker) return;
+        bool any;
+        try
+        {
+            using var all = store.All().GetEnumerator();
+            any = all.MoveNext();
+        }
+        catch (Braid.Serialization.SerializationException e)
+        {
+            throw OldLayout(e);
+        }
+        if (any) throw OldLayout(null);
+    }
+
+    private StateStoreException OldLayout(Exception? inner) => new(storeName,
+        $"Collect member store '{storeName}' holds members in the layout of an earlier Braid version (one list per group); " +
+        "rebuild its state (delete the state directory or reset the application).", inner);
+}
