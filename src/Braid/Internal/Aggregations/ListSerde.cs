@@ -45,14 +45,4 @@ internal sealed class ListSerde<T>(Serde<T> item) : Serde<IReadOnlyList<T>>
         if (at != data.Length) throw new SerializationException("Corrupt list: trailing bytes.");
         return list;
     }
-
-    /// <summary>The same encoding for the mutable member lists kept in state.</summary>
-    public Serde<List<T>> Members => new MemberSerde(this);
-
-    private sealed class MemberSerde(ListSerde<T> inner) : Serde<List<T>>
-    {
-        public override byte[] Serialize(List<T> value) => inner.Serialize(value);
-
-        public override List<T> Deserialize(ReadOnlySpan<byte> data) => inner.DeserializeList(data);
-    }
 }
