@@ -40,14 +40,17 @@ internal readonly struct MemberPageKey<TKey> : IEquatable<MemberPageKey<TKey>>
 
     public override int GetHashCode() => HashCode.Combine(IsMarker ? 0 : GroupComparer.GetHashCode(Group!), Page);
 
-    /// <summary>[group key bytes][page, 4 bytes big-endian]; the layout marker is the empty key.</summary>
+    /// <summary>
+    /// [group key bytes][page, 4 bytes big-endian]; the layout marker is the one byte 0x00 (shorter than any group's key,
+    /// and not empty: an empty key may come back as a null key from a changelog topic).
+    /// </summary>
     internal sealed class KeySerde(Serde<TKey> group) : Serde<MemberPageKey<TKey>>
     {
         public override string Name => $"MemberPageKey<{group.Name}>";
 
         public override byte[] Serialize(MemberPageKey<TKey> value)
         {
-            if (value.IsMarker) return [];
+            if (value.IsMarker) return [0];
             var g = group.Serialize(value.Group);
             var b = new byte[g.Length + 4];
             g.CopyTo(b, 0);
@@ -57,7 +60,7 @@ internal readonly struct MemberPageKey<TKey> : IEquatable<MemberPageKey<TKey>>
 
         public override MemberPageKey<TKey> Deserialize(ReadOnlySpan<byte> data)
         {
-            if (data.IsEmpty) return LayoutMarker;
+            if (data.Length == 1 && data[0] == 0) return LayoutMarker;
             if (data.Length < 4) throw new SerializationException("Not a Collect member key: shorter than its page number.");
             return new MemberPageKey<TKey>(group.Deserialize(data[..^4]), BinaryPrimitives.ReadInt32BigEndian(data[^4..]));
         }

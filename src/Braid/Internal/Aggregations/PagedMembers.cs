@@ -7,7 +7,7 @@ namespace Braid.Internal.Aggregations;
 /// change writes the page it touched and the group's small directory instead of the whole member list (issue 19: a
 /// timeline follower holds ~1,650 members; one value per group made every RocksDB commit serialize each touched
 /// group whole). Store entries: <c>(group, -1)</c> → the directory (page ids and sizes, in order);
-/// <c>(group, id)</c> → a page of at most <see cref="MaxPage"/> members (by default) in the view's order; one empty key → the
+/// <c>(group, id)</c> → a page of at most <see cref="MaxPage"/> members (by default) in the view's order; the one-byte key 0x00 → the
 /// layout marker. A full page splits in two; an emptied page is deleted; a group with no members has no entries.
 /// <para>Pages are read lazily (a change reads the directory and the pages its binary searches visit); the stores
 /// keep the objects (the in-memory store, RocksDB's pending writes and cache), so the driver pays a few dictionary
@@ -177,10 +177,10 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     private void CheckLayout()
     {
         _layoutChecked = true;
-        if (store.TryGet(MemberPageKey<TKey>.LayoutMarker, out var marker) && marker.IsMarker) return;
         bool any;
         try
         {
+            if (store.TryGet(MemberPageKey<TKey>.LayoutMarker, out var marker) && marker.IsMarker) return;
             using var all = store.All().GetEnumerator();
             any = all.MoveNext();
         }
