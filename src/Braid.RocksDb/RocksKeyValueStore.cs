@@ -178,6 +178,8 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     /// </summary>
     private long Merge(byte[]? lo, byte[]? hi, bool inclusiveUpper, List<KeyValue<TKey, TValue>>? output)
     {
+        // An empty prefix is the start: a scan from it (the stream–stream join's emit pass) must learn the floor too.
+        if (lo is { Length: 0 }) lo = null;
         if (lo is not null && hi is not null && ByteArrayComparer.Instance.Compare(lo, hi) > 0) return 0;
         var pending = PendingBetween(lo, hi, inclusiveUpper);
         int p = 0;

@@ -32,7 +32,8 @@ public sealed class LagAwareLivenessModelTests(ITestOutputHelper output)
     [Fact]
     public void Every_task_is_asked_for_by_a_live_instance_within_a_bounded_time()
     {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("BRAID_MODEL_SEED"), out int s) ? s : Environment.TickCount & 0x7fffffff;
+        // A fixed seed keeps CI deterministic (20 runs of 120 s each); BRAID_MODEL_SEED explores others (e.g. a soak loop).
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("BRAID_MODEL_SEED"), out int s) ? s : 20261206;
         output.WriteLine($"seed {seed} (replay: BRAID_MODEL_SEED={seed})");
         var rng = new Random(seed);
         for (int run = 0; run < 20; run++)

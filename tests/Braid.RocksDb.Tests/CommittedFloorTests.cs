@@ -51,6 +51,23 @@ public sealed class CommittedFloorTests : IDisposable
     }
 
     [Fact]
+    public void AnEmptyPrefixScan_IsAScanFromTheStart_AndLearnsTheFloor()
+    {
+        // The stream–stream join's emit pass scans its held records with an empty prefix (into a reused list).
+        using var backend = _dir.Open();
+        var task = backend.OpenTask(Task);
+        var kv = (RocksKeyValueStore<string, string>)task.Stores.CreateKeyValueStore(Kv);
+        for (int i = 10; i < 40; i++) kv.Put(Key(i), "v" + i);
+        backend.Commit([task], NoMetadata);
+        for (int i = 10; i < 30; i++) Assert.True(kv.Delete(Key(i)));
+        backend.Commit([task], NoMetadata);
+        var held = new List<KeyValue<string, string>>();
+        kv.PrefixScanInto([], held);
+        Assert.Equal(Enumerable.Range(30, 10).Select(Key), held.Select(e => e.Key));
+        Assert.Equal(Serdes.String.Serialize(Key(30)), kv.Floor.Key);
+    }
+
+    [Fact]
     public void PointReads_KnowKeysOutsideTheCommittedBoundsAbsent_AndSeeEveryCommittedPutOutsideTheOldBounds()
     {
         // No value cache: every read that the bounds do not answer goes to RocksDB.

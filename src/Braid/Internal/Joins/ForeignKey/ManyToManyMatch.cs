@@ -128,7 +128,7 @@ internal sealed class ManyToManyMatch<TAttr, TPk, TValue, TOtherPk, TOther, TOut
         bool has = result is not null, had = old is not null;
         if (!has && !had) return;
         Forward(new Record<TOutKey, Change<TResult>>(key, new Change<TResult>(result, has, old, had),
-            has ? Math.Max(ts, other.Timestamp) : ts, from.Headers));
+            m.HasValue ? Math.Max(ts, other.Timestamp) : ts, from.Headers)); // as the stored path: a null result keeps the pair's time
     }
 
     private void Emit(TOutKey key, bool has, TResult? result, long ts, in Record<TAttr, RowMessage<TPk, TValue>> from) =>
