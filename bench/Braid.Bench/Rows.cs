@@ -15,9 +15,11 @@ internal static class Rows
     public static void RunAndWrite(BenchOptions opts, string jsonPath)
     {
         using var allocations = AllocationTypes.StartIfRequested();
+        using var dynamicMethods = DynamicMethods.StartIfRequested();
         var results = Run(opts);
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(results, BenchResult.Json));
         allocations?.Print(Console.Out);
+        dynamicMethods?.Print(Console.Out);
     }
 
     /// <summary>Whether the implementation has a row for the workload (the parent only starts children that do).</summary>

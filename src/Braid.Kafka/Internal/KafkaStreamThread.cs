@@ -153,6 +153,7 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
                 // so interactive queries (StoreQueries) get in at least once per loop.
                 lock (QueryLock)
                 {
+                    MaybeRejoin(); // test hook (KafkaStreamThread.Rejoin.cs)
                     PollGroup();
                     _subscription?.Refresh(_group!, () => _tasks!.Owned, steady: _listener!.AssignedOnce && !_rebalance.InProgress);
                     if (_tasks!.HasWork && _tasks.Step()) Announce();

@@ -19,10 +19,9 @@ namespace Braid.Kafka.Internal;
 /// (<see cref="Claim"/>): the standby commits and closes under the lock, and the active task opens the same state and
 /// restores only the changelog tail after the standby's checkpoint (TaskManager / RestoreDriver, unchanged). A crash at
 /// any point is safe: state and checkpoint are written together, and the changelog is the truth past the checkpoint.</para>
-/// <para>In-memory stores are kept too (as Kafka's standby tasks keep them): built through <see cref="KeptInMemoryStores"/>,
-/// fed from the changelog's start, never checkpointed; on promotion they are handed to the active task with the position
-/// they were applied up to (<see cref="TakeHandOver"/>), so it restores only the tail. A restart loses them: they are
-/// rebuilt from the changelog, as in Kafka.</para>
+/// <para>In-memory stores are kept too (<see cref="KeptInMemoryStores"/>), fed from the changelog's start, never checkpointed (a restart
+/// rebuilds them, as in Kafka); on promotion they are handed over with the positions they were applied up to (<see cref="TakeHandOver"/>),
+/// so the active task restores only the tail; one dropped before its restore began: <see cref="StandbyHandOvers"/>.</para>
 /// </summary>
 internal sealed class StandbyUpdater : IDisposable
 {
@@ -31,7 +30,7 @@ internal sealed class StandbyUpdater : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<TaskId, Standby> _standbys = new();
     private readonly HashSet<TaskId> _claimed = new();
-    private readonly Dictionary<TaskId, InMemoryHandOver> _handedOver = new();
+    private readonly StandbyHandOvers _handOvers = new();
     private readonly Queue<TopicPartition> _released = new();
     private readonly Dictionary<TopicPartition, Position> _positions = new();
     private readonly TopologyModel _model;
@@ -117,20 +116,25 @@ internal sealed class StandbyUpdater : IDisposable
         lock (_lock)
         {
             _claimed.Add(id);
-            if (!_standbys.Remove(id, out var s)) return;
+            if (!_standbys.Remove(id, out var s))
+            {
+                _handOvers.Reclaim(id); // dropped moments ago and not reopened: the same stores, nothing applied since
+                return;
+            }
             Close(s, reason: "promoted to active", release: false, handOver: true);
             Failpoints.Hit(HandOverFailpoints.StandbyClaimed);
         }
     }
 
-    /// <summary>
-    /// The in-memory stores of the standby promoted by <see cref="Claim"/>, for the stream thread building the active task
-    /// (once; null when the standby kept none, or the task was unclaimed meanwhile).
-    /// </summary>
+    /// <summary>The in-memory stores of the standby promoted by <see cref="Claim"/>, for the stream thread building the active task (once; else null).</summary>
     public InMemoryHandOver? TakeHandOver(TaskId id)
     {
-        lock (_lock) return _handedOver.Remove(id, out var h) ? h : null;
+        lock (_lock) return _handOvers.Take(id);
     }
+
+    /// <summary>Hand-overs not settled yet, and (test hook) their logged steps (read under <see cref="QueryLock"/>); test hooks.</summary>
+    internal StandbyHandOvers HandOvers => _handOvers;
+    internal HandOverTestHooks Hooks { get; } = new();
 
     /// <summary>The stream thread closed the task (revoked, lost or shut down): a standby may keep it from now on.</summary>
     public void Unclaim(TaskId id)
@@ -138,7 +142,7 @@ internal sealed class StandbyUpdater : IDisposable
         lock (_lock)
         {
             _claimed.Remove(id);
-            _handedOver.Remove(id); // never taken (revoked before its restore began): the stores are dropped with it
+            _handOvers.Drop(id); // never taken (revoked before its restore began): back to a standby here, or closed (Place)
         }
     }
 
@@ -169,7 +173,7 @@ internal sealed class StandbyUpdater : IDisposable
             {
                 foreach (var s in _standbys.Values) Close(s, reason: "shutdown", release: true);
                 _standbys.Clear();
-                _handedOver.Clear();
+                _handOvers.DisposeAll();
             }
         }
         catch (Exception e)
@@ -203,6 +207,7 @@ internal sealed class StandbyUpdater : IDisposable
             }
             UnassignReleased();
             foreach (var id in wanted.Where(id => !_standbys.ContainsKey(id) && !_claimed.Contains(id))) Open(id);
+            _handOvers.DisposeReturned(); // dropped hand-overs of tasks this instance keeps no standby of
             var names = _standbys.Keys.Select(KafkaTask.Name).Order(StringComparer.Ordinal).ToArray();
             if (!names.SequenceEqual(_announced))
             {
@@ -215,7 +220,8 @@ internal sealed class StandbyUpdater : IDisposable
     private void Open(TaskId id)
     {
         Local?.MarkOwned(id);
-        var memory = new KeptInMemoryStores();
+        var returned = _handOvers.TakeReturned(id, tp => _consumer.QueryWatermarkOffsets(tp, _options.RequestTimeout));
+        var memory = returned?.Stores ?? new KeptInMemoryStores();
         var task = KafkaTask.Create(id, _model, _layout, _config, StandbyNoOutput.Instance, StandbyNoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(),
             _backend, memory);
         var s = new Standby(task, memory);
@@ -231,11 +237,13 @@ internal sealed class StandbyUpdater : IDisposable
             // A checkpoint past the end means the changelog was re-created: the active restore refuses that state (RestoreDriver);
             // the standby leaves it alone rather than mixing two changelogs.
             if (checkpoint is long c && c > wm.High.Value) continue;
-            long from = Math.Max(checkpoint ?? wm.Low.Value, wm.Low.Value);
+            long? kept = returned?.Positions.TryGetValue(tp, out long k) == true ? k : null; // within the changelog (TakeReturned)
+            long from = Math.Max(checkpoint ?? kept ?? wm.Low.Value, wm.Low.Value);
             s.Partitions[tp] = _positions[tp] = new Position(store, from, wm.High.Value);
             assign.Add(new TopicPartitionOffset(tp, new Offset(from)));
         }
         _standbys[id] = s;
+        if (returned is not null) _handOvers.Reopened(id, returned, s.Partitions.ToDictionary(kv => kv.Key, kv => kv.Value.Next));
         var held = assign.Select(a => a.TopicPartition).Where(_consumer.Assignment.Contains).ToList();
         if (held.Count > 0) _consumer.IncrementalUnassign(held);
         if (assign.Count > 0) _consumer.IncrementalAssign(assign);
@@ -338,7 +346,7 @@ internal sealed class StandbyUpdater : IDisposable
         if (handOver && inMemory.Count > 0)
         {
             s.Task.CloseKeeping(s.Memory.Names);
-            _handedOver[s.Task.Id] = new InMemoryHandOver(s.Memory, inMemory);
+            _handOvers.Give(s.Task.Id, new InMemoryHandOver(s.Memory, inMemory));
         }
         else
         {

@@ -20,6 +20,13 @@ internal sealed class KeptInMemoryStores : IStoreFactory
     /// <summary>Names of the stores built so far (the ones a closing standby must leave open for the active task).</summary>
     public IReadOnlyCollection<string> Names => _stores.Keys;
 
+    /// <summary>Closes the kept stores and forgets them (a dropped hand-over no standby reuses).</summary>
+    public void CloseAll()
+    {
+        foreach (var store in _stores.Values) store.Close();
+        _stores.Clear();
+    }
+
     public IKeyValueStore<TKey, TValue> CreateKeyValueStore<TKey, TValue>(KeyValueStoreBuilder<TKey, TValue> builder) =>
         Kept(builder.Name, () => InMemoryStoreFactory.Instance.CreateKeyValueStore(builder));
 
