@@ -122,8 +122,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     public void Save()
     {
         // A page put here and deleted by a later change of the same Load never reaches the store: deletions win.
-        foreach (var (id, page) in _dirty)
-            if (!_deleted.Contains(id)) store.Put(Key(id), page);
+        // A page edited twice in one Load (a removal and an insertion of the same change) is listed twice: put once.
+        for (int i = 0; i < _dirty.Count; i++)
+        {
+            var (id, page) = _dirty[i];
+            if (!_deleted.Contains(id) && !ListedBefore(i, id)) store.Put(Key(id), page);
+        }
         foreach (int id in _deleted) store.Delete(Key(id));
         if (Count > 0) store.Put(Key(MemberPageKey<TKey>.DirectoryPage), _dir);
         else if (_stored) store.Delete(Key(MemberPageKey<TKey>.DirectoryPage));
@@ -133,6 +137,13 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         _stored = Count > 0;
         _dirty.Clear();
         _deleted.Clear();
+    }
+
+    private bool ListedBefore(int i, int id)
+    {
+        for (int j = 0; j < i; j++)
+            if (_dirty[j].Id == id) return true;
+        return false;
     }
 
     private MemberPageKey<TKey> Key(int page) => new(_group, page);
