@@ -40,6 +40,9 @@ internal readonly struct CommittedFloor
     public bool CanLearnFrom(byte[]? lo) =>
         lo is null || (Known && (Key is null || ByteArrayComparer.Instance.Compare(lo, Key) <= 0));
 
+    /// <summary>Whether RocksDB certainly holds no <paramref name="key"/> (it is below the floor).</summary>
+    public bool Excludes(ReadOnlySpan<byte> key) => Known && (Key is null || key.SequenceCompareTo(Key) < 0);
+
     /// <summary>Where a scan from <paramref name="lo"/> may seek: the floor when that is higher.</summary>
     public byte[]? SeekFrom(byte[]? lo) =>
         Known && Key is not null && (lo is null || ByteArrayComparer.Instance.Compare(lo, Key) < 0) ? Key : lo;

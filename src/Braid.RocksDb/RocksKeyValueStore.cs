@@ -77,7 +77,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private bool KnownAbsent(byte[] keyBytes)
     {
         if (ReadOnly) return false;
-        if (_floor.Known && (_floor.Key is null || ByteArrayComparer.Instance.Compare(keyBytes, _floor.Key) < 0)) return true;
+        if (_floor.Excludes(keyBytes)) return true;
         if (!_ceiling.Known) _ceiling = LearnCeiling();
         return _ceiling.Excludes(keyBytes);
     }
