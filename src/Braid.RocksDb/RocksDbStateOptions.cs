@@ -26,6 +26,8 @@ public sealed record RocksDbStateOptions
     /// <summary>
     /// How many deserialized entries each store keeps in memory in front of RocksDB (default 65,536).
     /// Reads of cached keys cost a dictionary lookup instead of a RocksDB read and a deserialization.
+    /// A join's subscription or index store also keeps up to this many entries as whole groups, so the prefix scan
+    /// of a right-table update is answered from memory.
     /// Zero disables the cache.
     /// </summary>
     public int CacheEntriesPerStore { get; init; } = 65_536;

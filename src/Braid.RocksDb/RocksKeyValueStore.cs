@@ -18,6 +18,9 @@ namespace Braid.RocksDb;
 /// or cached before the write) is <em>fresh</em>: deleting it drops the pending write instead of pending a
 /// delete, so a record held and released between two commits (a stream–stream outer join's held records, a
 /// buffer's entries) never reaches RocksDB, not even as a delete marker.</item>
+/// <item>A foreign-key join's subscription store and a many-to-many join's indexes (key serdes that group keys,
+/// <see cref="IGroupedKeys{TKey}"/>) keep the groups their prefix scans read in a <see cref="PrefixGroupCache{TKey,TValue}"/>,
+/// maintained by the writes: a right-table update's scan of a cached group is a dictionary lookup.</item>
 /// </list>
 /// </summary>
 internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
@@ -34,12 +37,15 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private readonly List<KeyIndexEntry<TKey>> _pendingInRange = new();
     private CommittedFloor _floor;
     private CommittedCeiling _ceiling;
+    private readonly PrefixGroupCache<TKey, TValue>? _groups;
 
     public RocksKeyValueStore(RocksDatabase db, TaskId task, KeyValueStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, readOnly)
     {
         _valueSerde = builder.ValueSerde;
         _cache = new ValueCache<TKey, Cached>(readOnly ? 0 : cacheEntries);
+        // A join's subscription or index store: whole groups in memory, so right-side updates scan no RocksDB iterator.
+        if (!readOnly && cacheEntries > 0 && builder.KeySerde is IGroupedKeys<TKey> grouped) _groups = new(grouped, cacheEntries);
     }
 
     public override long PendingBytes => _pending.Count * EstimatedEntryBytes;
@@ -49,6 +55,9 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
 
     /// <summary>Above it, reads know a key absent (tests).</summary>
     internal CommittedCeiling Ceiling => _ceiling;
+
+    /// <summary>Groups whose prefix scans are answered from memory (tests).</summary>
+    internal int CachedGroups => _groups?.GroupCount ?? 0;
 
     /// <summary>Exact (a merge of committed and pending keys), so it costs a scan of the task's keys.</summary>
     public long ApproximateCount => Merge(null, null, inclusiveUpper: true, output: null);
@@ -109,6 +118,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         StoreArguments.NotNull(key);
         StoreArguments.NotNull(value);
         SetPending(key, new Pending(value, IsDelete: false));
+        _groups?.Put(key, value);
     }
 
     public bool Delete(TKey key)
@@ -125,9 +135,11 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             _pending.Remove(key);
             _pendingIndex?.Remove(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
             _cache.Set(key, new Cached(false, default!));
+            _groups?.Delete(key);
             return true;
         }
         SetPending(key, new Pending(default!, IsDelete: true));
+        _groups?.Delete(key);
         return true;
     }
 
@@ -159,16 +171,17 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
 
     public IEnumerable<KeyValue<TKey, TValue>> PrefixScan<TPrefix>(TPrefix prefix, Serde<TPrefix> prefixSerde)
     {
-        var lo = prefixSerde.Serialize(prefix);
         var result = new List<KeyValue<TKey, TValue>>();
-        Merge(lo, ByteArrayComparer.PrefixUpperBound(lo), inclusiveUpper: false, result);
+        PrefixScanInto(prefixSerde.Serialize(prefix), result);
         return result;
     }
 
     public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output)
     {
         output.Clear();
+        if (_groups is not null && _groups.TryScan(prefix, output)) return;
         Merge(prefix, ByteArrayComparer.PrefixUpperBound(prefix), inclusiveUpper: false, output);
+        _groups?.Learn(prefix, output);
     }
 
     /// <summary>
@@ -302,6 +315,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         _pending.Clear();
         _pendingIndex = null;
         _cache.Clear();
+        _groups?.Clear(); // it holds pending writes just discarded
         _floor = default; // learned again by the next scan from below
         _ceiling = default;
         ResetIterator();

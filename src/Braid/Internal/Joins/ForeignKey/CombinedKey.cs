@@ -16,7 +16,7 @@ internal readonly record struct CombinedKey<TPrefix, TPrimary>(TPrefix Prefix, T
 /// (Kafka's CombinedKeySchema layout). The length comes first so that prefix "1" never matches "10".
 /// </summary>
 internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix, Serde<TPrimary> primary)
-    : Serde<CombinedKey<TPrefix, TPrimary>>, IOwnInMemoryStore<CombinedKey<TPrefix, TPrimary>>
+    : Serde<CombinedKey<TPrefix, TPrimary>>, IOwnInMemoryStore<CombinedKey<TPrefix, TPrimary>>, IGroupedKeys<CombinedKey<TPrefix, TPrimary>>
 {
     /// <summary>Serializes only the prefix part, for <c>PrefixScan</c>.</summary>
     public Serde<TPrefix> PrefixSerde { get; } = new PrefixOnly(prefix);
@@ -36,6 +36,20 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
         BinaryPrimitives.WriteInt32BigEndian(b, np);
         SerdeBytes.Write(value.Prefix, p, b.AsSpan(4, np));
         SerdeBytes.Write(value.Primary, k, b.AsSpan(4 + np));
+        return b;
+    }
+
+    /// <summary>[n][n prefix bytes] is exactly one prefix's keys; [n] with fewer or more bytes is not.</summary>
+    public bool IsGroup(ReadOnlySpan<byte> bytes) => bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) == bytes.Length - 4;
+
+    public byte[] GroupOf(CombinedKey<TPrefix, TPrimary> key) => PrefixSerde.Serialize(key.Prefix);
+
+    public byte[] MemberOf(CombinedKey<TPrefix, TPrimary> key)
+    {
+        int n = SerdeBytes.Length(primary, key.Primary, out var k);
+        if (k is not null) return k;
+        var b = new byte[n];
+        SerdeBytes.Write(key.Primary, null, b);
         return b;
     }
 
