@@ -23,7 +23,8 @@ namespace Braid.RocksDb;
 /// </summary>
 internal sealed class PrefixGroupCache<TKey, TValue>(IGroupedKeys<TKey> keys, int maxEntries)
 {
-    private readonly Dictionary<byte[], List<Member>> _groups = new(ByteArrayComparer.Instance);
+    private const int StackLimit = 128;
+    private readonly Dictionary<byte[], List<Member>> _groups = new(ByteSpanComparer.Instance);
     private int _entries;
 
     /// <summary>Cached groups (tests).</summary>
@@ -51,8 +52,10 @@ internal sealed class PrefixGroupCache<TKey, TValue>(IGroupedKeys<TKey> keys, in
     /// <summary>The store wrote <paramref name="key"/>: a cached group keeps up.</summary>
     public void Put(TKey key, TValue value)
     {
-        if (_groups.Count == 0 || !_groups.TryGetValue(keys.GroupOf(key), out var group)) return;
-        var member = keys.MemberOf(key);
+        if (_groups.Count == 0 || GroupOf(key, stackalloc byte[StackLimit]) is not { } group) return;
+        Span<byte> stack = stackalloc byte[StackLimit];
+        int n = keys.WriteMember(key, stack);
+        var member = n >= 0 ? stack[..n] : keys.MemberOf(key);
         int i = Find(group, member);
         if (i >= 0)
         {
@@ -64,15 +67,17 @@ internal sealed class PrefixGroupCache<TKey, TValue>(IGroupedKeys<TKey> keys, in
             Clear();
             return;
         }
-        group.Insert(~i, new Member(member, key, value));
+        group.Insert(~i, new Member(member.ToArray(), key, value));
         _entries++;
     }
 
     /// <summary>The store deleted <paramref name="key"/>: a cached group keeps up.</summary>
     public void Delete(TKey key)
     {
-        if (_groups.Count == 0 || !_groups.TryGetValue(keys.GroupOf(key), out var group)) return;
-        int i = Find(group, keys.MemberOf(key));
+        if (_groups.Count == 0 || GroupOf(key, stackalloc byte[StackLimit]) is not { } group) return;
+        Span<byte> stack = stackalloc byte[StackLimit];
+        int n = keys.WriteMember(key, stack);
+        int i = Find(group, n >= 0 ? stack[..n] : keys.MemberOf(key));
         if (i < 0) return;
         group.RemoveAt(i);
         _entries--;
@@ -82,6 +87,14 @@ internal sealed class PrefixGroupCache<TKey, TValue>(IGroupedKeys<TKey> keys, in
     {
         _groups.Clear();
         _entries = 0;
+    }
+
+    /// <summary>The key's cached group, looked up with its group bytes written on the stack when they fit.</summary>
+    private List<Member>? GroupOf(TKey key, Span<byte> stack)
+    {
+        int n = keys.WriteGroup(key, stack);
+        if (n < 0) return _groups.TryGetValue(keys.GroupOf(key), out var g) ? g : null;
+        return _groups.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(stack[..n], out var group) ? group : null;
     }
 
     private static int Find(List<Member> group, ReadOnlySpan<byte> member)

@@ -16,4 +16,12 @@ internal interface IGroupedKeys<TKey>
 
     /// <summary>The key's bytes after its group prefix: their byte order is the keys' order within the group.</summary>
     byte[] MemberOf(TKey key);
+
+    /// <summary>Writes <see cref="GroupOf"/>'s bytes into <paramref name="to"/> and returns their length, or -1 when they
+    /// do not fit (lookups from the stack: no array per write).</summary>
+    int WriteGroup(TKey key, Span<byte> to);
+
+    /// <summary>Writes <see cref="MemberOf"/>'s bytes into <paramref name="to"/> and returns their length, or -1 when they
+    /// do not fit.</summary>
+    int WriteMember(TKey key, Span<byte> to);
 }

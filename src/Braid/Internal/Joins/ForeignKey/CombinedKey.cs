@@ -53,6 +53,23 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
         return b;
     }
 
+    public int WriteGroup(CombinedKey<TPrefix, TPrimary> key, Span<byte> to)
+    {
+        int n = SerdeBytes.Length(prefix, key.Prefix, out var p);
+        if (4 + n > to.Length) return -1;
+        BinaryPrimitives.WriteInt32BigEndian(to, n);
+        SerdeBytes.Write(key.Prefix, p, to.Slice(4, n));
+        return 4 + n;
+    }
+
+    public int WriteMember(CombinedKey<TPrefix, TPrimary> key, Span<byte> to)
+    {
+        int n = SerdeBytes.Length(primary, key.Primary, out var k);
+        if (n > to.Length) return -1;
+        SerdeBytes.Write(key.Primary, k, to[..n]);
+        return n;
+    }
+
     public override CombinedKey<TPrefix, TPrimary> Deserialize(ReadOnlySpan<byte> data)
     {
         if (data.Length < 4) throw new SerializationException("A combined key needs at least 4 bytes.");

@@ -243,25 +243,4 @@ internal sealed class CombinedKeyStore<TPrefix, TPrimary, TValue> :
             if (_rentedPrimary is not null) ArrayPool<byte>.Shared.Return(_rentedPrimary);
         }
     }
-
-    /// <summary>Byte-content equality for the group map, also for spans (lookups without an array).</summary>
-    private sealed class ByteSpanComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly ByteSpanComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var h = new HashCode();
-            h.AddBytes(alternate);
-            return h.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-    }
 }
