@@ -28,6 +28,8 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
     private readonly LogFileSystem _fs = fs;
     private bool _directoryDirty;
     private bool _closed;
+    private readonly AppendedTail _tail = new(topic, partition);
+    private bool _tailWanted; // a task reads this log: only then are appends kept (final outputs never are)
 
     public string Topic { get; } = topic;
 
@@ -70,11 +72,17 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
 
     /// <summary>Appends records (their offsets are assigned here) and hands the bytes to the OS, so a
     /// process crash keeps them; <see cref="Sync"/> makes them survive a power loss. Returns the new end.</summary>
-    public long Append(IReadOnlyList<RawRecord> records)
+    /// <param name="records">The records, in order.</param>
+    /// <param name="keep">Keep them in memory for the next <see cref="Read(long, int, List{RawRecord}, bool)"/> that
+    /// asks for kept records (<see cref="AppendedTail"/>: a stream thread's sinks), if such a read ever came (a task
+    /// reads this log); otherwise the kept records are forgotten.</param>
+    public long Append(IReadOnlyList<RawRecord> records, bool keep = false)
     {
         lock (_lock)
         {
             ThrowIfClosed();
+            keep &= _tailWanted;
+            if (!keep) _tail.Clear();
             int i = 0;
             while (i < records.Count)
             {
@@ -92,8 +100,14 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
                 try
                 {
                     int p = 0;
+                    long first = EndOffset;
                     for (int j = start; j < i; j++) p += RecordFormat.Write(records[j], EndOffset++, buf.AsSpan(p));
                     seg.Append(buf.AsSpan(0, p), EndOffset, maxTs);
+                    // Kept only once the file holds them: a failed write keeps nothing it did not write.
+                    if (keep)
+                    {
+                        for (int j = start; j < i; j++) _tail.Add(records[j], first + (j - start));
+                    }
                 }
                 finally
                 {
@@ -114,6 +128,8 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         lock (_lock)
         {
             ThrowIfClosed();
+            // The cut records are produced again by the retried batch, possibly different: never serve the old ones.
+            _tail.Clear();
             long end = VisibleEnd;
             LowerRecoveryPoint(end);
             if (EndOffset <= end) return;
@@ -172,15 +188,28 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
     }
 
     /// <summary>Reads up to <paramref name="max"/> visible records from <paramref name="from"/> (clamped to the log start).</summary>
-    public long Read(long from, int max, List<RawRecord> into)
+    /// <param name="from">The first offset wanted.</param>
+    /// <param name="max">The most records to add.</param>
+    /// <param name="into">Where they go.</param>
+    /// <param name="kept">Take records this process appended with <c>keep</c> from memory, their arrays shared with the
+    /// writer (a task's fetch); otherwise every record is read from the file into new arrays (readers, tools).</param>
+    public long Read(long from, int max, List<RawRecord> into, bool kept = false)
     {
         lock (_lock)
         {
             long limit = VisibleEnd;
             if (from < _segments[0].BaseOffset) from = _segments[0].BaseOffset;
-            int si = SegmentIndexFor(from);
             long next = from;
             int taken = 0;
+            if (kept)
+            {
+                _tailWanted = true;
+                taken = _tail.Read(from, limit, max, into);
+                next += taken;
+                _tail.DropBelow(next);
+                if (taken == max || next >= limit) return next;
+            }
+            int si = SegmentIndexFor(next);
             for (; si < _segments.Count && next < limit && taken < max; si++)
             {
                 var seg = _segments[si];
@@ -247,6 +276,7 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         {
             ThrowIfClosed();
             if (_segments.Count < 2) return;
+            _tail.Clear();
             var s = _segments[0];
             _segments.RemoveAt(0);
             _unsynced.Remove(s);
@@ -261,6 +291,7 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         lock (_lock)
         {
             ThrowIfClosed();
+            _tail.Clear();
             int i = _segments.IndexOf(old);
             if (i < 0 || i == _segments.Count - 1)
             {
@@ -299,6 +330,7 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         lock (_lock)
         {
             _closed = true;
+            _tail.Clear();
             foreach (var s in _segments) s.Dispose();
             _recoveryPointFile?.Dispose();
         }

@@ -78,7 +78,7 @@ internal sealed class EmbeddedTask : IHostedTask, IInputSource, IDisposable
         {
             if (task.Group.BufferedCount(i) >= _maxPoll / 2 || _fetchOffsets[i] >= _inputs[i].VisibleEnd) continue;
             _fetchBuffer.Clear();
-            _fetchOffsets[i] = _inputs[i].Read(_fetchOffsets[i], _maxPoll, _fetchBuffer);
+            _fetchOffsets[i] = _inputs[i].Read(_fetchOffsets[i], _maxPoll, _fetchBuffer, kept: true);
             task.AddRecords(i, _fetchBuffer);
         }
     }

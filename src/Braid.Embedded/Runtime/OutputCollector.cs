@@ -65,7 +65,9 @@ internal sealed class OutputCollector(Func<string, TopicLog> topicFor) : IRecord
             if (records.Count == 0) continue;
             // Added before appending: a failed append may leave part of the records, which the commit must cut.
             touched.Add(log);
-            log.Append(records);
+            // Kept in memory for the task that reads this log (a repartition's consumer): it takes them without
+            // reading the file back (PartitionLog's AppendedTail; the file still holds them for recovery).
+            log.Append(records, keep: true);
             records.Clear();
         }
         BufferedCount = 0;
