@@ -36,6 +36,27 @@ public sealed class DriverTopicStateTests
         Assert.Equal(2, d.CreateOutputTopic("a", Serdes.String, Serdes.String).ReadValuesToList().Count);
     }
 
+    [Fact]
+    public void Offsets_StayPerTopic_WhenTopicsComeInTurnAndAreNamedByDifferentStringInstances()
+    {
+        // The driver finds the last two topics by reference: a third topic in turn, and names that are equal but not
+        // the same string, must still reach their own topic's state (offsets and source), never a remembered one.
+        var b = new StreamsBuilder();
+        foreach (var t in new[] { "a", "b", "c" }) b.Stream(t, S).ProcessValues(() => new Annotate()).To("out", P);
+        using var d = new TopologyTestDriver(b.Build());
+        var kept = new[] { "a", "b", "c" }.ToDictionary(t => t, t => d.CreateInputTopic(t, Serdes.String, Serdes.String));
+        int ts = 0;
+        foreach (var t in new[] { "a", "b", "c", "a", "c", "b", "a", "a", "b", "a", "a" })
+        {
+            // Even records through the kept topic objects (one name instance each), odd ones through a fresh copy of the name.
+            var input = ts % 2 == 0 ? kept[t] : d.CreateInputTopic(new string(t.AsSpan()), Serdes.String, Serdes.String);
+            input.PipeInput("k", t + ts, ts++);
+        }
+        Assert.Equal(
+            ["a0 from a@0", "b1 from b@0", "c2 from c@0", "a3 from a@1", "c4 from c@1", "b5 from b@1", "a6 from a@2", "a7 from a@3", "b8 from b@2", "a9 from a@4", "a10 from a@5"],
+            d.CreateOutputTopic("out", Serdes.String, Serdes.String).ReadValuesToList());
+    }
+
     private sealed class Annotate : IFixedKeyProcessor<string, string, string>
     {
         private IFixedKeyProcessorContext<string, string> _ctx = null!;
