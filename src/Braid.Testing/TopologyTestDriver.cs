@@ -22,6 +22,8 @@ public sealed partial class TopologyTestDriver : IDisposable
     // string-keyed lookups per record: offsets, known-input checks, internal/watched/read-back sets, output queues).
     private readonly Dictionary<string, TopicState> _topics = new();
     private readonly Queue<Produced> _feedback = new();
+    private string? _recentTopic, _previousTopic; // the last two topics looked up, and their states
+    private TopicState? _recentState, _previousState;
     private readonly HashSet<string> _producedTopics = new();
     private long _wallClock;
     private bool _processing;
@@ -128,11 +130,16 @@ public sealed partial class TopologyTestDriver : IDisposable
 
     private TopicState Topic(string topic)
     {
+        // A run pipes most records into one or two topics, named by the same string instance every time: those are
+        // found by reference, without hashing the name (a topic's state is made once and never replaced).
+        if (ReferenceEquals(topic, _recentTopic)) return _recentState!;
+        if (ReferenceEquals(topic, _previousTopic)) return _previousState!;
         if (!_topics.TryGetValue(topic, out var state))
         {
             bool global = _globalTask is not null && _globalTask.Reads(topic);
             _topics[topic] = state = new TopicState(_topology.Model.InternalTopics.Contains(topic), global ? null : _task.SourceFor(topic), global);
         }
+        (_previousTopic, _previousState, _recentTopic, _recentState) = (_recentTopic, _recentState, topic, state);
         return state;
     }
 

@@ -36,6 +36,30 @@ public sealed class DriverTopicStateTests
         Assert.Equal(2, d.CreateOutputTopic("a", Serdes.String, Serdes.String).ReadValuesToList().Count);
     }
 
+    [Fact]
+    public void Offsets_StayPerTopic_WhenTopicsComeInTurnAndAreNamedByDifferentStringInstances()
+    {
+        // The driver finds the last two topics by reference: a third topic in turn, and names that are equal but not
+        // the same string, must still reach their own topic's state (offsets and source), never a remembered one.
+        var b = new StreamsBuilder();
+        foreach (var t in new[] { "a", "b", "c" }) b.Stream(t, S).ProcessValues(() => new Annotate()).To("out", P);
+        using var d = new TopologyTestDriver(b.Build());
+        var kept = new[] { "a", "b", "c" }.ToDictionary(t => t, t => d.CreateInputTopic(t, Serdes.String, Serdes.String));
+        // Each sink write looks up "out" between two piped records, so the remembered topics are "out" and the last input:
+        // the same name instance twice in a row finds the second slot; a fresh copy of a name is found by value.
+        (string Topic, bool Fresh)[] order =
+            [("a", false), ("a", false), ("b", true), ("b", false), ("b", false), ("c", false), ("a", true), ("c", false), ("c", true), ("a", false), ("a", false)];
+        int ts = 0;
+        foreach (var (t, fresh) in order)
+        {
+            var input = fresh ? d.CreateInputTopic(new string(t.AsSpan()), Serdes.String, Serdes.String) : kept[t];
+            input.PipeInput("k", t + ts, ts++);
+        }
+        Assert.Equal(
+            ["a0 from a@0", "a1 from a@1", "b2 from b@0", "b3 from b@1", "b4 from b@2", "c5 from c@0", "a6 from a@2", "c7 from c@1", "c8 from c@2", "a9 from a@3", "a10 from a@4"],
+            d.CreateOutputTopic("out", Serdes.String, Serdes.String).ReadValuesToList());
+    }
+
     private sealed class Annotate : IFixedKeyProcessor<string, string, string>
     {
         private IFixedKeyProcessorContext<string, string> _ctx = null!;
