@@ -38,6 +38,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     private CommittedFloor _floor;
     private CommittedCeiling _ceiling;
     private readonly PrefixGroupCache<TKey, TValue>? _groups;
+    private CacheCoverage _coverage;
 
     public RocksKeyValueStore(RocksDatabase db, TaskId task, KeyValueStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, readOnly)
@@ -75,8 +76,11 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             value = cached.Value;
             return cached.Present;
         }
-        var keyBytes = KeySerde.Serialize(key);
         value = default!;
+        // A cache holding every committed key answers a miss: absent, and not cached, so that absences (a join's
+        // held-record buffer deletes keys that were never held) never fill and evict the cache (CacheCoverage).
+        if (CoversAll()) return false;
+        var keyBytes = KeySerde.Serialize(key);
         bool found = !KnownAbsent(keyBytes) && Db.TryRead(Family, _keyBuffer.Compose(Prefix, keyBytes), _valueSerde, out value);
         _cache.Set(key, new Cached(found, value));
         return found;
@@ -134,7 +138,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             // the key costs no RocksDB read either. A crash before the commit loses nothing: neither write was durable.
             _pending.Remove(key);
             _pendingIndex?.Remove(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
-            _cache.Set(key, new Cached(false, default!));
+            CacheAbsent(key);
             _groups?.Delete(key);
             return true;
         }
@@ -153,7 +157,18 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     }
 
     /// <summary>Whether the committed state is known (from the cache, never a read) to hold no value for the key.</summary>
-    private bool KnownAbsentWhenCommitted(TKey key) => _cache.TryGet(key, out var cached) && !cached.Present;
+    private bool KnownAbsentWhenCommitted(TKey key) => _cache.TryGet(key, out var cached) ? !cached.Present : CoversKnown();
+
+    private bool CoversAll() => _cache.Enabled && _coverage.CoversAll(Db, Family, Prefix, _cache.EverDropped);
+
+    private bool CoversKnown() => _cache.Enabled && _coverage.Known(_cache.EverDropped);
+
+    /// <summary>Caches a committed absence, or, while the cache covers the committed state, drops the key (a miss says absent).</summary>
+    private void CacheAbsent(TKey key)
+    {
+        if (CoversKnown()) _cache.Remove(key);
+        else _cache.Set(key, new Cached(false, default!));
+    }
 
     public IEnumerable<KeyValue<TKey, TValue>> Range(TKey from, TKey to)
     {
@@ -302,7 +317,11 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
 
     public override void Committed()
     {
-        foreach (var (key, pending) in _pending) _cache.Set(key, new Cached(!pending.IsDelete, pending.Value));
+        foreach (var (key, pending) in _pending)
+        {
+            if (pending.IsDelete) CacheAbsent(key);
+            else _cache.Set(key, new Cached(true, pending.Value));
+        }
         _pending.Clear();
         // Once a scan built the index it is kept, emptied, and maintained by the next writes: rebuilding it after every
         // commit allocated its chunks again (a tenth of the RocksDB foreign-key join's allocation, issue 19).
@@ -320,6 +339,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         _pendingIndex = null;
         _cache.Clear();
         _groups?.Clear(); // it holds pending writes just discarded
+        _coverage.Forget();
         _floor = default; // learned again by the next scan from below
         _ceiling = default;
         ResetIterator();

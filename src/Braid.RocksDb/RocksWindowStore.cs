@@ -32,6 +32,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
     private readonly List<Entry> _scratch = new();
     private readonly KeyOrderedWrites<PendingRun> _writeOrder = new(KeyOrderedWrites<PendingRun>.LengthThenByteOrder);
     private readonly byte[] _meta = new byte[16];
+    private CacheCoverage _coverage;
     private int _pendingCount;
     private long _nextSequence;
     private long _committedNextSequence;
@@ -124,7 +125,11 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
             return ReadCommitted(key, from, to, _scratch);
         }
         if (_cache.TryGet(key, out var cached)) return cached;
-        cached = ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
+        // A cache that holds every committed key of the task answers a miss itself: the key has no committed entries
+        // (CacheCoverage; before it, each key's first fetch after a commit sought every live segment in RocksDB).
+        cached = _coverage.CoversAll(Db, Family, Prefix, _cache.EverDropped)
+            ? new List<Entry>()
+            : ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
         _cache.Set(key, cached);
         return cached;
     }
@@ -265,11 +270,22 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
 
     public override void Committed()
     {
+        bool covers = _coverage.Known(_cache.EverDropped);
+        long minLive = MinLiveTime;
         foreach (var (key, entries) in _pending)
         {
             // TryGet already made the key young; a list updated in place needs no second cache write.
-            if (_cache.TryGet(key, out var cached) && MergeCommitted(cached, entries) is var merged && !ReferenceEquals(merged, cached))
-                _cache.Set(key, merged);
+            if (_cache.TryGet(key, out var cached))
+            {
+                if (MergeCommitted(cached, entries) is var merged && !ReferenceEquals(merged, cached)) _cache.Set(key, merged);
+            }
+            else if (covers)
+            {
+                // A cache covering the committed state must hold each newly committed key: its committed entries are
+                // exactly the live pending ones just written (the pending list is dropped by ClearPending, so it is reused).
+                entries.RemoveRange(0, FirstAtOrAfter(entries, minLive));
+                _cache.Set(key, entries);
+            }
         }
         TimeCommitted();
         _committedNextSequence = _nextSequence;
@@ -279,6 +295,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
     public override void DiscardPending()
     {
         _cache.Clear();
+        _coverage.Forget();
         TimeDiscarded();
         _nextSequence = _committedNextSequence;
         ClearPending();

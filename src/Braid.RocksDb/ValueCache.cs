@@ -23,6 +23,9 @@ internal sealed class ValueCache<TKey, TValue>
 
     public bool Enabled => _generationCapacity > 0;
 
+    /// <summary>Whether a generation change ever dropped entries: from then on a miss says nothing about the committed state.</summary>
+    public bool EverDropped { get; private set; }
+
     public bool TryGet(TKey key, out TValue value)
     {
         if (_young.TryGetValue(key, out value!)) return true;
@@ -37,6 +40,7 @@ internal sealed class ValueCache<TKey, TValue>
         if (_young.Count >= _generationCapacity && !_young.ContainsKey(key))
         {
             (_old, _young) = (_young, _old);
+            if (_young.Count > 0) EverDropped = true;
             _young.Clear();
         }
         _young[key] = value;
@@ -53,6 +57,7 @@ internal sealed class ValueCache<TKey, TValue>
     {
         _young.Clear();
         _old.Clear();
+        EverDropped = false; // nothing is held, so nothing held was dropped
     }
 }
 
