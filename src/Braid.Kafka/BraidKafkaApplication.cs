@@ -95,10 +95,18 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
     /// <summary>Changelog records this instance's standby replicas have not applied yet (also the <c>braid.kafka.standby.lag</c> gauge).</summary>
     public long StandbyLag => _threads?.Standbys?.Lag ?? 0;
 
+    /// <summary>The standby replicas of <see cref="StandbyTasks"/> that are warm-up replicas: tasks this instance restores before
+    /// it takes them over for balance (lag-aware assignment, <see cref="KafkaStreamsOptions.MaxWarmupReplicas"/>); their lag is
+    /// part of <see cref="StandbyLag"/>.</summary>
+    public IReadOnlyList<string> WarmupTasks => _threads?.Standbys?.WarmupTasks ?? [];
+
     internal long StandbyRecords => _threads?.Standbys?.AppliedRecords ?? 0;
 
     /// <summary>The instance's standby updater (tests pause it to hold a standby behind).</summary>
     internal StandbyUpdater? Standbys => _threads?.Standbys;
+
+    /// <summary>Test hook: set before <c>StartAsync</c>, the standby replicas (and warm-ups) start held back (<see cref="StandbyUpdater.Paused"/>).</summary>
+    internal bool StandbysPausedAtStart { get; set; }
 
     internal long ProcessedRecords => _threads?.Sum(t => t.ProcessedRecords) ?? 0;
 
@@ -167,8 +175,9 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
             var backend = StreamThreads.OpenBackend(_options, layout);
             var local = backend is null ? null : new LocalTaskStates(backend, layout, _config.TimeProvider, _options.StateCleanupDelay, _logger);
             local?.MarkFoundTasksReleased();
-            var standbys = _options.NumStandbyReplicas > 0 && backend is not null
-                ? new StandbyUpdater(_topology.Model, _config, _options, layout, backend, directory, clients.AssignedConsumer("standby", partitionEof: true), _logger) { Local = local }
+            // Lag-aware assignment keeps warm-up replicas in the standby thread even without standbys (WarmupPlacement).
+            var standbys = (_options.NumStandbyReplicas > 0 || _options.TaskAssignment == TaskAssignment.LagAware) && backend is not null
+                ? new StandbyUpdater(_topology.Model, _config, _options, layout, backend, directory, clients.AssignedConsumer("standby", partitionEof: true), _logger) { Local = local, Paused = StandbysPausedAtStart }
                 : null;
             StreamThreads? threads = null;
             threads = new StreamThreads((index, setState) => new KafkaStreamThread(_topology.Model, _config, _options, layout, clients.ForThread(index),

@@ -118,6 +118,15 @@ public sealed record KafkaStreamsOptions
     /// </summary>
     public long AcceptableRecoveryLag { get; init; } = 10_000;
 
+    /// <summary>
+    /// With <see cref="Kafka.TaskAssignment.LagAware"/>: how many warm-up replicas the group keeps at once (Kafka Streams'
+    /// <c>max.warmup.replicas</c>; default 2, at least 1). When an instance runs two or more stateful tasks more than another
+    /// (a new or restarted instance joined), a task to move is first restored on the under-loaded instance as a warm-up replica,
+    /// and moves only once that replica is within <see cref="AcceptableRecoveryLag"/>; the warm-up is dropped once the task moved
+    /// or is no longer to move. Every instance computes the same plan (see "Warm-up replicas" in docs/kafka.md).
+    /// </summary>
+    public int MaxWarmupReplicas { get; init; } = 2;
+
     /// <summary>The commit interval in force.</summary>
     public TimeSpan EffectiveCommitInterval =>
         CommitInterval ?? (ProcessingGuarantee == ProcessingGuarantee.ExactlyOnce ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(30));
@@ -159,8 +168,9 @@ public sealed record KafkaStreamsOptions
             throw new ConfigException(nameof(NumStandbyReplicas), "standby replicas are kept in the state directory: set StateDirectory too.");
         if (!Enum.IsDefined(TaskAssignment))
             throw new ConfigException(nameof(TaskAssignment), $"unknown value {(int)TaskAssignment}.");
-        if (TaskAssignment == TaskAssignment.LagAware && NumStandbyReplicas < 1)
-            throw new ConfigException(nameof(TaskAssignment), "lag-aware assignment moves tasks only to instances holding a caught-up standby replica: set NumStandbyReplicas to 1 or more.");
+        if (TaskAssignment == TaskAssignment.LagAware && StateDirectory is null)
+            throw new ConfigException(nameof(TaskAssignment), "lag-aware assignment moves tasks only to instances holding a caught-up replica (standby or warm-up), kept in the state directory: set StateDirectory too.");
+        if (MaxWarmupReplicas < 1) throw new ConfigException(nameof(MaxWarmupReplicas), $"must be at least 1 (was {MaxWarmupReplicas}).");
         if (AcceptableRecoveryLag < 0) throw new ConfigException(nameof(AcceptableRecoveryLag), $"must not be negative (was {AcceptableRecoveryLag}).");
         if (StreamThreads < 1) throw new ConfigException(nameof(StreamThreads), $"must be at least 1 (was {StreamThreads}).");
         if (StateCleanupDelay < TimeSpan.Zero) throw new ConfigException(nameof(StateCleanupDelay), "must not be negative.");

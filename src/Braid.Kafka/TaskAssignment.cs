@@ -16,7 +16,8 @@ public enum TaskAssignment
     /// caught up on it — the one running it, or one whose standby replica is within
     /// <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/> of the changelog end — unless no live instance is caught up, when
     /// any may take it. A fail-over lands on the caught-up standby, and a move for balance waits until the new instance's
-    /// replica has caught up. Needs <see cref="KafkaStreamsOptions.NumStandbyReplicas"/> ≥ 1; each task gets a one-partition
+    /// replica (a standby, or a warm-up replica: <see cref="KafkaStreamsOptions.MaxWarmupReplicas"/>) has caught up. Needs a
+    /// <see cref="KafkaStreamsOptions.StateDirectory"/>; without standbys a fail-over restores fully, as in the default mode; each task gets a one-partition
     /// topic <c>&lt;app&gt;-braid-task-&lt;task&gt;</c>. See "Lag-aware task assignment" in docs/kafka.md.
     /// </summary>
     LagAware = 1,

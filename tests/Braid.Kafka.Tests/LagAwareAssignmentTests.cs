@@ -132,14 +132,17 @@ public sealed class LagAwareAssignmentTests(ITestOutputHelper output) : IDisposa
         Assert.Contains("lag-aware", e.Message);
     }
 
-    // Bug caught: lag-aware assignment accepted without standbys: no instance but the active would ever be caught up, so
-    // new instances would never get a task.
+    // Bugs caught: lag-aware assignment accepted without a state directory (no replica — standby or warm-up — could be kept,
+    // so new instances would never get a task), and a warm-up cap below 1 accepted (no task would ever move for balance).
     [Fact]
-    public void Lag_aware_assignment_without_standby_replicas_is_a_config_error_naming_the_option()
+    public void Lag_aware_assignment_without_a_state_directory_or_with_no_warm_ups_is_a_config_error_naming_the_option()
     {
-        var e = Assert.Throws<ConfigException>(() => (_k.Options() with { TaskAssignment = TaskAssignment.LagAware }).Validate());
+        var e = Assert.Throws<ConfigException>(() => (_k.Options() with { TaskAssignment = TaskAssignment.LagAware, StateDirectory = null }).Validate());
         Assert.Contains("TaskAssignment", e.Message);
-        Assert.Contains("NumStandbyReplicas", e.Message);
+        Assert.Contains("StateDirectory", e.Message);
+        var w = Assert.Throws<ConfigException>(() => (_k.Options() with { TaskAssignment = TaskAssignment.LagAware, StateDirectory = _root, MaxWarmupReplicas = 0 }).Validate());
+        Assert.Contains("MaxWarmupReplicas", w.Message);
+        (_k.Options() with { TaskAssignment = TaskAssignment.LagAware, StateDirectory = _root }).Validate(); // no standbys: warm-ups only
     }
 
     public void Dispose()

@@ -182,6 +182,11 @@ internal sealed class InstanceDirectory : IDisposable
         return live;
     }
 
+    /// <summary>The instances heard from within <paramref name="window"/> (this one always) with the standby replicas they announced (warm-ups included).</summary>
+    public IReadOnlyDictionary<string, string[]> LiveStandbys(TimeSpan window) =>
+        _instances.Where(kv => kv.Key == Self || (_heard.TryGetValue(kv.Key, out long seen) && _time.GetElapsedTime(seen) <= window))
+            .ToDictionary(kv => kv.Key, kv => kv.Value.Standby, StringComparer.Ordinal);
+
     public void Withdraw()
     {
         _instances.TryRemove(Self, out _);

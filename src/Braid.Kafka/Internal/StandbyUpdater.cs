@@ -47,6 +47,7 @@ internal sealed class StandbyUpdater : IDisposable
     private int _disposed;
     private string[] _announced = [];
     private HashSet<string> _caughtUp = new(StringComparer.Ordinal);
+    private IReadOnlySet<TaskId> _warmups = new HashSet<TaskId>(); // the standbys that are warm-up replicas (ReplicaTargets)
 
     public StandbyUpdater(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, IStateBackend backend,
         InstanceDirectory directory, IConsumer<byte[]?, byte[]?> consumer, ILogger logger)
@@ -81,6 +82,9 @@ internal sealed class StandbyUpdater : IDisposable
             lock (_lock) return _standbys.Keys.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name).ToList();
         }
     }
+
+    /// <summary>The standbys kept as warm-up replicas (lag-aware balance moves, <see cref="WarmupPlacement"/>), a subset of <see cref="Tasks"/>.</summary>
+    public IReadOnlyList<string> WarmupTasks => Tasks.Where(t => _warmups.Any(w => KafkaTask.Name(w) == t)).ToList();
 
     public void Start() => _thread.Start();
 
@@ -190,14 +194,9 @@ internal sealed class StandbyUpdater : IDisposable
     private void Place()
     {
         var live = _directory.Live(LiveWindow);
-        var wanted = new HashSet<TaskId>();
-        foreach (var id in _layout.Tasks)
-        {
-            if (_layout.ChangelogsPerSubtopology[id.Subtopology].Count == 0) continue; // stateless: nothing to keep warm
-            string name = KafkaTask.Name(id);
-            var actives = live.Where(kv => kv.Value.Contains(name)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
-            if (StandbyPlacement.For(name, live.Keys, actives, _options.NumStandbyReplicas).Contains(_directory.Self)) wanted.Add(id);
-        }
+        // Placed standbys, and (lag-aware) the warm-up replicas the balance plan gives this instance: WarmupPlacement.
+        var (wanted, warmups) = ReplicaTargets.For(_layout, _options, _directory.Self, live, _directory.LiveStandbys(LiveWindow), _warmups);
+        _warmups = warmups;
         lock (_lock)
         {
             foreach (var id in _standbys.Keys.Where(id => !wanted.Contains(id)).ToList())
