@@ -26,6 +26,9 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
     /// <summary>Runs of the whole harness back to back (<c>--repeat N</c>), then the spread of each row's medians.</summary>
     public int Repeat { get; init; } = 1;
 
+    /// <summary>Fresh processes per row (<c>--processes N</c>, default 3): the row's median is the median of theirs (<see cref="ProcessMedians"/>).</summary>
+    public int Processes { get; init; } = 3;
+
     /// <summary>The child's timing settings.</summary>
     public Measure.Timing Timing => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds));
 
@@ -47,7 +50,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         double minRun = 1, warmup = 2;
         double? slow = null;
         string? outDir = null;
-        int repeat = 1;
+        int repeat = 1, processes = 3;
         var known = WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Concat(WorkloadNames.Nexmark).ToList();
         var workloads = known;
         var impls = AllImpls.ToList();
@@ -68,6 +71,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                 case "--slow-row-seconds": slow = Seconds(args[i], args[++i]); break;
                 case "--out": outDir = Path.GetFullPath(args[++i]); break;
                 case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--processes": processes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--impl":
                     impls = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     if (impls.Except(AllImpls).Any()) throw new ArgumentException($"unknown impl in '{args[i]}' (known: {string.Join(",", AllImpls)})");
@@ -77,17 +81,18 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                     workloads = known.Where(w => names.Contains(w.Name())).ToList();
                     if (workloads.Count != names.Length) throw new ArgumentException($"unknown workload in '{args[i]}' (known: {string.Join(",", known.Select(w => w.Name()))})");
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N");
+                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N --processes N");
             }
         }
         // Quick: 200k records but still three timed runs after the same JIT warm-up as a full run, so its ratios stay
         // within ±25% of a full run's (one run of 200k after 20k of warm-up moved the minimum speedup 1.6x–7.5x).
         if (quick) records = Math.Min(records, 200_000);
         if (repeat < 1) throw new ArgumentException("--repeat needs a positive count");
+        if (processes < 1) throw new ArgumentException("--processes needs a positive count");
         return new BenchOptions(records, runs ?? 3, seed, compare, quick, memory, workloads, impls, latency, childJson)
         {
             // Quick mode gives the slow Streamiz rows 5 s per timed run, so the whole quick run stays within minutes.
-            MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow ?? (quick ? 5 : 20), Out = outDir!, Repeat = repeat,
+            MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow ?? (quick ? 5 : 20), Out = outDir!, Repeat = repeat, Processes = processes,
         };
     }
 
@@ -104,6 +109,9 @@ internal sealed record BenchResult(string Impl, string Workload, int Records, in
 
     /// <summary>The shortest timed run's seconds (0: not recorded).</summary>
     public double ShortestRunSeconds { get; init; }
+
+    /// <summary>Each process's median when the row ran in several (<c>--processes N</c>); MedianRps is their median.</summary>
+    public IReadOnlyList<double>? ProcessMedians { get; init; }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -19,24 +19,65 @@ internal static class Isolation
     {
         var results = new List<BenchResult>();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{opts.Records:N0} records per pass, {opts.Runs} timed runs per row of at least {opts.MinRunSeconds} s each after at least {opts.WarmupSeconds} s of warm-up, one process per row{(opts.Quick ? " (quick)" : "")}"));
+            $"{opts.Records:N0} records per pass, {opts.Runs} timed runs per row of at least {opts.MinRunSeconds} s each after at least {opts.WarmupSeconds} s of warm-up, {(opts.Processes == 1 ? "one process per row" : $"{opts.Processes} processes per row (their medians' median)")}{(opts.Quick ? " (quick)" : "")}"));
         // Rows run workload by workload, the baselines (Streamiz, plain) right after Braid's rows of the same workload,
         // so the ratios of one workload compare rows taken minutes apart under the same machine load, not hours.
         string? baselines = opts.CompareStreamiz ? BuildBaselines() : null;
         foreach (var w in opts.Workloads)
         {
-            foreach (var impl in opts.Impls.Where(i => Rows.Applies(w, i, opts.Quick)))
-                results.AddRange(RunChild(SelfCommand(), Common(opts, w.Name(), impl) + " --child-json {0}"));
-            if (baselines is null || !(WorkloadNames.All.Contains(w) || NexmarkQueries.OnStreamiz.Contains(w))) continue;
-            // Streamiz's in-memory window store manages a few hundred records/s: quick mode caps it harder.
-            string slow = (opts.Quick ? " --max-records-slow 2000" : "") + string.Create(CultureInfo.InvariantCulture, $" --slow-row-seconds {opts.SlowRowSeconds}");
-            string[] impls = NexmarkQueries.IsNexmark(w) ? ["streamiz-rocksdb", "streamiz-memory"] : ["streamiz-rocksdb", "streamiz-memory", "plain", "plain-serdes"];
-            foreach (var impl in impls)
-                results.AddRange(RunChild(("dotnet", baselines + " "),
-                    Common(opts, w.Name(), impl, quickFlag: false) + $" --warmup-records {opts.WarmupRecords}{slow} --json {{0}}"));
+            var rows = opts.Impls.Where(i => Rows.Applies(w, i, opts.Quick))
+                .Select(impl => (Cmd: SelfCommand(), Args: Common(opts, w.Name(), impl) + " --child-json {0}")).ToList();
+            if (baselines is not null && (WorkloadNames.All.Contains(w) || NexmarkQueries.OnStreamiz.Contains(w)))
+            {
+                // Streamiz's in-memory window store manages a few hundred records/s: quick mode caps it harder.
+                string slow = (opts.Quick ? " --max-records-slow 2000" : "") + string.Create(CultureInfo.InvariantCulture, $" --slow-row-seconds {opts.SlowRowSeconds}");
+                string[] impls = NexmarkQueries.IsNexmark(w) ? ["streamiz-rocksdb", "streamiz-memory"] : ["streamiz-rocksdb", "streamiz-memory", "plain", "plain-serdes"];
+                rows.AddRange(impls.Select(impl => (Cmd: ("dotnet", baselines + " "),
+                    Args: Common(opts, w.Name(), impl, quickFlag: false) + $" --warmup-records {opts.WarmupRecords}{slow} --json {{0}}")));
+            }
+            results.AddRange(RunRows(rows, opts.Processes));
         }
         return results;
     }
+
+    /// <summary>
+    /// Each row in <paramref name="processes"/> fresh processes, round by round (every row once, then every row again), so
+    /// a slow minute of the machine lands on one process of several rows rather than on all processes of one row; each
+    /// row's result is then the median of its processes' medians (<see cref="ProcessMedians"/>).
+    /// </summary>
+    private static List<BenchResult> RunRows(List<((string File, string Prefix) Cmd, string Args)> rows, int processes)
+    {
+        var perRow = rows.Select(_ => new List<BenchResult>()).ToList();
+        for (int p = 0; p < processes; p++)
+            for (int r = 0; r < rows.Count; r++)
+                perRow[r].AddRange(RunChild(rows[r].Cmd, rows[r].Args));
+        return perRow.SelectMany(Merge).ToList();
+    }
+
+    /// <summary>One result per (impl, workload) from its processes' results.</summary>
+    private static IEnumerable<BenchResult> Merge(List<BenchResult> fromProcesses) =>
+        fromProcesses.GroupBy(x => (x.Impl, x.Workload)).Select(g =>
+        {
+            var all = g.ToList();
+            if (all.Count == 1) return all[0];
+            var medians = new ProcessMedians(all.Select(x => x.MedianRps).ToList());
+            var first = all[0];
+            Console.WriteLine($"  {first.Impl,-16} {first.Workload,-24} {medians.Describe()}");
+            // Every process ran the same input: their output counts must agree (else the row is marked, not averaged away).
+            bool agree = all.All(x => x.Outputs == first.Outputs && x.Check == first.Check);
+            return first with
+            {
+                MinRps = all.Min(x => x.MinRps),
+                MedianRps = medians.Center,
+                MaxRps = all.Max(x => x.MaxRps),
+                BytesPerRecord = new ProcessMedians(all.Select(x => x.BytesPerRecord).ToList()).Center,
+                PeakWorkingSetBytes = all.Max(x => x.PeakWorkingSetBytes),
+                Check = agree ? first.Check : "MISMATCH (processes disagree: " + string.Join(" / ", all.Select(x => x.Outputs)) + ")",
+                Passes = all.Sum(x => x.Passes),
+                ShortestRunSeconds = all.Min(x => x.ShortestRunSeconds),
+                ProcessMedians = medians.Medians,
+            };
+        });
 
     private static string Common(BenchOptions o, string workload, string impl, bool quickFlag = true) => string.Create(CultureInfo.InvariantCulture,
         $"--records {o.Records} --runs {o.Runs} --seed {o.Seed}{(o.Quick && quickFlag ? " --quick" : "")} --workload {workload} --impl {impl} --min-run-seconds {o.MinRunSeconds} --warmup-seconds {o.WarmupSeconds}");

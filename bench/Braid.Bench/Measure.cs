@@ -51,6 +51,7 @@ internal static class Measure
         // warm-up was too short: counted and printed on the row's line. Preparation between passes is not counted.
         long jitted = 0;
         var timed = new List<TimedRun>();
+        var info = ProcessInfo.StartIfRequested();
         long outputs = 0;
         for (int r = 0; r < runs; r++)
         {
@@ -61,9 +62,11 @@ internal static class Measure
                 GC.Collect();
                 long alloc0 = GC.GetTotalAllocatedBytes(true);
                 long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
+                info?.BeforePass();
                 long t0 = Stopwatch.GetTimestamp();
                 pass();
                 long t1 = Stopwatch.GetTimestamp();
+                info?.AfterPass(records);
                 jitted += System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
                 run.Add(Stopwatch.GetElapsedTime(t0, t1), GC.GetTotalAllocatedBytes(true) - alloc0);
                 outputs = count();
@@ -73,6 +76,7 @@ internal static class Measure
         var s = RunSummary.Of(timed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median {s.MedianRps:N0} rec/s (min {s.MinRps:N0}, max {s.MaxRps:N0}; {runs} runs, {s.Passes} passes, shortest {s.ShortestRunSeconds:F2} s; warm-up {warmPasses} passes {warmSeconds:F1} s, its last pass jitted {warmJitted}; methods jitted in timed passes {jitted}), outputs {outputs} ({total.Elapsed.TotalSeconds:F1} s)"));
+        info?.Print(Console.Out);
         return new BenchResult(impl, workload, records, runs, s.MinRps, s.MedianRps, s.MaxRps, outputs,
             s.BytesPerRecord, Process.GetCurrentProcess().PeakWorkingSet64) { Passes = s.Passes, ShortestRunSeconds = s.ShortestRunSeconds };
     }
