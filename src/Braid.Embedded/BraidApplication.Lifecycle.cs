@@ -87,8 +87,7 @@ public sealed partial class BraidApplication
                 try
                 {
                     // A failed commit already cut its appended output under the commit lock (CommitCoordinator).
-                    var globals = _globalTask?.Task.Stores ?? new Dictionary<string, Braid.State.IStateStore>();
-                    var fresh = thread.Tasks.Select(t => Rebuild(t, globals)).ToList();
+                    var fresh = thread.Tasks.Select(t => Rebuild(t, _globalStores)).ToList();
                     var delay = _replaceBackoff.Next(error);
                     _logger.LogWarning(error, "Replacing stream thread {Thread}; its tasks restart from their last commit{Backoff}.", thread.Name,
                         delay > TimeSpan.Zero ? $" after a back-off of {delay.TotalMilliseconds:0} ms (failure {_replaceBackoff.Repeats + 1} in a row on the same record)" : "");

@@ -36,6 +36,9 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
     private readonly InboxIngester _inbox;
     private readonly Braid.Internal.Diagnostics.DiagnosticsServer? _diagnostics;
     private EmbeddedTask? _globalTask;
+
+    /// <summary>The global stores as stream tasks see them (<see cref="StreamTaskView"/>); empty without a global part.</summary>
+    private IReadOnlyDictionary<string, IStateStore> _globalStores = new Dictionary<string, IStateStore>();
     private EmbeddedStreamThread? _globalThread;
     private int _threadCounter;
     private readonly ReplaceThreadBackoff _replaceBackoff;
@@ -224,7 +227,21 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         _commits.Commit([_globalTask]);
         _globalThread = NewThread("braid-global", [_globalTask], globalWriter: true);
         _globalThread.Start();
-        return task.Stores;
+        return _globalStores = StreamTaskView(task.Stores);
+    }
+
+    /// <summary>
+    /// One object per global store is read by every stream task. Stream threads hold the global lock in read mode, so
+    /// with more than one they read at once, and a store's reads mutate it (the RocksDB store's value cache, key buffer
+    /// and iterator): each store is then handed out behind a lock of its own (<see cref="SharedReadsKeyValueStore{TKey,TValue}"/>,
+    /// Kafka's <c>CachingKeyValueStore.get</c> rule). One stream thread never reads concurrently with itself and the
+    /// global thread writes and commits under the write lock, so it reads the store directly, as before.
+    /// </summary>
+    private IReadOnlyDictionary<string, IStateStore> StreamTaskView(IReadOnlyDictionary<string, IStateStore> stores)
+    {
+        int threads = Math.Min(Options.StreamThreads, Math.Max(1, _layout.Tasks.Count()));
+        if (threads <= 1) return stores;
+        return stores.ToDictionary(kv => kv.Key, kv => kv.Value is ISharedReadsSource shared ? shared.ForSharedReads() : kv.Value);
     }
 
     private static readonly Braid.Processors.TaskId GlobalTaskId = new(-1, -1);

@@ -23,7 +23,8 @@ namespace Braid.RocksDb;
 /// maintained by the writes: a right-table update's scan of a cached group is a dictionary lookup.</item>
 /// </list>
 /// </summary>
-internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
+internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>,
+    ISharedReadsSource
 {
     /// <summary>A guess at a pending entry's serialized size: writes are not serialized before the commit.</summary>
     private const long EstimatedEntryBytes = 64;
@@ -62,6 +63,10 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
 
     /// <summary>Exact (a merge of committed and pending keys), so it costs a scan of the task's keys.</summary>
     public long ApproximateCount => Merge(null, null, inclusiveUpper: true, output: null);
+
+    /// <summary>A global store read by several stream threads at once: reads mutate the cache, key buffer and iterator
+    /// (<see cref="SharedReadsKeyValueStore{TKey,TValue}"/>).</summary>
+    public IStateStore ForSharedReads() => new SharedReadsKeyValueStore<TKey, TValue>(this);
 
     public bool TryGet(TKey key, out TValue value)
     {

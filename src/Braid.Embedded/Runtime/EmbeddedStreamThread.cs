@@ -77,7 +77,7 @@ internal sealed class EmbeddedStreamThread
             if (StartDelay > TimeSpan.Zero) _stop.Wait(StartDelay);
             Loop();
             // Graceful close: whatever was processed is committed before the thread ends.
-            lock (QueryLock) _runner.Commit();
+            CommitExclusive(_runner.Commit);
         }
         catch (Exception e)
         {
@@ -116,6 +116,24 @@ internal sealed class EmbeddedStreamThread
         return lag;
     }
 
+    /// <summary>
+    /// A commit under the query lock; the global thread's also under the global write lock. Its commit mutates the
+    /// global stores the stream threads read (pending writes cleared into the value cache, the reused iterator renewed,
+    /// all discarded on a failed commit), so no stream thread may be reading them meanwhile.
+    /// </summary>
+    private void CommitExclusive(Action commit)
+    {
+        if (_globalWriter) _globalLock?.EnterWriteLock();
+        try
+        {
+            lock (QueryLock) commit();
+        }
+        finally
+        {
+            if (_globalWriter) _globalLock?.ExitWriteLock();
+        }
+    }
+
     private void Loop()
     {
         while (!_stopRequested)
@@ -136,7 +154,7 @@ internal sealed class EmbeddedStreamThread
                 else _globalLock?.ExitReadLock();
             }
             if (!_exactlyOnce && processed > 0) _commits.FlushOutputs(Tasks);
-            lock (QueryLock) Commit(processed);
+            CommitExclusive(() => Commit(processed));
             if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
         }
     }

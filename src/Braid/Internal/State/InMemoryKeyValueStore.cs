@@ -11,7 +11,8 @@ namespace Braid.Internal.State;
 /// in-memory and RocksDB stores agree; that ordered index is built on the first ordered query and
 /// maintained from then on, so stores that are never scanned never pay for it.
 /// </summary>
-internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>, IPutAndGetOld<TKey, TValue>
+internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>, IPutAndGetOld<TKey, TValue>,
+    ISharedReadsSource
 {
     private readonly Dictionary<TKey, TValue> _map;
     private readonly Serde<TKey> _keySerde;
@@ -35,6 +36,9 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
     public bool IsPersistent => false;
 
     public long ApproximateCount => _map.Count;
+
+    /// <summary>A global store read by several stream threads at once (<see cref="SharedReadsKeyValueStore{TKey,TValue}"/>).</summary>
+    public IStateStore ForSharedReads() => new SharedReadsKeyValueStore<TKey, TValue>(this);
 
     public bool TryGet(TKey key, out TValue value)
     {
