@@ -11,8 +11,9 @@ namespace Braid.RocksDb;
 /// entries all expired and were range-deleted;</item>
 /// <item>kept by the commits: every key a commit writes goes into the cache with its committed entries (a cache that
 /// covers the committed state must hold each newly committed key), so the state the cache covers grows with it;</item>
-/// <item>lost for good when the cache drops entries (<see cref="ValueCache{TKey,TValue}.EverDropped"/>: more keys
-/// than its capacity) and forgotten by <c>DiscardPending</c> (the cache is cleared; learned again by the next miss).</item>
+/// <item>lost when the cache drops entries (<see cref="ValueCache{TKey,TValue}.EverDropped"/>: more keys than its
+/// capacity), until <c>DiscardPending</c> clears the cache (which resets <c>EverDropped</c>) and <see cref="Forget"/>s
+/// it: the next miss learns it again with one seek, so a store whose range is empty again covers again.</item>
 /// </list>
 /// Only this store's own object writes the task's range (read-only views never write; <c>DeleteTask</c> refuses an
 /// open task; a store built again under the same name is a new object that learns again), so nothing else can add a
@@ -37,9 +38,6 @@ internal struct CacheCoverage
 
     /// <summary>The cache was cleared (pending writes discarded): learn again at the next miss.</summary>
     public void Forget() => _state = State.Unknown;
-
-    /// <summary>Stop answering misses (the cache can no longer be trusted to hold every committed key).</summary>
-    public void Lose() => _state = State.Partial;
 
     /// <summary>Whether the task holds no committed entry at all in <paramref name="family"/> (the data prefix, metadata excluded).</summary>
     private static bool Learn(RocksDatabase db, ColumnFamilyHandle family, byte[] prefix)

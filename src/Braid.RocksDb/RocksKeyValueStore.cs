@@ -10,8 +10,9 @@ namespace Braid.RocksDb;
 /// <list type="bullet">
 /// <item>Writes stay pending, as objects, until the backend commits them in one batch with every other
 /// store of the committing tasks (<see cref="ICommittable"/>); reads see them first.</item>
-/// <item>Committed values are cached deserialized (<see cref="ValueCache{TKey,TValue}"/>), absence
-/// included, so a hot key costs two dictionary lookups and no RocksDB call.</item>
+/// <item>Committed values are cached deserialized (<see cref="ValueCache{TKey,TValue}"/>), so a hot key costs two
+/// dictionary lookups and no RocksDB call. Absence is cached too unless the cache covers the committed state
+/// (<see cref="CacheCoverage"/>): then a key it does not hold is absent already, and an absence is not cached.</item>
 /// <item>Scans merge a committed iterator with the pending writes, ordered by serialized key; the
 /// serialized pending keys are indexed on the first scan and kept up to date until the commit.</item>
 /// <item>A key written since the last commit that the committed state is known not to hold (its absence was read
@@ -139,8 +140,8 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         {
             // The committed state has no value for the key, so dropping the pending put leaves exactly what a pending
             // delete would commit. Kafka's caching store flushes the delete instead (CachingKeyValueStore.putAndMaybeForward
-            // writes the null through); no reader can tell the difference. The absence stays cached, so the next read of
-            // the key costs no RocksDB read either. A crash before the commit loses nothing: neither write was durable.
+            // writes the null through); no reader can tell the difference. The next read of the key costs no RocksDB read
+            // either: the absence is cached, or (the cache covering the committed state) the key is simply not held. A crash before the commit loses nothing: neither write was durable.
             _pending.Remove(key);
             _pendingIndex?.Remove(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
             CacheAbsent(key);

@@ -37,6 +37,9 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
     private long _nextSequence;
     private long _committedNextSequence;
 
+    /// <summary>Keys whose committed entries were read from RocksDB (tests: a miss the covering cache answers reads none).</summary>
+    internal long CommittedReads { get; private set; }
+
     public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, builder.Retention, readOnly)
     {
@@ -126,16 +129,19 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
         }
         if (_cache.TryGet(key, out var cached)) return cached;
         // A cache that holds every committed key of the task answers a miss itself: the key has no committed entries
-        // (CacheCoverage; before it, each key's first fetch after a commit sought every live segment in RocksDB).
-        cached = _coverage.CoversAll(Db, Family, Prefix, _cache.EverDropped)
-            ? new List<Entry>()
-            : ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
+        // (CacheCoverage; before it, each key's first fetch after a commit sought every live segment in RocksDB). The
+        // answer is not cached, as the key-value store caches no absence under coverage: a slot per absent key fetched
+        // would fill the cache, swap a generation out (EverDropped) and end the coverage. The shared empty list is never
+        // cached, so no commit merges into it in place (Committed puts a newly committed key in with its own list).
+        if (_coverage.CoversAll(Db, Family, Prefix, _cache.EverDropped)) return NoEntries;
+        cached = ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
         _cache.Set(key, cached);
         return cached;
     }
 
     private List<Entry> ReadCommitted(TKey key, long from, long to, List<Entry> into)
     {
+        CommittedReads++;
         var keyBytes = KeySerde.Serialize(key);
         int entryPrefixLength = Prefix.Length + 8 + 4 + keyBytes.Length;
         var iterator = AcquireIterator();

@@ -66,8 +66,14 @@ public class AppendedTailTests
         Assert.All(file, (r, i) => Assert.NotSame(appended[i].Value, r.Value));
     }
 
+    /// <summary>
+    /// The dense-offset rule (<see cref="AppendedTail.Add"/> starts afresh when a record does not follow the kept ones):
+    /// a retry appended at the cut offset (100) does not follow the failed commit's kept records (they end at 250), so
+    /// the tail restarts there. This passes even without the cut's own <c>Clear()</c>: reads between the cut and the retry
+    /// stop at the visible end. The next test is the one that needs the cut to clear.
+    /// </summary>
     [Fact]
-    public void KeptRecords_AboveTheVisibleEnd_AreNotServed_AndAfterACutTheRetriedOnesAre()
+    public void KeptRecords_AboveTheVisibleEnd_AreNotServed_AndARetryAtTheCutOffset_RestartsThem()
     {
         using var dir = new TempDir();
         var fs = new FaultInjectionLogFileSystem(null);
@@ -91,6 +97,31 @@ public class AppendedTailTests
         AssertSameRecords(ReadAll(log, 0, 64, kept: false), kept);
         Assert.Equal(220, kept.Count);
         Assert.All(kept.Skip(100), r => Assert.StartsWith("retried", System.Text.Encoding.UTF8.GetString(r.Value!), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ACut_ForgetsTheFailedCommitsKeptRecords_EvenWhenTheRetryEndsWhereTheyEnded()
+    {
+        // Mutation: no _tail.Clear() in PartitionLog.CutUncommitted. The retry's records at the cut offsets carry headers
+        // (never kept, and they do not restart the tail), and its next plain record lands at 250, exactly where the failed
+        // commit's kept records ended: the dense-offset rule then extends the stale tail, and offsets 100..249 would be
+        // served from the failed commit instead of the file.
+        using var dir = new TempDir();
+        var fs = new FaultInjectionLogFileSystem(null);
+        using var log = Open(dir, fs);
+        log.Read(0, 10, new List<RawRecord>(), kept: true);
+        log.Append(Enumerable.Range(0, 100).Select(i => Rec(i, "a")).ToList(), keep: true);
+        log.VisibleEnd = log.EndOffset;
+        log.Append(Enumerable.Range(100, 150).Select(i => Rec(i, "failed")).ToList(), keep: true);
+        log.CutUncommitted();
+        var headers = new Headers().Add("h", [1]);
+        log.Append(Enumerable.Range(100, 150).Select(i => Rec(i, "retried") with { Headers = headers }).ToList(), keep: true);
+        log.Append([Rec(250, "retried")], keep: true);
+        log.VisibleEnd = log.EndOffset;
+        var kept = ReadAll(log, 100, 64, kept: true);
+        AssertSameRecords(ReadAll(log, 100, 64, kept: false), kept);
+        Assert.Equal(151, kept.Count);
+        Assert.All(kept, r => Assert.StartsWith("retried", System.Text.Encoding.UTF8.GetString(r.Value!), StringComparison.Ordinal));
     }
 
     [Fact]

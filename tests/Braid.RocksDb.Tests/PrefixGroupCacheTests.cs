@@ -21,43 +21,63 @@ public sealed class PrefixGroupCacheTests
     // Foreign keys "1" and "10" share bytes: the length in front of the prefix must keep their groups apart.
     private static readonly string[] Fks = ["1", "10", "2", "k", "k0"];
 
+    // Fixed-width foreign keys (a Long foreign key, big-endian): negative ones sort after positive ones in byte order,
+    // and 256 and 1 differ only in one inner byte.
+    private static readonly long[] LongFks = [0, 1, 256, -1, long.MaxValue];
+
+    // Primary keys of different lengths, some a prefix of another: a group's order is the primary keys' byte order
+    // ("a" < "a0" < "ab" < "abc" < "b"), which a cache ordering by length first, or by string comparison, would break.
+    private static readonly string[] Pks = ["ab", "a", "abc", "b", "a0", "\u00e9", "z\u00e9z"];
+
     /// <summary>
     /// Random puts, deletes, group scans (the join's reused-list scan and the public PrefixScan), point reads, commits,
     /// discarded commits and crashes against a from-scratch model (a dictionary; a group = its foreign key's entries in
-    /// the primary keys' UTF-8 byte order), with a cache bound of 2, 5 or the default so evictions happen. CsCheck prints
-    /// the seed of a failing case; replay it with Sample(..., seed: "that seed").
+    /// the primary keys' UTF-8 byte order), with a cache bound of 2, 5 or the default so evictions happen; string and
+    /// Long foreign keys, primary keys of different lengths. CsCheck prints the seed of a failing case; replay it with
+    /// Sample(..., seed: "that seed").
     /// </summary>
     [Fact]
-    public void GroupScans_AgreeWithAModel_AcrossWritesCommitsDiscardsCrashesAndEvictions()
+    public void GroupScans_AgreeWithAModel_AcrossWritesCommitsDiscardsCrashesAndEvictions() =>
+        GroupScansAgreeWithAModel("subscriptions", Serdes.String, Fks);
+
+    /// <summary>The same with a Long foreign key (a fixed-width, big-endian prefix).</summary>
+    [Fact]
+    public void GroupScans_OfLongForeignKeys_AgreeWithAModel() =>
+        GroupScansAgreeWithAModel("subscriptions-long", Serdes.Int64, LongFks);
+
+    private static void GroupScansAgreeWithAModel<TFk>(string storeName, Serde<TFk> fkSerde, TFk[] fks) where TFk : notnull
     {
+        var keys = new CombinedKeySerde<TFk, string>(fkSerde, Serdes.String);
+        var builder = new KeyValueStoreBuilder<CombinedKey<TFk, string>, string>(storeName, keys, Serdes.String);
         // One backend per cache bound, a new task (its own keys in the shared column family) per sample: opening RocksDB
         // per sample would make this test slow.
         using SharedBackend tiny = new(new RocksDbStateOptions { CacheEntriesPerStore = 2 }),
             small = new(new RocksDbStateOptions { CacheEntriesPerStore = 5 }), normal = new();
-        var op = Gen.Select(Gen.Int[0, 10], Gen.Int[0, Fks.Length - 1], Gen.Int[0, 3], Gen.Int[0, 9]);
+        var op = Gen.Select(Gen.Int[0, 10], Gen.Int[0, fks.Length - 1], Gen.Int[0, Pks.Length - 1], Gen.Int[0, 9]);
         Gen.Select(Gen.Int[0, 2], op.Array[1, 80]).Sample((bound, ops) =>
         {
             var shared = bound == 0 ? tiny : bound == 1 ? small : normal;
             var task = shared.NewTask();
             var id = task.TaskId;
-            var store = task.Stores.CreateKeyValueStore(Subscriptions);
-            var model = new Dictionary<(string Fk, string Pk), string>();
-            var committed = new Dictionary<(string Fk, string Pk), string>();
-            var scanned = new List<KeyValue<CombinedKey<string, string>, string>>();
+            var store = task.Stores.CreateKeyValueStore(builder);
+            var model = new Dictionary<(TFk Fk, string Pk), string>();
+            var committed = new Dictionary<(TFk Fk, string Pk), string>();
+            var scanned = new List<KeyValue<CombinedKey<TFk, string>, string>>();
             foreach (var (kind, f, p, v) in ops)
             {
-                string fk = Fks[f], pk = "p" + p;
-                var key = new CombinedKey<string, string>(fk, pk);
+                TFk fk = fks[f];
+                string pk = Pks[p];
+                var key = new CombinedKey<TFk, string>(fk, pk);
                 switch (kind)
                 {
                     case <= 2: store.Put(key, "v" + v); model[(fk, pk)] = "v" + v; break;
                     case 3 or 4: Assert.Equal(model.Remove((fk, pk)), store.Delete(key)); break;
                     case 5 or 6:
-                        IPrefixScanInto<CombinedKey<string, string>, string>.ScanInto(store, Keys.PrefixSerde.Serialize(fk), scanned);
+                        IPrefixScanInto<CombinedKey<TFk, string>, string>.ScanInto(store, keys.PrefixSerde.Serialize(fk), scanned);
                         Assert.Equal(Group(model, fk), scanned.Select(e => (e.Key.Prefix, e.Key.Primary, e.Value)));
                         break;
                     case 7:
-                        Assert.Equal(Group(model, fk), store.PrefixScan(fk, Keys.PrefixSerde).Select(e => (e.Key.Prefix, e.Key.Primary, e.Value)));
+                        Assert.Equal(Group(model, fk), store.PrefixScan(fk, keys.PrefixSerde).Select(e => (e.Key.Prefix, e.Key.Primary, e.Value)));
                         Assert.Equal(model.TryGetValue((fk, pk), out var expected) ? expected : null, store.TryGet(key, out var actual) ? actual : null);
                         break;
                     case 8:
@@ -71,13 +91,13 @@ public sealed class PrefixGroupCacheTests
                     default:
                         task.Dispose(); // a crash: pending writes are lost
                         task = shared.Backend.OpenTask(id);
-                        store = task.Stores.CreateKeyValueStore(Subscriptions);
+                        store = task.Stores.CreateKeyValueStore(builder);
                         model = new(committed);
                         break;
                 }
             }
-            foreach (var fk in Fks)
-                Assert.Equal(Group(model, fk), store.PrefixScan(fk, Keys.PrefixSerde).Select(e => (e.Key.Prefix, e.Key.Primary, e.Value)));
+            foreach (var fk in fks)
+                Assert.Equal(Group(model, fk), store.PrefixScan(fk, keys.PrefixSerde).Select(e => (e.Key.Prefix, e.Key.Primary, e.Value)));
             task.Dispose();
         }, iter: 300);
     }
@@ -120,9 +140,7 @@ public sealed class PrefixGroupCacheTests
         task.Dispose();
     }
 
-    
-
-    private static IEnumerable<(string, string, string)> Group(Dictionary<(string Fk, string Pk), string> model, string fk) =>
-        model.Where(e => e.Key.Fk == fk).OrderBy(e => Encoding.UTF8.GetBytes(e.Key.Pk), ByteArrayComparer.Instance)
+    private static IEnumerable<(TFk, string, string)> Group<TFk>(Dictionary<(TFk Fk, string Pk), string> model, TFk fk) where TFk : notnull =>
+        model.Where(e => EqualityComparer<TFk>.Default.Equals(e.Key.Fk, fk)).OrderBy(e => Encoding.UTF8.GetBytes(e.Key.Pk), ByteArrayComparer.Instance)
             .Select(e => (e.Key.Fk, e.Key.Pk, e.Value));
 }

@@ -13,9 +13,12 @@ namespace Braid.Embedded.Logs;
 /// task reading them gets those arrays instead of copies. Nothing in Braid writes into a record's bytes after a
 /// serializer returned them (sinks, the log and sources only read them). Records with headers are not kept (a
 /// <see cref="Headers"/> is mutable and processors may change the one of the record they process). What a reused array
-/// changes: with a pass-through serde (<c>Serdes.ByteArray</c>) the reading task's value is the very array the writing
-/// processor forwarded, as objects pass between processors of one task; a processor that changes a forwarded array in
-/// place after forwarding it already corrupts the log (the sink's records wait for the commit), with or without this.</para>
+/// changes: little. The reading task's source deserializes from a span (<c>Serde.Deserialize(ReadOnlySpan&lt;byte&gt;)</c>),
+/// so its processors get new objects — even <c>Serdes.ByteArray</c> copies. The one place a consumer sees the writer's
+/// arrays is a deserialization error: <c>SourceNode.HandleError</c> hands the raw key and value to the
+/// <see cref="DeserializationExceptionHandler"/> in a <see cref="DeserializationErrorContext"/>, and those are then the
+/// arrays the writing task's serializer made, not copies decoded from the file. A handler must not change them (its
+/// XML docs say so): the arrays are shared, and no copy is made to protect them.</para>
 /// <para><b>When it must forget.</b> Whenever the file's records at kept offsets may differ from the kept ones or stop
 /// existing: a cut of uncommitted records (a failed commit's output is produced again, possibly different), a segment
 /// swapped by the cleaner, retention deleting a segment, an append not kept (the offsets would stop being dense).</para>

@@ -128,7 +128,9 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         lock (_lock)
         {
             ThrowIfClosed();
-            // The cut records are produced again by the retried batch, possibly different: never serve the old ones.
+            // The cut records are produced again by the retried batch, possibly different: never serve the old ones. The
+            // dense-offset rule alone does not suffice: a retry whose records at the cut offsets are not kept (headers)
+            // and whose next kept one lands where the stale ones ended would extend them (AppendedTailTests.ACut_...).
             _tail.Clear();
             long end = VisibleEnd;
             LowerRecoveryPoint(end);
@@ -276,6 +278,9 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         {
             ThrowIfClosed();
             if (_segments.Count < 2) return;
+            // Conservative: reads start at the log start, so kept records below it would never be asked for, and the
+            // tail is normally in the active segment. Clearing keeps "the kept records are exactly the file's" simple to
+            // check, at the cost of reading from the file the kept records of the segments that remain.
             _tail.Clear();
             var s = _segments[0];
             _segments.RemoveAt(0);
@@ -291,6 +296,9 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         lock (_lock)
         {
             ThrowIfClosed();
+            // Conservative: the active segment, where the tail normally is, is never cleaned (returned below), and a
+            // kept record the copy dropped was superseded. But the kept records would no longer be exactly the file's
+            // (a record served that the file lacks), so they are forgotten; it costs one file read.
             _tail.Clear();
             int i = _segments.IndexOf(old);
             if (i < 0 || i == _segments.Count - 1)

@@ -17,8 +17,9 @@ public enum DeserializationHandlerResponse
 /// <param name="Topic">The source topic.</param>
 /// <param name="Partition">The partition.</param>
 /// <param name="Offset">The offset.</param>
-/// <param name="Key">The raw key bytes.</param>
-/// <param name="Value">The raw value bytes.</param>
+/// <param name="Key">The raw key bytes. Read-only: the array may be shared with the producer of the record (the embedded
+/// runtime hands a repartition topic's consumer the arrays its writer serialized), so a handler must not change it.</param>
+/// <param name="Value">The raw value bytes. Read-only, like <paramref name="Key"/>.</param>
 /// <param name="Timestamp">The record timestamp.</param>
 /// <param name="Headers">The record headers.</param>
 /// <param name="SourceNode">The source node that failed.</param>
