@@ -33,7 +33,7 @@ public static class Serdes
     /// <param name="options">Serializer options, used as given; the defaults above when null.</param>
     /// <typeparam name="T">The type.</typeparam>
     /// <returns>The serde.</returns>
-    public static Serde<T> Json<T>(JsonSerializerOptions? options = null) => new JsonSerde<T>(options ?? JsonSerde<T>.Defaults(strict: false));
+    public static Serde<T> Json<T>(JsonSerializerOptions? options = null) => new JsonSerde<T>(options ?? JsonSerdeDefaults.Lenient);
 
     /// <summary>
     /// Strict JSON: as <see cref="Json{T}"/>, and every member of <typeparamref name="T"/> must be present in
@@ -43,7 +43,7 @@ public static class Serdes
     /// </summary>
     /// <typeparam name="T">The type.</typeparam>
     /// <returns>The serde.</returns>
-    public static Serde<T> StrictJson<T>() => new JsonSerde<T>(JsonSerde<T>.Defaults(strict: true));
+    public static Serde<T> StrictJson<T>() => new JsonSerde<T>(JsonSerdeDefaults.Strict);
 
     /// <summary>
     /// The serde Braid picks when none is given: the built-in one for string, int, long, double,
