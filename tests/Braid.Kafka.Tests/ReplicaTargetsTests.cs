@@ -21,7 +21,18 @@ public sealed class ReplicaTargetsTests
         ["a"] = ["0_0", "0_1", "0_2", "0_3", "0_4", "0_5"], ["x"] = [], ["y"] = [],
     };
 
+    private static readonly Dictionary<string, string[]> None = new();
+
+    private static readonly TimeSpan Bound = ReplicaTargets.HandOverBound(Options(1), TimeSpan.FromSeconds(10));
+
     private static string[] Names(IEnumerable<TaskId> ids) => ids.Select(KafkaTask.Name).Order(StringComparer.Ordinal).ToArray();
+
+    private static Dictionary<TaskId, TimeSpan?> Held(params TaskId[] ids) => ids.ToDictionary(id => id, _ => (TimeSpan?)null);
+
+    private static (HashSet<TaskId> Wanted, Dictionary<TaskId, TimeSpan?> Warmups) For(int max, string self, Dictionary<string, string[]> live,
+        Dictionary<string, string[]> standbys, IReadOnlyDictionary<TaskId, TimeSpan?> held, TimeSpan now = default, TopicLayout? layout = null,
+        params TaskId[] claimed) =>
+        ReplicaTargets.For(layout ?? Layout, Options(max), self, new InstanceDirectory.LiveInstances(live, standbys), held, claimed.ToHashSet(), now, Bound);
 
     // Bug caught: an instance opening a warm-up while another instance still announces one the plan no longer gives it
     // (the group would run more than the cap at once until that one is dropped).
@@ -31,16 +42,15 @@ public sealed class ReplicaTargetsTests
         var plan = WarmupPlacement.Plan(Live.Values.SelectMany(t => t), Live, (_, _) => [], 1);
         string target = Assert.Single(plan, m => m.Warmup).Target;
         string other = target == "x" ? "y" : "x";
-        var none = new Dictionary<string, string[]>();
-        var (wanted, warmups) = ReplicaTargets.For(Layout, Options(1), target, Live, none, new HashSet<TaskId>());
+        var (wanted, warmups) = For(1, target, Live, None, Held());
         Assert.Single(warmups);
-        Assert.Equal(Names(warmups), Names(wanted));
+        Assert.Equal(Names(warmups.Keys), Names(wanted));
         var stale = new Dictionary<string, string[]> { [other] = ["0_5"] }; // another's warm-up not dropped yet
-        var (_, blocked) = ReplicaTargets.For(Layout, Options(1), target, Live, stale, new HashSet<TaskId>());
+        var (_, blocked) = For(1, target, Live, stale, Held());
         Assert.Empty(blocked);
-        var (_, kept) = ReplicaTargets.For(Layout, Options(1), target, Live, stale, warmups); // already open: stays
-        Assert.Equal(Names(warmups), Names(kept));
-        var (_, roomy) = ReplicaTargets.For(Layout, Options(2), target, Live, stale, new HashSet<TaskId>());
+        var (_, kept) = For(1, target, Live, stale, warmups); // already open: stays
+        Assert.Equal(Names(warmups.Keys), Names(kept.Keys));
+        var (_, roomy) = For(2, target, Live, stale, Held());
         Assert.Single(roomy); // cap 2: the plan gives this target one, the other's announced one still fits
     }
 
@@ -49,14 +59,58 @@ public sealed class ReplicaTargetsTests
     [Fact]
     public void A_warm_up_is_kept_while_its_task_is_in_hand_over_and_dropped_once_it_runs_elsewhere_unplanned()
     {
-        var open = new HashSet<TaskId> { new(0, 3) };
+        var open = Held(new TaskId(0, 3));
         // 0_3 left a and runs nowhere yet (revoked, not yet assigned to y).
         var inHandOver = new Dictionary<string, string[]> { ["a"] = ["0_1", "0_2", "0_4", "0_5"], ["x"] = ["0_0"], ["y"] = [] };
-        var (_, kept) = ReplicaTargets.For(Layout, Options(1), "y", inHandOver, new Dictionary<string, string[]>(), open);
-        Assert.Contains("0_3", Names(kept));
+        var (_, kept) = For(1, "y", inHandOver, None, open);
+        Assert.Contains("0_3", Names(kept.Keys));
         var balanced = new Dictionary<string, string[]> { ["a"] = ["0_1", "0_2"], ["x"] = ["0_0", "0_3"], ["y"] = ["0_4", "0_5"] };
-        var (wanted, dropped) = ReplicaTargets.For(Layout, Options(1), "y", balanced, new Dictionary<string, string[]>(), open);
+        var (wanted, dropped) = For(1, "y", balanced, None, open);
         Assert.Empty(dropped);
         Assert.Empty(wanted);
+    }
+
+    // Bug caught: a warm-up the plan gives this instance for a task its own stream thread already claimed (assigned here, not
+    // announced yet) counted as open: the standby thread never opens it, yet it used this instance's share of the cap (here the
+    // only slot left, so the plan's other warm-up waited) and was passed back as open.
+    [Fact]
+    public void A_task_claimed_by_this_instance_is_no_warm_up_and_leaves_the_slot_to_the_next()
+    {
+        var layout = TopicLayout.Compute(Topologies.Count("in", "out").Model, "app", new Dictionary<string, int> { ["in"] = 12 });
+        var live = new Dictionary<string, string[]>
+        {
+            ["a"] = Enumerable.Range(0, 10).Select(p => "0_" + p).ToArray(), ["x"] = ["0_10", "0_11"], ["y"] = [],
+        };
+        var (_, free) = For(2, "y", live, None, Held(), layout: layout);
+        Assert.Equal(2, free.Count); // the plan gives y both warm-ups of the cap
+        var ordered = free.Keys.OrderBy(KafkaTask.Name, StringComparer.Ordinal).ToArray();
+        var stale = new Dictionary<string, string[]> { ["x"] = ["0_0"] }; // x still announces a warm-up: one slot left for y
+        var (wanted, warmups) = For(2, "y", live, stale, Held(), layout: layout, claimed: ordered[0]);
+        Assert.Equal([KafkaTask.Name(ordered[1])], Names(warmups.Keys));
+        Assert.DoesNotContain(ordered[0], wanted);
+        var (_, heldClaimed) = For(2, "y", live, stale, Held(ordered[0]), layout: layout, claimed: ordered[0]); // promoted while held
+        Assert.DoesNotContain(ordered[0], heldClaimed.Keys);
+    }
+
+    // Bug caught: a warm-up whose task runs on no live instance kept indefinitely (e.g. its active's heartbeats late): every
+    // instance counts it against the cap, so it blocks warm-ups group-wide — here this instance's own next one.
+    [Fact]
+    public void A_warm_up_whose_task_runs_nowhere_longer_than_a_hand_over_takes_is_dropped()
+    {
+        var t0 = TimeSpan.FromMinutes(5);
+        var inHandOver = new Dictionary<string, string[]> { ["a"] = ["0_1", "0_2", "0_4", "0_5"], ["x"] = ["0_0"], ["y"] = [] };
+        var (_, first) = For(1, "y", inHandOver, None, Held(new TaskId(0, 3)), t0);
+        Assert.Equal(["0_3"], Names(first.Keys)); // kept, the cap's one slot with it: the plan's warm-up for y waits
+        Assert.Equal(t0, first[new TaskId(0, 3)]);
+        var (_, atBound) = For(1, "y", inHandOver, None, first, t0 + Bound);
+        Assert.Equal(["0_3"], Names(atBound.Keys));
+        Assert.Equal(t0, atBound[new TaskId(0, 3)]); // counted from when it was first seen running nowhere
+        var (wanted, past) = For(1, "y", inHandOver, None, atBound, t0 + Bound + TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain("0_3", Names(past.Keys));
+        Assert.DoesNotContain(new TaskId(0, 3), wanted);
+        Assert.Single(past); // the slot went to the plan's warm-up
+        var running = new Dictionary<string, string[]> { ["a"] = ["0_1", "0_2", "0_3", "0_4", "0_5"], ["x"] = ["0_0"], ["y"] = [] };
+        var (_, reset) = For(1, "y", running, None, first, t0 + Bound + TimeSpan.FromSeconds(1));
+        Assert.True(reset.Count <= 1 && reset.Values.All(v => v is null)); // its task runs again: no hand-over time counted
     }
 }

@@ -169,23 +169,24 @@ internal sealed class InstanceDirectory : IDisposable
         Interlocked.Exchange(ref _lastSent, _time.GetTimestamp());
     }
 
-    /// <summary>
-    /// The instances heard from within <paramref name="window"/> (this one always), with their active tasks. A killed instance
-    /// writes no tombstone; it drops out once its heartbeats stop. Measured on this process's monotonic clock at reading
-    /// time, so instances' clocks need not agree.
-    /// </summary>
-    public IReadOnlyDictionary<string, string[]> Live(TimeSpan window)
-    {
-        var live = _instances.Where(kv => kv.Key == Self || (_heard.TryGetValue(kv.Key, out long seen) && _time.GetElapsedTime(seen) <= window))
-            .ToDictionary(kv => kv.Key, kv => kv.Value.Active, StringComparer.Ordinal);
-        live.TryAdd(Self, []);
-        return live;
-    }
+    /// <summary>What <see cref="Live"/> returns: the live instances with the tasks each runs, and with the standby replicas each announced.</summary>
+    /// <param name="Active">Every live instance (this one always) with its active tasks.</param>
+    /// <param name="Standbys">The same instances with the standby replicas they announced (warm-ups included).</param>
+    public sealed record LiveInstances(IReadOnlyDictionary<string, string[]> Active, IReadOnlyDictionary<string, string[]> Standbys);
 
-    /// <summary>The instances heard from within <paramref name="window"/> (this one always) with the standby replicas they announced (warm-ups included).</summary>
-    public IReadOnlyDictionary<string, string[]> LiveStandbys(TimeSpan window) =>
-        _instances.Where(kv => kv.Key == Self || (_heard.TryGetValue(kv.Key, out long seen) && _time.GetElapsedTime(seen) <= window))
-            .ToDictionary(kv => kv.Key, kv => kv.Value.Standby, StringComparer.Ordinal);
+    /// <summary>
+    /// The instances heard from within <paramref name="window"/> (this one always), with their active tasks and their announced
+    /// standbys — both views from one reading of the announcements and one liveness test, so they never disagree on who is live.
+    /// A killed instance writes no tombstone; it drops out once its heartbeats stop. Measured on this process's monotonic clock
+    /// at reading time, so instances' clocks need not agree.
+    /// </summary>
+    public LiveInstances Live(TimeSpan window)
+    {
+        var entries = LiveEntries(seen => _time.GetElapsedTime(seen) <= window).ToList();
+        var active = entries.ToDictionary(kv => kv.Key, kv => kv.Value.Active, StringComparer.Ordinal);
+        active.TryAdd(Self, []);
+        return new LiveInstances(active, entries.ToDictionary(kv => kv.Key, kv => kv.Value.Standby, StringComparer.Ordinal));
+    }
 
     public void Withdraw()
     {

@@ -23,7 +23,7 @@ namespace Braid.Kafka.Internal;
 /// rebuilds them, as in Kafka); on promotion they are handed over with the positions they were applied up to (<see cref="TakeHandOver"/>),
 /// so the active task restores only the tail; one dropped before its restore began: <see cref="StandbyHandOvers"/>.</para>
 /// </summary>
-internal sealed class StandbyUpdater : IDisposable
+internal sealed partial class StandbyUpdater : IDisposable
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LiveWindow = TimeSpan.FromSeconds(10);
@@ -47,12 +47,12 @@ internal sealed class StandbyUpdater : IDisposable
     private int _disposed;
     private string[] _announced = [];
     private HashSet<string> _caughtUp = new(StringComparer.Ordinal);
-    private IReadOnlySet<TaskId> _warmups = new HashSet<TaskId>(); // the standbys that are warm-up replicas (ReplicaTargets)
 
     public StandbyUpdater(TopologyModel model, StreamsConfig config, KafkaStreamsOptions options, TopicLayout layout, IStateBackend backend,
         InstanceDirectory directory, IConsumer<byte[]?, byte[]?> consumer, ILogger logger)
     {
         (_model, _config, _options, _layout, _backend, _directory, _consumer, _logger) = (model, config, options, layout, backend, directory, consumer, logger);
+        _origin = directory.Time.GetTimestamp();
         _thread = new Thread(Run) { IsBackground = true, Name = "braid-standby-" + layout.ApplicationId };
     }
 
@@ -82,9 +82,6 @@ internal sealed class StandbyUpdater : IDisposable
             lock (_lock) return _standbys.Keys.OrderBy(t => t.Subtopology).ThenBy(t => t.Partition).Select(KafkaTask.Name).ToList();
         }
     }
-
-    /// <summary>The standbys kept as warm-up replicas (lag-aware balance moves, <see cref="WarmupPlacement"/>), a subset of <see cref="Tasks"/>.</summary>
-    public IReadOnlyList<string> WarmupTasks => Tasks.Where(t => _warmups.Any(w => KafkaTask.Name(w) == t)).ToList();
 
     public void Start() => _thread.Start();
 
@@ -188,65 +185,6 @@ internal sealed class StandbyUpdater : IDisposable
             Error = e;
             _logger.LogError(e, "Standby updater failed; standby replicas of this instance stop being updated.");
         }
-    }
-
-    /// <summary>Opens the standbys this instance should keep and closes the others (all consumer calls stay on this thread).</summary>
-    private void Place()
-    {
-        var live = _directory.Live(LiveWindow);
-        // Placed standbys, and (lag-aware) the warm-up replicas the balance plan gives this instance: WarmupPlacement.
-        var (wanted, warmups) = ReplicaTargets.For(_layout, _options, _directory.Self, live, _directory.LiveStandbys(LiveWindow), _warmups);
-        _warmups = warmups;
-        lock (_lock)
-        {
-            foreach (var id in _standbys.Keys.Where(id => !wanted.Contains(id)).ToList())
-            {
-                Close(_standbys[id], reason: "placed elsewhere", release: true);
-                _standbys.Remove(id);
-            }
-            UnassignReleased();
-            foreach (var id in wanted.Where(id => !_standbys.ContainsKey(id) && !_claimed.Contains(id))) Open(id);
-            _handOvers.DisposeReturned(); // dropped hand-overs of tasks this instance keeps no standby of
-            var names = _standbys.Keys.Select(KafkaTask.Name).Order(StringComparer.Ordinal).ToArray();
-            if (!names.SequenceEqual(_announced))
-            {
-                _directory.AnnounceStandbys(names); // QueryMetadataForKey's standby hosts
-                _announced = names;
-            }
-        }
-    }
-
-    private void Open(TaskId id)
-    {
-        Local?.MarkOwned(id);
-        var returned = _handOvers.TakeReturned(id, tp => _consumer.QueryWatermarkOffsets(tp, _options.RequestTimeout));
-        var memory = returned?.Stores ?? new KeptInMemoryStores();
-        var task = KafkaTask.Create(id, _model, _layout, _config, StandbyNoOutput.Instance, StandbyNoOutput.Instance, new Dictionary<string, Braid.State.IStateStore>(),
-            _backend, memory);
-        var s = new Standby(task, memory);
-        var assign = new List<TopicPartitionOffset>();
-        foreach (var store in task.Restorable)
-        {
-            var tp = new TopicPartition(store.ChangelogTopic, id.Partition);
-            // In-memory stores have no checkpoint: they start empty, from the changelog's start.
-            long? checkpoint = task.Checkpointed.Contains(store.ChangelogTopic)
-                ? Braid.Internal.Runtime.CommitMetadata.Decode(_backend.ReadMetadata(KafkaTask.CheckpointKey(tp)))
-                : null;
-            var wm = _consumer.QueryWatermarkOffsets(tp, _options.RequestTimeout);
-            // A checkpoint past the end means the changelog was re-created: the active restore refuses that state (RestoreDriver);
-            // the standby leaves it alone rather than mixing two changelogs.
-            if (checkpoint is long c && c > wm.High.Value) continue;
-            long? kept = returned?.Positions.TryGetValue(tp, out long k) == true ? k : null; // within the changelog (TakeReturned)
-            long from = Math.Max(checkpoint ?? kept ?? wm.Low.Value, wm.Low.Value);
-            s.Partitions[tp] = _positions[tp] = new Position(store, from, wm.High.Value);
-            assign.Add(new TopicPartitionOffset(tp, new Offset(from)));
-        }
-        _standbys[id] = s;
-        if (returned is not null) _handOvers.Reopened(id, returned, s.Partitions.ToDictionary(kv => kv.Key, kv => kv.Value.Next));
-        var held = assign.Select(a => a.TopicPartition).Where(_consumer.Assignment.Contains).ToList();
-        if (held.Count > 0) _consumer.IncrementalUnassign(held);
-        if (assign.Count > 0) _consumer.IncrementalAssign(assign);
-        _logger.LogInformation("Standby task {Task} opened from [{From}].", KafkaTask.Name(id), string.Join(", ", assign.Select(a => a.ToString())));
     }
 
     private void Apply(int max, int waitMs)
