@@ -53,9 +53,7 @@ internal sealed class PrefixGroupCache<TKey, TValue>(IGroupedKeys<TKey> keys, in
     public void Put(TKey key, TValue value)
     {
         if (_groups.Count == 0 || GroupOf(key, stackalloc byte[StackLimit]) is not { } group) return;
-        Span<byte> stack = stackalloc byte[StackLimit];
-        int n = keys.WriteMember(key, stack);
-        var member = n >= 0 ? stack[..n] : keys.MemberOf(key);
+        var member = MemberBytes(key, stackalloc byte[StackLimit]);
         int i = Find(group, member);
         if (i >= 0)
         {
@@ -75,9 +73,7 @@ internal sealed class PrefixGroupCache<TKey, TValue>(IGroupedKeys<TKey> keys, in
     public void Delete(TKey key)
     {
         if (_groups.Count == 0 || GroupOf(key, stackalloc byte[StackLimit]) is not { } group) return;
-        Span<byte> stack = stackalloc byte[StackLimit];
-        int n = keys.WriteMember(key, stack);
-        int i = Find(group, n >= 0 ? stack[..n] : keys.MemberOf(key));
+        int i = Find(group, MemberBytes(key, stackalloc byte[StackLimit]));
         if (i < 0) return;
         group.RemoveAt(i);
         _entries--;
@@ -95,6 +91,13 @@ internal sealed class PrefixGroupCache<TKey, TValue>(IGroupedKeys<TKey> keys, in
         int n = keys.WriteGroup(key, stack);
         if (n < 0) return _groups.TryGetValue(keys.GroupOf(key), out var g) ? g : null;
         return _groups.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(stack[..n], out var group) ? group : null;
+    }
+
+    /// <summary>The key's member bytes, written into <paramref name="stack"/> when they fit.</summary>
+    private ReadOnlySpan<byte> MemberBytes(TKey key, Span<byte> stack)
+    {
+        int n = keys.WriteMember(key, stack);
+        return n >= 0 ? stack[..n] : keys.MemberOf(key);
     }
 
     private static int Find(List<Member> group, ReadOnlySpan<byte> member)

@@ -39,8 +39,11 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
         return b;
     }
 
-    /// <summary>[n][n prefix bytes] is exactly one prefix's keys; [n] with fewer or more bytes is not.</summary>
-    public bool IsGroup(ReadOnlySpan<byte> bytes) => bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) == bytes.Length - 4;
+    public bool IsGroup(ReadOnlySpan<byte> bytes) => IsWholeGroup(bytes);
+
+    /// <summary>[n][n prefix bytes] is exactly one prefix's keys; [n] with fewer or more bytes (a partial length, or bytes
+    /// into the primary) is not. The rule of <see cref="IsGroup"/> and of <see cref="CombinedKeyStore{TPrefix,TPrimary,TValue}"/>'s scans.</summary>
+    public static bool IsWholeGroup(ReadOnlySpan<byte> bytes) => bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) == bytes.Length - 4;
 
     public byte[] GroupOf(CombinedKey<TPrefix, TPrimary> key) => PrefixSerde.Serialize(key.Prefix);
 

@@ -111,12 +111,11 @@ internal sealed class CombinedKeyStore<TPrefix, TPrimary, TValue> :
         return true;
     }
 
-    // [n][n prefix bytes] is exactly one group; any other prefix (a partial length, or bytes into the primary) is
-    // answered from the sorted copy.
+    // A whole group is one lookup; any other prefix is answered from the sorted copy.
     public void PrefixScanInto(byte[] prefix, List<KeyValue<CombinedKey<TPrefix, TPrimary>, TValue>> output)
     {
         output.Clear();
-        if (prefix.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(prefix) == prefix.Length - 4)
+        if (CombinedKeySerde<TPrefix, TPrimary>.IsWholeGroup(prefix))
         {
             if (!_byBytes.TryGetValue(prefix.AsSpan(4), out var group)) return;
             for (int i = 0; i < group.Count; i++) output.Add(group.Pair(i));
