@@ -106,4 +106,23 @@ public sealed class ForeignKeyJoinTests
         Assert.Equal("x|aA", v.Value);
         Assert.Equal(2, v.Timestamp);
     }
+
+    // A right update scans its subscribers with the group's prefix bytes, kept in one array reused while foreign keys
+    // keep their length (issue 19, session 8): keys of other lengths, one a prefix of the other ("1", "10", "100"),
+    // and multi-byte ones must each reach exactly their own rows. Fails if the array is reused at another length or
+    // left stale (a scan of "1" answered with "10"'s subscribers, or none).
+    [Fact]
+    public void RightUpdates_ReachTheirOwnSubscribers_WhenForeignKeysDifferInLength()
+    {
+        using var k = Inner();
+        string[] fks = ["1", "10", "100", "é"];
+        for (int i = 0; i < fks.Length; i++) k.Left("x" + i, $"x{i}|{fks[i]}", i);
+        Assert.Empty(k.Read());
+        foreach (var (fk, ts) in new[] { ("100", 10), ("1", 11), ("10", 12), ("é", 13), ("1", 14), ("100", 15) })
+        {
+            k.Right(fk, "R" + ts, ts);
+            var expected = Enumerable.Range(0, fks.Length).Where(i => fks[i] == fk).Select(i => $"x{i}=x{i}|{fk}+R{ts}");
+            Assert.Equal(expected, k.Read());
+        }
+    }
 }
