@@ -125,4 +125,27 @@ public sealed class ForeignKeyJoinTests
             Assert.Equal(expected, k.Read());
         }
     }
+
+    // The left table can change twice before its first subscription is answered, inside one task too: one input record
+    // becomes two updates of row k (FlatMapValues → ToTable), and both subscriptions are queued before either response.
+    // The first response was computed for the overwritten value and carries the right row of a foreign key k no longer
+    // references: the value-hash check (Kafka's ResponseJoinProcessorSupplier) drops it. Fails if the check is skipped
+    // on the driver ("no overtaking in one task"): k would be joined for a moment with the wrong right row (k2|b+A).
+    [Fact]
+    public void AResponseForAnOverwrittenLeftValue_IsDropped_InsideOneTask()
+    {
+        var b = new StreamsBuilder();
+        var strings = Consumed.With(Serialization.Serdes.String, Serialization.Serdes.String);
+        var left = b.Stream("src", strings).FlatMapValues(v => v!.Split(';')).ToTable();
+        left.Join(b.Table("right", strings), Fk, (l, r) => $"{l}+{r}")
+            .ToStream().To("out", Produced.With(Serialization.Serdes.String, Serialization.Serdes.String));
+        using var d = new Testing.TopologyTestDriver(b.Build());
+        var right = d.CreateInputTopic<string, string>("right");
+        right.PipeInput("a", "A", 1);
+        right.PipeInput("b", "B", 2);
+        d.CreateInputTopic<string, string>("src").PipeInput("k", "k1|a;k2|b", 3);
+        var output = d.CreateOutputTopic<string, string>("out").ReadKeyValuesToList().Select(kv => $"{kv.Key}={kv.Value}");
+        Assert.Equal(["k=k2|b+B"], output);
+        Assert.Equal(1, d.DroppedRecords.Single(e => e.Key.EndsWith(":stale-response", StringComparison.Ordinal)).Value);
+    }
 }
