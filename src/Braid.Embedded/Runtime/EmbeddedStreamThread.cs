@@ -59,6 +59,9 @@ internal sealed class EmbeddedStreamThread
     /// <summary>How long the thread waits before its first batch (a replaced thread's back-off); a stop request ends the wait.</summary>
     public TimeSpan StartDelay { get; init; }
 
+    /// <summary>Pulsed when this thread runs dry (after its commit) and when it ends: wakes waits for idle.</summary>
+    public ProgressSignal? Progress { get; init; }
+
     public void Start() => _thread.Start();
 
     public void RequestStop()
@@ -85,6 +88,7 @@ internal sealed class EmbeddedStreamThread
             _logger.LogError(e, "Stream thread {Thread} failed.", Name);
         }
         _exited(this, error);
+        Progress?.Pulse();
     }
 
     /// <summary>Commits on the interval, when the batch found nothing to do, or early (<see cref="EarlyCommitPolicy"/>).</summary>
@@ -155,7 +159,12 @@ internal sealed class EmbeddedStreamThread
             }
             if (!_exactlyOnce && processed > 0) _commits.FlushOutputs(Tasks);
             CommitExclusive(() => Commit(processed));
-            if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
+            if (processed == 0)
+            {
+                // Ran dry and committed what it had: the moment a wait for idle can end.
+                Progress?.Pulse();
+                _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
+            }
         }
     }
 }
