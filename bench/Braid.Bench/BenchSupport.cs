@@ -29,6 +29,11 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
     /// <summary>Fresh processes per row (<c>--processes N</c>, default 3): the row's median is the median of theirs (<see cref="ProcessMedians"/>).</summary>
     public int Processes { get; init; } = 3;
 
+    /// <summary>Fresh processes per Streamiz row (<c>--baseline-processes N</c>, default 1, at most <see cref="Processes"/>):
+    /// those rows are capped by <c>--slow-row-seconds</c> and run for minutes, so three of each would add ~20 minutes to
+    /// a full run; the plain rows are fast and follow <see cref="Processes"/>.</summary>
+    public int BaselineProcesses { get; init; } = 1;
+
     /// <summary>The child's timing settings.</summary>
     public Measure.Timing Timing => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds));
 
@@ -50,7 +55,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         double minRun = 1, warmup = 2;
         double? slow = null;
         string? outDir = null;
-        int repeat = 1, processes = 3;
+        int repeat = 1, processes = 3, baselineProcesses = 1;
         var known = WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Concat(WorkloadNames.Nexmark).ToList();
         var workloads = known;
         var impls = AllImpls.ToList();
@@ -72,6 +77,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                 case "--out": outDir = Path.GetFullPath(args[++i]); break;
                 case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--processes": processes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--baseline-processes": baselineProcesses = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--impl":
                     impls = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     if (impls.Except(AllImpls).Any()) throw new ArgumentException($"unknown impl in '{args[i]}' (known: {string.Join(",", AllImpls)})");
@@ -81,7 +87,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                     workloads = known.Where(w => names.Contains(w.Name())).ToList();
                     if (workloads.Count != names.Length) throw new ArgumentException($"unknown workload in '{args[i]}' (known: {string.Join(",", known.Select(w => w.Name()))})");
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N --processes N");
+                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N --processes N --baseline-processes N");
             }
         }
         // Quick: 200k records but still three timed runs after the same JIT warm-up as a full run, so its ratios stay
@@ -89,10 +95,11 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         if (quick) records = Math.Min(records, 200_000);
         if (repeat < 1) throw new ArgumentException("--repeat needs a positive count");
         if (processes < 1) throw new ArgumentException("--processes needs a positive count");
+        if (baselineProcesses < 1) throw new ArgumentException("--baseline-processes needs a positive count");
         return new BenchOptions(records, runs ?? 3, seed, compare, quick, memory, workloads, impls, latency, childJson)
         {
             // Quick mode gives the slow Streamiz rows 5 s per timed run, so the whole quick run stays within minutes.
-            MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow ?? (quick ? 5 : 20), Out = outDir!, Repeat = repeat, Processes = processes,
+            MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow ?? (quick ? 5 : 20), Out = outDir!, Repeat = repeat, Processes = processes, BaselineProcesses = Math.Min(baselineProcesses, processes),
         };
     }
 

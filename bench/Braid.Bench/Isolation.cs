@@ -26,31 +26,32 @@ internal static class Isolation
         foreach (var w in opts.Workloads)
         {
             var rows = opts.Impls.Where(i => Rows.Applies(w, i, opts.Quick))
-                .Select(impl => (Cmd: SelfCommand(), Args: Common(opts, w.Name(), impl) + " --child-json {0}")).ToList();
+                .Select(impl => (Cmd: SelfCommand(), Args: Common(opts, w.Name(), impl) + " --child-json {0}", Processes: opts.Processes)).ToList();
             if (baselines is not null && (WorkloadNames.All.Contains(w) || NexmarkQueries.OnStreamiz.Contains(w)))
             {
                 // Streamiz's in-memory window store manages a few hundred records/s: quick mode caps it harder.
                 string slow = (opts.Quick ? " --max-records-slow 2000" : "") + string.Create(CultureInfo.InvariantCulture, $" --slow-row-seconds {opts.SlowRowSeconds}");
                 string[] impls = NexmarkQueries.IsNexmark(w) ? ["streamiz-rocksdb", "streamiz-memory"] : ["streamiz-rocksdb", "streamiz-memory", "plain", "plain-serdes"];
                 rows.AddRange(impls.Select(impl => (Cmd: ("dotnet", baselines + " "),
-                    Args: Common(opts, w.Name(), impl, quickFlag: false) + $" --warmup-records {opts.WarmupRecords}{slow} --json {{0}}")));
+                    Args: Common(opts, w.Name(), impl, quickFlag: false) + $" --warmup-records {opts.WarmupRecords}{slow} --json {{0}}",
+                    Processes: impl.StartsWith("streamiz", StringComparison.Ordinal) ? opts.BaselineProcesses : opts.Processes)));
             }
-            results.AddRange(RunRows(rows, opts.Processes));
+            results.AddRange(RunRows(rows));
         }
         return results;
     }
 
     /// <summary>
-    /// Each row in <paramref name="processes"/> fresh processes, round by round (every row once, then every row again), so
+    /// Each row in its own number of fresh processes, round by round (every row once, then every row again), so
     /// a slow minute of the machine lands on one process of several rows rather than on all processes of one row; each
     /// row's result is then the median of its processes' medians (<see cref="ProcessMedians"/>).
     /// </summary>
-    private static List<BenchResult> RunRows(List<((string File, string Prefix) Cmd, string Args)> rows, int processes)
+    private static List<BenchResult> RunRows(List<((string File, string Prefix) Cmd, string Args, int Processes)> rows)
     {
         var perRow = rows.Select(_ => new List<BenchResult>()).ToList();
-        for (int p = 0; p < processes; p++)
+        for (int p = 0; p < rows.Max(r => r.Processes); p++)
             for (int r = 0; r < rows.Count; r++)
-                perRow[r].AddRange(RunChild(rows[r].Cmd, rows[r].Args));
+                if (p < rows[r].Processes) perRow[r].AddRange(RunChild(rows[r].Cmd, rows[r].Args));
         return perRow.SelectMany(Merge).ToList();
     }
 
