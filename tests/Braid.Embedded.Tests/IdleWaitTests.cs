@@ -79,4 +79,43 @@ public sealed class IdleWaitTests
             Assert.Equal(0, app.GetLag().Values.Sum());
         }
     }
+
+    [Fact]
+    public async Task ARecordStuckInAUserFunction_HoldsTheWait_WithoutBlockingTheCaller()
+    {
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var b = new StreamsBuilder();
+        b.Stream("in", Consumed.With(Serdes.String, Serdes.String))
+            .Peek((_, v) =>
+            {
+                if (v != "stuck") return;
+                entered.Set();
+                release.Wait(TimeSpan.FromMinutes(1));
+            })
+            .SelectKey((_, v) => v!)
+            .To("out", Produced.With(Serdes.String, Serdes.String));
+        using var dir = new TempDir();
+        await using var app = new BraidApplication(b.Build(), TestOptions.For(dir.Path));
+        var input = app.CreateProducer("in", Serdes.String, Serdes.String);
+        await app.StartAsync();
+        input.Send("k1", "before", 1);
+        await app.WaitForIdleAsync(TestOptions.Idle);
+        input.Send("k2", "stuck", 2);
+        Assert.True(entered.Wait(TestOptions.Idle), "the user function was never reached");
+        // The stream thread sits inside its batch (holding its query lock): asking for idle must not block this thread.
+        Task? started = null;
+        var caller = new Thread(() => started = app.WaitForIdleAsync(TestOptions.Idle));
+        caller.Start();
+        Assert.True(caller.Join(TestOptions.Idle), "WaitForIdleAsync blocked its caller while a thread was busy");
+        var wait = started!;
+        // A correct wait can never end while the record is stuck, so this pause cannot make the test flaky; a wait that
+        // missed the record would have ended on its 50 ms recheck.
+        await Task.Delay(300);
+        Assert.False(wait.IsCompleted, "the idle wait returned while a record was inside a user function");
+        release.Set();
+        await wait;
+        var values = app.CreateReader("out", Serdes.String, Serdes.String).ReadToEnd().Select(r => r.Value).ToList();
+        Assert.Equal(["before", "stuck"], values);
+    }
 }
