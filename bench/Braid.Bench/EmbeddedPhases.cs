@@ -120,7 +120,7 @@ internal static class EmbeddedPhases
             try { Directory.Delete(dir, recursive: true); }
             catch (IOException) { /* a leftover temp dir must not fail the benchmark */ }
         }
-        if (Enabled) Console.Error.WriteLine($"CLOSED {label} (untimed): close {Ms(t0, closed):F1} | dispose {Ms(closed, disposed):F1} | delete {Ms(disposed, Stopwatch.GetTimestamp()):F1}");
+        if (Enabled) Console.Error.WriteLine($"CLOSED {label} ({(CloseTimed ? "timed" : "untimed")}): close {Ms(t0, closed):F1} | dispose {Ms(closed, disposed):F1} | delete {Ms(disposed, Stopwatch.GetTimestamp()):F1}");
     }
 
     private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
