@@ -33,6 +33,7 @@ internal sealed class BenchStores : IDisposable
     private readonly int? _commitEveryRecords;
     private bool _disposed;
     private long _lastCommit; // 0 until the first record: the interval starts with the timed run, not with Prepare
+    private readonly BenchPhases? _phases = BenchPhases.StartIfRequested();
 
     /// <param name="kind">In-memory or RocksDB stores.</param>
     /// <param name="commitEveryRecords">Commit by record count instead of time (studies that must be deterministic).</param>
@@ -41,6 +42,7 @@ internal sealed class BenchStores : IDisposable
         Kind = kind;
         _commitEveryRecords = commitEveryRecords;
         if (kind == StoreKind.Memory) return;
+        Retired.CloseLast(); // the previous pass's database, untimed (see Dispose)
         _dir = Path.Combine(Path.GetTempPath(), "braid-bench-rocks-" + Guid.NewGuid().ToString("N"));
         _backend = RocksDbStateBackend.Open(_dir);
         _task = _backend.OpenTask(new TaskId(0, 0));
@@ -60,6 +62,7 @@ internal sealed class BenchStores : IDisposable
     public void AfterRecord(int i)
     {
         if (_backend is null) return;
+        _phases?.Record(i);
         if (_commitEveryRecords is { } every)
         {
             if ((i + 1) % every == 0) Commit();
@@ -75,8 +78,10 @@ internal sealed class BenchStores : IDisposable
 
     private void Commit()
     {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         _backend!.Commit([_task!], NoMetadata);
         Commits++;
+        _phases?.Committed(t0);
     }
 
     /// <summary>
@@ -96,14 +101,64 @@ internal sealed class BenchStores : IDisposable
         return total;
     }
 
+    /// <summary>
+    /// The end of a pass, inside the row's timed action: the final commit (durable work a long-running application pays,
+    /// so it stays timed). RocksDB's close and the directory's delete are handed to <see cref="Retired"/> and run untimed
+    /// before the next instance opens (in the next pass's preparation) or when the process exits: a long-running
+    /// application pays neither per record, and the close does no durable work — with the write-ahead log on and unsynced
+    /// commits (<c>RocksDbDurability.ProcessCrash</c>) it writes no table file and syncs nothing (strace of a q3 pass:
+    /// `ftruncate` of the log and manifest to their used size, unlinks; the commits' log writes already hold everything),
+    /// it stops background threads and frees memtables. Timings behind this: bench/results/issue19-before-after.md,
+    /// "session 8, s10-rocks".
+    /// </summary>
     public void Dispose()
     {
         if (_backend is null || _disposed) return;
         _disposed = true;
+        _phases?.Mark(BenchPhases.Phase.Loop);
         _backend.Commit([_task!], NoMetadata);
-        _task!.Dispose();
-        _backend.Dispose();
-        try { Directory.Delete(_dir!, recursive: true); }
-        catch (IOException) { /* a leftover temp dir must not fail the benchmark */ }
+        _phases?.Mark(BenchPhases.Phase.FinalCommit);
+        _phases?.Print(Commits);
+        Retired.Hand(_backend, _dir!, _phases is not null);
+        if (TimeClose) Retired.CloseLast(); // the old timing, for A/B pairs that separate it from product changes
+    }
+
+    /// <summary><c>BENCH_TIME_CLOSE=1</c>: close and delete inside the timed action again, as before session 8.</summary>
+    private static readonly bool TimeClose = Environment.GetEnvironmentVariable("BENCH_TIME_CLOSE") == "1";
+
+    /// <summary>
+    /// The last pass's RocksDB instance, closed and deleted untimed: by the next <see cref="BenchStores"/> (whose
+    /// constructor runs in a pass's untimed preparation) or at process exit. One at a time, so a row never holds more
+    /// than one spare database open, and it is closed before the next pass starts (no background work overlaps a pass).
+    /// </summary>
+    private static class Retired
+    {
+        private static readonly Lock Gate = new();
+        private static (RocksDbStateBackend Backend, string Dir, bool Print)? _last;
+
+        static Retired() => AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseLast();
+
+        public static void Hand(RocksDbStateBackend backend, string dir, bool print)
+        {
+            CloseLast();
+            lock (Gate) _last = (backend, dir, print);
+        }
+
+        public static void CloseLast()
+        {
+            (RocksDbStateBackend Backend, string Dir, bool Print)? last;
+            lock (Gate)
+            {
+                last = _last;
+                _last = null;
+            }
+            if (last is not { } l) return;
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            l.Backend.Dispose(); // closes the task too
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            try { Directory.Delete(l.Dir, recursive: true); }
+            catch (IOException) { /* a leftover temp dir must not fail the benchmark */ }
+            if (l.Print) BenchPhases.PrintUntimed(t1 - t0, System.Diagnostics.Stopwatch.GetTimestamp() - t1);
+        }
     }
 }

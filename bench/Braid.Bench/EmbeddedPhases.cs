@@ -17,7 +17,7 @@ namespace Braid.Bench;
 /// until the inputs' lag was last seen above 0 (<see cref="BraidApplication.GetLag"/> sampled every 1 ms: internal
 /// topics included), that moment → the end of the last commit before the idle wait returned, that commit → the idle
 /// wait's return, and the commit count; and each untimed close (a <c>CLOSED …</c> line: close, dispose, delete).
-/// <c>BENCH_EMBEDDED_CLOSE_TIMED=1</c> times close, dispose and delete inside the pass again (the timing before session 8,
+/// <c>BENCH_TIME_CLOSE=1</c> (the RocksDB rows' switch too) or <c>BENCH_EMBEDDED_CLOSE_TIMED=1</c> times close, dispose and delete inside the pass again (the timing before session 8,
 /// to compare product changes on the old timing). <c>BENCH_PHASES=2</c> adds each commit's end and duration (a <c>COMMITS …</c> line). The sampling thread runs only
 /// under the switch.
 /// </summary>
@@ -25,7 +25,7 @@ internal static class EmbeddedPhases
 {
     private static readonly bool Enabled = Environment.GetEnvironmentVariable("BENCH_PHASES") is "1" or "2";
     private static readonly bool Verbose = Environment.GetEnvironmentVariable("BENCH_PHASES") == "2";
-    private static readonly bool CloseTimed = Environment.GetEnvironmentVariable("BENCH_EMBEDDED_CLOSE_TIMED") == "1";
+    private static readonly bool CloseTimed = Environment.GetEnvironmentVariable("BENCH_EMBEDDED_CLOSE_TIMED") == "1" || Environment.GetEnvironmentVariable("BENCH_TIME_CLOSE") == "1";
     private static readonly List<(long At, double Ms)> CommitLog = [];
     private static readonly MeterListener Listener = StartListener();
     private static long _commits;

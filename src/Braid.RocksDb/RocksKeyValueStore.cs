@@ -143,7 +143,8 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             // writes the null through); no reader can tell the difference. The next read of the key costs no RocksDB read
             // either: the absence is cached, or (the cache covering the committed state) the key is simply not held. A crash before the commit loses nothing: neither write was durable.
             _pending.Remove(key);
-            _pendingIndex?.Remove(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
+            // The index entry's bytes were kept with the pending write when it was indexed: no second serialization.
+            _pendingIndex?.Remove(new KeyIndexEntry<TKey>(pending.KeyBytes ?? KeySerde.Serialize(key), key));
             CacheAbsent(key);
             _groups?.Delete(key);
             return true;
@@ -157,9 +158,18 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
     {
         ThrowIfReadOnly();
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, key, out bool existed);
-        // Freshness is decided by the first pending write of the key (what was committed before it) and kept by later ones.
-        slot = pending with { Fresh = existed ? slot.Fresh : KnownAbsentWhenCommitted(key) };
-        if (!existed) _pendingIndex?.Add(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
+        if (existed)
+        {
+            // Freshness is decided by the first pending write of the key (what was committed before it) and kept by later
+            // ones; so are the key's serialized bytes.
+            slot = pending with { Fresh = slot.Fresh, KeyBytes = slot.KeyBytes };
+            return;
+        }
+        // The serialized key is kept with the write when the index needs it now (a held record's later fresh delete
+        // removes it from the index with these bytes) — serialized once per pending key, not once per index operation.
+        byte[]? keyBytes = _pendingIndex is null ? null : KeySerde.Serialize(key);
+        slot = pending with { Fresh = KnownAbsentWhenCommitted(key), KeyBytes = keyBytes };
+        if (keyBytes is not null) _pendingIndex!.Add(new KeyIndexEntry<TKey>(keyBytes, key));
     }
 
     /// <summary>Whether the committed state is known (from the cache, never a read) to hold no value for the key.</summary>
@@ -281,7 +291,14 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         if (_pendingIndex is null)
         {
             _pendingIndex = new SortedIndex<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
-            foreach (var key in _pending.Keys) _pendingIndex.Add(new KeyIndexEntry<TKey>(KeySerde.Serialize(key), key));
+            foreach (var key in _pending.Keys)
+            {
+                var keyBytes = KeySerde.Serialize(key);
+                _pendingIndex.Add(new KeyIndexEntry<TKey>(keyBytes, key));
+                // Kept with the write for a later fresh delete (a value change through a ref leaves the enumeration valid).
+                ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_pending, key);
+                slot = slot with { KeyBytes = keyBytes };
+            }
         }
         for (var walk = _pendingIndex.From(new KeyIndexEntry<TKey>(lo ?? [], default!)); walk.MoveNext();)
         {
@@ -301,7 +318,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
                 Write(batch, walk.Current.Bytes!, _pending[walk.Current.Key]);
             return;
         }
-        foreach (var (key, pending) in _pending) _writeOrder.Add(KeySerde.Serialize(key), pending);
+        foreach (var (key, pending) in _pending) _writeOrder.Add(pending.KeyBytes ?? KeySerde.Serialize(key), pending);
         _writeOrder.Sort(); // key order is cheaper for RocksDB's memtable (KeyOrderedWrites)
         for (int i = 0; i < _writeOrder.Count; i++) Write(batch, _writeOrder.Key(i), _writeOrder.Item(i));
         _writeOrder.Clear();
@@ -351,8 +368,9 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         ResetIterator();
     }
 
-    /// <summary>A pending write; <c>Fresh</c>: the committed state holds no value for the key (see the class remarks).</summary>
-    private readonly record struct Pending(TValue Value, bool IsDelete, bool Fresh = false);
+    /// <summary>A pending write; <c>Fresh</c>: the committed state holds no value for the key (see the class remarks);
+    /// <c>KeyBytes</c>: the key serialized, once the pending index holds it (null before).</summary>
+    private readonly record struct Pending(TValue Value, bool IsDelete, bool Fresh = false, byte[]? KeyBytes = null);
 
     private readonly record struct Cached(bool Present, TValue Value);
 }
