@@ -31,34 +31,6 @@ public sealed partial class BraidApplication
     /// <returns>A task that completes when closed, or is cancelled when the token fires first.</returns>
     public Task CloseAsync(CancellationToken cancellationToken) => CloseAsync().WaitAsync(cancellationToken);
 
-    /// <summary>Waits until every task has processed and committed everything visible in its inputs,
-    /// including records that flow through internal topics (useful in tests, demos and batch imports).</summary>
-    /// <param name="timeout">Give up after this long (TimeoutException).</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>A task that completes when idle.</returns>
-    public async Task WaitForIdleAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        int stable = 0;
-        while (true)
-        {
-            if (Error is { } error) throw new StreamsException("The application failed: " + error.Message, error);
-            if (State is StreamsState.NotRunning or StreamsState.PendingShutdown) throw new InvalidOperationException($"The application is {State}.");
-            long version = _activity.Version;
-            bool idle = State == StreamsState.Running && AllTasks().All(t => t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0);
-            // Two consecutive idle observations with no record made visible in between: nothing is in flight.
-            stable = idle && version == _activity.Version ? stable + 1 : 0;
-            if (stable >= 2) return;
-            if (waited.Elapsed > timeout)
-            {
-                var busy = AllTasks().Where(t => !(t.CaughtUp && t.Uncommitted == 0 && (t.Collector?.BufferedCount ?? 0) == 0))
-                    .Select(t => $"{t.Id} (lag {Enumerable.Range(0, t.Inputs.Count).Sum(t.Lag)}, uncommitted {t.Uncommitted}, buffered output {t.Collector?.BufferedCount ?? 0})");
-                throw new TimeoutException($"The application did not become idle within {timeout} (state {State}; busy tasks: {string.Join(", ", busy)}).");
-            }
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private IEnumerable<EmbeddedTask> AllTasks()
     {
         List<EmbeddedStreamThread> threads;

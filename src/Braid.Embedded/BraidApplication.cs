@@ -291,7 +291,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
 
     private EmbeddedStreamThread NewThread(string name, List<EmbeddedTask> tasks, bool globalWriter, TimeSpan startDelay = default) =>
         new(name, tasks, _commits, _activity, Clock, Options.CommitInterval, ExactlyOnce, _globalTask is null ? null : _globalLock, globalWriter,
-            _logger, OnThreadExit) { StartDelay = startDelay };
+            _logger, OnThreadExit) { StartDelay = startDelay, Progress = _progress };
 
     private void StartThread(List<EmbeddedTask> tasks, TimeSpan startDelay = default)
     {
@@ -314,5 +314,6 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         {
             _logger.LogError(e, "A state listener threw.");
         }
+        _progress.Pulse();
     }
 }

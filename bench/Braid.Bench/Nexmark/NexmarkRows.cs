@@ -67,9 +67,11 @@ internal static class NexmarkRows
         };
     }
 
-    /// <summary>As <see cref="EmbeddedWorkload"/>: input written before timing; timed = start → all processed and committed → close.</summary>
+    /// <summary>As <see cref="EmbeddedWorkload"/>: input written before timing; timed = start → all processed and committed
+    /// (the last commit included); close, dispose and delete untimed (<see cref="EmbeddedPhases"/>).</summary>
     private static Action Embedded(Workload q, NexmarkEvent[] events, NexmarkSink sink)
     {
+        EmbeddedPhases.ClosePending(); // the previous pass's application, untimed
         string dir = Path.Combine(Path.GetTempPath(), "braid-bench-nexmark-" + Guid.NewGuid().ToString("N"));
         var app = new BraidApplication(NexmarkQueries.Build(q, sink), new BraidApplicationOptions
         {
@@ -91,20 +93,6 @@ internal static class NexmarkRows
             p.Send(list);
             p.Flush();
         }
-        return () =>
-        {
-            try
-            {
-                app.StartAsync().GetAwaiter().GetResult();
-                app.WaitForIdleAsync(TimeSpan.FromMinutes(10)).GetAwaiter().GetResult();
-                app.CloseAsync().GetAwaiter().GetResult();
-            }
-            finally
-            {
-                app.Dispose();
-                try { Directory.Delete(dir, recursive: true); }
-                catch (IOException) { /* a leftover temp dir must not fail the benchmark */ }
-            }
-        };
+        return () => EmbeddedPhases.Run(app, dir, q.Name());
     }
 }

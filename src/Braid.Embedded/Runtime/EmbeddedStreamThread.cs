@@ -59,12 +59,18 @@ internal sealed class EmbeddedStreamThread
     /// <summary>How long the thread waits before its first batch (a replaced thread's back-off); a stop request ends the wait.</summary>
     public TimeSpan StartDelay { get; init; }
 
+    /// <summary>Pulsed when this thread runs dry (after its commit) and when it ends: wakes waits for idle.</summary>
+    public ProgressSignal? Progress { get; init; }
+
     public void Start() => _thread.Start();
 
     public void RequestStop()
     {
         _stopRequested = true;
         _stop.Set();
+        // Wake it if it sleeps on the activity (up to 50 ms): a close waited for that sleep to end (issue 19, session 8:
+        // 45-80 ms per close in the benchmark's phase timings). The version bump is read only as "look again".
+        _activity.Signal();
     }
 
     public bool Join(TimeSpan timeout) => _thread.Join(timeout);
@@ -85,6 +91,7 @@ internal sealed class EmbeddedStreamThread
             _logger.LogError(e, "Stream thread {Thread} failed.", Name);
         }
         _exited(this, error);
+        Progress?.Pulse();
     }
 
     /// <summary>Commits on the interval, when the batch found nothing to do, or early (<see cref="EarlyCommitPolicy"/>).</summary>
@@ -155,7 +162,12 @@ internal sealed class EmbeddedStreamThread
             }
             if (!_exactlyOnce && processed > 0) _commits.FlushOutputs(Tasks);
             CommitExclusive(() => Commit(processed));
-            if (processed == 0) _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
+            if (processed == 0)
+            {
+                // Ran dry and committed what it had: the moment a wait for idle can end.
+                Progress?.Pulse();
+                _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
+            }
         }
     }
 }
