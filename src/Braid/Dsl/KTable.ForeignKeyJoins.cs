@@ -159,8 +159,7 @@ public sealed partial class KTable<TKey, TValue>
         var rightGetter = other.ValueGetter;
         B.AddProcessor(receive, () => new SubscriptionReceive<TForeignKey, TKey, TOther>(receive, subscriptions, rightGetter), registrationSource);
         B.ConnectStores(receive, [subscriptions, .. rightGetter.StoreNames]);
-        var prefixSerde = combinedSerde.PrefixSerde;
-        B.AddProcessor(rightUpdate, () => new ForeignTableUpdate<TForeignKey, TOther, TKey>(rightUpdate, subscriptions, prefixSerde), other.NodeName);
+        B.AddProcessor(rightUpdate, () => new ForeignTableUpdate<TForeignKey, TOther, TKey>(rightUpdate, subscriptions, combinedSerde), other.NodeName);
         B.ConnectStores(rightUpdate, subscriptions);
         InternalTopic(responseTopic, responseSink, responseSource, leftKeySerde, new SubscriptionResponseSerde<TOther>(rightSerde), receive, rightUpdate);
 

@@ -166,14 +166,14 @@ public sealed class CollectViewAliasingTests
     }
 
     [Fact]
-    public void ChainFull_BoundsTheReplay_AtSixteenEditsOrASixteenthOfTheList()
+    public void ChainFull_BoundsTheReplay_At32EditsOrASixteenthOfTheList()
     {
         var v = CollectedView<int>.Of([1, 2, 3]);
-        for (int i = 0; i < 15; i++) v = v.With(-1, -1, 3, 0);
-        Assert.False(v.ChainFull(3)); // 15 edits: one more is the 16th
+        for (int i = 0; i < 31; i++) v = v.With(-1, -1, 3, 0);
+        Assert.False(v.ChainFull(3)); // 31 edits: one more is the 32nd
         v = v.With(-1, -1, 3, 0);
         Assert.True(v.ChainFull(3));
-        Assert.False(v.ChainFull(16 * 17)); // a list of 272 may hold 17 edits
+        Assert.False(v.ChainFull(16 * 33)); // a list of 528 may hold 33 edits
         Assert.Equal([1, 2, 3], v);
         Assert.False(v.ChainFull(3)); // read once: materialized, so the next edit starts a new chain
     }

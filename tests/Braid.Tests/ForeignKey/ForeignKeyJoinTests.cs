@@ -106,4 +106,46 @@ public sealed class ForeignKeyJoinTests
         Assert.Equal("x|aA", v.Value);
         Assert.Equal(2, v.Timestamp);
     }
+
+    // A right update scans its subscribers with the group's prefix bytes, kept in one array reused while foreign keys
+    // keep their length (issue 19, session 8): keys of other lengths, one a prefix of the other ("1", "10", "100"),
+    // and multi-byte ones must each reach exactly their own rows. Fails if the array is reused at another length or
+    // left stale (a scan of "1" answered with "10"'s subscribers, or none).
+    [Fact]
+    public void RightUpdates_ReachTheirOwnSubscribers_WhenForeignKeysDifferInLength()
+    {
+        using var k = Inner();
+        string[] fks = ["1", "10", "100", "é"];
+        for (int i = 0; i < fks.Length; i++) k.Left("x" + i, $"x{i}|{fks[i]}", i);
+        Assert.Empty(k.Read());
+        foreach (var (fk, ts) in new[] { ("100", 10), ("1", 11), ("10", 12), ("é", 13), ("1", 14), ("100", 15) })
+        {
+            k.Right(fk, "R" + ts, ts);
+            var expected = Enumerable.Range(0, fks.Length).Where(i => fks[i] == fk).Select(i => $"x{i}=x{i}|{fk}+R{ts}");
+            Assert.Equal(expected, k.Read());
+        }
+    }
+
+    // The left table can change twice before its first subscription is answered, inside one task too: one input record
+    // becomes two updates of row k (FlatMapValues → ToTable), and both subscriptions are queued before either response.
+    // The first response was computed for the overwritten value and carries the right row of a foreign key k no longer
+    // references: the value-hash check (Kafka's ResponseJoinProcessorSupplier) drops it. Fails if the check is skipped
+    // on the driver ("no overtaking in one task"): k would be joined for a moment with the wrong right row (k2|b+A).
+    [Fact]
+    public void AResponseForAnOverwrittenLeftValue_IsDropped_InsideOneTask()
+    {
+        var b = new StreamsBuilder();
+        var strings = Consumed.With(Serialization.Serdes.String, Serialization.Serdes.String);
+        var left = b.Stream("src", strings).FlatMapValues(v => v!.Split(';')).ToTable();
+        left.Join(b.Table("right", strings), Fk, (l, r) => $"{l}+{r}")
+            .ToStream().To("out", Produced.With(Serialization.Serdes.String, Serialization.Serdes.String));
+        using var d = new Testing.TopologyTestDriver(b.Build());
+        var right = d.CreateInputTopic<string, string>("right");
+        right.PipeInput("a", "A", 1);
+        right.PipeInput("b", "B", 2);
+        d.CreateInputTopic<string, string>("src").PipeInput("k", "k1|a;k2|b", 3);
+        var output = d.CreateOutputTopic<string, string>("out").ReadKeyValuesToList().Select(kv => $"{kv.Key}={kv.Value}");
+        Assert.Equal(["k=k2|b+B"], output);
+        Assert.Equal(1, d.DroppedRecords.Single(e => e.Key.EndsWith(":stale-response", StringComparison.Ordinal)).Value);
+    }
 }

@@ -123,7 +123,13 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     /// <summary>The first position whose sort key is greater than <paramref name="k"/> (after equal keys).</summary>
     private int UpperBound(PagedMembers<TKey, TValue> members, TSort k)
     {
-        int lo = 0, hi = members.Count;
+        // The ends first: members that arrive in sort order (a timeline's newest line, a time-ordered array_agg) land
+        // at one end, and a binary search over a long group reads ~log2(n) members scattered in memory (issue 19: a
+        // timeline follower holds ~1,200 lines; new tweets are ~45% of its inserts). Then members[0] <= k < members[n-1].
+        int n = members.Count;
+        if (n == 0 || Compare(orderBy(members[n - 1]), k) <= 0) return n;
+        if (Compare(orderBy(members[0]), k) > 0) return 0;
+        int lo = 1, hi = n - 1;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;

@@ -13,7 +13,8 @@ internal interface IPrefixScanInto<TKey, TValue>
 {
     /// <summary>Fills <paramref name="output"/> (cleared first) with the entries whose serialized key starts with
     /// <paramref name="prefix"/>, in serialized-key order: the result of <c>PrefixScan</c>, and like it a snapshot
-    /// (the caller may write to the store while it walks <paramref name="output"/>).</summary>
+    /// (the caller may write to the store while it walks <paramref name="output"/>). <paramref name="prefix"/> is read
+    /// only during the call, never kept (the foreign-key join reuses its array for the next scan).</summary>
     void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output);
 
     /// <summary>Clears <paramref name="output"/> and fills it with the prefix's entries of <paramref name="store"/>;

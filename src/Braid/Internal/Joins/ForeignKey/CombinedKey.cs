@@ -39,6 +39,20 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
         return b;
     }
 
+    /// <summary>The scan prefix of <paramref name="value"/>'s group ([n][prefix], what <see cref="PrefixSerde"/> writes),
+    /// written into <paramref name="reuse"/> when it has exactly that length (else into a new array kept there for the
+    /// next call): a right-table update scans its group once and needs the bytes only during the scan, and foreign keys
+    /// of one length (ids) then share one array (issue 19: a prefix array per right update was a tenth of the driver's
+    /// bytes). The array is overwritten by the next call, so it must not be kept.</summary>
+    public byte[] GroupPrefix(TPrefix value, ref byte[]? reuse)
+    {
+        int n = SerdeBytes.Length(prefix, value, out var p);
+        var b = reuse is { } r && r.Length == 4 + n ? r : reuse = new byte[4 + n];
+        BinaryPrimitives.WriteInt32BigEndian(b, n);
+        SerdeBytes.Write(value, p, b.AsSpan(4));
+        return b;
+    }
+
     public bool IsGroup(ReadOnlySpan<byte> bytes) => IsWholeGroup(bytes);
 
     /// <summary>[n][n prefix bytes] is exactly one prefix's keys; [n] with fewer or more bytes (a partial length, or bytes

@@ -21,7 +21,7 @@ namespace Braid.Internal.Joins.ForeignKey;
 /// </list>
 /// </summary>
 internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
-    string name, string subscriptionStore, Serde<TForeignKey> prefixSerde)
+    string name, string subscriptionStore, CombinedKeySerde<TForeignKey, TLeftKey> keySerde)
     : ProcessorNode<TForeignKey, Change<TRight>, TLeftKey, SubscriptionResponse<TRight>>(name)
 {
     private IKeyValueStore<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>> _store = null!;
@@ -29,6 +29,10 @@ internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
     // Reused by every update: filled by the scan, then walked. Safe to share because nothing re-enters this node while
     // it walks: its only child is the response topic's sink.
     private readonly List<KeyValue<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>> _subscribers = new();
+
+    // The scan prefix's bytes, reused while foreign keys keep their length: stores read a scan's prefix only during the
+    // scan (IPrefixScanInto's contract), and nothing re-enters this node before the scan returns.
+    private byte[]? _prefix;
 
     public override void Init(TaskContext context)
     {
@@ -40,7 +44,7 @@ internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
     {
         var c = record.Value;
         if (record.Key is null || !c.IsLatest || (!c.HasNew && !c.HasOld)) return;
-        IPrefixScanInto<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>.ScanInto(_store, prefixSerde.Serialize(record.Key), _subscribers);
+        IPrefixScanInto<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>.ScanInto(_store, keySerde.GroupPrefix(record.Key, ref _prefix), _subscribers);
         foreach (var e in _subscribers)
         {
             var response = new SubscriptionResponse<TRight>(c.New, c.HasNew, e.Value.Value, true);

@@ -1,4 +1,5 @@
 using Braid.Internal.Nodes;
+using Braid.Internal.State;
 using Braid.Internal.Tables;
 using Braid.Serialization;
 using Braid.State;
@@ -29,12 +30,14 @@ internal sealed class ResponseResolver<TLeftKey, TLeft, TRight, TResult>(
 {
     private ITableValueGetter<TLeftKey, TLeft> _left = null!;
     private IKeyValueStore<TLeftKey, ValueAndTimestamp<TResult>> _results = null!;
+    private IPutAndGetOld<TLeftKey, ValueAndTimestamp<TResult>>? _swap; // in memory: the old result read and the new written in one lookup
 
     public override void Init(TaskContext context)
     {
         base.Init(context);
         _left = left.Create(context);
         _results = context.GetStore<IKeyValueStore<TLeftKey, ValueAndTimestamp<TResult>>>(resultStore);
+        _swap = _results as IPutAndGetOld<TLeftKey, ValueAndTimestamp<TResult>>;
     }
 
     public override void Process(in Record<TLeftKey, SubscriptionResponse<TRight>> record)
@@ -55,9 +58,15 @@ internal sealed class ResponseResolver<TLeftKey, TLeft, TRight, TResult>(
         bool hasResult = hasLeft && (response.HasRight || leftJoin);
         TResult? result = hasResult ? joiner(key, current.Value, response.HasRight ? response.Right : default) : default;
         hasResult = hasResult && result is not null;
-        bool hadOld = _results.TryGet(key, out var old);
-        if (hasResult) _results.Put(key, new ValueAndTimestamp<TResult>(result!, record.Timestamp));
-        else if (hadOld) _results.Delete(key);
+        bool hadOld;
+        ValueAndTimestamp<TResult> old;
+        if (hasResult && _swap is not null) hadOld = _swap.PutAndGetOld(key, new ValueAndTimestamp<TResult>(result!, record.Timestamp), out old);
+        else
+        {
+            hadOld = _results.TryGet(key, out old);
+            if (hasResult) _results.Put(key, new ValueAndTimestamp<TResult>(result!, record.Timestamp));
+            else if (hadOld) _results.Delete(key);
+        }
         Forward(new Record<TLeftKey, Change<TResult>>(key, new Change<TResult>(result, hasResult, old.Value, hadOld), record.Timestamp, record.Headers));
     }
 }
