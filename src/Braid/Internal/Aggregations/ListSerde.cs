@@ -27,7 +27,13 @@ internal sealed class ListSerde<T>(Serde<T> item) : Serde<IReadOnlyList<T>>
 
     public override IReadOnlyList<T> Deserialize(ReadOnlySpan<byte> data) => DeserializeList(data);
 
-    public List<T> DeserializeList(ReadOnlySpan<byte> data)
+    /// <summary>The members' serde (Collect's member pages serialize members one by one and keep their bytes).</summary>
+    internal Serde<T> Item => item;
+
+    public List<T> DeserializeList(ReadOnlySpan<byte> data) => DeserializeList(data, null);
+
+    /// <summary>Reads a list; with <paramref name="spans"/>, also each item's bytes (offset in <paramref name="data"/>, length).</summary>
+    internal List<T> DeserializeList(ReadOnlySpan<byte> data, List<(int Offset, int Length)>? spans)
     {
         if (data.Length < 4) throw new SerializationException("A list needs at least 4 bytes.");
         int n = BinaryPrimitives.ReadInt32BigEndian(data);
@@ -40,6 +46,7 @@ internal sealed class ListSerde<T>(Serde<T> item) : Serde<IReadOnlyList<T>>
             int len = BinaryPrimitives.ReadInt32BigEndian(data[at..]);
             if (len < 0 || at + 4 + len > data.Length) throw new SerializationException("Corrupt list: bad item length.");
             list.Add(item.Deserialize(data.Slice(at + 4, len)));
+            spans?.Add((at + 4, len));
             at += 4 + len;
         }
         if (at != data.Length) throw new SerializationException("Corrupt list: trailing bytes.");

@@ -52,7 +52,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         get
         {
             int p = Locate(index);
-            return Page(p).Members![index - _starts[p]];
+            return Page(p)[index - _starts[p]];
         }
     }
 
@@ -68,19 +68,18 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         }
         int p = Locate(index);
         var page = Page(p);
-        page.Members!.Insert(index - _starts[p], value);
+        page.Insert(index - _starts[p], value);
         _dir.Counts![p]++;
         _dirty.Add((ids[p], page));
-        if (page.Members.Count > maxPage)
+        if (page.Count > maxPage)
         {
             // Split: the upper half moves to a new page right after this one.
-            int half = page.Members.Count / 2;
-            var upper = MemberPage<TValue>.Page(page.Members.GetRange(half, page.Members.Count - half));
-            page.Members.RemoveRange(half, page.Members.Count - half);
+            int half = page.Count / 2;
+            var upper = page.SplitOff(half);
             int id = _dir.NextId++;
             ids.Insert(p + 1, id);
             _dir.Counts[p] = half;
-            _dir.Counts.Insert(p + 1, upper.Members!.Count);
+            _dir.Counts.Insert(p + 1, upper.Count);
             _pages.Insert(p + 1, upper);
             _dirty.Add((id, upper));
         }
@@ -91,7 +90,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     {
         int p = Locate(index);
         var page = Page(p);
-        page.Members!.RemoveAt(index - _starts[p]);
+        page.RemoveAt(index - _starts[p]);
         int id = _dir.PageIds![p];
         if (--_dir.Counts![p] == 0)
         {
@@ -110,9 +109,9 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         var result = new TValue[count];
         for (int p = 0, at = 0; at < count; p++)
         {
-            var members = Page(p).Members!;
-            int n = Math.Min(members.Count, count - at);
-            members.CopyTo(0, result, at, n);
+            var page = Page(p);
+            int n = Math.Min(page.Count, count - at);
+            page.CopyTo(0, result, at, n);
             at += n;
         }
         return result;
