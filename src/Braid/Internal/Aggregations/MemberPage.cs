@@ -7,7 +7,11 @@ namespace Braid.Internal.Aggregations;
 /// <summary>
 /// One value of a Collect member store (<see cref="PagedMembers{TKey,TValue}"/>): a page of a group's members (in
 /// the view's order), a group's directory (its pages' ids and sizes, in order), or the layout marker. Mutable: the
-/// Collect edits the object it read and puts it back, as it did with the whole member list before.
+/// Collect edits the object it read and puts it back, as it did with the whole member list before. A page keeps its
+/// members' serialized bytes once it was serialized or read from bytes, so a commit runs the members' serde only for
+/// members added since (memory: the page's last serialized bytes plus 16 B per member while the object lives in a
+/// store's cache or pending writes; nothing on a store that never serializes, as the driver's in-memory one). Pages
+/// are serialized on their task's thread (a commit, a changelog write), never concurrently.
 /// </summary>
 internal sealed class MemberPage<T>
 {
