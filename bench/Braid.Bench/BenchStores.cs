@@ -41,8 +41,8 @@ internal sealed class BenchStores : IDisposable
     {
         Kind = kind;
         _commitEveryRecords = commitEveryRecords;
+        Retired.CloseLast(); // the previous pass's database, untimed (see Dispose); also before an in-memory pass (MemoryStudy mixes both kinds)
         if (kind == StoreKind.Memory) return;
-        Retired.CloseLast(); // the previous pass's database, untimed (see Dispose)
         _dir = Path.Combine(Path.GetTempPath(), "braid-bench-rocks-" + Guid.NewGuid().ToString("N"));
         _backend = RocksDbStateBackend.Open(_dir);
         _task = _backend.OpenTask(new TaskId(0, 0));

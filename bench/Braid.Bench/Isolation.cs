@@ -49,7 +49,7 @@ internal static class Isolation
     private static List<BenchResult> RunRows(List<((string File, string Prefix) Cmd, string Args, int Processes)> rows)
     {
         var perRow = rows.Select(_ => new List<BenchResult>()).ToList();
-        for (int p = 0; p < rows.Max(r => r.Processes); p++)
+        for (int p = 0; p < rows.Select(r => r.Processes).DefaultIfEmpty(0).Max(); p++)
             for (int r = 0; r < rows.Count; r++)
                 if (p < rows[r].Processes) perRow[r].AddRange(RunChild(rows[r].Cmd, rows[r].Args));
         return perRow.SelectMany(Merge).ToList();

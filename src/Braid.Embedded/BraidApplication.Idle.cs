@@ -5,8 +5,9 @@ namespace Braid.Embedded;
 
 public sealed partial class BraidApplication
 {
-    /// <summary>The longest a wait for idle sleeps between checks when no pulse comes (a safety net, not the path).</summary>
-    private static readonly TimeSpan IdleRecheck = TimeSpan.FromMilliseconds(50);
+    /// <summary>The longest a wait for idle sleeps between checks when no pulse comes (a safety net, not the path: an
+    /// interactive query holding a thread's query lock pulses nothing). Tests stretch it to show the pulses alone end waits.</summary>
+    internal TimeSpan IdleRecheck { get; set; } = TimeSpan.FromMilliseconds(50);
 
     private readonly ProgressSignal _progress = new();
 
@@ -20,7 +21,8 @@ public sealed partial class BraidApplication
     /// what it had) or the state changes, not on a timer. One check suffices because it is a consistent snapshot: it
     /// holds every thread's query lock (so no thread is inside a batch or a commit of its own) and then the commit lock
     /// (so no commit is between publishing output and clearing its tasks' uncommitted counts); both are only tried: a
-    /// busy lock means not idle yet, and the thread holding it pulses when it runs dry. Every record in flight
+    /// busy lock means not idle yet, and the thread holding it pulses when it runs dry (an interactive query holding a
+    /// query lock pulses nothing: that wait ends on the next thread's pulse or the recheck). Every record in flight
     /// is therefore seen somewhere: visible but unprocessed (lag), processed but uncommitted, or buffered output; a
     /// record appended to an internal topic is visible only through the commit that also clears its writer's count.
     /// Until session 8 the wait polled every 5 ms, unlocked, and wanted two equal observations (10–20 ms after the
@@ -43,8 +45,15 @@ public sealed partial class BraidApplication
                     .Select(t => $"{t.Id} (lag {Enumerable.Range(0, t.Inputs.Count).Sum(t.Lag)}, uncommitted {t.Uncommitted}, buffered output {t.Collector?.BufferedCount ?? 0})");
                 throw new TimeoutException($"The application did not become idle within {timeout} (state {State}; busy tasks: {string.Join(", ", busy)}).");
             }
-            await Task.WhenAny(pulse, Task.Delay(left < IdleRecheck ? left : IdleRecheck, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                // WaitAsync, not WhenAny with a Task.Delay: no timer is left running when the pulse wins.
+                await pulse.WaitAsync(left < IdleRecheck ? left : IdleRecheck, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The recheck: look again.
+            }
         }
     }
 

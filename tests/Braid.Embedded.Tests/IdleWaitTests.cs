@@ -118,4 +118,37 @@ public sealed class IdleWaitTests
         var values = app.CreateReader("out", Serdes.String, Serdes.String).ReadToEnd().Select(r => r.Value).ToList();
         Assert.Equal(["before", "stuck"], values);
     }
+
+    [Fact]
+    public async Task TheThreadsPulse_EndsAWait_WhenTheRecheckIsStretchedToMinutes()
+    {
+        // The 50 ms recheck is a safety net: with it stretched to 10 minutes only a stream thread's pulse (it ran dry
+        // after its commit) can end this wait before its timeout. Without the pulse the wait throws TimeoutException.
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var b = new StreamsBuilder();
+        b.Stream("in", Consumed.With(Serdes.String, Serdes.String))
+            .Peek((_, v) =>
+            {
+                if (v != "stuck") return;
+                entered.Set();
+                release.Wait(TimeSpan.FromMinutes(1));
+            })
+            .To("out", Produced.With(Serdes.String, Serdes.String));
+        using var dir = new TempDir();
+        await using var app = new BraidApplication(b.Build(), TestOptions.For(dir.Path));
+        app.IdleRecheck = TimeSpan.FromMinutes(10);
+        var input = app.CreateProducer("in", Serdes.String, Serdes.String);
+        await app.StartAsync();
+        input.Send("k", "stuck", 1);
+        Assert.True(entered.Wait(TestOptions.Idle), "the user function was never reached");
+        // The thread holds its query lock inside the batch: the wait's first check fails and it sleeps on the pulse.
+        // Its own timeout as long as the recheck: only a pulse can end it within the test's bound.
+        var wait = app.WaitForIdleAsync(TimeSpan.FromMinutes(10));
+        Assert.False(wait.IsCompleted, "the idle wait returned while a record was inside a user function");
+        release.Set();
+        Assert.Same(wait, await Task.WhenAny(wait, Task.Delay(TestOptions.Idle)));
+        await wait;
+        Assert.Equal(["stuck"], app.CreateReader("out", Serdes.String, Serdes.String).ReadToEnd().Select(r => r.Value).ToList());
+    }
 }

@@ -166,6 +166,9 @@ internal sealed class EmbeddedStreamThread
             {
                 // Ran dry and committed what it had: the moment a wait for idle can end.
                 Progress?.Pulse();
+                // A stop requested after the loop's check but before `seen` was read bumped a version `seen` already
+                // counts: without this check the thread would sleep its full wait before seeing the stop.
+                if (_stopRequested) break;
                 _activity.Wait(seen, Math.Clamp((int)_commitInterval.TotalMilliseconds, 1, 50));
             }
         }

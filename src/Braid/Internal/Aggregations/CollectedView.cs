@@ -19,7 +19,7 @@ namespace Braid.Internal.Aggregations;
 /// type gives the same guarantee by construction.)</para>
 /// <para>Bounded replay: the Collect materializes eagerly when a chain would get longer than
 /// <see cref="MaxDepth"/> (at least 32, or a sixteenth of the list), so a read replays at most that many edits and a
-/// stored value keeps at most that many predecessors alive (48 bytes each: 1.5 KB for a short list, about 6 bytes
+/// stored value keeps at most that many predecessors alive (48 bytes each: 1.5 KB for a short list, about 3 bytes
 /// per member of a long one); the amortized copy per update is at most 16 elements plus one edit object, whatever
 /// the list's length (a timeline's 50-line view: 1.6 references per update; with a bound of 16 it was 3.1, issue 19:
 /// ~100 bytes per timeline event). Once a value is materialized it drops its predecessor.</para>
