@@ -9,7 +9,11 @@ namespace Braid.Kafka.Internal;
 /// <para>The cap on warm-ups (<see cref="KafkaStreamsOptions.MaxWarmupReplicas"/>) holds across the group by construction of
 /// the plan when views agree. Views disagree for up to a heartbeat (an instance that joined or a task that just moved), so an
 /// instance opens a <i>new</i> warm-up only while the warm-ups the others announce (announced standbys that are not their
-/// placed ones) and its own stay within the cap; a warm-up already open stays while the plan keeps it. Only warm-ups actually
+/// placed ones) and its own stay within the cap; a warm-up already open stays while the plan keeps it. This narrows the
+/// window, it does not close it: two instances deciding in the same moment on views that do not yet show each other's new
+/// warm-up can both open one, and the group is over the cap until the next announcement shows it and the plan drops the one
+/// it no longer wants (milliseconds in the mock-cluster runs; bounded by the announcement heartbeat). Kafka's assignment is
+/// computed by one leader and has no such window; a strict cap here would need the same (one instance deciding warm-ups). Only warm-ups actually
 /// held count as its own: a task this instance's stream threads claimed gets none (the standby thread never opens it).</para>
 /// </summary>
 internal static class ReplicaTargets
