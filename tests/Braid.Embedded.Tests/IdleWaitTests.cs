@@ -87,12 +87,7 @@ public sealed class IdleWaitTests
         using var release = new ManualResetEventSlim();
         var b = new StreamsBuilder();
         b.Stream("in", Consumed.With(Serdes.String, Serdes.String))
-            .Peek((_, v) =>
-            {
-                if (v != "stuck") return;
-                entered.Set();
-                release.Wait(TimeSpan.FromMinutes(1));
-            })
+            .Peek(HoldStuck(entered, release))
             .SelectKey((_, v) => v!)
             .To("out", Produced.With(Serdes.String, Serdes.String));
         using var dir = new TempDir();
@@ -128,12 +123,7 @@ public sealed class IdleWaitTests
         using var release = new ManualResetEventSlim();
         var b = new StreamsBuilder();
         b.Stream("in", Consumed.With(Serdes.String, Serdes.String))
-            .Peek((_, v) =>
-            {
-                if (v != "stuck") return;
-                entered.Set();
-                release.Wait(TimeSpan.FromMinutes(1));
-            })
+            .Peek(HoldStuck(entered, release))
             .To("out", Produced.With(Serdes.String, Serdes.String));
         using var dir = new TempDir();
         await using var app = new BraidApplication(b.Build(), TestOptions.For(dir.Path));
@@ -151,4 +141,12 @@ public sealed class IdleWaitTests
         await wait;
         Assert.Equal(["stuck"], app.CreateReader("out", Serdes.String, Serdes.String).ReadToEnd().Select(r => r.Value).ToList());
     }
+
+    // Holds the record "stuck" inside the user function (the stream thread keeps its query lock) until released.
+    private static Action<string?, string?> HoldStuck(ManualResetEventSlim entered, ManualResetEventSlim release) => (_, v) =>
+    {
+        if (v != "stuck") return;
+        entered.Set();
+        release.Wait(TimeSpan.FromMinutes(1));
+    };
 }
