@@ -22,15 +22,19 @@ namespace Braid.RocksDb;
 /// <item>A foreign-key join's subscription store and a many-to-many join's indexes (key serdes that group keys,
 /// <see cref="IGroupedKeys{TKey}"/>) keep the groups their prefix scans read in a <see cref="PrefixGroupCache{TKey,TValue}"/>,
 /// maintained by the writes: a right-table update's scan of a cached group is a dictionary lookup.</item>
+/// <item>A table source's update (its old value read, the new one written: <see cref="IPutAndGetOld{TKey,TValue}"/>) costs one
+/// lookup of the pending writes once the key was written since the last commit, as the in-memory store's one lookup.</item>
 /// </list>
+/// Writes (puts, a table source's update, deletes, freshness) are in <c>RocksKeyValueStore.Writes.cs</c>.
 /// </summary>
-internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>,
-    ISharedReadsSource
+internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>,
+    ISharedReadsSource, IPutAndGetOld<TKey, TValue>
 {
     /// <summary>A guess at a pending entry's serialized size: writes are not serialized before the commit.</summary>
     private const long EstimatedEntryBytes = 64;
 
     private readonly Serde<TValue> _valueSerde;
+    private readonly CommitValueWriter<TValue> _valueWriter;
     private readonly Dictionary<TKey, Pending> _pending = StoreDictionary.Create<TKey, Pending>();
     private readonly ValueCache<TKey, Cached> _cache;
     private readonly KeyBuffer _keyBuffer = new();
@@ -46,6 +50,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         : base(db, task, builder.Name, builder.KeySerde, readOnly)
     {
         _valueSerde = builder.ValueSerde;
+        _valueWriter = new CommitValueWriter<TValue>(builder.ValueSerde);
         _cache = new ValueCache<TKey, Cached>(readOnly ? 0 : cacheEntries);
         // A join's subscription or index store: whole groups in memory, so right-side updates scan no RocksDB iterator.
         if (!readOnly && cacheEntries > 0 && builder.KeySerde is IGroupedKeys<TKey> grouped) _groups = new(grouped, cacheEntries);
@@ -82,6 +87,12 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             value = cached.Value;
             return cached.Present;
         }
+        return TryGetUncached(key, out value);
+    }
+
+    /// <summary>The committed value of a key the cache does not hold: absent under coverage, else read (and cached).</summary>
+    private bool TryGetUncached(TKey key, out TValue value)
+    {
         value = default!;
         // A cache holding every committed key answers a miss: absent, and not cached, so that absences (a join's
         // held-record buffer deletes keys that were never held) never fill and evict the cache (CacheCoverage).
@@ -121,69 +132,6 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
         {
             ReleaseIterator(iterator);
         }
-    }
-
-    public void Put(TKey key, TValue value)
-    {
-        StoreArguments.NotNull(key);
-        StoreArguments.NotNull(value);
-        SetPending(key, new Pending(value, IsDelete: false));
-        _groups?.Put(key, value);
-    }
-
-    public bool Delete(TKey key)
-    {
-        StoreArguments.NotNull(key);
-        ThrowIfReadOnly();
-        if (!TryGet(key, out _)) return false;
-        if (_pending.TryGetValue(key, out var pending) && pending.Fresh)
-        {
-            // The committed state has no value for the key, so dropping the pending put leaves exactly what a pending
-            // delete would commit. Kafka's caching store flushes the delete instead (CachingKeyValueStore.putAndMaybeForward
-            // writes the null through); no reader can tell the difference. The next read of the key costs no RocksDB read
-            // either: the absence is cached, or (the cache covering the committed state) the key is simply not held. A crash before the commit loses nothing: neither write was durable.
-            _pending.Remove(key);
-            // The index entry's bytes were kept with the pending write when it was indexed: no second serialization.
-            _pendingIndex?.Remove(new KeyIndexEntry<TKey>(pending.KeyBytes ?? KeySerde.Serialize(key), key));
-            CacheAbsent(key);
-            _groups?.Delete(key);
-            return true;
-        }
-        SetPending(key, new Pending(default!, IsDelete: true));
-        _groups?.Delete(key);
-        return true;
-    }
-
-    private void SetPending(TKey key, Pending pending)
-    {
-        ThrowIfReadOnly();
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, key, out bool existed);
-        if (existed)
-        {
-            // Freshness is decided by the first pending write of the key (what was committed before it) and kept by later
-            // ones; so are the key's serialized bytes.
-            slot = pending with { Fresh = slot.Fresh, KeyBytes = slot.KeyBytes };
-            return;
-        }
-        // The serialized key is kept with the write when the index needs it now (a held record's later fresh delete
-        // removes it from the index with these bytes) — serialized once per pending key, not once per index operation.
-        byte[]? keyBytes = _pendingIndex is null ? null : KeySerde.Serialize(key);
-        slot = pending with { Fresh = KnownAbsentWhenCommitted(key), KeyBytes = keyBytes };
-        if (keyBytes is not null) _pendingIndex!.Add(new KeyIndexEntry<TKey>(keyBytes, key));
-    }
-
-    /// <summary>Whether the committed state is known (from the cache, never a read) to hold no value for the key.</summary>
-    private bool KnownAbsentWhenCommitted(TKey key) => _cache.TryGet(key, out var cached) ? !cached.Present : CoversKnown();
-
-    private bool CoversAll() => _cache.Enabled && _coverage.CoversAll(Db, Family, Prefix, _cache.EverDropped);
-
-    private bool CoversKnown() => _cache.Enabled && _coverage.Known(_cache.EverDropped);
-
-    /// <summary>Caches a committed absence, or, while the cache covers the committed state, drops the key (a miss says absent).</summary>
-    private void CacheAbsent(TKey key)
-    {
-        if (CoversKnown()) _cache.Remove(key);
-        else _cache.Set(key, new Cached(false, default!));
     }
 
     public IEnumerable<KeyValue<TKey, TValue>> Range(TKey from, TKey to)
@@ -332,7 +280,7 @@ internal sealed class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey>, IKeyV
             batch.Delete(stored, Family); // deletes never lower the floor: it stays a lower bound of the committed keys
             return;
         }
-        batch.Put(stored, _valueSerde.Serialize(pending.Value), Family);
+        batch.Put(stored, _valueWriter.Write(pending.Value), Family);
         // Moved before the write: should the write fail, bounds around more than the committed keys are still correct.
         _floor = _floor.Lowered(key);
         _ceiling = _ceiling.Raised(key);

@@ -25,6 +25,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
     private static readonly List<Entry> NoEntries = [];
 
     private readonly Serde<TValue> _valueSerde;
+    private readonly CommitValueWriter<TValue> _valueWriter;
     private readonly bool _retainDuplicates;
     private readonly Dictionary<TKey, List<Entry>> _pending = StoreDictionary.Create<TKey, List<Entry>>();
     private readonly KeyBuffer _keyBuffer = new();
@@ -44,6 +45,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
         : base(db, task, builder.Name, builder.KeySerde, builder.Retention, readOnly)
     {
         _valueSerde = builder.ValueSerde;
+        _valueWriter = new CommitValueWriter<TValue>(builder.ValueSerde);
         _retainDuplicates = builder.RetainDuplicates;
         _cache = new ValueCache<TKey, List<Entry>>(readOnly ? 0 : cacheEntries);
         LoadCommittedMetadata();
@@ -244,7 +246,7 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
                     KeyLayout.WriteTimeKeyHead(stored, Prefix, segment, keyBytes);
                     KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
                     BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
-                    batch.Put(stored, _valueSerde.Serialize(entry.Value), Family);
+                    batch.Put(stored, _valueWriter.Write(entry.Value), Family);
                 }
             }
         }

@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Braid.RocksDb;
+
+/// <summary>
+/// Serializes a store's values for a commit's write batch. <see cref="Serde{T}.Serialize(T)"/> returns a new array per
+/// value, and RocksDB copies the bytes into the batch at once, so for Braid's own string serde and the timestamped
+/// layout over it (<see cref="Serdes.String"/>, <c>ValueAndTimestampSerde&lt;string&gt;</c>: every <c>Consumed.With(Serdes.String,
+/// …)</c> table) the bytes are written into one buffer reused for the store's life instead: UTF-8 of the string, after
+/// the 8-byte big-endian timestamp for the timestamped layout — byte for byte what those serdes return (the same
+/// encoder, <see cref="Encoding.UTF8"/>). Any other serde is called as before. A user serde cannot take this path:
+/// <c>Serde&lt;T&gt;</c> has no span-writing member, and adding one to the public API for the commit alone is not worth
+/// it while the built-in serdes carry the benchmark's and the samples' tables (issue 19, session 12, s12-rocks).
+/// Not thread-safe: one per store, used by the committing thread; the span is valid until the next call.
+/// </summary>
+internal sealed class CommitValueWriter<T>
+{
+    private enum Layout { Serde, Utf8, TimestampedUtf8 }
+
+    private readonly Serde<T> _serde;
+    private readonly Layout _layout;
+    private byte[] _buffer = [];
+
+    public CommitValueWriter(Serde<T> serde)
+    {
+        _serde = serde;
+        _layout = serde switch
+        {
+            _ when typeof(T) == typeof(string) && ReferenceEquals(serde, Serdes.String) => Layout.Utf8,
+            ValueAndTimestampSerde<string> { Inner: var inner } when ReferenceEquals(inner, Serdes.String) => Layout.TimestampedUtf8,
+            _ => Layout.Serde,
+        };
+    }
+
+    /// <summary>Whether values go through the reused buffer (tests).</summary>
+    internal bool Reuses => _layout != Layout.Serde;
+
+    /// <summary>The value's bytes, as the store's serde would return them.</summary>
+    public ReadOnlySpan<byte> Write(T value)
+    {
+        switch (_layout)
+        {
+            case Layout.Utf8:
+                return WriteUtf8(Unsafe.As<T, string>(ref value), 0);
+            case Layout.TimestampedUtf8:
+                {
+                    var timestamped = Unsafe.As<T, ValueAndTimestamp<string>>(ref value);
+                    // The serde is handed non-null values only; a null inside a timestamped value fails as the serde would.
+                    ArgumentNullException.ThrowIfNull(timestamped.Value);
+                    var bytes = WriteUtf8(timestamped.Value, 8);
+                    BinaryPrimitives.WriteInt64BigEndian(_buffer, timestamped.Timestamp);
+                    return bytes;
+                }
+            default:
+                return _serde.Serialize(value);
+        }
+    }
+
+    /// <summary>The buffer from 0: <paramref name="offset"/> bytes left for the caller, then the string's UTF-8.</summary>
+    private ReadOnlySpan<byte> WriteUtf8(string text, int offset)
+    {
+        int max = offset + Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_buffer.Length < max) _buffer = new byte[Math.Max(max, Math.Max(64, _buffer.Length * 2))];
+        int written = Encoding.UTF8.GetBytes(text, _buffer.AsSpan(offset));
+        return _buffer.AsSpan(0, offset + written);
+    }
+}
