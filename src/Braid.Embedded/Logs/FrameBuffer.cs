@@ -17,6 +17,7 @@ internal sealed class FrameBuffer
     private const int MinCapacity = 4096;
 
     private byte[] _data = [];
+    private int _detachedLength;
 
     /// <summary>Bytes of frames held.</summary>
     public int Length { get; private set; }
@@ -44,6 +45,9 @@ internal sealed class FrameBuffer
     public byte[] Detach()
     {
         var data = _data;
+        // The next commit's output is likely about as large: its first send rents that much at once, instead of growing
+        // from 4 KiB by doubling and copying (issue 19, session 12: growth was 13 % of an embedded q5 stream thread).
+        _detachedLength = Length;
         _data = [];
         Length = 0;
         Count = 0;
@@ -61,6 +65,7 @@ internal sealed class FrameBuffer
     private void Grow(int size)
     {
         long want = Math.Max(Math.Max(MinCapacity, (long)_data.Length * 2), (long)Length + size);
+        if (_data.Length == 0) want = Math.Max(want, _detachedLength + (long)(_detachedLength >> 3));
         var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(want, Array.MaxLength));
         if (bigger.Length - Length < size) throw new InvalidOperationException($"A buffer of {Length:N0} bytes cannot take a record of {size:N0} more.");
         _data.AsSpan(0, Length).CopyTo(bigger);
