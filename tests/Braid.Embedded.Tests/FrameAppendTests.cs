@@ -42,7 +42,7 @@ public class FrameAppendTests
                     var frames = new FrameBuffer();
                     foreach (var r in batch) frames.Add(r);
                     log.AppendFrames(frames, keep: true);
-                    frames.Clear(release: true);
+                    frames.Clear();
                 }
                 log.VisibleEnd = log.EndOffset;
                 Assert.Equal(all.Count, log.EndOffset);

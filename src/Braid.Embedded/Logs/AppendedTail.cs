@@ -5,7 +5,7 @@ namespace Braid.Embedded.Logs;
 
 /// <summary>
 /// The frames a stream thread's sinks appended to a log in this process, kept as the arrays they were written from
-/// (<see cref="PartitionLog.AppendFrames"/>: whole commits' frame buffers, dense offsets, newest last), so the task that
+/// (<see cref="PartitionLog.AppendFrames"/>: the blocks of whole commits' frame buffers, dense offsets, newest last), so the task that
 /// reads the log next — a repartition topic's consumer, usually on the same thread — decodes them from memory without
 /// reading the file back or checking checksums (issue 19: the embedded runtime's repartitions wrote, read and decoded
 /// every record). The log still holds every byte: it is what recovery, readers (<see cref="TopicReader{TKey,TValue}"/>
@@ -42,7 +42,7 @@ internal sealed class AppendedTail(string topic, int partition)
 
     /// <summary>
     /// Keeps the sealed frames of <paramref name="frames"/>, whose first record is at <paramref name="firstOffset"/>,
-    /// taking its array (the buffer is empty afterwards); forgets the older ones when they would not stay dense. Returns
+    /// taking its blocks (the buffer is empty afterwards); forgets the older ones when they would not stay dense. Returns
     /// false, keeping nothing and taking nothing, when the frames alone exceed <see cref="MaxBytes"/>.
     /// </summary>
     public bool Add(FrameBuffer frames, long firstOffset)
@@ -54,9 +54,13 @@ internal sealed class AppendedTail(string topic, int partition)
             Clear(); // what follows is not kept: the kept records would not stay dense up to the next kept ones
             return false;
         }
-        int count = frames.Count, length = frames.Length;
-        _chunks.Add(new Chunk(frames.Detach(), length, firstOffset, count));
-        _bytes += length;
+        long offset = firstOffset;
+        foreach (var block in frames.Detach())
+        {
+            _chunks.Add(new Chunk(block.Data, block.Length, offset, block.Count));
+            _bytes += block.Length;
+            offset += block.Count;
+        }
         while (_bytes > MaxBytes) DropOldest();
         return true;
     }
@@ -91,7 +95,7 @@ internal sealed class AppendedTail(string topic, int partition)
     }
 
     /// <summary>
-    /// Forgets the frames of records below <paramref name="offset"/> (whole commits' buffers, once all their records are
+    /// Forgets the frames of records below <paramref name="offset"/> (whole blocks, once all their records are
     /// below it): the task reads on from there (a task that rewinds to its last commit reads the file).
     /// </summary>
     public void DropBelow(long offset)

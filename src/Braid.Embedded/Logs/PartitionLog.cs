@@ -85,16 +85,16 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         }
         finally
         {
-            frames.Clear(release: true);
+            frames.Clear();
         }
     }
 
     /// <summary>
     /// Appends the frames of <paramref name="frames"/> (encoded at send time by a task's <see cref="Runtime.OutputCollector"/>),
     /// sealing each with its offset and checksum first, so the file gets exactly the bytes <see cref="RecordFormat.Write"/>
-    /// would give, in the same writes: one per segment the frames fall into (a segment is rolled when full, as by
-    /// <see cref="Append(IReadOnlyList{RawRecord}, bool)"/> before). Returns the new end. With <paramref name="keep"/> and a
-    /// task reading this log, the kept tail takes the buffer's array (the buffer is then empty); otherwise the buffer keeps
+    /// would give, split over segments by the same rule (a segment is rolled when full; a frame goes in while the bytes
+    /// before it leave the segment under its size), one write per block and segment. Returns the new end. With <paramref name="keep"/> and a
+    /// task reading this log, the kept tail takes the buffer's blocks (the buffer is then empty); otherwise the buffer keeps
     /// its frames and the caller clears it.
     /// </summary>
     public long AppendFrames(FrameBuffer frames, bool keep)
@@ -104,24 +104,27 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
             ThrowIfClosed();
             keep &= _tailWanted;
             if (!keep) _tail.Clear();
-            var data = frames.Frames;
             long first = EndOffset;
-            int pos = 0;
-            while (pos < data.Length)
+            foreach (var block in frames.Blocks)
             {
-                var seg = _segments[^1];
-                if (seg.Size >= _segmentBytes) seg = Roll();
-                long maxTs = long.MinValue;
-                int start = pos;
-                while (pos < data.Length && (pos == start || seg.Size + (pos - start) < _segmentBytes))
+                var data = block.Data.AsSpan(0, block.Length);
+                int pos = 0;
+                while (pos < data.Length)
                 {
-                    pos += RecordFormat.Seal(data[pos..], EndOffset++, out long ts);
-                    maxTs = Math.Max(maxTs, ts);
+                    var seg = _segments[^1];
+                    if (seg.Size >= _segmentBytes) seg = Roll();
+                    long maxTs = long.MinValue;
+                    int start = pos;
+                    while (pos < data.Length && (pos == start || seg.Size + (pos - start) < _segmentBytes))
+                    {
+                        pos += RecordFormat.Seal(data[pos..], EndOffset++, out long ts);
+                        maxTs = Math.Max(maxTs, ts);
+                    }
+                    // A crash inside or after this write leaves bytes above the visible end (a log the application writes
+                    // under exactly-once) that recovery cuts, or a torn tail it cuts: nothing here is read before it is published.
+                    seg.Append(data[start..pos], EndOffset, maxTs);
+                    _unsynced.Add(seg);
                 }
-                // A crash inside or after this write leaves bytes above the visible end (a log the application writes under
-                // exactly-once) that recovery cuts, or a torn tail it cuts: nothing here is read before it is published.
-                seg.Append(data[start..pos], EndOffset, maxTs);
-                _unsynced.Add(seg);
             }
             // Kept only once the file holds them all: a failed write keeps nothing (and the commit cuts the log).
             if (keep) _tail.Add(frames, first);

@@ -77,7 +77,7 @@ internal sealed class OutputCollector(Func<string, TopicLog> topicFor) : IRecord
     /// <summary>Forgets buffered output (the task is rewound to its last commit, which will produce it again).</summary>
     public void Discard()
     {
-        foreach (var f in _buffer.Values) f.Clear(release: true);
+        foreach (var f in _buffer.Values) f.Clear();
         BufferedCount = 0;
     }
 }
