@@ -6,7 +6,7 @@ namespace Braid.Embedded.Tests;
 
 /// <summary>
 /// A commit's output reaches a log as frames encoded at the send and sealed at the append, written one segment at a time
-/// (issue 19, session 12). With segments of 512 bytes every commit's repartition output spans several segments, so a
+/// (issue 19, session 12). With segments of 1 KiB every commit's repartition output spans several segments, so a
 /// fault on the Nth write lands between two writes of one commit's frames (or of two logs' frames): the first segment's
 /// part is on disk, the rest is not. The failed commit must be cut in full and produced again by the replaced thread in
 /// the same process — the consumer, which decodes the writer's frames from memory, counts every record once, in order —
@@ -30,7 +30,7 @@ public sealed class CommitWriteFaultTests
         var options = TestOptions.For(dir.Path) with
         {
             LogFiles = fs,
-            SegmentBytes = 512,
+            SegmentBytes = 1024,
             UncaughtExceptionHandler = _ =>
             {
                 Interlocked.Increment(ref replaced);
@@ -49,7 +49,7 @@ public sealed class CommitWriteFaultTests
             await app.WaitForIdleAsync(TestOptions.Idle);
             AssertExactCounts(app, inputs, groups);
         }
-        await using var reopened = new BraidApplication(Topology(), TestOptions.For(dir.Path) with { SegmentBytes = 512 });
+        await using var reopened = new BraidApplication(Topology(), TestOptions.For(dir.Path) with { SegmentBytes = 1024 });
         await reopened.StartAsync();
         await reopened.WaitForIdleAsync(TestOptions.Idle);
         AssertExactCounts(reopened, inputs, groups);
