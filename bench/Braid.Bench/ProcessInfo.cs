@@ -7,10 +7,13 @@ namespace Braid.Bench;
 /// and it prints, over its timed passes, the main thread's CPU time and its time waiting on a run queue (Linux
 /// <c>/proc/thread-self/schedstat</c>), the records per CPU-second (throughput with the scheduler taken out), the GCs
 /// per generation, the GC's pause share, and the CPUs the main thread was seen on. A diagnostic, not a measurement.
+/// The whole process's CPU time over the same passes is printed too (<c>process rec/cpu-s</c>): an embedded row's work runs on
+/// its stream threads (and RocksDB's and the GC's), not on the main thread, which only waits (issue 19, session 12).
 /// </summary>
 internal sealed class ProcessInfo
 {
     private long _cpuNs, _waitNs, _records, _faults, _f0;
+    private TimeSpan _procCpu, _procCpu0;
     private int _passes;
     private readonly int[] _gcs = new int[3];
     private readonly SortedSet<int> _cpus = [];
@@ -28,6 +31,7 @@ internal sealed class ProcessInfo
         _g0 = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         _p0 = GC.GetTotalPauseDuration();
         _f0 = MinorFaults();
+        _procCpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     }
 
     public void AfterPass(int records)
@@ -38,13 +42,14 @@ internal sealed class ProcessInfo
         _records += records;
         _passes++;
         _faults += MinorFaults() - _f0;
+        _procCpu += System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _procCpu0;
         for (int g = 0; g < 3; g++) _gcs[g] += GC.CollectionCount(g) - _g0[g];
         _pause += GC.GetTotalPauseDuration() - _p0;
         _cpus.Add(Thread.GetCurrentProcessorId());
     }
 
     public void Print(TextWriter to) => to.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"PROC rec/cpu-s {_records / (_cpuNs / 1e9):N0} cpu {_cpuNs / 1e9:F2} s wait {_waitNs / 1e9:F2} s gc {_gcs[0] - _gcs[1]}/{_gcs[1] - _gcs[2]}/{_gcs[2]} pause {_pause.TotalMilliseconds:F0} ms passes {_passes} minor faults/pass {_faults / Math.Max(1, _passes):N0} cpus {string.Join(",", _cpus)} server {System.Runtime.GCSettings.IsServerGC}"));
+        $"PROC rec/cpu-s {_records / (_cpuNs / 1e9):N0} cpu {_cpuNs / 1e9:F2} s wait {_waitNs / 1e9:F2} s gc {_gcs[0] - _gcs[1]}/{_gcs[1] - _gcs[2]}/{_gcs[2]} pause {_pause.TotalMilliseconds:F0} ms passes {_passes} minor faults/pass {_faults / Math.Max(1, _passes):N0} cpus {string.Join(",", _cpus)} server {System.Runtime.GCSettings.IsServerGC} process rec/cpu-s {_records / Math.Max(1e-9, _procCpu.TotalSeconds):N0} process cpu {_procCpu.TotalSeconds:F2} s"));
 
     /// <summary>Minor page faults of the whole process so far (/proc/self/stat field 10): first touches of fresh memory.</summary>
     private static long MinorFaults()

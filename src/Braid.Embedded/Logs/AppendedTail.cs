@@ -1,114 +1,153 @@
+using System.Buffers;
 using Braid.Internal;
 
 namespace Braid.Embedded.Logs;
 
 /// <summary>
-/// The records a stream thread's sinks appended to a log in this process, kept as they were handed to
-/// <see cref="PartitionLog.Append(IReadOnlyList{RawRecord}, bool)"/> (dense offsets, newest last), so the task that reads
-/// the log next — a repartition topic's consumer, usually on the same thread — takes them without reading the file back,
-/// checking each frame's checksum and decoding its key and value into new arrays (issue 19: the embedded runtime's
-/// repartitions wrote, read and decoded every record). The log still holds every byte: it is what recovery, readers
-/// (<see cref="TopicReader{TKey,TValue}"/> reads the file) and a restarted task see. The log's lock guards this.
-/// <para><b>What may be shared.</b> A kept record's key and value are the arrays the sink's serializer made for it; the
-/// task reading them gets those arrays instead of copies. Nothing in Braid writes into a record's bytes after a
-/// serializer returned them (sinks, the log and sources only read them). Records with headers are not kept (a
-/// <see cref="Headers"/> is mutable and processors may change the one of the record they process). What a reused array
-/// changes: little. The reading task's source deserializes from a span (<c>Serde.Deserialize(ReadOnlySpan&lt;byte&gt;)</c>),
-/// so its processors get new objects — even <c>Serdes.ByteArray</c> copies. The one place a consumer sees the writer's
-/// arrays is a deserialization error: <c>SourceNode.HandleError</c> hands the raw key and value to the
-/// <see cref="DeserializationExceptionHandler"/> in a <see cref="DeserializationErrorContext"/>, and those are then the
-/// arrays the writing task's serializer made, not copies decoded from the file. A handler must not change them (its
-/// XML docs say so): the arrays are shared, and no copy is made to protect them.</para>
+/// The frames a stream thread's sinks appended to a log in this process, kept as the arrays they were written from
+/// (<see cref="PartitionLog.AppendFrames"/>: the blocks of whole commits' frame buffers, dense offsets, newest last), so the task that
+/// reads the log next — a repartition topic's consumer, usually on the same thread — decodes them from memory without
+/// reading the file back or checking checksums (issue 19: the embedded runtime's repartitions wrote, read and decoded
+/// every record). The log still holds every byte: it is what recovery, readers (<see cref="TopicReader{TKey,TValue}"/>
+/// reads the file) and a restarted task see. The kept bytes are the file's bytes (sealed: offsets and checksums filled
+/// in before the write), so a kept read returns exactly what a file read would. The log's lock guards this.
+/// <para>Until session 12 this kept the appended <see cref="RawRecord"/>s and shared their key and value arrays with the
+/// reader; every buffered and kept record's arrays then survived garbage collections, and the commit encoded each record
+/// from them. Frames cost the reader one decode per record into fresh (short-lived) arrays, and nothing is shared.</para>
 /// <para><b>When it must forget.</b> Whenever the file's records at kept offsets may differ from the kept ones or stop
 /// existing: a cut of uncommitted records (a failed commit's output is produced again, possibly different), a segment
 /// swapped by the cleaner, retention deleting a segment, an append not kept (the offsets would stop being dense).</para>
 /// </summary>
 internal sealed class AppendedTail(string topic, int partition)
 {
-    /// <summary>The most records kept per log: the consumer runs about one commit behind the writer.</summary>
-    public const int MaxRecords = 32 * 1024;
+    /// <summary>The most frame bytes kept per log (the consumer runs about one commit behind the writer); a commit's
+    /// frames larger than this alone are not kept.</summary>
+    public const long MaxBytes = 64L << 20;
 
-    /// <summary>The most key and value bytes kept per log.</summary>
-    public const long MaxBytes = 16L << 20;
-
-    private readonly List<RawRecord> _records = new();
+    private readonly List<Chunk> _chunks = new();
     private int _head;
     private long _bytes;
+    private int _cursorChunk = -1;
+    private long _cursorOffset;
+    private int _cursorPosition;
 
     /// <summary>The offset of the oldest kept record (meaningful while <see cref="Count"/> &gt; 0).</summary>
-    public long StartOffset { get; private set; }
+    public long StartOffset => _chunks[_head].FirstOffset;
 
     /// <summary>Records kept.</summary>
-    public int Count => _records.Count - _head;
+    public long Count => _chunks.Count == _head ? 0 : EndOffset - StartOffset;
 
     /// <summary>The offset after the newest kept record.</summary>
-    public long EndOffset => StartOffset + Count;
+    public long EndOffset => _chunks[^1].FirstOffset + _chunks[^1].Count;
 
-    /// <summary>Keeps a record appended at <paramref name="offset"/>; forgets the older ones when they would not stay dense.</summary>
-    public void Add(in RawRecord record, long offset)
+    /// <summary>
+    /// Keeps the sealed frames of <paramref name="frames"/>, whose first record is at <paramref name="firstOffset"/>,
+    /// taking its blocks (the buffer is empty afterwards); forgets the older ones when they would not stay dense. Returns
+    /// false, keeping nothing and taking nothing, when the frames alone exceed <see cref="MaxBytes"/>.
+    /// </summary>
+    public bool Add(FrameBuffer frames, long firstOffset)
     {
-        // Not kept: the kept records stay dense up to it, and the next one kept starts afresh (the check below).
-        if (record.Headers is not null) return;
-        if (Count == 0 || offset != EndOffset)
+        if (frames.Count == 0) return false;
+        if (Count > 0 && firstOffset != EndOffset) Clear();
+        if (frames.Length > MaxBytes)
         {
-            Clear();
-            StartOffset = offset;
+            Clear(); // what follows is not kept: the kept records would not stay dense up to the next kept ones
+            return false;
         }
-        // As the file would give it: the log's own topic name and partition, the offset assigned.
-        _records.Add(record with { Topic = topic, Partition = partition, Offset = offset });
-        _bytes += Size(record);
-        while (Count > MaxRecords || (_bytes > MaxBytes && Count > 1)) DropOldest();
+        long offset = firstOffset;
+        foreach (var block in frames.Detach())
+        {
+            _chunks.Add(new Chunk(block.Data, block.Length, offset, block.Count));
+            _bytes += block.Length;
+            offset += block.Count;
+        }
+        while (_bytes > MaxBytes) DropOldest();
+        return true;
     }
 
     /// <summary>
-    /// Copies kept records from <paramref name="from"/> on, below <paramref name="limit"/>, at most <paramref name="max"/>,
+    /// Decodes kept records from <paramref name="from"/> on, below <paramref name="limit"/>, at most <paramref name="max"/>,
     /// into <paramref name="into"/>; returns how many (0 when <paramref name="from"/> is not kept).
     /// </summary>
     public int Read(long from, long limit, int max, List<RawRecord> into)
     {
         if (Count == 0 || from < StartOffset || from >= EndOffset) return 0;
         long stop = Math.Min(Math.Min(limit, EndOffset), from + max);
+        int ci = _head;
+        while (_chunks[ci].FirstOffset + _chunks[ci].Count <= from) ci++;
+        long o = from;
         int n = 0;
-        for (long o = from; o < stop; o++, n++) into.Add(_records[_head + (int)(o - StartOffset)]);
+        for (; ci < _chunks.Count && o < stop; ci++)
+        {
+            var c = _chunks[ci];
+            int pos = PositionOf(ci, o);
+            long end = Math.Min(stop, c.FirstOffset + c.Count);
+            for (; o < end; o++, n++)
+            {
+                var frame = c.Data.AsSpan(pos, c.Length - pos);
+                int size = RecordFormat.FrameHeaderSize + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(frame);
+                into.Add(RecordFormat.Decode(frame[..size], topic, partition));
+                pos += size;
+            }
+            (_cursorChunk, _cursorOffset, _cursorPosition) = (ci, o, pos);
+        }
         return n;
     }
 
     /// <summary>
-    /// Forgets the records below <paramref name="offset"/>: the task reads on from there (a task that rewinds to its last
-    /// commit reads the file), and records it took must not outlive their processing in here — kept arrays the GC would
-    /// otherwise promote to older generations, which costs more than decoding them again.
+    /// Forgets the frames of records below <paramref name="offset"/> (whole blocks, once all their records are
+    /// below it): the task reads on from there (a task that rewinds to its last commit reads the file).
     /// </summary>
     public void DropBelow(long offset)
     {
-        if (Count > 0 && offset >= EndOffset)
-        {
-            Clear();
-            return;
-        }
-        while (Count > 0 && StartOffset < offset) DropOldest();
+        while (Count > 0 && _chunks[_head].FirstOffset + _chunks[_head].Count <= offset) DropOldest();
     }
 
-    /// <summary>Forgets every kept record (the arrays go back to the GC).</summary>
+    /// <summary>Forgets every kept frame (the arrays go back to the pool).</summary>
     public void Clear()
     {
-        _records.Clear();
+        for (int i = _head; i < _chunks.Count; i++) ArrayPool<byte>.Shared.Return(_chunks[i].Data);
+        _chunks.Clear();
         _head = 0;
         _bytes = 0;
+        _cursorChunk = -1;
+    }
+
+    /// <summary>Where the frame of <paramref name="offset"/> starts in chunk <paramref name="ci"/>: where the last read
+    /// ended (reads are sequential), else found by walking the frames' lengths from the chunk's start.</summary>
+    private int PositionOf(int ci, long offset)
+    {
+        var c = _chunks[ci];
+        long o = c.FirstOffset;
+        int pos = 0;
+        if (_cursorChunk == ci && _cursorOffset <= offset) (o, pos) = (_cursorOffset, _cursorPosition);
+        for (; o < offset; o++) pos += RecordFormat.FrameHeaderSize + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(c.Data.AsSpan(pos));
+        return pos;
     }
 
     private void DropOldest()
     {
-        _bytes -= Size(_records[_head]);
-        _records[_head] = default; // the arrays must not stay reachable from the dropped slot
+        var c = _chunks[_head];
+        _bytes -= c.Length;
+        ArrayPool<byte>.Shared.Return(c.Data);
+        _chunks[_head] = default;
         _head++;
-        StartOffset++;
-        // Compact now and then: amortized O(1) per record, and the list never grows past twice the cap.
-        if (_head >= MaxRecords / 2 && _head * 2 >= _records.Count)
+        if (_cursorChunk < _head) _cursorChunk = -1;
+        if (_head == _chunks.Count)
         {
-            _records.RemoveRange(0, _head);
+            _chunks.Clear();
+            _head = 0;
+            _cursorChunk = -1;
+        }
+        else if (_head >= 64 && _head * 2 >= _chunks.Count)
+        {
+            // Compact now and then: amortized O(1) per chunk.
+            _chunks.RemoveRange(0, _head);
+            if (_cursorChunk >= 0) _cursorChunk -= _head;
             _head = 0;
         }
     }
 
-    private static long Size(in RawRecord r) => 64 + (r.Key?.Length ?? 0) + (r.Value?.Length ?? 0);
+    /// <summary>One append's frames: <paramref name="Count"/> records from <paramref name="FirstOffset"/>.</summary>
+    private readonly record struct Chunk(byte[] Data, int Length, long FirstOffset, int Count);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Braid.Internal;
 using Braid.Internal.Faults;
 using Braid.Embedded.Logs.Files;
@@ -74,47 +73,61 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
     /// process crash keeps them; <see cref="Sync"/> makes them survive a power loss. Returns the new end.</summary>
     /// <param name="records">The records, in order.</param>
     /// <param name="keep">Keep them in memory for the next <see cref="Read(long, int, List{RawRecord}, bool)"/> that
-    /// asks for kept records (<see cref="AppendedTail"/>: a stream thread's sinks), if such a read ever came (a task
-    /// reads this log); otherwise the kept records are forgotten.</param>
+    /// asks for kept records (<see cref="AppendedTail"/>), if such a read ever came (a task reads this log).</param>
     public long Append(IReadOnlyList<RawRecord> records, bool keep = false)
+    {
+        // Encoded whole before anything is written: a record too large for the log fails the append with nothing written.
+        var frames = new FrameBuffer();
+        try
+        {
+            foreach (var r in records) frames.Add(r);
+            return AppendFrames(frames, keep);
+        }
+        finally
+        {
+            frames.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Appends the frames of <paramref name="frames"/> (encoded at send time by a task's <see cref="Runtime.OutputCollector"/>),
+    /// sealing each with its offset and checksum first, so the file gets exactly the bytes <see cref="RecordFormat.Write"/>
+    /// would give, split over segments by the same rule (a segment is rolled when full; a frame goes in while the bytes
+    /// before it leave the segment under its size), one write per block and segment. Returns the new end. With <paramref name="keep"/> and a
+    /// task reading this log, the kept tail takes the buffer's blocks (the buffer is then empty); otherwise the buffer keeps
+    /// its frames and the caller clears it.
+    /// </summary>
+    public long AppendFrames(FrameBuffer frames, bool keep)
     {
         lock (_lock)
         {
             ThrowIfClosed();
             keep &= _tailWanted;
             if (!keep) _tail.Clear();
-            int i = 0;
-            while (i < records.Count)
+            long first = EndOffset;
+            foreach (var block in frames.Blocks)
             {
-                var seg = _segments[^1];
-                if (seg.Size >= _segmentBytes) seg = Roll();
-                long maxTs = long.MinValue;
-                int bytes = 0, start = i;
-                while (i < records.Count && (i == start || seg.Size + bytes < _segmentBytes))
+                var data = block.Data.AsSpan(0, block.Length);
+                int pos = 0;
+                while (pos < data.Length)
                 {
-                    bytes += RecordFormat.FrameHeaderSize + RecordFormat.BodySize(records[i]);
-                    maxTs = Math.Max(maxTs, records[i].Timestamp);
-                    i++;
-                }
-                var buf = ArrayPool<byte>.Shared.Rent(bytes);
-                try
-                {
-                    int p = 0;
-                    long first = EndOffset;
-                    for (int j = start; j < i; j++) p += RecordFormat.Write(records[j], EndOffset++, buf.AsSpan(p));
-                    seg.Append(buf.AsSpan(0, p), EndOffset, maxTs);
-                    // Kept only once the file holds them: a failed write keeps nothing it did not write.
-                    if (keep)
+                    var seg = _segments[^1];
+                    if (seg.Size >= _segmentBytes) seg = Roll();
+                    long maxTs = long.MinValue;
+                    int start = pos;
+                    while (pos < data.Length && (pos == start || seg.Size + (pos - start) < _segmentBytes))
                     {
-                        for (int j = start; j < i; j++) _tail.Add(records[j], first + (j - start));
+                        pos += RecordFormat.Seal(data[pos..], EndOffset++, out long ts);
+                        maxTs = Math.Max(maxTs, ts);
                     }
+                    // A crash inside or after this write leaves bytes above the visible end (a log the application writes
+                    // under exactly-once) that recovery cuts, or a torn tail it cuts: nothing here is read before it is published.
+                    seg.Append(data[start..pos], EndOffset, maxTs);
+                    _unsynced.Add(seg);
                 }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buf);
-                }
-                _unsynced.Add(seg);
             }
+            // Kept only once the file holds them all: a failed write keeps nothing (and the commit cuts the log).
+            if (keep) _tail.Add(frames, first);
             return EndOffset;
         }
     }

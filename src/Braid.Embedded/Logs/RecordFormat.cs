@@ -43,10 +43,20 @@ internal static class RecordFormat
     /// <summary>Writes the framed record into <paramref name="dest"/> (which must hold FrameHeaderSize + BodySize).</summary>
     public static int Write(in RawRecord r, long offset, Span<byte> dest)
     {
-        int bodySize = BodySize(r);
+        int size = WriteUnsealed(r, BodySize(r), dest);
+        Seal(dest, offset, out _);
+        return size;
+    }
+
+    /// <summary>
+    /// Writes the framed record with its offset and checksum left blank: a sink encodes its record at send time, into its
+    /// collector's buffer, and the log fills both in at the append (<see cref="Seal"/>) — the bytes are then the same as
+    /// <see cref="Write"/>'s. <paramref name="bodySize"/> is <see cref="BodySize"/> of the record (checked by the caller).
+    /// </summary>
+    public static int WriteUnsealed(in RawRecord r, int bodySize, Span<byte> dest)
+    {
         var body = dest.Slice(FrameHeaderSize, bodySize);
-        int p = 0;
-        BinaryPrimitives.WriteInt64LittleEndian(body[p..], offset); p += 8;
+        int p = 8; // the offset: written by Seal
         BinaryPrimitives.WriteInt64LittleEndian(body[p..], r.Timestamp); p += 8;
         p = WriteBytes(body, p, r.Key);
         p = WriteBytes(body, p, r.Value);
@@ -60,7 +70,20 @@ internal static class RecordFormat
             }
         }
         BinaryPrimitives.WriteInt32LittleEndian(dest, bodySize);
-        BinaryPrimitives.WriteUInt32LittleEndian(dest[4..], Crc32.HashToUInt32(body));
+        return FrameHeaderSize + bodySize;
+    }
+
+    /// <summary>
+    /// Fills in the offset and the checksum of the frame written by <see cref="WriteUnsealed"/> at the start of
+    /// <paramref name="frame"/>; returns the frame's size and its record's timestamp.
+    /// </summary>
+    public static int Seal(Span<byte> frame, long offset, out long timestamp)
+    {
+        int bodySize = BinaryPrimitives.ReadInt32LittleEndian(frame);
+        var body = frame.Slice(FrameHeaderSize, bodySize);
+        BinaryPrimitives.WriteInt64LittleEndian(body, offset);
+        timestamp = BinaryPrimitives.ReadInt64LittleEndian(body[8..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Crc32.HashToUInt32(body));
         return FrameHeaderSize + bodySize;
     }
 
