@@ -21,6 +21,9 @@ internal sealed class CommitValueWriter<T>
 
     private readonly Serde<T> _serde;
     private readonly Layout _layout;
+    /// <summary>The largest buffer kept between values.</summary>
+    internal const int MaxKeptBytes = 64 * 1024;
+
     private byte[] _buffer = [];
 
     public CommitValueWriter(Serde<T> serde)
@@ -50,7 +53,7 @@ internal sealed class CommitValueWriter<T>
                     // The serde is handed non-null values only; a null inside a timestamped value fails as the serde would.
                     ArgumentNullException.ThrowIfNull(timestamped.Value);
                     var bytes = WriteUtf8(timestamped.Value, 8);
-                    BinaryPrimitives.WriteInt64BigEndian(_buffer, timestamped.Timestamp);
+                    BinaryPrimitives.WriteInt64BigEndian(bytes, timestamped.Timestamp);
                     return bytes;
                 }
             default:
@@ -58,12 +61,22 @@ internal sealed class CommitValueWriter<T>
         }
     }
 
-    /// <summary>The buffer from 0: <paramref name="offset"/> bytes left for the caller, then the string's UTF-8.</summary>
-    private ReadOnlySpan<byte> WriteUtf8(string text, int offset)
+    /// <summary>
+    /// The buffer from 0: <paramref name="offset"/> bytes left for the caller, then the string's UTF-8. A value whose
+    /// worst case exceeds <see cref="MaxKeptBytes"/> gets an array of its own, not kept: one large value must not pin
+    /// three times its length per store for the store's life (review, s12-rocks).
+    /// </summary>
+    private Span<byte> WriteUtf8(string text, int offset)
     {
         int max = offset + Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (_buffer.Length < max) _buffer = new byte[Math.Max(max, Math.Max(64, _buffer.Length * 2))];
-        int written = Encoding.UTF8.GetBytes(text, _buffer.AsSpan(offset));
-        return _buffer.AsSpan(0, offset + written);
+        byte[] target;
+        if (max > MaxKeptBytes) target = new byte[offset + Encoding.UTF8.GetByteCount(text)];
+        else
+        {
+            if (_buffer.Length < max) _buffer = new byte[Math.Min(MaxKeptBytes, Math.Max(max, Math.Max(64, _buffer.Length * 2)))];
+            target = _buffer;
+        }
+        int written = Encoding.UTF8.GetBytes(text, target.AsSpan(offset));
+        return target.AsSpan(0, offset + written);
     }
 }

@@ -283,6 +283,9 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
     {
         bool covers = _coverage.Known(_cache.EverDropped);
         long minLive = MinLiveTime;
+        // Spares the last interval's writes did not take are not needed at this rate: dropped, so a burst of keys does
+        // not keep up to MaxSpareLists lists for the store's life (review, s12-rocks).
+        _spareLists.Clear();
         foreach (var (key, entries) in _pending)
         {
             // TryGet already made the key young; a list updated in place needs no second cache write.

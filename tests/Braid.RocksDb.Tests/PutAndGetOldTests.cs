@@ -103,6 +103,31 @@ public sealed class PutAndGetOldTests : IDisposable
         Assert.Equal(2L, MemtableEntries(backend)); // v3's put and the delete marker
     }
 
+    // The cache-hit branch: after a reopen the cache no longer covers the committed state, so a key's absence is learnt
+    // by a read and cached; the update that follows must still count as fresh (a delete before the commit writes nothing).
+    // Mutation "fresh = false on a cache hit" fails only this test (review, s12-rocks).
+    [Fact]
+    public void AnUpdateAfterACachedAbsence_ThenDeleted_NeverReachesRocksDb()
+    {
+        using var backend = _dir.Open();
+        var task = backend.OpenTask(Task);
+        ((IKeyValueStore<string, ValueAndTimestamp<string>>)task.Stores.CreateKeyValueStore(Table)).Put("a", new("x", 1));
+        backend.Commit([task], NoMetadata);
+        task.Dispose();
+        task = backend.OpenTask(Task);
+        var table = (IPutAndGetOld<string, ValueAndTimestamp<string>>)task.Stores.CreateKeyValueStore(Table);
+        var store = (IKeyValueStore<string, ValueAndTimestamp<string>>)table;
+        Assert.False(store.TryGet("k", out _)); // read from RocksDB: the absence is now cached
+        long before = MemtableEntries(backend);
+        Assert.False(table.PutAndGetOld("k", new("v", 2), out _)); // answered by the cached absence
+        Assert.True(store.Delete("k"));
+        backend.Commit([task], NoMetadata);
+        Assert.Equal(before, MemtableEntries(backend));
+        Assert.True(store.TryGet("a", out var a));
+        Assert.Equal("x", a.Value);
+        task.Dispose();
+    }
+
     [Fact]
     public void CommitValueWriter_WritesTheSerdesBytes_ThroughOneBufferForTheBuiltInStringLayouts()
     {
@@ -122,6 +147,11 @@ public sealed class PutAndGetOldTests : IDisposable
         // A lone surrogate is written as U+FFFD by either path (the same encoder), so it does not survive a round trip in
         // either; the bytes still agree.
         foreach (var text in (string[])[.. Values, "\ud800", "a\udc00b"]) Assert.Equal(Serdes.String.Serialize(text), plain.Write(text).ToArray());
+        // Above the kept buffer's bound a value gets an array of its own: the same bytes.
+        string large = new string('é', CommitValueWriter<string>.MaxKeptBytes / 2) + "x";
+        Assert.Equal(Serdes.String.Serialize(large), plain.Write(large).ToArray());
+        Assert.Equal(Table.ValueSerde.Serialize(new(large, 7)), timestamped.Write(new(large, 7)).ToArray());
+        Assert.Equal(Serdes.String.Serialize("small"), plain.Write("small").ToArray());
     }
 
     private static (bool, ValueAndTimestamp<string>) Swap(IKeyValueStore<string, ValueAndTimestamp<string>> store, string key, ValueAndTimestamp<string> value)

@@ -3,7 +3,7 @@ namespace Braid.Internal.State;
 /// <summary>
 /// A key–value store that can put a value and return the one it replaced in one lookup. A table source reads the
 /// old value of every update (its change carries it) and then writes the new one: through this it touches the
-/// key once instead of twice. Stores without it (RocksDB, the change-logging decorator) take the two calls.
+/// key once instead of twice. Stores without it (the change-logging decorator, the shared-reads wrapper of global stores) take the two calls.
 /// </summary>
 internal interface IPutAndGetOld<TKey, TValue>
 {

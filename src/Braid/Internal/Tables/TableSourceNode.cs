@@ -13,7 +13,7 @@ internal sealed class TableSourceNode<TKey, TValue>(string name, string storeNam
     : Nodes.ProcessorNode<TKey, TValue, TKey, Change<TValue>>(name)
 {
     private IKeyValueStore<TKey, ValueAndTimestamp<TValue>> _store = null!;
-    private IPutAndGetOld<TKey, ValueAndTimestamp<TValue>>? _swap; // the in-memory store: read old and write new in one lookup
+    private IPutAndGetOld<TKey, ValueAndTimestamp<TValue>>? _swap; // a store that swaps in one lookup (in-memory, RocksDB): read old and write new at once
 
     public override void Init(TaskContext context)
     {

@@ -30,7 +30,7 @@ internal sealed class ResponseResolver<TLeftKey, TLeft, TRight, TResult>(
 {
     private ITableValueGetter<TLeftKey, TLeft> _left = null!;
     private IKeyValueStore<TLeftKey, ValueAndTimestamp<TResult>> _results = null!;
-    private IPutAndGetOld<TLeftKey, ValueAndTimestamp<TResult>>? _swap; // in memory: the old result read and the new written in one lookup
+    private IPutAndGetOld<TLeftKey, ValueAndTimestamp<TResult>>? _swap; // in-memory and RocksDB stores: the old result read and the new written in one lookup
 
     public override void Init(TaskContext context)
     {
