@@ -163,12 +163,35 @@ public sealed partial class KTable<TKey, TValue>
         B.ConnectStores(rightUpdate, subscriptions);
         InternalTopic(responseTopic, responseSink, responseSource, leftKeySerde, new SubscriptionResponseSerde<TOther>(rightSerde), receive, rightUpdate);
 
-        // Left side: resolve responses against the current left value.
-        string resultStore = DslSupport.AddTableStore(B, joined?.Materialized, KeySerde, null, "KTABLE-FK-JOIN-OUTPUT-");
+        // Left side: resolve responses against the current left value. Without Materialized the result store is
+        // Kafka's: kept only when a later operator reads the table or needs old values (OnDemandResultStore), so a
+        // result that only flows on (ToStream) costs no store write per output.
         var leftGetter = ValueGetter;
+        if (joined?.Materialized is null)
+        {
+            string name = B.NewStoreName("KTABLE-FK-JOIN-OUTPUT-");
+            var resultKeySerde = KeySerde ?? Serdes.Default<TKey>();
+            var lazy = new OnDemandResultStore<TKey, TResult>(B, name, resolve, () => new KeyValueStoreBuilder<TKey, ValueAndTimestamp<TResult>>(
+                name, resultKeySerde, new ValueAndTimestampSerde<TResult>(Serdes.Default<TResult>())));
+            B.AddProcessor(resolve, () => new ResponseResolver<TKey, TValue, TOther, TResult>(resolve, leftGetter, leftSerde, joiner, leftJoin,
+                lazy.Declared ? lazy.Name : null), responseSource);
+            B.ConnectStores(resolve, leftGetter.StoreNames);
+            // Any operator that asks about old values (GroupBy, Suppress, joins, Filter) or forwards them (a materialized
+            // MapValues: KeepOldValues) gets the store, so the changes below carry old values as before.
+            return new KTable<TKey, TResult>(Builder, resolve, KeySerde, null, lazy, null)
+            {
+                EnableSendingOldValues = _ =>
+                {
+                    lazy.Declare();
+                    return true;
+                },
+                KeepOldValues = lazy.Declare,
+            };
+        }
+        string resultStore = DslSupport.AddTableStore(B, joined.Materialized, KeySerde, null, "KTABLE-FK-JOIN-OUTPUT-");
         B.AddProcessor(resolve, () => new ResponseResolver<TKey, TValue, TOther, TResult>(resolve, leftGetter, leftSerde, joiner, leftJoin, resultStore), responseSource);
         B.ConnectStores(resolve, [resultStore, .. leftGetter.StoreNames]);
-        return new KTable<TKey, TResult>(Builder, resolve, joined?.Materialized?.KeySerde ?? KeySerde, joined?.Materialized?.ValueSerde,
+        return new KTable<TKey, TResult>(Builder, resolve, joined.Materialized.KeySerde ?? KeySerde, joined.Materialized.ValueSerde,
             new StoreValueGetterSupplier<TKey, TResult>(resultStore), resultStore);
     }
 

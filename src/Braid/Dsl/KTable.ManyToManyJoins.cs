@@ -104,9 +104,9 @@ public sealed partial class KTable<TKey, TValue>
         string baseName = B.NewName("KTABLE-MANY-TO-MANY-JOIN-");
         string merge = baseName + "-result";
         var resultKeySerde = JoinKey.Serde(leftKeySerde, rightKeySerde);
-        // An inner join's result is stored only when asked for (Materialized) or read later (ManyToManyResultStore):
+        // An inner join's result is stored only when asked for (Materialized) or read later (OnDemandResultStore):
         // its pairs are all index entries, so old results can be recomputed; unmatched rows of outer joins cannot.
-        ManyToManyResultStore<JoinKey<TKey, TOtherKey>, TResult>? lazy = null;
+        OnDemandResultStore<JoinKey<TKey, TOtherKey>, TResult>? lazy = null;
         if (kind == JoinKind.Inner && materialized is null)
         {
             string name = B.NewStoreName("KTABLE-MANY-TO-MANY-JOIN-OUTPUT-");

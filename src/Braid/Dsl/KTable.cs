@@ -67,6 +67,15 @@ public sealed partial class KTable<TKey, TValue>
     /// </summary>
     internal Func<bool, bool> EnableSendingOldValues { get; init; } = static _ => true;
 
+    /// <summary>
+    /// Called by an operator that forwards this table's old values without asking <see cref="EnableSendingOldValues"/>
+    /// (a materialized MapValues maps its parent's old value, as Kafka's KTableMapValues does): a table that sends old
+    /// values only once asked — an unmaterialized foreign-key join result, whose store is declared on demand — keeps
+    /// them from then on. An unmaterialized MapValues passes its parent's (a Filter asks EnableSendingOldValues itself, which
+    /// declares the store too); tables that compute old values themselves need nothing.
+    /// </summary>
+    internal Action KeepOldValues { get; init; } = static () => { };
+
     /// <summary>The name of the store holding this table, or null when it is a view computed from its parent.</summary>
     public string? QueryableStoreName => StoreName;
 
@@ -150,6 +159,8 @@ public sealed partial class KTable<TKey, TValue>
     {
         ArgumentNullException.ThrowIfNull(mapper);
         string? store = materialized is null ? null : DslSupport.AddTableStore(B, materialized, KeySerde, null, "KTABLE-MAPVALUES-");
+        // A materialized MapValues answers "I send old values" without asking its parent, and maps the parent's old values.
+        if (store is not null) KeepOldValues();
         string n = B.NewName("KTABLE-MAPVALUES-");
         B.AddProcessor(n, () => new TableMapValuesNode<TKey, TValue, TValueOut>(n, mapper, store), NodeName);
         if (store is not null) B.ConnectStores(n, store);
@@ -161,6 +172,7 @@ public sealed partial class KTable<TKey, TValue>
             Windowing = Windowing,
             VersionedUpstream = store is null && HasVersionedSemantics,
             EnableSendingOldValues = store is not null ? static _ => true : EnableSendingOldValues,
+            KeepOldValues = store is not null ? static () => { } : KeepOldValues,
         };
     }
 

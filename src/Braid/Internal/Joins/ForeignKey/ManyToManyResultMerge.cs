@@ -4,7 +4,7 @@ namespace Braid.Internal.Joins.ForeignKey;
 
 /// <summary>
 /// The result node of a many-to-many inner join without a result store: forwards both match nodes' changes, whose
-/// old results the match nodes recompute (see <see cref="ManyToManyResultStore{TKey,TResult}"/>).
+/// old results the match nodes recompute (see <see cref="OnDemandResultStore{TKey,TResult}"/>).
 /// <list type="bullet">
 /// <item>State: none.</item>
 /// <item>Emit rule: every change as it arrives (the match nodes already drop removals of pairs that had no result).</item>
