@@ -143,7 +143,7 @@ public sealed class PutAndGetOldTests : IDisposable
             var value = new ValueAndTimestamp<string>(text, ts);
             Assert.Equal(Table.ValueSerde.Serialize(value), timestamped.Write(value).ToArray());
             Assert.Equal(other.Write(new(ts, ts)).ToArray(), new ValueAndTimestampSerde<long>(Serdes.Int64).Serialize(new(ts, ts)));
-        }, iter: 500);
+        }, iter: 500, threads: 1); // one thread: the writers reuse one buffer each (not thread-safe, by design)
         // A lone surrogate is written as U+FFFD by either path (the same encoder), so it does not survive a round trip in
         // either; the bytes still agree.
         foreach (var text in (string[])[.. Values, "\ud800", "a\udc00b"]) Assert.Equal(Serdes.String.Serialize(text), plain.Write(text).ToArray());
