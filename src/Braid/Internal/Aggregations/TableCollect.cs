@@ -40,7 +40,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         // search visit ~10 pages (a store lookup each) and halved the driver's timeline (issue 19, 42k -> 22k events/s).
         _members = new PagedMembers<TKey, TValue>(memberStore, members, members.IsPersistent ? PagedMembers<TKey, TValue>.MaxPage : int.MaxValue);
         // Sort keys beside the members where the page objects live on (in memory); see PagedMembers.OnePageKeys.
-        _keys = !members.IsPersistent;
+        _keys = !members.IsPersistent && CollectSortKeys.Enabled;
         _views = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<IReadOnlyList<TValue>>>>(viewStore);
     }
 
