@@ -81,6 +81,8 @@ internal static class TimelineWorkload
     public static (Action Run, Func<long> Outputs) Prepare(Event[] events, bool verify, StoreKind kind = StoreKind.Memory)
     {
         long outputs = 0;
+        // BENCH_COLLECT_SORT_KEYS=0: the Collect without its in-memory sort keys (what the keys buy vs cost, issue 19 s12-tl).
+        Braid.Internal.Aggregations.CollectSortKeys.Enabled = Environment.GetEnvironmentVariable("BENCH_COLLECT_SORT_KEYS") != "0";
         var b = new StreamsBuilder();
         var tweets = b.Table(TweetsTopic, Consumed.With(Serdes.Int64, TweetSerde));
         var follows = b.Table(FollowsTopic, Consumed.With(FollowSerde, Serdes.String));

@@ -22,7 +22,7 @@ internal sealed class MemberPage<T>
 
     private byte Tag { get; }
 
-    private List<T>? _members;
+    private MemberColumn<T>? _members;
 
     /// <summary>
     /// Each member's serialized bytes, parallel to <see cref="_members"/> (null until the page is first serialized or
@@ -49,7 +49,10 @@ internal sealed class MemberPage<T>
 
     public static MemberPage<T> Marker() => new(MarkerTag);
 
-    public static MemberPage<T> Page(List<T> members) => new(PageTag) { _members = members };
+    public static MemberPage<T> Page(List<T> members) => new(PageTag) { _members = new MemberColumn<T>(members) };
+
+    /// <summary>An empty page.</summary>
+    public static MemberPage<T> Page() => new(PageTag) { _members = new MemberColumn<T>() };
 
     public static MemberPage<T> Directory() => new(DirectoryTag) { PageIds = new List<int>(), Counts = new List<int>() };
 
@@ -60,6 +63,9 @@ internal sealed class MemberPage<T>
 
     /// <summary>A page's member count.</summary>
     public int Count => _members!.Count;
+
+    /// <summary>The page's members' sort keys, in member order (see <see cref="MemberColumn{T}.Keys{TSort}"/>).</summary>
+    public ReadOnlySpan<TSort> Keys<TSort>(Func<T, TSort> orderBy) => _members!.Keys(orderBy);
 
     public void Insert(int index, T value)
     {
@@ -77,8 +83,7 @@ internal sealed class MemberPage<T>
     public MemberPage<T> SplitOff(int from)
     {
         int n = _members!.Count - from;
-        var upper = Page(_members.GetRange(from, n));
-        _members.RemoveRange(from, n);
+        var upper = new MemberPage<T>(PageTag) { _members = _members.SplitOff(from) };
         if (_encoded is not null)
         {
             upper._encoded = _encoded.GetRange(from, n);

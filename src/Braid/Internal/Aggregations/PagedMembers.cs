@@ -33,6 +33,25 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
 
     public int Count { get; private set; }
 
+    /// <summary>
+    /// The group's members' sort keys in member order, when the group is one page (<paramref name="keys"/> is empty and
+    /// false returned otherwise, and for an empty group). Kept in the page beside its members (16 B per member for a
+    /// timeline's <c>(ts, id)</c>) for as long as the page object lives, so only stores that keep their objects use it:
+    /// the in-memory store, whose groups are one page (see <see cref="TableCollect{TKey,TValue,TSort}"/>). A persistent
+    /// store's pages are read back from bytes, where building the keys would cost one <paramref name="orderBy"/> per
+    /// member instead of ~log2(n).
+    /// </summary>
+    public bool OnePageKeys<TSort>(Func<TValue, TSort> orderBy, out ReadOnlySpan<TSort> keys)
+    {
+        if (_pages.Count != 1)
+        {
+            keys = default;
+            return false;
+        }
+        keys = Page(0).Keys(orderBy);
+        return true;
+    }
+
     /// <summary>Reads <paramref name="group"/>'s directory; pages are read on first use.</summary>
     public void Load(TKey group)
     {
@@ -63,7 +82,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         {
             ids.Add(_dir.NextId++);
             _dir.Counts!.Add(0);
-            _pages.Add(MemberPage<TValue>.Page(new List<TValue>()));
+            _pages.Add(MemberPage<TValue>.Page());
             _starts.Add(0);
         }
         int p = Locate(index);

@@ -27,8 +27,8 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     string name, string memberStore, string viewStore, Func<TValue, TSort> orderBy, bool descending, int limit)
     : ProcessorNode<TKey, Change<TValue>, TKey, Change<IReadOnlyList<TValue>>>(name)
 {
-    private readonly Comparer<TSort> _sort = Comparer<TSort>.Default;
     private PagedMembers<TKey, TValue> _members = null!;
+    private bool _keys;
     private IKeyValueStore<TKey, ValueAndTimestamp<IReadOnlyList<TValue>>> _views = null!;
 
     public override void Init(TaskContext context)
@@ -39,6 +39,8 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         // is serialized and a group's members stay one page, as one list before: 64-member pages made every binary
         // search visit ~10 pages (a store lookup each) and halved the driver's timeline (issue 19, 42k -> 22k events/s).
         _members = new PagedMembers<TKey, TValue>(memberStore, members, members.IsPersistent ? PagedMembers<TKey, TValue>.MaxPage : int.MaxValue);
+        // Sort keys beside the members where the page objects live on (in memory); see PagedMembers.OnePageKeys.
+        _keys = !members.IsPersistent && CollectSortKeys.Enabled;
         _views = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<IReadOnlyList<TValue>>>>(viewStore);
     }
 
@@ -118,7 +120,8 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     private static TValue BeforeRemoval(PagedMembers<TKey, TValue> members, int k, int insertedAt) =>
         insertedAt >= 0 && k >= insertedAt ? members[k + 1] : members[k];
 
-    private int Compare(TSort a, TSort b) => descending ? _sort.Compare(b, a) : _sort.Compare(a, b);
+    // Comparer<TSort>.Default read at the call, not from a field: the JIT devirtualizes it for a struct key.
+    private int Compare(TSort a, TSort b) => descending ? Comparer<TSort>.Default.Compare(b, a) : Comparer<TSort>.Default.Compare(a, b);
 
     /// <summary>The first position whose sort key is greater than <paramref name="k"/> (after equal keys).</summary>
     private int UpperBound(PagedMembers<TKey, TValue> members, TSort k)
@@ -127,6 +130,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         // at one end, and a binary search over a long group reads ~log2(n) members scattered in memory (issue 19: a
         // timeline follower holds ~1,200 lines; new tweets are ~45% of its inserts). Then members[0] <= k < members[n-1].
         int n = members.Count;
+        if (n > 0 && _keys && members.OnePageKeys(orderBy, out var keys)) return UpperBound(keys, k);
         if (n == 0 || Compare(orderBy(members[n - 1]), k) <= 0) return n;
         if (Compare(orderBy(members[0]), k) > 0) return 0;
         int lo = 1, hi = n - 1;
@@ -139,11 +143,41 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         return lo;
     }
 
+    /// <summary><see cref="UpperBound(PagedMembers{TKey,TValue},TSort)"/> over the members' keys, ends first as there.</summary>
+    private int UpperBound(ReadOnlySpan<TSort> keys, TSort k)
+    {
+        int n = keys.Length;
+        if (Compare(keys[n - 1], k) <= 0) return n;
+        if (Compare(keys[0], k) > 0) return 0;
+        int lo = 1, hi = n - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (Compare(keys[mid], k) <= 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
     /// <summary>Removes one member equal to <paramref name="value"/>; its former position, or -1 when none.</summary>
     private int Remove(PagedMembers<TKey, TValue> members, TValue value)
     {
         var eq = EqualityComparer<TValue>.Default;
         var k = orderBy(value);
+        if (_keys && members.OnePageKeys(orderBy, out var keys))
+        {
+            // The first member whose key is not below k, then the equal-key run, on the keys beside the members.
+            int first = LowerBound(keys, k);
+            for (int i = first; i < keys.Length && Compare(keys[i], k) == 0; i++)
+            {
+                if (eq.Equals(members[i], value))
+                {
+                    members.RemoveAt(i);
+                    return i;
+                }
+            }
+            return RemoveAnywhere(members, value);
+        }
         int lo = 0, hi = members.Count;
         while (lo < hi)
         {
@@ -159,6 +193,26 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
                 return i;
             }
         }
+        return RemoveAnywhere(members, value);
+    }
+
+    /// <summary>The first position whose key is not below <paramref name="k"/>.</summary>
+    private int LowerBound(ReadOnlySpan<TSort> keys, TSort k)
+    {
+        int lo = 0, hi = keys.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (Compare(keys[mid], k) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>Removes the first member equal to <paramref name="value"/> wherever it is; its former position, or -1.</summary>
+    private static int RemoveAnywhere(PagedMembers<TKey, TValue> members, TValue value)
+    {
+        var eq = EqualityComparer<TValue>.Default;
         // The sort key of a member may not be a pure function of it; fall back to a full search.
         for (int at = 0; at < members.Count; at++)
         {

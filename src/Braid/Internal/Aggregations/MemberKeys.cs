@@ -1,0 +1,27 @@
+namespace Braid.Internal.Aggregations;
+
+/// <summary>
+/// Typed sort keys of a <see cref="MemberColumn{T}"/> (see <see cref="MemberKeyColumn{T}"/>): one struct array, so a
+/// Collect's binary search over a ~1,200-member group reads keys from contiguous memory (issue 19: probing members
+/// through their references was ~31% of the driver's timeline loop, a cache miss and a delegate call per probe).
+/// A member's key is computed once, when it is inserted (or when the keys are first asked for).
+/// </summary>
+internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity) : MemberKeyColumn<T>
+{
+    private TSort[] _keys = capacity == 0 ? [] : new TSort[capacity];
+
+    public Func<T, TSort> OrderBy => orderBy;
+
+    public ReadOnlySpan<TSort> Span(int head, int count) => _keys.AsSpan(head, count);
+
+    public override void Set(int slot, T member) => _keys[slot] = orderBy(member);
+
+    public override void Move(int from, int to, int length) => Array.Copy(_keys, from, _keys, to, length);
+
+    public override void Relayout(int capacity, int oldHead, int newHead, int count)
+    {
+        var keys = capacity == _keys.Length ? _keys : new TSort[capacity];
+        Array.Copy(_keys, oldHead, keys, newHead, count);
+        _keys = keys;
+    }
+}
