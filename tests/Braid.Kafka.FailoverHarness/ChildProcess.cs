@@ -32,6 +32,17 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    private readonly Queue<string> _errors = new();
+
+    /// <summary>The child's last lines on standard error (why it failed to start or died), for the harness log.</summary>
+    public IReadOnlyList<string> RecentErrors
+    {
+        get
+        {
+            lock (_lock) return _errors.ToList();
+        }
+    }
+
     public Report Last
     {
         get
@@ -61,7 +72,13 @@ public sealed class ChildProcess : IDisposable
         };
         p.ErrorDataReceived += (_, e) =>
         {
-            if (!string.IsNullOrWhiteSpace(e.Data)) Console.Error.WriteLine($"[{Name}] {e.Data}");
+            if (string.IsNullOrWhiteSpace(e.Data)) return;
+            Console.Error.WriteLine($"[{Name}] {e.Data}");
+            lock (_lock)
+            {
+                _errors.Enqueue(e.Data);
+                while (_errors.Count > 20) _errors.Dequeue();
+            }
         };
         p.Start();
         p.BeginOutputReadLine();

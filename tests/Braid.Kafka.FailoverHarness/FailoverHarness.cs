@@ -98,7 +98,20 @@ public static class FailoverHarness
                 log.WriteLine($"kill {k + 1}: {victim.Name} ({tasks.Count} tasks) taken over in {took} ms, {rest} changelog records restored");
                 victim.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
                 // Up again (its first report): the rebalance that gives it tasks back runs while the next kill is scheduled.
-                await WaitAsync(() => victim.Last.AtMs > killedAt, TimeSpan.FromSeconds(120), "restart");
+                // A child that died while starting ends the wait: the next round restarts it and counts the crash, and its
+                // standard error goes to the log (a timeout here said nothing about why the restart never reported).
+                try
+                {
+                    await WaitAsync(() => victim.Last.AtMs > killedAt || !victim.Alive, TimeSpan.FromSeconds(120), "restart");
+                }
+                finally
+                {
+                    if (!victim.Alive || victim.Last.AtMs <= killedAt)
+                    {
+                        log.WriteLine($"{victim.Name} did not report after its restart ({(victim.Alive ? "alive" : "exited")}); its last standard error lines:");
+                        foreach (var line in victim.RecentErrors) log.WriteLine("  " + line);
+                    }
+                }
             }
             killsDone.Cancel();
             int produced = await producing;

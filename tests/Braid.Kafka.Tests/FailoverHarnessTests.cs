@@ -13,8 +13,15 @@ public sealed class FailoverHarnessTests(ITestOutputHelper output)
     {
         if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("BRAID_KAFKA_BOOTSTRAP"))) return; // the harness starts its own mock cluster
         var log = new StringWriter();
-        var result = await FailoverHarness.FailoverHarness.RunAsync(new HarnessOptions { Instances = 3, Standbys = 1, Kills = 2, Records = 4000, Seed = 17 }, log);
-        output.WriteLine(log.ToString());
+        HarnessResult result;
+        try
+        {
+            result = await FailoverHarness.FailoverHarness.RunAsync(new HarnessOptions { Instances = 3, Standbys = 1, Kills = 2, Records = 4000, Seed = 17 }, log);
+        }
+        finally
+        {
+            output.WriteLine(log.ToString()); // also when the harness times out: its log says how far it got
+        }
         Assert.Equal(0, result.Lost);
         Assert.Equal(0, result.Crashed);
         Assert.Equal(2, result.Kills);

@@ -127,6 +127,35 @@ public sealed class TopologyChangeTests : IDisposable
         Assert.Contains(tasks, e.Message);
     }
 
+    // Bug caught: (the callback path alone) the partition watch blinded, only the group member's assignment callback sees the
+    // task topic's new partition; the instance must still reach Error, and promptly: the stop takes the thread's close only.
+    [Fact]
+    public async Task A_task_topic_partition_seen_only_by_the_assignment_callback_stops_the_instance_promptly()
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var admins = new List<FrozenTopicAdmin>();
+        var app = _k.App(Topologies.Count(_input, _output), "grow-tasks-callback", FastMetadata(), admin: inner =>
+        {
+            var frozen = new FrozenTopicAdmin(inner, seen);
+            lock (admins) admins.Add(frozen);
+            return frozen;
+        });
+        await app.StartAsync();
+        await app.WaitForStateAsync(StreamsState.Running, TimeSpan.FromSeconds(30));
+        string tasks = app.Layout!.TasksTopic;
+        var failed = new TaskCompletionSource<DateTime>(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.StateChanged += (_, c) =>
+        {
+            if (c.NewState == StreamsState.Error) failed.TrySetResult(DateTime.UtcNow);
+        };
+
+        _k.AddPartitions(tasks, Partitions + 1);
+        await KafkaTestCluster.WaitUntilAsync(() => app.State == StreamsState.Error, TimeSpan.FromSeconds(60), "stopped");
+        var e = Assert.IsType<TopologyException>(app.Error);
+        Assert.Contains($"has a partition {Partitions}", e.Message); // the callback's message, not the watch's
+        lock (admins) Assert.True(admins.Sum(a => a.Masked) > 0, "the watch was not blinded");
+    }
+
     private KafkaStreamsOptions FastMetadata() => _k.Options() with
     {
         ClientSettings = new Dictionary<string, string>(_k.Options().ClientSettings) { ["topic.metadata.refresh.interval.ms"] = "500" },

@@ -386,7 +386,7 @@ internal sealed partial class KafkaStreamThread : ICommitSink<KafkaTask>
 
     private void DisposeClients()
     {
-        // Dispose without Close after a kill: the group only notices at session timeout, as after a crash.
+        if (Error is not null && !_kill) LeaveGroupAfterFailure(); // a kill disposes without Close: noticed at session timeout, as a crash
         _group?.Dispose();
         _input?.Dispose();
         _restorer?.Dispose();

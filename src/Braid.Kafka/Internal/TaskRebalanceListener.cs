@@ -27,6 +27,9 @@ internal sealed class TaskRebalanceListener(TopicLayout layout, TaskManager task
     /// </summary>
     public Exception? Failure { get; private set; }
 
+    /// <summary>The thread failed outside a callback: the callbacks its consumer's close still runs hand nothing over.</summary>
+    public void Fail(Exception e) => Failure ??= e;
+
     public void OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions) => Guard(() => Assigned(partitions));
 
     public void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions) => Guard(() => Revoked(partitions));
