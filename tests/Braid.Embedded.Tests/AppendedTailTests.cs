@@ -127,6 +127,28 @@ public class AppendedTailTests
         Assert.All(kept, r => Assert.StartsWith("retried", System.Text.Encoding.UTF8.GetString(r.Value!), StringComparison.Ordinal));
     }
 
+    // Bug caught (review, session 12): the cap counted frame bytes, so a consumer lagging behind many small appends let
+    // the tail hold a whole pooled block per append (249 MiB for 1,000 one-record appends). Mutation: count
+    // block.Length instead of block.Data.Length in AppendedTail.Add/DropOldest — this test keeps all 1,000.
+    [Fact]
+    public void ManySmallKeptAppends_HoldAtMostTheCapInBlocks_TheNewestKept()
+    {
+        var tail = new AppendedTail("t", 0);
+        for (int i = 0; i < 1000; i++)
+        {
+            var frames = new FrameBuffer(minBlockBytes: FrameBuffer.BlockBytes); // a full block for one small record
+            frames.Add(Rec(i, "v"));
+            Assert.True(tail.Add(frames, i));
+        }
+        Assert.InRange(tail.KeptBytes, 1, AppendedTail.MaxBytes);
+        Assert.Equal(AppendedTail.MaxBytes / FrameBuffer.BlockBytes, tail.Count);
+        Assert.Equal(1000, tail.EndOffset);
+        var read = new List<RawRecord>();
+        Assert.Equal(1, tail.Read(999, 1000, 10, read));
+        Assert.Equal(Rec(999, "v").Value, read[0].Value);
+        tail.Clear();
+    }
+
     [Fact]
     public void OnlyTheNewestAppendsAreKept_TheOlderOnesAndThoseAfterABreak_ComeFromTheFile()
     {
@@ -134,8 +156,10 @@ public class AppendedTailTests
         var fs = new FaultInjectionLogFileSystem(null);
         using var log = Open(dir, fs);
         log.Read(0, 10, new List<RawRecord>(), kept: true);
-        // Five appends of 20 MiB: the kept frames are capped at 64 MiB, so the oldest two are forgotten, whole.
-        var big = new byte[1 << 20];
+        // Five appends of 20 MiB: the kept blocks are capped at 64 MiB, so the oldest two are forgotten, whole. (The cap
+        // counts blocks, and a frame over 256 KiB gets a pooled block of its own, rounded up to a power of two: values
+        // just under 1 MiB make each block 1 MiB.)
+        var big = new byte[(1 << 20) - 256];
         var appended = Enumerable.Range(0, 100).Select(i => Rec(i, "v") with { Value = big.Append((byte)i).ToArray() }).ToList();
         for (int s = 0; s < 100; s += 20) log.Append(appended.Skip(s).Take(20).ToList(), keep: true);
         log.VisibleEnd = log.EndOffset;
@@ -143,7 +167,7 @@ public class AppendedTailTests
         var kept = ReadAll(log, 0, 7, kept: true);
         long fileRead = fs.ReadBytes - before;
         AssertSameRecords(appended.Select((r, i) => r with { Offset = i }).ToList(), kept);
-        Assert.InRange(fileRead, 40L << 20, 44L << 20); // offsets 0..39 (and a little over) from the file, the rest kept
+        Assert.InRange(fileRead, 39L << 20, 44L << 20); // offsets 0..39 (and a little over) from the file, the rest kept
         // A record with headers is kept; an append not kept (a producer) breaks the tail: the file serves what follows.
         var more = new List<RawRecord> { Rec(100, "h") with { Headers = new Headers().Add("h", [1]) }, Rec(101, "v") };
         log.Append(more, keep: true);

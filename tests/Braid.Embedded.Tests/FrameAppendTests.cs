@@ -39,7 +39,7 @@ public class FrameAppendTests
                 log.Read(0, 1, new List<RawRecord>(), kept: true); // a task reads this log: its appends are kept
                 foreach (var batch in batches)
                 {
-                    var frames = new FrameBuffer();
+                    var frames = new FrameBuffer(minBlockBytes: 64); // tiny blocks: batches cross block boundaries (review, s12)
                     foreach (var r in batch) frames.Add(r);
                     log.AppendFrames(frames, keep: true);
                     frames.Clear();

@@ -20,8 +20,10 @@ namespace Braid.Embedded.Logs;
 /// </summary>
 internal sealed class AppendedTail(string topic, int partition)
 {
-    /// <summary>The most frame bytes kept per log (the consumer runs about one commit behind the writer); a commit's
-    /// frames larger than this alone are not kept.</summary>
+    /// <summary>The most bytes of blocks kept per log — the blocks' sizes, not only the frames in them, so memory is
+    /// bounded whatever the appends' sizes (review, session 12: counting frame bytes let a lagging consumer's tail hold a
+    /// 256 KiB block per one-record append). The consumer runs about one commit behind the writer; a commit's blocks
+    /// larger than this alone are not kept.</summary>
     public const long MaxBytes = 64L << 20;
 
     private readonly List<Chunk> _chunks = new();
@@ -37,6 +39,9 @@ internal sealed class AppendedTail(string topic, int partition)
     /// <summary>Records kept.</summary>
     public long Count => _chunks.Count == _head ? 0 : EndOffset - StartOffset;
 
+    /// <summary>Bytes of the blocks kept (what the cap counts).</summary>
+    public long KeptBytes => _bytes;
+
     /// <summary>The offset after the newest kept record.</summary>
     public long EndOffset => _chunks[^1].FirstOffset + _chunks[^1].Count;
 
@@ -49,7 +54,7 @@ internal sealed class AppendedTail(string topic, int partition)
     {
         if (frames.Count == 0) return false;
         if (Count > 0 && firstOffset != EndOffset) Clear();
-        if (frames.Length > MaxBytes)
+        if (frames.RentedBytes > MaxBytes)
         {
             Clear(); // what follows is not kept: the kept records would not stay dense up to the next kept ones
             return false;
@@ -58,7 +63,7 @@ internal sealed class AppendedTail(string topic, int partition)
         foreach (var block in frames.Detach())
         {
             _chunks.Add(new Chunk(block.Data, block.Length, offset, block.Count));
-            _bytes += block.Length;
+            _bytes += block.Data.Length;
             offset += block.Count;
         }
         while (_bytes > MaxBytes) DropOldest();
@@ -128,7 +133,7 @@ internal sealed class AppendedTail(string topic, int partition)
     private void DropOldest()
     {
         var c = _chunks[_head];
-        _bytes -= c.Length;
+        _bytes -= c.Data.Length;
         ArrayPool<byte>.Shared.Return(c.Data);
         _chunks[_head] = default;
         _head++;

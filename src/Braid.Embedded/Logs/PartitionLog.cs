@@ -141,9 +141,9 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
         lock (_lock)
         {
             ThrowIfClosed();
-            // The cut records are produced again by the retried batch, possibly different: never serve the old ones. The
-            // dense-offset rule alone does not suffice: a retry whose records at the cut offsets are not kept (headers)
-            // and whose next kept one lands where the stale ones ended would extend them (AppendedTailTests.ACut_...).
+            // The cut records are produced again by the retried batch, possibly different: never serve the old ones. (Since
+            // session 12 every append is kept, headers too, and an append at the cut offset restarts the tail by the
+            // dense-offset rule as well: this clear is the direct statement of the rule, not the only guard.)
             _tail.Clear();
             long end = VisibleEnd;
             LowerRecoveryPoint(end);
@@ -206,8 +206,8 @@ internal sealed partial class PartitionLog(string topic, int partition, string d
     /// <param name="from">The first offset wanted.</param>
     /// <param name="max">The most records to add.</param>
     /// <param name="into">Where they go.</param>
-    /// <param name="kept">Take records this process appended with <c>keep</c> from memory, their arrays shared with the
-    /// writer (a task's fetch); otherwise every record is read from the file into new arrays (readers, tools).</param>
+    /// <param name="kept">Take records this process appended with <c>keep</c> from memory, decoded from the kept frames into
+    /// fresh arrays (a task's fetch); otherwise every record is read from the file into new arrays (readers, tools).</param>
     public long Read(long from, int max, List<RawRecord> into, bool kept = false)
     {
         lock (_lock)
