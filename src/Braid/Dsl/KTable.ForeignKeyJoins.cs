@@ -177,7 +177,11 @@ public sealed partial class KTable<TKey, TValue>
                 lazy.Declared ? lazy.Name : null), responseSource);
             B.ConnectStores(resolve, leftGetter.StoreNames);
             // Any operator that asks about old values (GroupBy, Suppress, joins, Filter) or forwards them (a materialized
-            // MapValues: KeepOldValues) gets the store, so the changes below carry old values as before.
+            // MapValues: KeepOldValues) gets the store, so the changes below carry old values as before. The ask is
+            // honoured even when not forced (Kafka keeps no store for enableSendingOldValues(false)): a materialized
+            // Filter claims old values without asking its parent (KTable.DoFilter), so a COUNT below
+            // FK → Filter(materialized) → MapValues(materialized) would double count (review, s12; the
+            // CountBelow…MaterializedFilterThenMaterializedMapValues case fails if this honours force).
             return new KTable<TKey, TResult>(Builder, resolve, KeySerde, null, lazy, null)
             {
                 EnableSendingOldValues = _ =>

@@ -95,5 +95,19 @@ public sealed class MemberColumnPropertyTests
         for (int s = 0; s < items.Length; s++)
             if (s < head || s >= head + column.Count)
                 Assert.True(items[s] is null, $"slot {s} outside the members [{head}, {head + column.Count}) still holds '{items[s]}'");
+        // The sort keys ((int, string): they hold the member's string) must not keep removed members alive either (review, s12).
+        if (KeysField.GetValue(column) is MemberKeys<string, (int, string)> keys)
+        {
+            var array = ((int, string)[])KeyArray.GetValue(keys)!;
+            for (int s = 0; s < array.Length; s++)
+                if (s < head || s >= head + column.Count)
+                    Assert.True(array[s].Item2 is null, $"key slot {s} outside the members [{head}, {head + column.Count}) still holds '{array[s].Item2}'");
+        }
     }
+
+    private static readonly System.Reflection.FieldInfo KeysField =
+        typeof(MemberColumn<string>).GetField("_keys", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
+    private static readonly System.Reflection.FieldInfo KeyArray =
+        typeof(MemberKeys<string, (int, string)>).GetField("_keys", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
 }

@@ -74,12 +74,14 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
         if (index < Count - 1 - index)
         {
             Move(_head, _head + 1, index);
+            _keys?.Clear(_head, 1);
             _items[_head++] = default!; // release the reference
         }
         else
         {
             Move(_head + index + 1, _head + index, Count - 1 - index);
             _items[_head + Count - 1] = default!;
+            _keys?.Clear(_head + Count - 1, 1);
         }
         Count--;
     }
@@ -93,6 +95,7 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
         Array.Copy(_items, _head + from, upper._items, 0, n);
         upper.Count = n;
         Array.Clear(_items, _head + from, n);
+        _keys?.Clear(_head + from, n);
         Count = from;
         return upper;
     }

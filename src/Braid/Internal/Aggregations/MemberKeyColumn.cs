@@ -14,4 +14,8 @@ internal abstract class MemberKeyColumn<T>
 
     /// <summary>The column's new layout: <paramref name="count"/> keys from <paramref name="oldHead"/> to <paramref name="newHead"/>, in an array of <paramref name="capacity"/>.</summary>
     public abstract void Relayout(int capacity, int oldHead, int newHead, int count);
+
+    /// <summary>Forgets the keys of <paramref name="length"/> freed slots from <paramref name="slot"/>: a key that holds
+    /// references (SQL's <c>array_agg</c> orders by the row itself) must not keep a removed member alive (review, s12).</summary>
+    public abstract void Clear(int slot, int length);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Braid.Internal.Aggregations;
 
 /// <summary>
@@ -22,6 +24,21 @@ internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity)
     {
         var keys = capacity == _keys.Length ? _keys : new TSort[capacity];
         Array.Copy(_keys, oldHead, keys, newHead, count);
+        if (ReferenceEquals(keys, _keys) && RuntimeHelpers.IsReferenceOrContainsReferences<TSort>())
+        {
+            // As the members' column: clear the slots the move left behind.
+            if (newHead > oldHead) Array.Clear(keys, oldHead, Math.Min(newHead, oldHead + count) - oldHead);
+            else if (newHead < oldHead)
+            {
+                int from = Math.Max(newHead + count, oldHead);
+                Array.Clear(keys, from, oldHead + count - from);
+            }
+        }
         _keys = keys;
+    }
+
+    public override void Clear(int slot, int length)
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TSort>()) Array.Clear(_keys, slot, length);
     }
 }

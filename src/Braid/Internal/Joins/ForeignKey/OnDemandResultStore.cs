@@ -22,7 +22,7 @@ internal sealed class OnDemandResultStore<TKey, TResult>(
     InternalTopologyBuilder builder, string storeName, string resultNode, Func<StoreBuilder> declare)
     : TableValueGetterSupplier<TKey, TResult>
 {
-    /// <summary>True once a reader asked for the store; read by the node factories at <c>Build</c>.</summary>
+    /// <summary>True once a reader asked or an operator below asked for old values (Declare) for the store; read by the node factories at <c>Build</c>.</summary>
     public bool Declared { get; private set; }
 
     public string Name => storeName;
