@@ -121,6 +121,21 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
     }
 
     /// <summary>
+    /// After <paramref name="count"/> slots moved within <paramref name="array"/> from <paramref name="oldHead"/> to
+    /// <paramref name="newHead"/>: clears the old slots outside the new range, so they hold no references (the members'
+    /// array and the sort keys' array move alike).
+    /// </summary>
+    internal static void ClearVacated<TSlot>(TSlot[] array, int oldHead, int newHead, int count)
+    {
+        if (newHead > oldHead) Array.Clear(array, oldHead, Math.Min(newHead, oldHead + count) - oldHead);
+        else if (newHead < oldHead)
+        {
+            int from = Math.Max(newHead + count, oldHead);
+            Array.Clear(array, from, oldHead + count - from);
+        }
+    }
+
+    /// <summary>
     /// Room at the end that ran out (<paramref name="front"/>: the front): three quarters of the free slots go there, in
     /// the same array, or in one twice as large when under a sixteenth of it is free — so a run of inserts at one end
     /// moves the list once per more than a 21st of its length in inserts (under 22 members moved per insert), and the
@@ -134,16 +149,7 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
         int head = front ? free - free / 4 : free / 4;
         var items = capacity == _items.Length ? _items : new T[capacity];
         Array.Copy(_items, _head, items, head, Count);
-        if (ReferenceEquals(items, _items))
-        {
-            // Clear the slots the move left behind (outside the new range) so they hold no references.
-            if (head > _head) Array.Clear(items, _head, Math.Min(head, _head + Count) - _head);
-            else if (head < _head)
-            {
-                int from = Math.Max(head + Count, _head);
-                Array.Clear(items, from, _head + Count - from);
-            }
-        }
+        if (ReferenceEquals(items, _items)) ClearVacated(items, _head, head, Count);
         _keys?.Relayout(capacity, _head, head, Count);
         _items = items;
         _head = head;

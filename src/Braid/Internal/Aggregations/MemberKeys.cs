@@ -25,15 +25,7 @@ internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity)
         var keys = capacity == _keys.Length ? _keys : new TSort[capacity];
         Array.Copy(_keys, oldHead, keys, newHead, count);
         if (ReferenceEquals(keys, _keys) && RuntimeHelpers.IsReferenceOrContainsReferences<TSort>())
-        {
-            // As the members' column: clear the slots the move left behind.
-            if (newHead > oldHead) Array.Clear(keys, oldHead, Math.Min(newHead, oldHead + count) - oldHead);
-            else if (newHead < oldHead)
-            {
-                int from = Math.Max(newHead + count, oldHead);
-                Array.Clear(keys, from, oldHead + count - from);
-            }
-        }
+            MemberColumn<T>.ClearVacated(keys, oldHead, newHead, count);
         _keys = keys;
     }
 
