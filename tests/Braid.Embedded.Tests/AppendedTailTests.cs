@@ -201,4 +201,21 @@ public class AppendedTailTests
         Assert.Equal(50, got.Count);
         Assert.True(fs.ReadBytes > before); // read from the file: nothing was kept
     }
+
+    /// <summary>A log whose reader task declared itself before anything was appended keeps the very first append: the
+    /// reader's first fetch (which comes only once something is visible) reads nothing from the file.</summary>
+    [Fact]
+    public void ALogATaskDeclaredItReads_KeepsTheFirstAppend_BeforeAnyRead()
+    {
+        using var dir = new TempDir();
+        var fs = new FaultInjectionLogFileSystem(null);
+        using var log = Open(dir, fs);
+        log.WantAppendsKept();
+        var appended = Enumerable.Range(0, 50).Select(i => Rec(i, "v")).ToList();
+        log.Append(appended, keep: true);
+        log.VisibleEnd = log.EndOffset;
+        var got = ReadAll(log, 0, 100, kept: true);
+        Assert.Equal(0, fs.ReadBytes);
+        AssertSameRecords(appended.Select((r, i) => r with { Offset = i }).ToList(), got);
+    }
 }

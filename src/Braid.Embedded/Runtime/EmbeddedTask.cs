@@ -33,6 +33,9 @@ internal sealed class EmbeddedTask : IHostedTask, IInputSource, IDisposable
         Runtime = new RuntimeTask(task, inputs.Select(l => (l.Topic, l.Partition)).ToList(), maxTaskIdleMs, backend.ReadMetadata);
         _fetchOffsets = new long[inputs.Length];
         for (int i = 0; i < inputs.Length; i++) _fetchOffsets[i] = Runtime.Consumed(i);
+        // Appends by this application's sinks to these logs (repartition topics) are kept in memory for this task from
+        // the first commit on; logs producers write are never kept (their appends do not ask to be).
+        foreach (var log in inputs) log.WantAppendsKept();
     }
 
     public TaskId Id => Runtime.Id;

@@ -20,6 +20,7 @@ internal sealed class FaultInjectionLogFileSystem : LogFileSystem
     private readonly object _lock = new();
     private readonly StreamWriter? _journal;
     private long _writes, _syncs, _used, _readBytes;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _readBytesByPath = new();
 
     public FaultInjectionLogFileSystem(string? journalPath)
     {
@@ -49,6 +50,9 @@ internal sealed class FaultInjectionLogFileSystem : LogFileSystem
 
     /// <summary>Bytes read from files through this layer (what a read costs in copies out of the page cache).</summary>
     public long ReadBytes => Interlocked.Read(ref _readBytes);
+
+    /// <summary>Bytes read through this layer from the files whose path matches <paramref name="path"/> (which log a read cost).</summary>
+    public long ReadBytesOf(Func<string, bool> path) => _readBytesByPath.Where(e => path(e.Key)).Sum(e => e.Value);
 
     public static FaultInjectionLogFileSystem? FromEnvironment()
     {
@@ -112,7 +116,11 @@ internal sealed class FaultInjectionLogFileSystem : LogFileSystem
         public int Read(Span<byte> buffer, long position)
         {
             int n = inner.Read(buffer, position);
-            if (n > 0) Interlocked.Add(ref fs._readBytes, n);
+            if (n > 0)
+            {
+                Interlocked.Add(ref fs._readBytes, n);
+                fs._readBytesByPath.AddOrUpdate(path, n, (_, v) => v + n);
+            }
             return n;
         }
 
