@@ -12,10 +12,11 @@ namespace Braid.RocksDb.Tests;
 /// the task is merged with what RocksDB holds; keys without pending puts stay within the cache size across many keys.
 /// Mutations that fail them (each tried): the in-place overwrite keeping the committed entry's unflagged sequence
 /// (<c>RocksWindowStore.Put</c>) fails <see cref="APendingOverwriteOfALoadedCommittedEntry_IsWritten_AndSurvivesACrash"/>
-/// and the property; a new key always taken as loaded (coverage ignored) fails
-/// <see cref="AKeyFirstWrittenAfterAReopen_IsMergedWithItsCommittedEntries"/> and the property; no drop over the cache size
-/// at commit (<c>DropOverCapacity</c> not called) fails the property's bound; fetched keys kept past the cache size fails
-/// <see cref="FetchingManyCommittedKeys_KeepsNoMoreThanTheCacheSize"/>.
+/// (and CacheCoverageTests' and WindowStoreExpiryTests' model properties; this file's property rarely draws two puts of
+/// one key at one timestamp around a crash); a new key always taken as loaded (coverage ignored) fails
+/// <see cref="AKeyFirstWrittenAfterAReopen_IsMergedWithItsCommittedEntries"/> and the property (caches 3 and 65,536); no
+/// drop over the cache size at commit (<c>DropOverCapacity</c> not called) fails the property's bound (cache 3); fetched
+/// keys kept past the cache size fails <see cref="FetchingManyCommittedKeys_KeepsNoMoreThanTheCacheSize"/>.
 /// </summary>
 public sealed class WindowKeyEntriesTests
 {
