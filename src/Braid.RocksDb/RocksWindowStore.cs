@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Braid.RocksDb;
 
@@ -15,28 +16,40 @@ namespace Braid.RocksDb;
 /// overwrites) and increases per put with duplicates (put order survives a restart). The store's
 /// metadata <c>[task][0x00]</c> holds observed stream time and the next sequence number.
 /// </para>
-/// Pending puts are kept as objects per key, sorted by (timestamp, sequence), and merged into fetches;
-/// committed entries of hot keys are cached deserialized (<see cref="CommittedEntries"/>).
+/// <para>
+/// In memory, one entry per key (<see cref="KeyEntries"/>, issue 19 session 13): the key's pending puts and, once
+/// loaded, its live committed entries, in one list sorted by (timestamp, sequence), pending ones flagged. A fetch is
+/// one dictionary lookup and one binary search (until session 12 a pending map and a cache of committed lists were
+/// looked up and merged per fetch: a quarter of a RocksDB stream–stream join's pass), a commit walks the keys written
+/// since the last one without a lookup, and a key's serialized bytes are kept with it. Kafka keeps the two apart
+/// (<c>CachingWindowStore</c>'s dirty cache entries in front of <c>RocksDBWindowStore</c>, merged per fetch by
+/// <c>MergedSortedCacheWindowStoreIterator</c>) because its thread cache evicts across stores; ours is per store.
+/// </para>
+/// Keys without pending puts are bounded by the cache size (<c>CacheEntriesPerStore</c>); keys with pending puts are
+/// never dropped before their commit.
 /// </summary>
-internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>, IWindowStore<TKey, TValue>
+internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>, IWindowStore<TKey, TValue>
 {
     private const long EstimatedEntryBytes = 64;
     private const int SuffixLength = 16;
-    private static readonly List<Entry> NoEntries = [];
-    private const int MaxRecycledCapacity = 16;
-    private const int MaxSpareLists = 1 << 16;
+    private const long PendingFlag = long.MinValue;
 
     private readonly Serde<TValue> _valueSerde;
     private readonly CommitValueWriter<TValue> _valueWriter;
     private readonly bool _retainDuplicates;
-    private readonly Dictionary<TKey, List<Entry>> _pending = StoreDictionary.Create<TKey, List<Entry>>();
+    private readonly Dictionary<TKey, KeyEntries> _keys = StoreDictionary.Create<TKey, KeyEntries>();
+    // Keys with pending puts, in first-put order: what the next commit writes.
+    private readonly List<KeyEntries> _dirty = new();
+    private readonly int _capacity;
     private readonly KeyBuffer _keyBuffer = new();
-    private readonly ValueCache<TKey, List<Entry>> _cache;
     private readonly List<Entry> _scratch = new();
-    private readonly Stack<List<Entry>> _spareLists = new();
     private readonly KeyOrderedWrites<PendingRun> _writeOrder = new(KeyOrderedWrites<PendingRun>.LengthThenByteOrder);
     private readonly byte[] _meta = new byte[16];
     private CacheCoverage _coverage;
+    // Whether a commit ever dropped a key with committed entries: from then on an absent key says nothing.
+    private bool _everDropped;
+    // Commits so far: a key's last use is compared with it when keys over the cache size are dropped.
+    private long _interval;
     private int _pendingCount;
     private long _nextSequence;
     private long _committedNextSequence;
@@ -44,13 +57,16 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
     /// <summary>Keys whose committed entries were read from RocksDB (tests: a miss the covering cache answers reads none).</summary>
     internal long CommittedReads { get; private set; }
 
+    /// <summary>Keys held in memory (tests: keys without pending puts stay within the cache size after a commit).</summary>
+    internal int HeldKeys => _keys.Count;
+
     public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, builder.Retention, readOnly)
     {
         _valueSerde = builder.ValueSerde;
         _valueWriter = new CommitValueWriter<TValue>(builder.ValueSerde);
         _retainDuplicates = builder.RetainDuplicates;
-        _cache = new ValueCache<TKey, List<Entry>>(readOnly ? 0 : cacheEntries);
+        _capacity = readOnly ? 0 : cacheEntries;
         LoadCommittedMetadata();
     }
 
@@ -68,28 +84,38 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
         _nextSequence = _committedNextSequence;
     }
 
+    private bool CacheEnabled => _capacity > 0;
+
     public bool Put(TKey key, TValue value, long timestamp)
     {
         StoreArguments.NotNull(key);
         StoreArguments.NotNull(value);
         ThrowIfReadOnly();
         if (timestamp > ObservedStreamTime) ObservedStreamTime = timestamp;
-        if (timestamp < MinLiveTime) return false;
-        if (!_pending.TryGetValue(key, out var entries))
-        {
-            entries = _spareLists.Count > 0 ? _spareLists.Pop() : new List<Entry>(2);
-            _pending.Add(key, entries);
-        }
+        long minLive = MinLiveTime;
+        if (timestamp < minLive) return false;
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out bool exists);
+        // A new key's committed entries are known only when the cache covers the task's committed state (none, then).
+        slot ??= new KeyEntries(key, loaded: CacheEnabled && _coverage.CoversAll(Db, Family, Prefix, _everDropped));
+        var held = slot;
+        var entries = held.Entries;
+        // Expired entries are invisible to fetches and never written (WritePending): dropped here, so lists stay one
+        // retention long and searches short.
+        if (exists && entries.Count > 0 && entries[0].Timestamp < minLive) entries.RemoveRange(0, FirstAtOrAfter(entries, minLive));
         // Values arrive mostly in timestamp order: search from the end for the insertion point.
         int i = entries.Count;
         while (i > 0 && entries[i - 1].Timestamp > timestamp) i--;
         if (!_retainDuplicates && i > 0 && entries[i - 1].Timestamp == timestamp)
-        {
-            entries[i - 1] = new Entry(timestamp, 0, value);
-            return true;
-        }
-        entries.Insert(i, new Entry(timestamp, _retainDuplicates ? _nextSequence++ : 0, value));
+            entries[i - 1] = new Entry(timestamp, PendingFlag, value); // sequence 0: overwrites the committed one, if any
+        else
+            entries.Insert(i, new Entry(timestamp, (_retainDuplicates ? _nextSequence++ : 0) | PendingFlag, value));
         _pendingCount++;
+        held.LastUse = _interval;
+        if (!held.Dirty)
+        {
+            held.Dirty = true;
+            _dirty.Add(held);
+        }
         return true;
     }
 
@@ -102,46 +128,86 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
         long to = Math.Min(timeTo, ObservedStreamTime);
         if (ObservedStreamTime == long.MinValue || from > to) return 0;
         int before = results.Count;
-        var pending = _pending.TryGetValue(key, out var found) ? found : NoEntries;
-        var committed = CommittedEntries(key, from, to);
+        if (!_keys.TryGetValue(key, out var held))
+        {
+            if (!CacheEnabled)
+            {
+                _scratch.Clear();
+                AddRange(ReadCommitted(key, from, to, _scratch), from, to, results);
+                return results.Count - before;
+            }
+            // A cache that holds every committed key of the task answers a miss itself: the key has no committed entries
+            // (CacheCoverage). The answer is not kept: an entry per absent key fetched would fill the cache, drop keys at
+            // the next commit (_everDropped) and end the coverage.
+            if (_coverage.CoversAll(Db, Family, Prefix, _everDropped)) return 0;
+            var committed = ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
+            // Keys without pending puts stay within the cache size; past it the entries are read, returned and not kept.
+            if (_keys.Count - _dirty.Count < _capacity) _keys.Add(key, held = new KeyEntries(key, committed, loaded: true));
+            else
+            {
+                AddRange(committed, from, to, results);
+                return results.Count - before;
+            }
+        }
+        else if (!held.Loaded)
+        {
+            // Only the key's pending puts are held: its committed entries are read and merged in, the pending ones winning
+            // on equal (timestamp, sequence); without the cache, for this fetch only.
+            _scratch.Clear();
+            if (!CacheEnabled)
+            {
+                MergeRange(held.Entries, ReadCommitted(key, from, to, _scratch), from, to, results);
+                return results.Count - before;
+            }
+            Load(held, ReadCommitted(key, MinLiveTime, ObservedStreamTime, _scratch));
+        }
+        held.LastUse = _interval;
+        AddRange(held.Entries, from, to, results);
+        return results.Count - before;
+    }
+
+    private static void AddRange(List<Entry> entries, long from, long to, List<TimestampedValue<TValue>> results)
+    {
+        for (int i = FirstAtOrAfter(entries, from); i < entries.Count && entries[i].Timestamp <= to; i++)
+            results.Add(entries[i].ToValue());
+    }
+
+    /// <summary>The entries of a pending-only list and a committed one in [from, to], in order; a pending put replaces a
+    /// committed entry of the same timestamp and sequence.</summary>
+    private static void MergeRange(List<Entry> pending, List<Entry> committed, long from, long to, List<TimestampedValue<TValue>> results)
+    {
         int p = FirstAtOrAfter(pending, from), c = FirstAtOrAfter(committed, from);
         while (true)
         {
             bool hasPending = p < pending.Count && pending[p].Timestamp <= to;
             bool hasCommitted = c < committed.Count && committed[c].Timestamp <= to;
             if (!hasPending && !hasCommitted) break;
-            if (hasPending && hasCommitted && pending[p].Timestamp == committed[c].Timestamp && pending[p].Sequence == committed[c].Sequence)
+            if (hasPending && hasCommitted && pending[p].SameSlot(committed[c]))
                 c++; // overwritten by the pending put
-            else if (!hasCommitted || (hasPending && pending[p].IsBefore(committed[c].Timestamp, committed[c].Sequence)))
+            else if (!hasCommitted || (hasPending && pending[p].IsBefore(committed[c])))
                 results.Add(pending[p++].ToValue());
             else
                 results.Add(committed[c++].ToValue());
         }
-        return results.Count - before;
     }
 
-    /// <summary>
-    /// The key's committed entries, sorted, covering at least [from, to]. With the cache on, all of the
-    /// key's live committed entries are read once and kept (a join fetches the same hot keys again and
-    /// again, and a RocksDB seek per live segment costs microseconds); commits merge into cached lists.
-    /// </summary>
-    private List<Entry> CommittedEntries(TKey key, long from, long to)
+    /// <summary>Merges the key's committed entries (read from RocksDB) into its pending-only list, which then holds both.</summary>
+    private void Load(KeyEntries held, List<Entry> committed)
     {
-        if (!_cache.Enabled)
+        var pending = held.Entries;
+        if (committed.Count > 0)
         {
-            _scratch.Clear();
-            return ReadCommitted(key, from, to, _scratch);
+            var merged = new List<Entry>(pending.Count + committed.Count);
+            int p = 0, c = 0;
+            while (p < pending.Count || c < committed.Count)
+            {
+                if (p < pending.Count && c < committed.Count && pending[p].SameSlot(committed[c])) c++;
+                else if (c == committed.Count || (p < pending.Count && pending[p].IsBefore(committed[c]))) merged.Add(pending[p++]);
+                else merged.Add(committed[c++]);
+            }
+            held.Entries = merged;
         }
-        if (_cache.TryGet(key, out var cached)) return cached;
-        // A cache that holds every committed key of the task answers a miss itself: the key has no committed entries
-        // (CacheCoverage; before it, each key's first fetch after a commit sought every live segment in RocksDB). The
-        // answer is not cached, as the key-value store caches no absence under coverage: a slot per absent key fetched
-        // would fill the cache, swap a generation out (EverDropped) and end the coverage. The shared empty list is never
-        // cached, so no commit merges into it in place (Committed puts a newly committed key in with its own list).
-        if (_coverage.CoversAll(Db, Family, Prefix, _cache.EverDropped)) return NoEntries;
-        cached = ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
-        _cache.Set(key, cached);
-        return cached;
+        held.Loaded = true;
     }
 
     private List<Entry> ReadCommitted(TKey key, long from, long to, List<Entry> into)
@@ -190,162 +256,40 @@ internal sealed class RocksWindowStore<TKey, TValue> : SegmentedRocksStore<TKey>
         return lo;
     }
 
-    /// <summary>A cached committed list after a commit of <paramref name="pending"/>: expired entries dropped, pending ones merged in (winning on equal timestamp and sequence).</summary>
-    private List<Entry> MergeCommitted(List<Entry> committed, List<Entry> pending)
+    /// <summary>One key's entries in memory, sorted by (timestamp, sequence).</summary>
+    private sealed class KeyEntries(TKey key, List<Entry> entries, bool loaded)
     {
-        long minLive = MinLiveTime;
-        int c = FirstAtOrAfter(committed, minLive), p = FirstAtOrAfter(pending, minLive);
-        if (p == pending.Count || c == committed.Count || committed[^1].IsBefore(pending[p].Timestamp, pending[p].Sequence))
-        {
-            // Puts in time order (the common case): every live pending entry sorts after every live committed one,
-            // so the cached list is updated in place — expired head dropped, pending tail appended — instead of a
-            // new list per cached key per commit. The list is only ever read by this store's thread.
-            committed.RemoveRange(0, c);
-            for (; p < pending.Count; p++) committed.Add(pending[p]);
-            return committed;
-        }
-        var merged = new List<Entry>(committed.Count + pending.Count);
-        while (c < committed.Count || p < pending.Count)
-        {
-            if (c < committed.Count && p < pending.Count && committed[c].Timestamp == pending[p].Timestamp && committed[c].Sequence == pending[p].Sequence)
-                c++;
-            else if (c == committed.Count || (p < pending.Count && pending[p].IsBefore(committed[c].Timestamp, committed[c].Sequence)))
-                merged.Add(pending[p++]);
-            else
-                merged.Add(committed[c++]);
-        }
-        return merged;
+        public KeyEntries(TKey key, bool loaded) : this(key, new List<Entry>(2), loaded) { }
+
+        public TKey Key { get; } = key;
+
+        public List<Entry> Entries = entries;
+
+        /// <summary>Whether <see cref="Entries"/> holds every live committed entry of the key (else only its pending puts).</summary>
+        public bool Loaded = loaded;
+
+        /// <summary>Whether the key has pending puts (it is in the store's dirty list).</summary>
+        public bool Dirty;
+
+        /// <summary>The commit interval of the key's last put or fetch.</summary>
+        public long LastUse;
+
+        /// <summary>The key serialized, at its first commit (kept: a join writes the same keys at every commit).</summary>
+        public byte[]? KeyBytes;
     }
 
-    public override void WritePending(WriteBatch batch)
+    /// <summary>An entry; <see cref="Tagged"/> is its sequence with the sign bit set while the put is pending.</summary>
+    private readonly record struct Entry(long Timestamp, long Tagged, TValue Value)
     {
-        // Entries that expired while pending are not written at all (Kafka: the caching window store flushes into
-        // AbstractRocksDBSegmentedBytesStore.put, which skips a record whose segment is no longer live; we skip per
-        // entry, as our fetches expire per entry): no read can see them — fetches start at the minimum live
-        // timestamp, here and after a restart, because this batch also writes the observed stream time that
-        // makes them expired, atomically with the other puts — and the segment's DeleteRange would only remove
-        // them again. With a commit interval longer than the retention (a stream–stream join's ±window, a
-        // window's size + grace), most of a fast stream's entries never reach RocksDB.
-        long minLive = MinLiveTime;
-        foreach (var (key, entries) in _pending)
-        {
-            int first = FirstAtOrAfter(entries, minLive); // entries are sorted by timestamp
-            if (first < entries.Count) _writeOrder.Add(KeySerde.Serialize(key), new PendingRun { Entries = entries, Next = first });
-        }
-        // In RocksDB's key order ([segment][key length][key][timestamp][sequence], KeyOrderedWrites says why): one pass per
-        // segment with entries (normally at most three: the live range is one retention, a segment half of it).
-        _writeOrder.Sort();
-        while (TryNextSegment(out long segment))
-        {
-            for (int i = 0; i < _writeOrder.Count; i++)
-            {
-                var keyBytes = _writeOrder.Key(i);
-                ref var run = ref _writeOrder.Item(i);
-                int entryPrefixLength = Prefix.Length + 12 + keyBytes.Length;
-                for (; run.Next < run.Entries.Count && SegmentId(run.Entries[run.Next].Timestamp) == segment; run.Next++)
-                {
-                    var entry = run.Entries[run.Next];
-                    var stored = _keyBuffer.Get(entryPrefixLength + SuffixLength);
-                    KeyLayout.WriteTimeKeyHead(stored, Prefix, segment, keyBytes);
-                    KeyLayout.WriteOrderedInt64(stored[entryPrefixLength..], entry.Timestamp);
-                    BinaryPrimitives.WriteInt64BigEndian(stored[(entryPrefixLength + 8)..], entry.Sequence);
-                    batch.Put(stored, _valueWriter.Write(entry.Value), Family);
-                }
-            }
-        }
-        _writeOrder.Clear();
-        // After the puts: whole expired segments (committed earlier) are removed by the same batch.
-        if (SegmentsExpired) DeleteBelow(batch, Prefix, FirstLiveSegment);
-        if (ObservedStreamTime != CommittedStreamTime || _nextSequence != _committedNextSequence)
-        {
-            BinaryPrimitives.WriteInt64BigEndian(_meta, ObservedStreamTime);
-            BinaryPrimitives.WriteInt64BigEndian(_meta.AsSpan(8), _nextSequence);
-            batch.Put(MetaKey, _meta, Family);
-        }
-    }
+        public long Sequence => Tagged & long.MaxValue;
 
-    /// <summary>The lowest segment of the runs' next unwritten entries; false when every run is written.</summary>
-    private bool TryNextSegment(out long segment)
-    {
-        bool found = false;
-        segment = 0;
-        for (int i = 0; i < _writeOrder.Count; i++)
-        {
-            ref readonly var run = ref _writeOrder.Item(i);
-            if (run.Next == run.Entries.Count) continue;
-            long candidate = SegmentId(run.Entries[run.Next].Timestamp);
-            if (!found || candidate < segment) (segment, found) = (candidate, true);
-        }
-        return found;
-    }
+        public bool IsPending => Tagged < 0;
 
-    public override void Committed()
-    {
-        bool covers = _coverage.Known(_cache.EverDropped);
-        long minLive = MinLiveTime;
-        // Spares the last interval's writes did not take are not needed at this rate: dropped, so a burst of keys does
-        // not keep up to MaxSpareLists lists for the store's life (review, s12-rocks).
-        _spareLists.Clear();
-        foreach (var (key, entries) in _pending)
-        {
-            // TryGet already made the key young; a list updated in place needs no second cache write.
-            if (_cache.TryGet(key, out var cached))
-            {
-                if (MergeCommitted(cached, entries) is var merged && !ReferenceEquals(merged, cached)) _cache.Set(key, merged);
-                Recycle(entries); // copied into the cached list, referenced nowhere else
-            }
-            else if (covers)
-            {
-                // A cache covering the committed state must hold each newly committed key: its committed entries are
-                // exactly the live pending ones just written (the pending list is dropped by ClearPending, so it is reused).
-                entries.RemoveRange(0, FirstAtOrAfter(entries, minLive));
-                _cache.Set(key, entries);
-            }
-            else Recycle(entries); // written, and not cached: the cache never held the key
-        }
-        TimeCommitted();
-        _committedNextSequence = _nextSequence;
-        ClearPending();
-    }
+        public Entry Committed => this with { Tagged = Sequence };
 
-    public override void DiscardPending()
-    {
-        _cache.Clear();
-        _coverage.Forget();
-        TimeDiscarded();
-        _nextSequence = _committedNextSequence;
-        ClearPending();
-    }
+        public bool SameSlot(Entry other) => Timestamp == other.Timestamp && Sequence == other.Sequence;
 
-    /// <summary>
-    /// Keeps a committed key's pending list for the next key written: a stream–stream join writes nearly every key again
-    /// after each commit, and a fresh list per key per commit was a fifth of the RocksDB rows' extra allocation over the
-    /// driver's (issue 19, s12-rocks). Only lists no cache entry references come here; large ones are left to the GC.
-    /// </summary>
-    private void Recycle(List<Entry> entries)
-    {
-        if (entries.Capacity > MaxRecycledCapacity || _spareLists.Count >= MaxSpareLists) return;
-        entries.Clear();
-        _spareLists.Push(entries);
-    }
-
-    private void ClearPending()
-    {
-        _pending.Clear();
-        _pendingCount = 0;
-        ResetIterator();
-    }
-
-    /// <summary>A key's pending entries from <see cref="Next"/> on, still to be written by this commit.</summary>
-    private struct PendingRun
-    {
-        public List<Entry> Entries;
-        public int Next;
-    }
-
-    private readonly record struct Entry(long Timestamp, long Sequence, TValue Value)
-    {
-        public bool IsBefore(long timestamp, long sequence) => Timestamp < timestamp || (Timestamp == timestamp && Sequence < sequence);
+        public bool IsBefore(Entry other) => Timestamp < other.Timestamp || (Timestamp == other.Timestamp && Sequence < other.Sequence);
 
         public TimestampedValue<TValue> ToValue() => new(Timestamp, Value);
     }
