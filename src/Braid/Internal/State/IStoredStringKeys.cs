@@ -14,10 +14,3 @@ internal interface IStoredStringKeys
     /// <summary>The stored key whose characters are <paramref name="chars"/>, if the store holds one.</summary>
     bool TryGetStoredKey(ReadOnlySpan<char> chars, [NotNullWhen(true)] out string? key);
 }
-
-/// <summary>A node or table value getter that reads a store by the key of the record it is given, and can name that
-/// store's <see cref="IStoredStringKeys"/> (null when its store is not string-keyed in memory).</summary>
-internal interface IStoredKeysReader
-{
-    IStoredStringKeys? StoredKeys { get; }
-}
