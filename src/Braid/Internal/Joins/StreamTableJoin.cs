@@ -1,4 +1,5 @@
 using Braid.Internal.Nodes;
+using Braid.Internal.State;
 using Braid.Internal.Tables;
 
 namespace Braid.Internal.Joins;
@@ -21,7 +22,7 @@ namespace Braid.Internal.Joins;
 /// </summary>
 internal sealed class StreamTableJoin<TKey, TValue, TTableValue, TResult>(
     string name, TableValueGetterSupplier<TKey, TTableValue> table, Func<TKey?, TValue, TTableValue?, TResult> joiner, bool leftJoin)
-    : StreamTableJoinNode<TKey, TValue, TTableValue, TResult>(name, joiner, leftJoin)
+    : StreamTableJoinNode<TKey, TValue, TTableValue, TResult>(name, joiner, leftJoin), IStoredKeysReader
 {
     private ITableValueGetter<TKey, TTableValue> _getter = null!;
     private IVersionedTableValueGetter<TKey, TTableValue>? _versioned;
@@ -32,6 +33,10 @@ internal sealed class StreamTableJoin<TKey, TValue, TTableValue, TResult>(
         _getter = table.Create(context);
         _versioned = _getter as IVersionedTableValueGetter<TKey, TTableValue>;
     }
+
+    /// <summary>The table's stored keys, when it is read straight from an in-memory string-keyed store (a versioned
+    /// table is read as of a time, through another store kind).</summary>
+    public IStoredStringKeys? StoredKeys => _versioned is null ? (_getter as IStoredKeysReader)?.StoredKeys : null;
 
     protected override void ProcessKeyed(TKey key, TValue value, long timestamp, Headers? headers)
     {

@@ -12,11 +12,12 @@ namespace Braid.Internal.State;
 /// maintained from then on, so stores that are never scanned never pay for it.
 /// </summary>
 internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>, IPutAndGetOld<TKey, TValue>,
-    ISharedReadsSource
+    ISharedReadsSource, IStoredStringKeys
 {
     private readonly Dictionary<TKey, TValue> _map;
     private readonly Serde<TKey> _keySerde;
     private SortedIndex<KeyIndexEntry<TKey>>? _index;
+    private readonly Dictionary<string, TValue>.AlternateLookup<ReadOnlySpan<char>>? _byChars; // string keys only
 
     // The serialized form of each indexed key, so a delete finds its index entry without serializing the
     // key a second time (join buffers put and delete every record: that was half their serialization).
@@ -29,11 +30,21 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         _map = typeof(TKey) == typeof(byte[])
             ? new Dictionary<TKey, TValue>((IEqualityComparer<TKey>)(object)ByteArrayComparer.Instance)
             : new Dictionary<TKey, TValue>();
+        if (_map is Dictionary<string, TValue> byString) _byChars = byString.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public string Name { get; }
 
     public bool IsPersistent => false;
+
+    /// <summary>String keys only (the map's default comparer is ordinal, so equal characters are one key); false for
+    /// any other key type.</summary>
+    public bool TryGetStoredKey(ReadOnlySpan<char> chars, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? key)
+    {
+        if (_byChars is { } byChars && byChars.TryGetValue(chars, out key, out _)) return true;
+        key = null;
+        return false;
+    }
 
     public long ApproximateCount => _map.Count;
 

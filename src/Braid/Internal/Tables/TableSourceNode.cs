@@ -10,7 +10,7 @@ namespace Braid.Internal.Tables;
 /// Unversioned tables take the latest record by offset, whatever its timestamp (Kafka does the same).
 /// </summary>
 internal sealed class TableSourceNode<TKey, TValue>(string name, string storeName)
-    : Nodes.ProcessorNode<TKey, TValue, TKey, Change<TValue>>(name)
+    : Nodes.ProcessorNode<TKey, TValue, TKey, Change<TValue>>(name), IStoredKeysReader
 {
     private IKeyValueStore<TKey, ValueAndTimestamp<TValue>> _store = null!;
     private IPutAndGetOld<TKey, ValueAndTimestamp<TValue>>? _swap; // a store that swaps in one lookup (in-memory, RocksDB): read old and write new at once
@@ -21,6 +21,9 @@ internal sealed class TableSourceNode<TKey, TValue>(string name, string storeNam
         _store = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<TValue>>>(storeName);
         _swap = _store as IPutAndGetOld<TKey, ValueAndTimestamp<TValue>>;
     }
+
+    /// <summary>This table's own store's keys: an update of a key the table holds keeps the stored key instance.</summary>
+    public IStoredStringKeys? StoredKeys => _store as IStoredStringKeys;
 
     public override void Process(in Record<TKey, TValue> record)
     {

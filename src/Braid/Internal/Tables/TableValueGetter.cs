@@ -1,3 +1,4 @@
+using Braid.Internal.State;
 using Braid.State;
 
 namespace Braid.Internal.Tables;
@@ -38,9 +39,11 @@ internal sealed class StoreValueGetterSupplier<TKey, TValue>(string storeName) :
     public override ITableValueGetter<TKey, TValue> Create(TaskContext context) =>
         new Getter(context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<TValue>>>(storeName));
 
-    private sealed class Getter(IKeyValueStore<TKey, ValueAndTimestamp<TValue>> store) : ITableValueGetter<TKey, TValue>
+    private sealed class Getter(IKeyValueStore<TKey, ValueAndTimestamp<TValue>> store) : ITableValueGetter<TKey, TValue>, IStoredKeysReader
     {
         public bool TryGet(TKey key, out ValueAndTimestamp<TValue> value) => store.TryGet(key, out value);
+
+        public IStoredStringKeys? StoredKeys => store as IStoredStringKeys;
     }
 }
 
