@@ -259,6 +259,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
 
     public override void WritePending(WriteBatch batch)
     {
+        _valueWriter.BeginCommit();
         if (_pendingIndex is not null)
         {
             // The index holds every pending key's bytes already (it is complete whenever it exists), in key order.

@@ -101,7 +101,7 @@ internal sealed class MemberPage<T>
     /// commit's ~6,400 page buffers live until the page's next commit — objects that die old, in gen 2 — and raised
     /// the RocksDB timeline's peak working set by ~470 MB (issue 19, s11); a member's own array lives as long as it does.
     /// </summary>
-    private byte[] SerializePage(Serde<T> item)
+    private byte[] SerializePage(Serde<T> item, byte[]? reuse, out int length)
     {
         var members = _members!;
         if (_encoded is null)
@@ -120,7 +120,9 @@ internal sealed class MemberPage<T>
             }
             size += 4 + encoded[i].Length;
         }
-        var page = new byte[size];
+        // The commit's buffer when it is large enough (IBufferedSerde), else an array of the page's size.
+        var page = reuse is not null && reuse.Length >= size ? reuse : new byte[size];
+        length = (int)size;
         page[0] = PageTag;
         BinaryPrimitives.WriteInt32BigEndian(page.AsSpan(1), encoded.Length);
         int at = 5;
@@ -153,7 +155,7 @@ internal sealed class MemberPage<T>
     /// encoding of <see cref="ListSerde{T}"/>. The one-value-per-group layout before it began with a 4-byte count, whose
     /// first byte is 0 for any list under 16M members, so an old value never decodes as a new one.
     /// </summary>
-    internal sealed class ValueSerde(ListSerde<T> list) : Serde<MemberPage<T>>
+    internal sealed class ValueSerde(ListSerde<T> list) : Serde<MemberPage<T>>, IBufferedSerde<MemberPage<T>>
     {
         public override string Name => $"MemberPage<{list.Name}>";
 
@@ -176,8 +178,16 @@ internal sealed class MemberPage<T>
                     }
                     return d;
                 default:
-                    return value.SerializePage(list.Item);
+                    return value.SerializePage(list.Item, null, out _);
             }
+        }
+
+        /// <summary>A page into the caller's buffer (a RocksDB commit: no array per page); the rest as <see cref="Serialize(MemberPage{T})"/>.</summary>
+        public ReadOnlySpan<byte> Serialize(MemberPage<T> value, ref byte[] buffer)
+        {
+            if (value.Tag != PageTag) return Serialize(value);
+            buffer = value.SerializePage(list.Item, buffer, out int length);
+            return buffer.AsSpan(0, length);
         }
 
         public override MemberPage<T> Deserialize(ReadOnlySpan<byte> data)
