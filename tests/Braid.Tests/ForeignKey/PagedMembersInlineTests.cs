@@ -69,7 +69,7 @@ public sealed class PagedMembersInlineTests
     [Fact]
     public void WholeGroups_ReadWithBoundedPages_BecomeADirectoryAndPages_WithEveryMemberOnce()
     {
-        Gen.Select(Gen.Int[0, 1000].List[1, 40], Gen.Int[1, 5], Gen.Int[0, 3]).Sample(t =>
+        Gen.Select(Gen.Int[0, 1000].List[1, 40], Gen.Int[1, 5], Gen.Int[0, 4]).Sample(t =>
         {
             var (values, maxPage, edit) = t;
             var store = NewStore();
@@ -87,7 +87,8 @@ public sealed class PagedMembersInlineTests
                 case 0: paged.Insert(0, -1); model.Insert(0, -1); break;
                 case 1: paged.Insert(model.Count, -2); model.Add(-2); break;
                 case 2: paged.RemoveAt(model.Count - 1); model.RemoveAt(model.Count - 1); break;
-                default: while (model.Count > 0) { paged.RemoveAt(0); model.RemoveAt(0); } break;
+                case 3: while (model.Count > 0) { paged.RemoveAt(0); model.RemoveAt(0); } break;
+                default: break; // a save without an edit (a Collect change whose old value was not a member) still converts
             }
             paged.Save();
 
