@@ -1,3 +1,4 @@
+using Braid.Internal.State;
 using Braid.State;
 
 namespace Braid.Internal.Aggregations;
@@ -29,9 +30,26 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     private readonly List<int> _deleted = new();
     private TKey _group = default!;
     private MemberPage<TValue> _dir = null!;
+    // The group's one page when it is kept whole under its directory key (see Inline); null: the directory layout.
+    private MemberPage<TValue>? _inline;
+
+    // The bare in-memory store keeps the page object it was given and does nothing else on a put (no log, no cache), so
+    // putting back the object it already holds under the same key changes nothing: Save skips that put (one hash lookup
+    // per change). Any wrapper (a change-logging store) gets every put.
+    private readonly bool _keepsObjects = store is InMemoryKeyValueStore<MemberPageKey<TKey>, MemberPage<TValue>>;
     private bool _stored, _layoutChecked;
 
     public int Count { get; private set; }
+
+    /// <summary>
+    /// Unbounded pages (<c>maxPage</c> = <see cref="int.MaxValue"/>, the in-memory store's): a group is one page, kept
+    /// under its directory key itself, without a directory. A change then reads one store entry and writes one, instead
+    /// of reading and writing the directory and the page — two lookups, and ~5 dependent cache misses on the directory's
+    /// object, lists and arrays before the first member (issue 19, s13-tl: <c>Load</c> 12.8 % self of the driver's
+    /// timeline loop). A directory-layout group read here (a changelog written with bounded pages) is kept as it is;
+    /// a whole page read where pages are bounded becomes a directory of that one page (see <see cref="Load"/>).
+    /// </summary>
+    private bool Inline => maxPage == int.MaxValue;
 
     /// <summary>
     /// The group's members' sort keys in member order, when the group is one page (<paramref name="keys"/> is empty and
@@ -43,7 +61,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     /// </summary>
     public bool OnePageKeys<TSort>(Func<TValue, TSort> orderBy, out ReadOnlySpan<TSort> keys)
     {
-        if (_pages.Count != 1)
+        if (_inline is { } one && Count > 0)
+        {
+            keys = one.Keys(orderBy);
+            return true;
+        }
+        if (_inline is not null || _pages.Count != 1)
         {
             keys = default;
             return false;
@@ -58,11 +81,32 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         if (!_layoutChecked) CheckLayout();
         _group = group;
         _stored = store.TryGet(new MemberPageKey<TKey>(group, MemberPageKey<TKey>.DirectoryPage), out var dir);
-        _dir = _stored ? dir : MemberPage<TValue>.Directory();
+        bool whole = _stored && dir.Members is not null; // a group kept as one page under its directory key
+        if (Inline && (!_stored || whole))
+        {
+            _inline = whole ? dir : MemberPage<TValue>.Page();
+            Count = _inline.Count;
+            return;
+        }
+        _inline = null;
         _pages.Clear();
         _dirty.Clear();
         _deleted.Clear();
-        for (int i = 0; i < _dir.PageIds!.Count; i++) _pages.Add(null);
+        if (whole)
+        {
+            // Bounded pages over a group kept whole (a changelog of the in-memory layout restored into a persistent
+            // store): it becomes page 0 of a new directory; Save writes both, the directory replacing the whole page.
+            _dir = MemberPage<TValue>.Directory();
+            _dir.PageIds!.Add(_dir.NextId++);
+            _dir.Counts!.Add(dir.Count);
+            _pages.Add(dir);
+            _dirty.Add((0, dir));
+        }
+        else
+        {
+            _dir = _stored ? dir : MemberPage<TValue>.Directory();
+            for (int i = 0; i < _dir.PageIds!.Count; i++) _pages.Add(null);
+        }
         Restart();
     }
 
@@ -70,6 +114,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     {
         get
         {
+            if (_inline is { } one) return one[index];
             int p = Locate(index);
             return Page(p)[index - _starts[p]];
         }
@@ -77,6 +122,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
 
     public void Insert(int index, TValue value)
     {
+        if (_inline is { } one)
+        {
+            one.Insert(index, value);
+            Count++;
+            return;
+        }
         var ids = _dir.PageIds!;
         if (ids.Count == 0)
         {
@@ -107,6 +158,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
 
     public void RemoveAt(int index)
     {
+        if (_inline is { } one)
+        {
+            one.RemoveAt(index);
+            Count--;
+            return;
+        }
         int p = Locate(index);
         var page = Page(p);
         page.RemoveAt(index - _starts[p]);
@@ -126,6 +183,11 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     public TValue[] CopyFirst(int count)
     {
         var result = new TValue[count];
+        if (_inline is { } one)
+        {
+            one.CopyTo(0, result, 0, count);
+            return result;
+        }
         for (int p = 0, at = 0; at < count; p++)
         {
             var page = Page(p);
@@ -139,6 +201,20 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     /// <summary>Writes the pages this group's changes touched and its directory (deleted with the last member).</summary>
     public void Save()
     {
+        if (_inline is { } one)
+        {
+            // One write: the whole page under the directory key (deleted with the last member); the marker with a new
+            // group, as below. Atomic as the directory layout's writes: pending until the same commit.
+            // _stored: the store holds this very object under this key (Load read it there, or an earlier Save put it).
+            if (Count > 0)
+            {
+                if (!(_stored && _keepsObjects)) store.Put(Key(MemberPageKey<TKey>.DirectoryPage), one);
+            }
+            else if (_stored) store.Delete(Key(MemberPageKey<TKey>.DirectoryPage));
+            if (Count > 0 && !_stored) store.Put(MemberPageKey<TKey>.LayoutMarker, MemberPage<TValue>.Marker());
+            _stored = Count > 0;
+            return;
+        }
         // A page put here and deleted by a later change of the same Load never reaches the store: deletions win.
         // A page edited twice in one Load (a removal and an insertion of the same change) is listed twice: put once.
         for (int i = 0; i < _dirty.Count; i++)
