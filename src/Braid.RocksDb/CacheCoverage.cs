@@ -11,8 +11,9 @@ namespace Braid.RocksDb;
 /// entries all expired and were range-deleted;</item>
 /// <item>kept by the commits: every key a commit writes goes into the cache with its committed entries (a cache that
 /// covers the committed state must hold each newly committed key), so the state the cache covers grows with it;</item>
-/// <item>lost when the cache drops entries (<see cref="ValueCache{TKey,TValue}.EverDropped"/>: more keys than its
-/// capacity), until <c>DiscardPending</c> clears the cache (which resets <c>EverDropped</c>) and <see cref="Forget"/>s
+/// <item>lost when the cache drops entries (more keys than its capacity: <see cref="ValueCache{TKey,TValue}.EverDropped"/>
+/// for key-value stores, the window store's own flag set in its <c>DropOverCapacity</c>), until <c>DiscardPending</c>
+/// clears the cache (which resets that flag) and <see cref="Forget"/>s
 /// it: the next miss learns it again with one seek, so a store whose range is empty again covers again.</item>
 /// </list>
 /// Only this store's own object writes the task's range (read-only views never write; <c>DeleteTask</c> refuses an

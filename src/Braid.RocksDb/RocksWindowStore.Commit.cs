@@ -110,11 +110,15 @@ internal sealed partial class RocksWindowStore<TKey, TValue>
         ResetIterator();
     }
 
-    /// <summary>Drops keys (none pending: called after a commit) until at most the cache size are held; coverage ends.</summary>
+    /// <summary>Drops keys (none pending: called after a commit) until at most the cache size are held, those not used
+    /// since the last commit first; coverage ends.</summary>
     private void DropOverCapacity()
     {
         foreach (var (key, held) in _keys)
+        {
+            if (_keys.Count <= _capacity) break;
             if (held.LastUse < _interval) _keys.Remove(key); // removing while enumerating a Dictionary is allowed
+        }
         if (_keys.Count > _capacity)
         {
             foreach (var key in _keys.Keys)

@@ -106,10 +106,17 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
         int i = entries.Count;
         while (i > 0 && entries[i - 1].Timestamp > timestamp) i--;
         if (!_retainDuplicates && i > 0 && entries[i - 1].Timestamp == timestamp)
-            entries[i - 1] = new Entry(timestamp, PendingFlag, value); // sequence 0: overwrites the committed one, if any
+        {
+            // Sequence 0: overwrites the committed one, if any. Counted only when it was not already pending (the
+            // pending count is what PendingBytes estimates: an overwrite of a pending entry holds no more memory).
+            if (!entries[i - 1].IsPending) _pendingCount++;
+            entries[i - 1] = new Entry(timestamp, PendingFlag, value);
+        }
         else
+        {
             entries.Insert(i, new Entry(timestamp, (_retainDuplicates ? _nextSequence++ : 0) | PendingFlag, value));
-        _pendingCount++;
+            _pendingCount++;
+        }
         held.LastUse = _interval;
         if (!held.Dirty)
         {

@@ -60,6 +60,24 @@ public sealed class KeyOrderedWritesTests : IDisposable
     /// The keys of a batch's puts and deletes, in batch order, from its wire format (RocksDB db/write_batch.cc: a
     /// 12-byte header, then records: type, column family id for non-default families, length-prefixed key and value).
     /// </summary>
+    /// <summary>A commit writes a window key's pending puts only, not the committed entries loaded beside them in the
+    /// key's in-memory list (review of s13-rss: skipping the pending check, or never clearing the flag, rewrote a whole
+    /// retention of every written key at every commit, with every other test passing).</summary>
+    [Fact]
+    public void WindowStore_SecondCommit_WritesOnlyTheNewPuts_NotTheLoadedCommittedEntries()
+    {
+        using var backend = _dir.Open();
+        var task = (RocksTaskState)backend.OpenTask(Task);
+        var window = task.Stores.CreateWindowStore(new WindowStoreBuilder<string, string>("win", TimeSpan.FromMilliseconds(1000), true, Serdes.String, Serdes.String));
+        window.Put("k", "a", 10);
+        window.Put("k", "b", 11);
+        backend.Commit([task], new Dictionary<string, byte[]?>());
+        window.Put("k", "c", 12); // two committed entries in the key's list, one pending put
+        using var batch = new WriteBatch();
+        task.WritePending(batch);
+        Assert.Single(BatchKeys(batch), k => k[KeyLayout.TaskPrefixLength] == 0x01);
+    }
+
     private static List<byte[]> BatchKeys(WriteBatch batch)
     {
         var rep = batch.ToBytes();

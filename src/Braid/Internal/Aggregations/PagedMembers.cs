@@ -49,7 +49,10 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     /// timeline loop). A directory-layout group read here (a changelog written with bounded pages) is kept as it is;
     /// a whole page read where pages are bounded becomes a directory of that one page (see <see cref="Load"/>).
     /// </summary>
-    private bool Inline => maxPage == int.MaxValue;
+    /// Only over the bare in-memory store: a change-logged one keeps the directory layout, so its changelog's records
+    /// stay what every Braid version reads (an older instance restoring a whole page where it expects a directory would
+    /// fail during a rolling upgrade), and the gain is the in-memory store's own lookups.
+    private bool Inline => maxPage == int.MaxValue && _keepsObjects;
 
     /// <summary>
     /// The group's members' sort keys in member order, when the group is one page (<paramref name="keys"/> is empty and
