@@ -2,6 +2,7 @@ using System.Text;
 using CsCheck;
 using Braid.Serialization;
 using Braid.Testing;
+using Braid.Tests.Shared;
 
 namespace Braid.Tests.Joins;
 
@@ -107,5 +108,29 @@ public sealed class StoredKeyInstanceTests
         Assert.Same(seen[0], seen[2]);    // and so does the delete
         Assert.NotSame(seen[0], seen[3]); // a row after the delete is stored under its own key
         Assert.Same(stored, seen[3]);
+    }
+
+    /// <summary>
+    /// Only the built-in string serde's keys take the stack decode: a user's string serde (here one whose bytes carry the
+    /// topic, as a Schema Registry serde's carry a schema id) must still decode them (review of s13-st: the
+    /// <c>ReferenceEquals(_keySerde, Serdes.String)</c> guard had no test — without it the table and the stream would
+    /// hold the raw bytes' text as keys, and no record would join).
+    /// </summary>
+    [Fact]
+    public void AUsersStringKeySerde_StillDecodesTheKeys_OfATableAndTheStreamJoiningIt()
+    {
+        var tagged = Consumed.With<string, string>(new TopicTaggedSerde(), Serdes.String);
+        var b = new StreamsBuilder();
+        var table = b.Table("t", tagged, Materialized.As<string, string>("tbl"));
+        b.Stream("s", tagged).Join(table, (v, t) => v + "|" + t).To("out", Produced.With(Serdes.String, Serdes.String));
+        using var d = new TopologyTestDriver(b.Build());
+        var t = d.CreateInputTopic("t", Serdes.ByteArray, Serdes.String);
+        var s = d.CreateInputTopic("s", Serdes.ByteArray, Serdes.String);
+        t.PipeInput("t/Key|k1"u8.ToArray(), "a", 1);
+        s.PipeInput("s/Key|k1"u8.ToArray(), "x", 2);
+        Assert.True(d.GetTimestampedKeyValueStore<string, string>("tbl").TryGet("k1", out var row)); // (All() would need the serde without a topic)
+        Assert.Equal("a", row.Value);
+        var joined = Assert.Single(d.CreateOutputTopic("out", Serdes.String, Serdes.String).ReadKeyValuesToList());
+        Assert.Equal(("k1", "x|a"), (joined.Key, joined.Value));
     }
 }
