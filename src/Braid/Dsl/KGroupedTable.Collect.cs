@@ -12,7 +12,8 @@ public sealed partial class KGroupedTable<TKey, TValue>
     /// <c>array_agg(value ORDER BY orderBy [DESC]) … LIMIT n</c> per group. Kept right under updates and
     /// deletes: every member is kept in state, so when a shown member leaves, the next one moves up.
     /// A group with no rows is deleted. Members are matched by value equality when they leave, so use
-    /// values with value semantics (records).
+    /// values with value semantics (records), and never change a member in place: persistent stores keep a member's
+    /// serialized bytes from one commit to the next by object reference (docs/differences.md, "Stores").
     /// </summary>
     /// <param name="orderBy">The sort key of a row (ties keep arrival order).</param>
     /// <param name="descending">Largest sort key first.</param>
