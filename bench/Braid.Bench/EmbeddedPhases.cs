@@ -55,6 +55,12 @@ internal static class EmbeddedPhases
         return listener;
     }
 
+    private static double _openMs = double.NaN;
+
+    /// <summary>How long the pass's untimed <c>new BraidApplication</c> took (opens the database and the logs; since
+    /// session 14 it also creates the stores' column families, which the start did before), printed as <c>open</c>.</summary>
+    public static void Opened(TimeSpan elapsed) => _openMs = elapsed.TotalMilliseconds;
+
     /// <summary>The timed pass. On failure the application is closed at once; on success <see cref="ClosePending"/> closes it.</summary>
     public static void Run(BraidApplication app, string dir, string label)
     {
@@ -88,7 +94,7 @@ internal static class EmbeddedPhases
             lastCommit = CommitLog.Where(c => c.At <= idle).Select(c => c.At).DefaultIfEmpty(idle).Max();
             commits = string.Join(", ", CommitLog.Select(c => $"{Ms(started, c.At):F0}({c.Ms:F0})"));
         }
-        Console.Error.WriteLine($"PHASES {label}: start {Ms(t0, started):F1} | process until no lag {Ms(started, caughtUp):F1} | " +
+        Console.Error.WriteLine($"PHASES {label}: open (untimed) {_openMs:F1} | start {Ms(t0, started):F1} | process until no lag {Ms(started, caughtUp):F1} | " +
             $"no lag -> last commit {Ms(caughtUp, lastCommit):F1} | last commit -> idle returned {Ms(lastCommit, idle):F1} | " +
             $"timed {Ms(t0, idle):F1} | commits {Interlocked.Read(ref _commits) - commits0}");
         if (Verbose) Console.Error.WriteLine($"COMMITS {label} end ms after start (duration): {commits}; no lag at {Ms(started, caughtUp):F0}, idle at {Ms(started, idle):F0}");

@@ -30,11 +30,13 @@ internal static class EmbeddedWorkload
         var outputs = new Counter();
         var (topology, leftTopic, rightTopic) = BraidWorkloads.Build(data.Workload, outputs);
         string dir = Path.Combine(Path.GetTempPath(), "braid-bench-embedded-" + Guid.NewGuid().ToString("N"));
+        long opening = System.Diagnostics.Stopwatch.GetTimestamp();
         var app = new BraidApplication(topology, new BraidApplicationOptions
         {
             Streams = new StreamsConfig { ApplicationId = "braid-bench-" + data.Workload.Name(), OuterJoinEmitInterval = TimeSpan.Zero },
             StateDirectory = dir,
         });
+        EmbeddedPhases.Opened(System.Diagnostics.Stopwatch.GetElapsedTime(opening));
         var left = app.CreateProducer(leftTopic, Serdes.String, Serdes.String);
         var right = leftTopic == rightTopic ? left : app.CreateProducer(rightTopic, Serdes.String, Serdes.String);
         var leftRecords = new List<TopicRecord<string, string>>();

@@ -70,7 +70,7 @@ public sealed partial class BraidApplication : IAsyncDisposable, IDisposable
         _dirLock = StateDirectoryLock.Acquire(AppDirectory);
         try
         {
-            _backend = StateBackends.Create(Path.Combine(AppDirectory, "state"), options);
+            _backend = StateBackends.Create(Path.Combine(AppDirectory, "state"), options, _model);
             // Before any log is opened (recovery cuts logs by what the last commit stored for these tasks).
             var topologyEntry = TopologyCheck.Verify(_backend, _model, _layout, AppDirectory);
             _logs = new LogManager(AppDirectory, options);

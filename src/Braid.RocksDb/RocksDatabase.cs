@@ -42,7 +42,12 @@ internal sealed class RocksDatabase : IDisposable
 
     public ColumnFamilyHandle Metadata => Db.GetDefaultColumnFamily();
 
-    public static RocksDatabase Open(string path, RocksDbStateOptions options)
+    /// <summary>Opens (creating if missing) the database at <paramref name="path"/>.</summary>
+    /// <param name="path">The database directory.</param>
+    /// <param name="options">The backend's options.</param>
+    /// <param name="storeNames">Stores whose column families are created by the open itself when missing (see
+    /// <see cref="StoreFamily"/> for why that is cheaper); any other store's family is still created on first use.</param>
+    public static RocksDatabase Open(string path, RocksDbStateOptions options, IEnumerable<string>? storeNames = null)
     {
         Directory.CreateDirectory(path);
         var dbOptions = new DbOptions()
@@ -60,9 +65,15 @@ internal sealed class RocksDatabase : IDisposable
         var families = new ColumnFamilies(familyOptions);
         try
         {
+            var names = new List<string>();
             if (File.Exists(System.IO.Path.Combine(path, "CURRENT")))
                 foreach (var name in RocksDbSharp.RocksDb.ListColumnFamilies(dbOptions, path))
-                    if (name != ColumnFamilies.DefaultName) families.Add(name, familyOptions);
+                    if (name != ColumnFamilies.DefaultName) names.Add(name);
+            // Families asked for but missing are created by the open (SetCreateMissingColumnFamilies): like a family
+            // created on first use they are empty, and an empty family reads as an empty store.
+            foreach (var store in storeNames ?? [])
+                if (!names.Contains(StoreFamilyPrefix + store)) names.Add(StoreFamilyPrefix + store);
+            foreach (var name in names) families.Add(name, familyOptions);
             var db = RocksDbSharp.RocksDb.Open(dbOptions, path, families);
             var database = new RocksDatabase(db, path, familyOptions, options.Durability);
             foreach (var name in families.Names)
@@ -113,7 +124,16 @@ internal sealed class RocksDatabase : IDisposable
         return new StateStoreException(path, "the database could not be opened: " + m, e);
     }
 
-    /// <summary>The column family of a store, created on first use.</summary>
+    /// <summary>
+    /// The column family of a store, created on first use when the open did not create it. A family created here costs
+    /// far more than one created by the open (issue 19, session 14, s14-emb; strace of a stream–stream pass): RocksDB's
+    /// <c>CreateColumnFamily</c> syncs the manifest and then writes, syncs, renames and re-parses a new OPTIONS file
+    /// holding every family's options (<c>DBImpl::WrapUpCreateColumnFamilies</c> → <c>WriteOptionsFile</c>, whose
+    /// <c>PersistRocksDBOptions</c> verifies the file by parsing it back), ~10–25 ms per family under load and growing
+    /// with the number of families; <c>DB::Open</c> creates its missing families with the manifest write only and writes
+    /// the OPTIONS file once, as it does anyway. So the embedded host names its stores at open
+    /// (<see cref="RocksDbStateBackend.Open(string, RocksDbStateOptions?, IEnumerable{string}?)"/>).
+    /// </summary>
     public ColumnFamilyHandle StoreFamily(string storeName)
     {
         lock (_familiesLock)
