@@ -37,4 +37,8 @@ internal readonly struct CommittedCeiling
     /// <summary>The ceiling after a put of <paramref name="key"/> is committed.</summary>
     public CommittedCeiling Raised(byte[] key) =>
         !Known || (Key is not null && ByteArrayComparer.Instance.Compare(Key, key) >= 0) ? this : new(key);
+
+    /// <summary>As above for a key in a reused buffer: copied only when it becomes the bound.</summary>
+    public CommittedCeiling Raised(ReadOnlySpan<byte> key) =>
+        !Known || (Key is not null && Key.AsSpan().SequenceCompareTo(key) >= 0) ? this : new(key.ToArray());
 }

@@ -38,7 +38,8 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
     private readonly Dictionary<TKey, Pending> _pending = StoreDictionary.Create<TKey, Pending>();
     private readonly ValueCache<TKey, Cached> _cache;
     private readonly KeyBuffer _keyBuffer = new();
-    private readonly KeyOrderedWrites<Pending> _writeOrder = new(KeyOrderedWrites<Pending>.ByteOrder);
+    private readonly CommitKeyArena<Pending> _writeOrder = new();
+    private readonly CommitValueWriter<TKey> _keyWriter;
     private SortedIndex<KeyIndexEntry<TKey>>? _pendingIndex;
     private readonly List<KeyIndexEntry<TKey>> _pendingInRange = new();
     private CommittedFloor _floor;
@@ -51,6 +52,8 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
     {
         _valueSerde = builder.ValueSerde;
         _valueWriter = new CommitValueWriter<TValue>(builder.ValueSerde);
+        // Keys too: a commit writes each key not serialized yet into a reused buffer, copied into the arena (CommitKeyArena).
+        _keyWriter = new CommitValueWriter<TKey>(builder.KeySerde);
         _cache = new ValueCache<TKey, Cached>(readOnly ? 0 : cacheEntries);
         // A join's subscription or index store: whole groups in memory, so right-side updates scan no RocksDB iterator.
         if (!readOnly && cacheEntries > 0 && builder.KeySerde is IGroupedKeys<TKey> grouped) _groups = new(grouped, cacheEntries);
@@ -260,31 +263,53 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
     public override void WritePending(WriteBatch batch)
     {
         _valueWriter.BeginCommit();
+        // The bounds move once per commit, to the lowest and the highest key put (both walks below are in key order).
+        // Moved when the batch is filled, before it is written: should the write fail, bounds around more than the
+        // committed keys are still correct (a failed batch commits nothing, so bounds unmoved by a failure are too).
         if (_pendingIndex is not null)
         {
+            byte[]? lowest = null, highest = null;
             // The index holds every pending key's bytes already (it is complete whenever it exists), in key order.
             for (var walk = _pendingIndex.From(new KeyIndexEntry<TKey>([], default!)); walk.MoveNext();)
-                Write(batch, walk.Current.Bytes!, _pending[walk.Current.Key]);
+            {
+                var bytes = walk.Current.Bytes!;
+                if (Write(batch, bytes, _pending[walk.Current.Key]))
+                {
+                    lowest ??= bytes;
+                    highest = bytes;
+                }
+            }
+            if (lowest is not null) (_floor, _ceiling) = (_floor.Lowered(lowest), _ceiling.Raised(highest!));
             return;
         }
-        foreach (var (key, pending) in _pending) _writeOrder.Add(pending.KeyBytes ?? KeySerde.Serialize(key), pending);
+        // Keys the pending writes do not hold serialized yet are written into a reused buffer and copied into the arena:
+        // no array per key per commit (CommitKeyArena).
+        foreach (var (key, pending) in _pending)
+            _writeOrder.Add(pending.KeyBytes is { } held ? held : _keyWriter.Write(key), pending);
         _writeOrder.Sort(); // key order is cheaper for RocksDB's memtable (KeyOrderedWrites)
-        for (int i = 0; i < _writeOrder.Count; i++) Write(batch, _writeOrder.Key(i), _writeOrder.Item(i));
+        int first = -1, last = -1;
+        for (int i = 0; i < _writeOrder.Count; i++)
+        {
+            if (!Write(batch, _writeOrder.Key(i), _writeOrder.Item(i))) continue;
+            if (first < 0) first = i;
+            last = i;
+        }
+        if (first >= 0) (_floor, _ceiling) = (_floor.Lowered(_writeOrder.Key(first)), _ceiling.Raised(_writeOrder.Key(last)));
         _writeOrder.Clear();
     }
 
-    private void Write(WriteBatch batch, byte[] key, in Pending pending)
+    /// <summary>Adds a pending write to the batch; true when it is a put (deletes never lower the floor: it stays a lower
+    /// bound of the committed keys; nor raise the ceiling).</summary>
+    private bool Write(WriteBatch batch, ReadOnlySpan<byte> key, in Pending pending)
     {
         var stored = _keyBuffer.Compose(Prefix, key);
         if (pending.IsDelete)
         {
-            batch.Delete(stored, Family); // deletes never lower the floor: it stays a lower bound of the committed keys
-            return;
+            batch.Delete(stored, Family);
+            return false;
         }
         batch.Put(stored, _valueWriter.Write(pending.Value), Family);
-        // Moved before the write: should the write fail, bounds around more than the committed keys are still correct.
-        _floor = _floor.Lowered(key);
-        _ceiling = _ceiling.Raised(key);
+        return true;
     }
 
     public override void Committed()

@@ -16,7 +16,8 @@ internal readonly record struct CombinedKey<TPrefix, TPrimary>(TPrefix Prefix, T
 /// (Kafka's CombinedKeySchema layout). The length comes first so that prefix "1" never matches "10".
 /// </summary>
 internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix, Serde<TPrimary> primary)
-    : Serde<CombinedKey<TPrefix, TPrimary>>, IOwnInMemoryStore<CombinedKey<TPrefix, TPrimary>>, IGroupedKeys<CombinedKey<TPrefix, TPrimary>>
+    : Serde<CombinedKey<TPrefix, TPrimary>>, IOwnInMemoryStore<CombinedKey<TPrefix, TPrimary>>, IGroupedKeys<CombinedKey<TPrefix, TPrimary>>,
+    IBufferedSerde<CombinedKey<TPrefix, TPrimary>>
 {
     /// <summary>Serializes only the prefix part, for <c>PrefixScan</c>.</summary>
     public Serde<TPrefix> PrefixSerde { get; } = new PrefixOnly(prefix);
@@ -37,6 +38,20 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
         SerdeBytes.Write(value.Prefix, p, b.AsSpan(4, np));
         SerdeBytes.Write(value.Primary, k, b.AsSpan(4 + np));
         return b;
+    }
+
+    /// <summary>The same bytes into a caller's buffer: a RocksDB commit writes each pending key of the subscription store
+    /// (not indexed since the last commit) into its sorted batch without an array of its own (issue 19, session 14).</summary>
+    public ReadOnlySpan<byte> Serialize(CombinedKey<TPrefix, TPrimary> value, ref byte[] buffer)
+    {
+        int np = SerdeBytes.Length(prefix, value.Prefix, out var p);
+        int nk = SerdeBytes.Length(primary, value.Primary, out var k);
+        int n = 4 + np + nk;
+        if (buffer.Length < n) buffer = new byte[n];
+        BinaryPrimitives.WriteInt32BigEndian(buffer, np);
+        SerdeBytes.Write(value.Prefix, p, buffer.AsSpan(4, np));
+        SerdeBytes.Write(value.Primary, k, buffer.AsSpan(4 + np, nk));
+        return buffer.AsSpan(0, n);
     }
 
     /// <summary>The scan prefix of <paramref name="value"/>'s group ([n][prefix], what <see cref="PrefixSerde"/> writes),
