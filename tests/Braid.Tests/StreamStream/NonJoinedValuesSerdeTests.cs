@@ -13,12 +13,13 @@ public sealed class NonJoinedValuesSerdeTests
     public void HeldValues_RoundTripWithTheirOwnHeaders()
     {
         var values = new NonJoinedValues<string, string>();
-        values.Left = ["a"];
+        values.AddLeft("a");
         values.AddHeaders(null);
-        values.Left.Add("b");
+        values.AddLeft("b");
         values.AddHeaders(new Headers().Add("src", Encoding.UTF8.GetBytes("b")).Add("empty", null));
         var back = Serde.Deserialize(Serde.Serialize(values));
-        Assert.Equal(["a", "b"], back.Left);
+        Assert.True(back.IsLeft);
+        Assert.Equal(["a", "b"], [back.LeftAt(0), back.LeftAt(1)]);
         Assert.Null(back.HeadersAt(0));
         Assert.Equal(["src", "empty"], back.HeadersAt(1)!.Select(h => h.Key));
         Assert.True(back.HeadersAt(1)!.TryGetLast("src", out var src));
@@ -28,12 +29,15 @@ public sealed class NonJoinedValuesSerdeTests
     [Fact]
     public void HeldValues_WithoutHeaders_KeepTheFormerLayout()
     {
-        var values = new NonJoinedValues<string, string> { Right = ["x"] };
+        var values = new NonJoinedValues<string, string>();
+        values.AddRight("x");
         values.AddHeaders(null);
         var bytes = Serde.Serialize(values);
         Assert.Equal(5 + 4 + 1, bytes.Length); // side, count, one length-prefixed value: no header section
         var back = Serde.Deserialize(bytes);
-        Assert.Equal(["x"], back.Right);
+        Assert.False(back.IsLeft);
+        Assert.Equal(1, back.Count);
+        Assert.Equal("x", back.RightAt(0));
         Assert.Null(back.HeadersAt(0));
     }
 }

@@ -7,8 +7,20 @@ internal sealed class NonJoinedKeySerde<TKey>(Serde<TKey> keySerde) : Serde<NonJ
 {
     public override string Name => $"NonJoinedKey<{keySerde.Name}>";
 
+    // Braid's UTF-8 string serde: its bytes are written in place, one array per held key instead of two (the held
+    // store's index serializes every held key; issue 19).
+    private readonly bool _utf8Keys = ReferenceEquals(keySerde, Serdes.String);
+
     public override byte[] Serialize(NonJoinedKey<TKey> value)
     {
+        if (_utf8Keys && value.Key is string s)
+        {
+            var inPlace = new byte[9 + System.Text.Encoding.UTF8.GetByteCount(s)];
+            BinaryPrimitives.WriteInt64BigEndian(inPlace, value.Timestamp);
+            inPlace[8] = value.IsLeft ? (byte)1 : (byte)0;
+            System.Text.Encoding.UTF8.GetBytes(s, inPlace.AsSpan(9));
+            return inPlace;
+        }
         var key = keySerde.Serialize(value.Key);
         var bytes = new byte[9 + key.Length];
         // Timestamps are never negative (tasks refuse them), so big-endian bytes sort numerically.
@@ -17,6 +29,10 @@ internal sealed class NonJoinedKeySerde<TKey>(Serde<TKey> keySerde) : Serde<NonJ
         key.CopyTo(bytes, 9);
         return bytes;
     }
+
+    /// <summary>Writes into <paramref name="bound"/> (8 bytes) the key bound below which lie exactly the keys with a
+    /// timestamp below <paramref name="timestamp"/> (≥ 0): the timestamp's big-endian bytes, a prefix of every key at it.</summary>
+    public static void WriteTimeBound(long timestamp, byte[] bound) => BinaryPrimitives.WriteInt64BigEndian(bound, timestamp);
 
     public override NonJoinedKey<TKey> Deserialize(ReadOnlySpan<byte> data)
     {

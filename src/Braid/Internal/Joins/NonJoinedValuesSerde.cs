@@ -14,14 +14,17 @@ internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Ser
 
     public override byte[] Serialize(NonJoinedValues<TLeft, TRight> value)
     {
-        var parts = new List<byte[]>();
-        if (value.Left is not null) foreach (var v in value.Left) parts.Add(left.Serialize(v));
-        else if (value.Right is not null) foreach (var v in value.Right) parts.Add(right.Serialize(v));
+        int count = value.Count;
+        var parts = new byte[count][];
         int size = 5;
-        foreach (var p in parts) size += 4 + p.Length;
+        for (int i = 0; i < count; i++)
+        {
+            parts[i] = value.IsLeft ? left.Serialize(value.LeftAt(i)) : right.Serialize(value.RightAt(i));
+            size += 4 + parts[i].Length;
+        }
         var bytes = new byte[size];
-        bytes[0] = value.Left is not null ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), parts.Count);
+        bytes[0] = value.IsLeft ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), count);
         int at = 5;
         foreach (var p in parts)
         {
@@ -53,15 +56,13 @@ internal sealed class NonJoinedValuesSerde<TLeft, TRight>(Serde<TLeft> left, Ser
         bool isLeft = data[0] == 1;
         int count = BinaryPrimitives.ReadInt32BigEndian(data[1..]);
         var result = new NonJoinedValues<TLeft, TRight>();
-        if (isLeft) result.Left = new List<TLeft>(count);
-        else result.Right = new List<TRight>(count);
         int at = 5;
         for (int i = 0; i < count; i++)
         {
             int len = BinaryPrimitives.ReadInt32BigEndian(data[at..]);
             var slice = data.Slice(at + 4, len);
-            if (isLeft) result.Left!.Add(left.Deserialize(slice));
-            else result.Right!.Add(right.Deserialize(slice));
+            if (isLeft) result.AddLeft(left.Deserialize(slice));
+            else result.AddRight(right.Deserialize(slice));
             at += 4 + len;
         }
         if (at < data.Length)

@@ -41,6 +41,11 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     private readonly bool _keepsUnmatched;
     // Whether the other side's unmatched records are held: only then can a match have a held entry of it to delete.
     private readonly bool _otherKeepsUnmatched;
+    // Only one side holds its unmatched records (a left join): the held store is counted (HeldCount) and an emit pass
+    // reads only the expired records.
+    private readonly bool _oneSideHolds;
+    // The serialized bound of a bounded emit pass (a timestamp, NonJoinedKeySerde's layout), reused between passes.
+    private readonly byte[] _bound = new byte[8];
     private readonly Func<TKey, TThis, TOther?, TResult> _joiner;
     private readonly List<TimestampedValue<TOther>> _matches = new();
     // The held records of one emit pass, copied out of the store (the pass deletes what it emits); reused between
@@ -64,6 +69,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         _joinAfterMs = isLeft ? spec.Windows.AfterMs : spec.Windows.BeforeMs;
         _keepsUnmatched = isLeft ? spec.LeftKeepsUnmatched : spec.RightKeepsUnmatched;
         _otherKeepsUnmatched = isLeft ? spec.RightKeepsUnmatched : spec.LeftKeepsUnmatched;
+        _oneSideHolds = spec.LeftKeepsUnmatched != spec.RightKeepsUnmatched;
     }
 
     protected abstract bool IsLeft { get; }
@@ -111,7 +117,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             // unmatched records (the right side of a left join) has no held entry to delete: no store call (session 7,
             // s8-win's profile: 7% of a RocksDB left join was these deletes). Kafka: KStreamKStreamJoin.emitInnerJoin calls
             // outerJoinStore.putIfAbsent(otherKey, null) whatever the side; such a key is never there, so the outcome is the same.
-            if (_otherKeepsUnmatched) _held?.Delete(new NonJoinedKey<TKey>(other.Timestamp, !IsLeft, record.Key));
+            if (_otherKeepsUnmatched && _held!.Delete(new NonJoinedKey<TKey>(other.Timestamp, !IsLeft, record.Key)) && _oneSideHolds)
+                _time.Held.Removed(other.Timestamp);
             Forward(new Record<TKey, TResult>(record.Key, _joiner(record.Key, record.Value, other.Value), Math.Max(ts, other.Timestamp), record.Headers));
         }
         if (_matches.Count == 0 && _keepsUnmatched)
@@ -129,7 +136,11 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     {
         if (ts < _time.MinHeldTime) _time.MinHeldTime = ts;
         var heldKey = new NonJoinedKey<TKey>(ts, IsLeft, key);
-        if (!_held!.TryGet(heldKey, out var values)) values = new NonJoinedValues<TLeft, TRight>();
+        if (!_held!.TryGet(heldKey, out var values))
+        {
+            values = new NonJoinedValues<TLeft, TRight>();
+            if (_oneSideHolds) _time.Held.Added(ts);
+        }
         AddHeld(values, value);
         values.AddHeaders(headers);
         _held.Put(heldKey, values);
@@ -150,8 +161,14 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             if (now < _time.NextTimeToEmit) return;
             _time.NextTimeToEmit = now + _emitIntervalMs;
         }
+        if (_oneSideHolds && _time.Held.LastKnown)
+        {
+            EmitExpiredOfOneSide(streamTime, grace);
+            return;
+        }
         _time.MinHeldTime = long.MaxValue;
         bool leftOpen = false, rightOpen = false;
+        long remaining = 0, lastTs = long.MinValue, atLast = 0; // the recount of a one-side join's held store
         // Every held record in store order: the empty prefix of the serialized keys (what All() returns).
         IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!, [], _pass);
         foreach (var (key, values) in _pass)
@@ -164,18 +181,56 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 // Still open. Entries are in timestamp order, so later entries of this side are open too.
                 if (key.IsLeft) leftOpen = true;
                 else rightOpen = true;
+                if (key.Timestamp != lastTs) (lastTs, atLast) = (key.Timestamp, 0);
+                atLast++;
+                remaining++;
                 continue;
             }
-            // A released result carries its own record's headers, not the triggering record's (Kafka attaches the
-            // trigger's, an unrelated record; docs/differences.md).
-            for (int i = 0; i < values.Count; i++)
-            {
-                var result = values.Left is not null ? _spec.Joiner(key.Key, values.Left[i], default) : _spec.Joiner(key.Key, default, values.Right![i]);
-                Forward(new Record<TKey, TResult>(key.Key, result, key.Timestamp, values.HeadersAt(i)));
-            }
-            _held!.Delete(key);
+            Release(key, values);
         }
         _pass.Clear(); // no held values kept alive by the scratch list
+        // One side holding: nothing breaks the walk above, so it read the whole store and the count is exact again.
+        if (_oneSideHolds) _time.Held.Recount(remaining, lastTs, atLast);
+    }
+
+    /// <summary>
+    /// The pass of a join where one side only holds records, reading only the expired ones: keys are timestamp first
+    /// and share one look-back, so they are the keys below the expiry bound. Kafka's walk goes on over the open keys
+    /// without emitting any and leaves minTime at the last key's timestamp (MAX_VALUE when the store is empty): that
+    /// timestamp is the count's (<see cref="HeldCount"/>), so the next pass comes exactly when Kafka's would.
+    /// </summary>
+    private void EmitExpiredOfOneSide(long streamTime, long grace)
+    {
+        var held = _time.Held;
+        long lastTs = held.Count == 0 ? long.MaxValue : held.MaxTs;
+        long lookBack = _spec.LeftKeepsUnmatched ? _spec.Windows.AfterMs : _spec.Windows.BeforeMs;
+        long bound = streamTime - lookBack - grace; // expired: timestamp + lookBack + grace < streamTime
+        if (held.Count > 0 && bound > 0)
+        {
+            NonJoinedKeySerde<TKey>.WriteTimeBound(bound, _bound);
+            IRangeScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanBelow(_held!, _bound, _pass);
+            foreach (var (key, values) in _pass)
+            {
+                if (key.Timestamp >= bound) break; // a store without the bounded read returned them all
+                Release(key, values);
+                held.Removed(key.Timestamp);
+            }
+            _pass.Clear();
+        }
+        _time.MinHeldTime = lastTs;
+    }
+
+    /// <summary>Emits a held key's values joined with null, then deletes the key.</summary>
+    private void Release(NonJoinedKey<TKey> key, NonJoinedValues<TLeft, TRight> values)
+    {
+        // A released result carries its own record's headers, not the triggering record's (Kafka attaches the
+        // trigger's, an unrelated record; docs/differences.md).
+        for (int i = 0; i < values.Count; i++)
+        {
+            var result = values.IsLeft ? _spec.Joiner(key.Key, values.LeftAt(i), default) : _spec.Joiner(key.Key, default, values.RightAt(i));
+            Forward(new Record<TKey, TResult>(key.Key, result, key.Timestamp, values.HeadersAt(i)));
+        }
+        _held!.Delete(key);
     }
 }
 
@@ -196,7 +251,7 @@ internal sealed class StreamStreamJoinLeftSide<TKey, TLeft, TRight, TResult>(str
 {
     protected override bool IsLeft => true;
 
-    protected override void AddHeld(NonJoinedValues<TLeft, TRight> values, TLeft value) => (values.Left ??= new List<TLeft>(1)).Add(value);
+    protected override void AddHeld(NonJoinedValues<TLeft, TRight> values, TLeft value) => values.AddLeft(value);
 }
 
 /// <summary>The right side: its records look for left records in [ts - after, ts + before].</summary>
@@ -205,5 +260,5 @@ internal sealed class StreamStreamJoinRightSide<TKey, TLeft, TRight, TResult>(st
 {
     protected override bool IsLeft => false;
 
-    protected override void AddHeld(NonJoinedValues<TLeft, TRight> values, TRight value) => (values.Right ??= new List<TRight>(1)).Add(value);
+    protected override void AddHeld(NonJoinedValues<TLeft, TRight> values, TRight value) => values.AddRight(value);
 }
