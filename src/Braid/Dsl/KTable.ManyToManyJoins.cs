@@ -131,15 +131,14 @@ public sealed partial class KTable<TKey, TValue>
         string rightSource = baseName + "-right-repartition-source";
         InternalTopic(baseName + "-right-repartition", baseName + "-right-repartition-sink", rightSource, attrSerde, new RowMessageSerde<TOtherKey, TOther>(rightKeySerde, rightSerde), rightRekey);
 
-        var leftPrefix = leftIndexSerde.PrefixSerde;
         string leftMatch = baseName + "-left-match";
         B.AddProcessor(leftMatch, () => new ManyToManyMatch<TAttr, TKey, TValue, TOtherKey, TOther, JoinKey<TKey, TOtherKey>, TResult>(
-            leftMatch, leftIndex, rightIndex, leftPrefix,
+            leftMatch, leftIndex, rightIndex, attrSerde,
             (l, r) => new JoinKey<TKey, TOtherKey>(l, r), JoinKey<TKey, TOtherKey>.LeftOnly, JoinKey<TKey, TOtherKey>.RightOnly,
             joiner, leftPreserved, rightPreserved, Recomputes()), leftSource);
         string rightMatch = baseName + "-right-match";
         B.AddProcessor(rightMatch, () => new ManyToManyMatch<TAttr, TOtherKey, TOther, TKey, TValue, JoinKey<TKey, TOtherKey>, TResult>(
-            rightMatch, rightIndex, leftIndex, leftPrefix,
+            rightMatch, rightIndex, leftIndex, attrSerde,
             (r, l) => new JoinKey<TKey, TOtherKey>(l, r), JoinKey<TKey, TOtherKey>.RightOnly, JoinKey<TKey, TOtherKey>.LeftOnly,
             (r, l) => joiner(l, r), rightPreserved, leftPreserved, Recomputes()), rightSource);
         B.ConnectStores(leftMatch, leftIndex, rightIndex);
