@@ -1,7 +1,7 @@
 namespace Braid.Internal.Aggregations;
 
 /// <summary>
-/// The sort keys beside a <see cref="MemberChunk{T}"/>'s members (<see cref="MemberKeys{T,TSort}"/> holds them typed):
+/// The sort keys beside a <see cref="MemberColumn{T}"/>'s members (<see cref="MemberKeys{T,TSort}"/> holds them typed):
 /// the column edits both arrays with the same moves, so a key always sits in its member's slot.
 /// </summary>
 internal abstract class MemberKeyColumn<T>
@@ -14,10 +14,6 @@ internal abstract class MemberKeyColumn<T>
 
     /// <summary>The column's new layout: <paramref name="count"/> keys from <paramref name="oldHead"/> to <paramref name="newHead"/>, in an array of <paramref name="capacity"/>.</summary>
     public abstract void Relayout(int capacity, int oldHead, int newHead, int count);
-
-    /// <summary>A new key column of <paramref name="capacity"/> slots holding the <paramref name="count"/> keys from
-    /// <paramref name="slot"/> at its slot 0 (a chunk's split: the moved members keep their keys, no recomputation).</summary>
-    public abstract MemberKeyColumn<T> SplitOff(int slot, int count, int capacity);
 
     /// <summary>Forgets the keys of <paramref name="length"/> freed slots from <paramref name="slot"/>: a key that holds
     /// references (SQL's <c>array_agg</c> orders by the row itself) must not keep a removed member alive (review, s12).</summary>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Braid.Internal.Aggregations;
 
 /// <summary>
-/// Typed sort keys of a <see cref="MemberChunk{T}"/> (see <see cref="MemberKeyColumn{T}"/>): one struct array, so a
+/// Typed sort keys of a <see cref="MemberColumn{T}"/> (see <see cref="MemberKeyColumn{T}"/>): one struct array, so a
 /// Collect's binary search over a ~1,200-member group reads keys from contiguous memory (issue 19: probing members
 /// through their references was ~31% of the driver's timeline loop, a cache miss and a delegate call per probe).
 /// A member's key is computed once, when it is inserted (or when the keys are first asked for).
@@ -25,15 +25,8 @@ internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity)
         var keys = capacity == _keys.Length ? _keys : new TSort[capacity];
         Array.Copy(_keys, oldHead, keys, newHead, count);
         if (ReferenceEquals(keys, _keys) && RuntimeHelpers.IsReferenceOrContainsReferences<TSort>())
-            MemberChunk<T>.ClearVacated(keys, oldHead, newHead, count);
+            MemberColumn<T>.ClearVacated(keys, oldHead, newHead, count);
         _keys = keys;
-    }
-
-    public override MemberKeyColumn<T> SplitOff(int slot, int count, int capacity)
-    {
-        var upper = new MemberKeys<T, TSort>(orderBy, capacity);
-        Array.Copy(_keys, slot, upper._keys, 0, count);
-        return upper;
     }
 
     public override void Clear(int slot, int length)

@@ -64,8 +64,8 @@ internal sealed class MemberPage<T>
     /// <summary>A page's member count.</summary>
     public int Count => _members!.Count;
 
-    /// <summary>A page's members, for searches by their sort keys (<see cref="MemberColumn{T}.ChunkKeys{TSort}"/>); edit through this page.</summary>
-    public MemberColumn<T> Column => _members!;
+    /// <summary>The page's members' sort keys, in member order (see <see cref="MemberColumn{T}.Keys{TSort}"/>).</summary>
+    public ReadOnlySpan<TSort> Keys<TSort>(Func<T, TSort> orderBy) => _members!.Keys(orderBy);
 
     public void Insert(int index, T value)
     {

@@ -55,26 +55,26 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     private bool Inline => maxPage == int.MaxValue && _keepsObjects;
 
     /// <summary>
-    /// The group's members as one column, when the group is one page (false for an empty group and over several pages),
-    /// for searches over the sort keys its chunks keep beside the members (<see cref="MemberColumn{T}.ChunkKeys{TSort}"/>:
-    /// 16 B per member for a timeline's <c>(ts, id)</c>) for as long as the page object lives, so only stores that keep
-    /// their objects use it: the in-memory store, whose groups are one page (see <see cref="TableCollect{TKey,TValue,TSort}"/>).
-    /// A persistent store's pages are read back from bytes, where building the keys would cost one <c>orderBy</c> per
+    /// The group's members' sort keys in member order, when the group is one page (<paramref name="keys"/> is empty and
+    /// false returned otherwise, and for an empty group). Kept in the page beside its members (16 B per member for a
+    /// timeline's <c>(ts, id)</c>) for as long as the page object lives, so only stores that keep their objects use it:
+    /// the in-memory store, whose groups are one page (see <see cref="TableCollect{TKey,TValue,TSort}"/>). A persistent
+    /// store's pages are read back from bytes, where building the keys would cost one <paramref name="orderBy"/> per
     /// member instead of ~log2(n).
     /// </summary>
-    public bool OnePageColumn(out MemberColumn<TValue> column)
+    public bool OnePageKeys<TSort>(Func<TValue, TSort> orderBy, out ReadOnlySpan<TSort> keys)
     {
         if (_inline is { } one && Count > 0)
         {
-            column = one.Column;
+            keys = one.Keys(orderBy);
             return true;
         }
         if (_inline is not null || _pages.Count != 1)
         {
-            column = null!;
+            keys = default;
             return false;
         }
-        column = Page(0).Column;
+        keys = Page(0).Keys(orderBy);
         return true;
     }
 

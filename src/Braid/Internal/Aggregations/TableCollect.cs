@@ -39,7 +39,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         // is serialized and a group's members stay one page, as one list before: 64-member pages made every binary
         // search visit ~10 pages (a store lookup each) and halved the driver's timeline (issue 19, 42k -> 22k events/s).
         _members = new PagedMembers<TKey, TValue>(memberStore, members, members.IsPersistent ? PagedMembers<TKey, TValue>.MaxPage : int.MaxValue);
-        // Sort keys beside the members where the page objects live on (in memory); see PagedMembers.OnePageColumn.
+        // Sort keys beside the members where the page objects live on (in memory); see PagedMembers.OnePageKeys.
         _keys = !members.IsPersistent && CollectSortKeys.Enabled;
         _views = context.GetStore<IKeyValueStore<TKey, ValueAndTimestamp<IReadOnlyList<TValue>>>>(viewStore);
     }
@@ -130,7 +130,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         // at one end, and a binary search over a long group reads ~log2(n) members scattered in memory (issue 19: a
         // timeline follower holds ~1,200 lines; new tweets are ~45% of its inserts). Then members[0] <= k < members[n-1].
         int n = members.Count;
-        if (n > 0 && _keys && members.OnePageColumn(out var column)) return UpperBound(column, k);
+        if (n > 0 && _keys && members.OnePageKeys(orderBy, out var keys)) return UpperBound(keys, k);
         if (n == 0 || Compare(orderBy(members[n - 1]), k) <= 0) return n;
         if (Compare(orderBy(members[0]), k) > 0) return 0;
         int lo = 1, hi = n - 1;
@@ -143,49 +143,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         return lo;
     }
 
-    /// <summary>
-    /// <see cref="UpperBound(PagedMembers{TKey,TValue},TSort)"/> over the keys the column's chunks keep: the chunk is the
-    /// first whose last key is above <paramref name="k"/> (the ends first, as there: the last chunk, then the first).
-    /// </summary>
-    private int UpperBound(MemberColumn<TValue> column, TSort k)
-    {
-        int last = column.ChunkCount - 1;
-        var keys = column.ChunkKeys(last, orderBy);
-        if (Compare(keys[^1], k) <= 0) return column.Count;
-        int c = last;
-        if (last > 0)
-        {
-            keys = column.ChunkKeys(0, orderBy);
-            c = 0;
-            if (Compare(keys[^1], k) <= 0)
-            {
-                int lo = 1, hi = last; // chunk `last` qualifies (above)
-                while (lo < hi)
-                {
-                    int mid = (lo + hi) >>> 1;
-                    if (Compare(column.ChunkKeys(mid, orderBy)[^1], k) <= 0) lo = mid + 1;
-                    else hi = mid;
-                }
-                keys = column.ChunkKeys(c = lo, orderBy);
-            }
-        }
-        return column.ChunkStart(c) + UpperBound(keys, k);
-    }
-
-    /// <summary>The first chunk whose last key is not below <paramref name="k"/> (the chunk count when none is).</summary>
-    private int FirstChunkNotBelow(MemberColumn<TValue> column, TSort k)
-    {
-        int lo = 0, hi = column.ChunkCount;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (Compare(column.ChunkKeys(mid, orderBy)[^1], k) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-
-    /// <summary>The upper bound within one chunk's (non-empty) keys, ends first as above.</summary>
+    /// <summary><see cref="UpperBound(PagedMembers{TKey,TValue},TSort)"/> over the members' keys, ends first as there.</summary>
     private int UpperBound(ReadOnlySpan<TSort> keys, TSort k)
     {
         int n = keys.Length;
@@ -206,21 +164,16 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     {
         var eq = EqualityComparer<TValue>.Default;
         var k = orderBy(value);
-        if (_keys && members.OnePageColumn(out var column))
+        if (_keys && members.OnePageKeys(orderBy, out var keys))
         {
-            // The first member whose key is not below k, then the equal-key run (it may span chunks), on the chunks' keys.
-            for (int c = FirstChunkNotBelow(column, k); c < column.ChunkCount; c++)
+            // The first member whose key is not below k, then the equal-key run, on the keys beside the members.
+            int first = LowerBound(keys, k);
+            for (int i = first; i < keys.Length && Compare(keys[i], k) == 0; i++)
             {
-                var keys = column.ChunkKeys(c, orderBy);
-                int start = column.ChunkStart(c);
-                for (int i = LowerBound(keys, k); i < keys.Length; i++)
+                if (eq.Equals(members[i], value))
                 {
-                    if (Compare(keys[i], k) != 0) return RemoveAnywhere(members, value);
-                    if (eq.Equals(column[start + i], value))
-                    {
-                        members.RemoveAt(start + i);
-                        return start + i;
-                    }
+                    members.RemoveAt(i);
+                    return i;
                 }
             }
             return RemoveAnywhere(members, value);

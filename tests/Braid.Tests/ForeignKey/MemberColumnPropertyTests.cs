@@ -5,17 +5,17 @@ using CsCheck;
 namespace Braid.Tests.ForeignKey;
 
 /// <summary>
-/// A chunk of a Collect page's member column (issue 19, s12-tl: one array with room at both ends, sort keys in a parallel array)
+/// A Collect page's member column (issue 19, s12-tl: one array with room at both ends, sort keys in a parallel array)
 /// against a <c>List</c> model: random runs of front inserts (a newest-first timeline's new tweets), end inserts,
 /// middle inserts, removals at either end and inside, and splits. After every step the members, their sort keys (asked
 /// for once and then maintained by the edits, not recomputed) and the empty slots (which must hold no member, so a
 /// removed member is not kept alive) are checked. CsCheck prints the seed of a failing case.
 /// </summary>
-public sealed class MemberChunkPropertyTests
+public sealed class MemberColumnPropertyTests
 {
     private static readonly Func<string, (int, string)> OrderBy = m => (m.Length, m);
-    private static readonly FieldInfo Items = typeof(MemberChunk<string>).GetField("_items", BindingFlags.NonPublic | BindingFlags.Instance)!;
-    private static readonly FieldInfo Head = typeof(MemberChunk<string>).GetField("_head", BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly FieldInfo Items = typeof(MemberColumn<string>).GetField("_items", BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly FieldInfo Head = typeof(MemberColumn<string>).GetField("_head", BindingFlags.NonPublic | BindingFlags.Instance)!;
 
     [Fact]
     public void AColumn_AgreesWithAListModel_AcrossInsertsAtBothEndsAndInside_RemovalsAndSplits()
@@ -26,7 +26,7 @@ public sealed class MemberChunkPropertyTests
         Gen.Select(Gen.String[Gen.Char['a', 'd'], 0, 4].List[0, 12], op.Array[1, 400], Gen.Bool).Sample(t =>
         {
             var (initial, ops, keysFirst) = t;
-            var column = new MemberChunk<string>(initial.ToArray());
+            var column = new MemberColumn<string>(initial);
             var model = new List<string>(initial);
             bool keyed = keysFirst;
             if (keyed) column.Keys(OrderBy);
@@ -59,7 +59,6 @@ public sealed class MemberChunkPropertyTests
 
                 void Insert(int at)
                 {
-                    if (model.Count == MemberColumn<string>.ChunkSize) return; // a chunk's size: the column splits before
                     column.Insert(at, value);
                     model.Insert(at, value);
                 }
@@ -79,7 +78,7 @@ public sealed class MemberChunkPropertyTests
     [Fact]
     public void OutOfRangePositions_AreRefused()
     {
-        var column = new MemberChunk<string>(["a", "b"]);
+        var column = new MemberColumn<string>(["a", "b"]);
         Assert.Throws<ArgumentOutOfRangeException>(() => column[2]);
         Assert.Throws<ArgumentOutOfRangeException>(() => column[-1]);
         Assert.Throws<ArgumentOutOfRangeException>(() => column.Insert(3, "c"));
@@ -89,7 +88,7 @@ public sealed class MemberChunkPropertyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => column[0]); // the array still has slots: the count decides
     }
 
-    private static void AssertEmptySlotsHoldNothing(MemberChunk<string> column)
+    private static void AssertEmptySlotsHoldNothing(MemberColumn<string> column)
     {
         var items = (string[])Items.GetValue(column)!;
         int head = (int)Head.GetValue(column)!;
@@ -107,7 +106,7 @@ public sealed class MemberChunkPropertyTests
     }
 
     private static readonly System.Reflection.FieldInfo KeysField =
-        typeof(MemberChunk<string>).GetField("_keys", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        typeof(MemberColumn<string>).GetField("_keys", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
 
     private static readonly System.Reflection.FieldInfo KeyArray =
         typeof(MemberKeys<string, (int, string)>).GetField("_keys", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
