@@ -8,7 +8,7 @@ namespace Braid.Tests.ForeignKey;
 /// Collect's emitted stream against a from-scratch model for groups of hundreds of members (issue 19, s14-tlc: written
 /// for a chunked member column, which was measured slower and reverted; it pins any layout of a large group's members
 /// and sort keys, which the small-group Collect tests do not reach). Two teams of up to ~600 players with few distinct point
-/// values, so an equal-key run often spans chunks; players join, move, change points and leave. With a limit above
+/// values, so equal-key runs are long; players join, move, change points and leave. With a limit above
 /// the team size every member is shown, so any member misplaced or lost at any position shows in the next output;
 /// with a small limit, removals at the top promote members from deep in the list. The seed is in the test's name.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class CollectLargeGroupEmissionTests
     [InlineData(2, 2000)]
     [InlineData(3, 40)]
     [InlineData(4, 40)]
-    public void Collect_OverGroupsOfManyChunks_EmitsExactlyTheModelsShownMembers(int seed, int limit)
+    public void Collect_OverGroupsOfHundredsOfMembers_EmitsExactlyTheModelsShownMembers(int seed, int limit)
     {
         var b = new StreamsBuilder();
         b.Table("scores", Consumed.With(Serdes.String, Serdes.String))
