@@ -1,7 +1,3 @@
-using System.Globalization;
-using Braid.Serialization;
-using Braid.Testing;
-
 namespace Braid.Tests.ForeignKey;
 
 /// <summary>
@@ -21,19 +17,8 @@ public sealed class CollectLargeGroupEmissionTests
     [InlineData(4, 40)]
     public void Collect_OverGroupsOfHundredsOfMembers_EmitsExactlyTheModelsShownMembers(int seed, int limit)
     {
-        var b = new StreamsBuilder();
-        b.Table("scores", Consumed.With(Serdes.String, Serdes.String))
-            .GroupBy((player, v) => KeyValue.Pair(v.Split(':')[0], player + ":" + v.Split(':')[1]))
-            .Collect(m => int.Parse(m.Split(':')[1], CultureInfo.InvariantCulture), descending: true, limit: limit)
-            .ToStream().MapValues(v => v is null ? "<gone>" : string.Join(",", v)).To("out", Produced.With(Serdes.String, Serdes.String));
-        using var d = new TopologyTestDriver(b.Build());
-        var input = d.CreateInputTopic<string, string>("scores");
-        var output = d.CreateOutputTopic<string, string>("out");
-
+        using var teams = new CollectTeams(limit);
         var rng = new Random(seed);
-        var rows = new Dictionary<string, (string Team, int Points, long Seq)>();
-        var shown = new Dictionary<string, string>();
-        long seq = 0;
         int largest = 0;
         for (int step = 0; step < 3000; step++)
         {
@@ -43,29 +28,8 @@ public sealed class CollectLargeGroupEmissionTests
             // Points: mostly 0-15 (long runs of equal keys), sometimes far above or below all others (the ends).
             int points = rng.Next(10) switch { 0 => 100 + step, 1 => -step, _ => rng.Next(16) };
             string? value = leave ? null : $"t{rng.Next(2)}:{points}";
-            input.PipeInput(player, value, step + 1);
-            var touched = new List<string>();
-            if (rows.Remove(player, out var before)) touched.Add(before.Team);
-            if (value is not null)
-            {
-                var team = value.Split(':')[0];
-                rows[player] = (team, points, seq++);
-                if (!touched.Contains(team)) touched.Add(team);
-            }
-            var expected = new List<KeyValuePair<string, string>>();
-            foreach (var team in touched)
-            {
-                // Highest points first; ties in arrival order of the member's current value.
-                var view = rows.Where(r => r.Value.Team == team).OrderByDescending(r => r.Value.Points).ThenBy(r => r.Value.Seq)
-                    .Take(limit).Select(r => $"{r.Key}:{r.Value.Points}").ToList();
-                string now = view.Count == 0 ? "<gone>" : string.Join(",", view);
-                if (now == shown.GetValueOrDefault(team, "<gone>")) continue;
-                expected.Add(new(team, now));
-                if (view.Count == 0) shown.Remove(team);
-                else shown[team] = now;
-            }
-            largest = Math.Max(largest, rows.Values.Count(r => r.Team == "t0"));
-            var actual = output.ReadKeyValuesToList().Select(kv => new KeyValuePair<string, string>(kv.Key!, kv.Value!)).ToList();
+            var (expected, actual) = teams.Pipe(player, value, step + 1);
+            largest = Math.Max(largest, teams.Members("t0"));
             Assert.True(expected.SequenceEqual(actual),
                 $"seed {seed}, step {step} ({player} → {value ?? "delete"}): expected {expected.Count} outputs [{string.Join("; ", expected).Length} chars], got {actual.Count}: first difference in [{Diff(expected, actual)}]");
         }
