@@ -24,7 +24,7 @@ public class RestartEquivalenceTests(ITestOutputHelper output)
 
     public static TheoryData<string> Cases => new()
     {
-        "suppressed windowed count", "stream-stream outer join", "stream self join", "table-table outer join", "session count",
+        "suppressed windowed count", "stream-stream outer join", "stream-stream left join", "stream self join", "table-table outer join", "session count",
         "table group-by count", "stream-table left join", "repartitioned windowed reduce",
     };
 
@@ -45,6 +45,15 @@ public class RestartEquivalenceTests(ITestOutputHelper output)
             var right = b.Stream("right", Consumed.With(S, S));
             b.Stream("left", Consumed.With(S, S)).Peek((_, v) => Flaky(fail, v))
                 .OuterJoin(right, (l, r) => $"{l ?? "-"}+{r ?? "-"}", JoinWindows.OfTimeDifferenceAndGrace(TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(15)))
+                .To("out", Produced.With(S, S));
+            return b.Build();
+        }, ["left", "right"], true),
+        "stream-stream left join" => new Case(name, fail =>
+        {
+            var b = new StreamsBuilder();
+            var right = b.Stream("right", Consumed.With(S, S));
+            b.Stream("left", Consumed.With(S, S)).Peek((_, v) => Flaky(fail, v))
+                .LeftJoin(right, (l, r) => $"{l}+{r ?? "-"}", JoinWindows.OfTimeDifferenceAndGrace(TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(20)))
                 .To("out", Produced.With(S, S));
             return b.Build();
         }, ["left", "right"], true),
@@ -139,9 +148,21 @@ public class RestartEquivalenceTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task ChunksAcrossRestartsAndReplacedThreads_GiveTheDriversOutput_RecordForRecord(string name)
+    public Task ChunksAcrossRestartsAndReplacedThreads_GiveTheDriversOutput_RecordForRecord(string name) =>
+        Run(name, int.TryParse(Environment.GetEnvironmentVariable("BRAID_ADVERSARIAL_SEED"), out var s) ? s : Random.Shared.Next());
+
+    /// <summary>
+    /// Seeds that once failed, replayed on every run. 1315109997: a restart lost the outer join's minTime (Kafka's
+    /// "anything due?" bound, left by an emit pass at the last key it read, above some held timestamps), the first
+    /// record after the restart scanned the buffer and moved the bound, and a held record came out one record later
+    /// than without the restart (SharedJoinTime commits the bound since).
+    /// </summary>
+    [Theory]
+    [InlineData("stream-stream outer join", 1315109997)]
+    public Task KnownSeeds_GiveTheDriversOutput_RecordForRecord(string name, int seed) => Run(name, seed);
+
+    private async Task Run(string name, int seed)
     {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("BRAID_ADVERSARIAL_SEED"), out var s) ? s : Random.Shared.Next();
         output.WriteLine($"{name}: seed {seed} (replay: BRAID_ADVERSARIAL_SEED={seed})");
         var c = Get(name);
         var rnd = new Random(seed);

@@ -84,7 +84,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         _otherStore = context.GetStore<IWindowStore<TKey, TOther>>(_otherStoreName);
         if (_spec.HeldStoreName is not null)
             _held = context.GetStore<IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>>(_spec.HeldStoreName);
-        _time = context.GetOrCreateShared(_spec.JoinName, () => new SharedJoinTime(context.NodeStreamTime(_spec.JoinName)));
+        _time = context.GetOrCreateShared(_spec.JoinName, () => new SharedJoinTime(
+            context.NodeStreamTime(_spec.JoinName), context.NodeStreamTime(SharedJoinTime.MinHeldTimeNode(_spec.JoinName))));
         _emitIntervalMs = (long)context.Config.OuterJoinEmitInterval.TotalMilliseconds;
     }
 
