@@ -41,10 +41,10 @@ internal sealed class WriteBackCache<TKey, TValue>
     private readonly List<TKey> _deleted = new();
     private uint _epoch;
 
-    public WriteBackCache(int capacity, uint firstEpoch = 1)
+    public WriteBackCache(int capacity)
     {
         _generationCapacity = capacity / 2;
-        _epoch = firstEpoch == 0 ? 1 : firstEpoch;
+        _epoch = 1; // 0 is no commit's: a new entry (epoch 0) is never pending
     }
 
     /// <summary>Whether committed values are kept (a read-only view's or a zero-capacity cache keeps pending writes only).</summary>
@@ -60,6 +60,13 @@ internal sealed class WriteBackCache<TKey, TValue>
 
     /// <summary>The current commit epoch (tests).</summary>
     internal uint Epoch => _epoch;
+
+    /// <summary>Moves to a later epoch with nothing pending (tests: the wrap after 2^32 commits).</summary>
+    internal void SkipToEpoch(uint epoch)
+    {
+        if (_written.Count > 0) throw new InvalidOperationException("Writes are pending.");
+        _epoch = epoch;
+    }
 
     /// <summary>Entries held, both generations (tests).</summary>
     internal int Count => _young.Count + _old.Count + _pinned.Count;

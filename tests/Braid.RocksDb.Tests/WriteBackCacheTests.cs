@@ -142,19 +142,21 @@ public sealed class WriteBackCacheTests
         Assert.Equal(100, reopened.OpenTask(new TaskId(0, 0)).Stores.CreateKeyValueStore(builder).All().Count());
     }
 
-    /// <summary>The commit epoch wraps after 2^32 commits: entries written before must not read as pending afterwards, and
-    /// a committed value cached before the wrap must be written by the next commit that changes it.</summary>
+    /// <summary>The commit epoch wraps after 2^32 commits: an entry written 2^32 commits ago (at the epoch the wrap lands
+    /// on) must not read as pending afterwards, and a committed value cached before the wrap (epoch 0) must be listed by
+    /// its next write, or the next commit would not write it.</summary>
     [Fact]
     public void TheCommitEpoch_Wrapping_LeavesNoEntryPending_AndTheNextWritesArePending()
     {
-        var cache = new WriteBackCache<string, string>(16, firstEpoch: uint.MaxValue - 1);
+        var cache = new WriteBackCache<string, string>(16);
         cache.AddCommitted("clean", present: true, "c");
         ref var written = ref cache.Add("written");
         Assert.True(cache.BeginWrite(ref written, "written", added: true, freshIfAdded: true));
         written.Value = "w";
         written.Present = true;
-        cache.Committed(removeAbsences: false); // epoch uint.MaxValue
-        cache.Committed(removeAbsences: false); // wraps
+        cache.Committed(removeAbsences: false); // epoch 2
+        cache.SkipToEpoch(uint.MaxValue); // 2^32 - 3 commits later
+        cache.Committed(removeAbsences: false); // wraps to 1, the epoch "written" was written at
         Assert.Equal(1u, cache.Epoch);
         Assert.False(cache.IsPending(cache.Peek("written")));
         Assert.Empty(cache.WrittenKeys);
