@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Braid.RocksDb;
 
@@ -12,46 +11,45 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue>
     {
         StoreArguments.NotNull(key);
         StoreArguments.NotNull(value);
-        SetPending(key, new Pending(value, IsDelete: false));
+        ThrowIfReadOnly();
+        ref var entry = ref _entries.Find(key);
+        bool added = Unsafe.IsNullRef(ref entry);
+        if (added) entry = ref _entries.Add(key);
+        BeginWrite(ref entry, key, added);
+        entry.Value = value;
+        entry.Present = true;
         _groups?.Put(key, value);
     }
 
     /// <summary>
-    /// A table source's update (read the old value, write the new one) in one lookup of the pending writes when the key
-    /// was written since the last commit, as the in-memory store does in one dictionary lookup; otherwise the committed
-    /// value is read as <see cref="TryGet"/> reads it, and that read also decides the write's freshness (no second cache
-    /// lookup). Stores exactly what <c>TryGet</c> then <c>Put</c> would.
+    /// A table source's update (read the old value, write the new one) in one lookup when the key's entry is in memory
+    /// (written since the last commit, or its committed value cached), as the in-memory store does in one dictionary
+    /// lookup; otherwise the committed value is read as <see cref="TryGet"/> reads it, and that read also decides the
+    /// write's freshness. Stores exactly what <c>TryGet</c> then <c>Put</c> would.
     /// </summary>
     public bool PutAndGetOld(TKey key, TValue value, out TValue old)
     {
         StoreArguments.NotNull(key);
         StoreArguments.NotNull(value);
         ThrowIfReadOnly();
-        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_pending, key);
-        if (!Unsafe.IsNullRef(ref slot))
+        ref var entry = ref _entries.Find(key);
+        bool hadOld, added = false;
+        if (!Unsafe.IsNullRef(ref entry))
         {
-            bool hadPending = !slot.IsDelete;
-            old = hadPending ? slot.Value : default!;
-            slot = slot with { Value = value, IsDelete = false }; // freshness and key bytes stay the first write's
-            _groups?.Put(key, value);
-            return hadPending;
-        }
-        // Not pending: the committed value, read before the pending slot is added, so a failed read leaves no write behind.
-        bool hadOld;
-        bool fresh;
-        if (_cache.TryGet(key, out var cached))
-        {
-            (hadOld, old) = (cached.Present, cached.Value);
-            fresh = !cached.Present;
+            (hadOld, old) = (entry.Present, entry.Value);
         }
         else
         {
+            // Read before the entry is added, so a failed read leaves no write behind; the read may cache the committed
+            // value (then the write finds that entry, and its freshness is the value's absence).
             hadOld = TryGetUncached(key, out old);
-            // What KnownAbsentWhenCommitted would answer now: an absence is known when it is cached (a cache that is on
-            // just cached it) or when the cache covers the committed state (then nothing was cached).
-            fresh = !hadOld && _cache.Enabled;
+            entry = ref _entries.Find(key);
+            added = Unsafe.IsNullRef(ref entry);
+            if (added) entry = ref _entries.Add(key);
         }
-        AddPending(key, new Pending(value, IsDelete: false, Fresh: fresh));
+        BeginWrite(ref entry, key, added);
+        entry.Value = value;
+        entry.Present = true;
         _groups?.Put(key, value);
         return hadOld;
     }
@@ -60,64 +58,49 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue>
     {
         StoreArguments.NotNull(key);
         ThrowIfReadOnly();
-        if (!TryGet(key, out _)) return false;
-        if (_pending.TryGetValue(key, out var pending) && pending.Fresh)
+        ref var entry = ref _entries.Find(key);
+        bool added = false;
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            if (!TryGetUncached(key, out _)) return false;
+            entry = ref _entries.Find(key); // the read cached the committed value, unless the cache is off
+            added = Unsafe.IsNullRef(ref entry);
+            if (added) entry = ref _entries.Add(key);
+        }
+        else if (!entry.Present) return false;
+        _entries.NoteDeleted(key);
+        if (_entries.IsPending(entry) && entry.Fresh)
         {
             // The committed state has no value for the key, so dropping the pending put leaves exactly what a pending
             // delete would commit. Kafka's caching store flushes the delete instead (CachingKeyValueStore.putAndMaybeForward
-            // writes the null through); no reader can tell the difference. The next read of the key costs no RocksDB read
-            // either: the absence is cached, or (the cache covering the committed state) the key is simply not held. A crash before the commit loses nothing: neither write was durable.
-            _pending.Remove(key);
-            // The index entry's bytes were kept with the pending write when it was indexed: no second serialization.
-            _pendingIndex?.Remove(new KeyIndexEntry<TKey>(pending.KeyBytes ?? KeySerde.Serialize(key), key));
-            CacheAbsent(key);
+            // writes the null through); no reader can tell the difference. The entry stays, a committed absence (the next
+            // read costs no RocksDB read; under coverage the commit removes it). A crash before the commit loses nothing:
+            // neither write was durable.
+            entry.Written = false;
+            entry.Present = false;
+            entry.Value = default!;
+            // The index entry's bytes were kept with the entry when it was indexed: no second serialization.
+            _pendingIndex?.Remove(new KeyIndexEntry<TKey>(entry.KeyBytes ?? KeySerde.Serialize(key), key));
             _groups?.Delete(key);
             return true;
         }
-        SetPending(key, new Pending(default!, IsDelete: true));
+        BeginWrite(ref entry, key, added);
+        entry.Present = false;
+        entry.Value = default!;
         _groups?.Delete(key);
         return true;
     }
 
-    private void SetPending(TKey key, Pending pending)
+    /// <summary>Marks the entry written (<see cref="WriteBackCache{TKey,TValue}.BeginWrite"/>): freshness is decided by the
+    /// first write since the commit (what was committed before it) and kept by later ones. A key newly pending joins the
+    /// pending index when it exists, with its bytes kept on the entry (serialized once per key, not once per index operation).</summary>
+    private void BeginWrite(ref WriteBackCache<TKey, TValue>.Entry entry, TKey key, bool added)
     {
-        ThrowIfReadOnly();
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, key, out bool existed);
-        if (existed)
-        {
-            // Freshness is decided by the first pending write of the key (what was committed before it) and kept by later
-            // ones; so are the key's serialized bytes.
-            slot = pending with { Fresh = slot.Fresh, KeyBytes = slot.KeyBytes };
-            return;
-        }
-        slot = WithKeyBytes(key, pending with { Fresh = KnownAbsentWhenCommitted(key) });
+        if (!_entries.BeginWrite(ref entry, key, added, freshIfAdded: CoversKnown()) || _pendingIndex is null) return;
+        _pendingIndex.Add(new KeyIndexEntry<TKey>(entry.KeyBytes ??= KeySerde.Serialize(key), key));
     }
 
-    /// <summary>Adds the first pending write of a key whose freshness the caller decided.</summary>
-    private void AddPending(TKey key, Pending pending) => _pending.Add(key, WithKeyBytes(key, pending));
+    private bool CoversAll() => _entries.Enabled && _coverage.CoversAll(Db, Family, Prefix, _entries.EverDropped);
 
-    /// <summary>A new pending key's write, indexed when the index exists.</summary>
-    private Pending WithKeyBytes(TKey key, Pending pending)
-    {
-        // The serialized key is kept with the write when the index needs it now (a held record's later fresh delete
-        // removes it from the index with these bytes) — serialized once per pending key, not once per index operation.
-        if (_pendingIndex is null) return pending;
-        var keyBytes = KeySerde.Serialize(key);
-        _pendingIndex.Add(new KeyIndexEntry<TKey>(keyBytes, key));
-        return pending with { KeyBytes = keyBytes };
-    }
-
-    /// <summary>Whether the committed state is known (from the cache, never a read) to hold no value for the key.</summary>
-    private bool KnownAbsentWhenCommitted(TKey key) => _cache.TryGet(key, out var cached) ? !cached.Present : CoversKnown();
-
-    private bool CoversAll() => _cache.Enabled && _coverage.CoversAll(Db, Family, Prefix, _cache.EverDropped);
-
-    private bool CoversKnown() => _cache.Enabled && _coverage.Known(_cache.EverDropped);
-
-    /// <summary>Caches a committed absence, or, while the cache covers the committed state, drops the key (a miss says absent).</summary>
-    private void CacheAbsent(TKey key)
-    {
-        if (CoversKnown()) _cache.Remove(key);
-        else _cache.Set(key, new Cached(false, default!));
-    }
+    private bool CoversKnown() => _entries.Enabled && _coverage.Known(_entries.EverDropped);
 }

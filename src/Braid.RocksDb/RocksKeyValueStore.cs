@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace Braid.RocksDb;
 
@@ -9,10 +9,11 @@ namespace Braid.RocksDb;
 /// serialized value, so RocksDB's byte order is the serialized-key order the in-memory store uses.
 /// <list type="bullet">
 /// <item>Writes stay pending, as objects, until the backend commits them in one batch with every other
-/// store of the committing tasks (<see cref="ICommittable"/>); reads see them first.</item>
-/// <item>Committed values are cached deserialized (<see cref="ValueCache{TKey,TValue}"/>), so a hot key costs two
-/// dictionary lookups and no RocksDB call. Absence is cached too unless the cache covers the committed state
-/// (<see cref="CacheCoverage"/>): then a key it does not hold is absent already, and an absence is not cached.</item>
+/// store of the committing tasks (<see cref="ICommittable"/>). They are dirty entries of the same map that caches
+/// committed values deserialized (<see cref="WriteBackCache{TKey,TValue}"/>, Kafka's <c>NamedCache</c>), so a hot key
+/// costs one dictionary lookup and no RocksDB call, written or not, and a commit copies nothing. Absence is cached too
+/// unless the cache covers the committed state (<see cref="CacheCoverage"/>): then a key it does not hold is absent
+/// already, and an absence is not cached.</item>
 /// <item>Scans merge a committed iterator with the pending writes, ordered by serialized key; the
 /// serialized pending keys are indexed on the first scan and kept up to date until the commit.</item>
 /// <item>A key written since the last commit that the committed state is known not to hold (its absence was read
@@ -35,10 +36,9 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
 
     private readonly Serde<TValue> _valueSerde;
     private readonly CommitValueWriter<TValue> _valueWriter;
-    private readonly Dictionary<TKey, Pending> _pending = StoreDictionary.Create<TKey, Pending>();
-    private readonly ValueCache<TKey, Cached> _cache;
+    private readonly WriteBackCache<TKey, TValue> _entries;
     private readonly KeyBuffer _keyBuffer = new();
-    private readonly CommitKeyArena<Pending> _writeOrder = new();
+    private readonly CommitKeyArena<WriteBackCache<TKey, TValue>.Entry> _writeOrder = new();
     private readonly CommitValueWriter<TKey> _keyWriter;
     private SortedIndex<KeyIndexEntry<TKey>>? _pendingIndex;
     private readonly List<KeyIndexEntry<TKey>> _pendingInRange = new();
@@ -54,18 +54,21 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
         _valueWriter = new CommitValueWriter<TValue>(builder.ValueSerde);
         // Keys too: a commit writes each key not serialized yet into a reused buffer, copied into the arena (CommitKeyArena).
         _keyWriter = new CommitValueWriter<TKey>(builder.KeySerde);
-        _cache = new ValueCache<TKey, Cached>(readOnly ? 0 : cacheEntries);
+        _entries = new WriteBackCache<TKey, TValue>(readOnly ? 0 : cacheEntries);
         // A join's subscription or index store: whole groups in memory, so right-side updates scan no RocksDB iterator.
         if (!readOnly && cacheEntries > 0 && builder.KeySerde is IGroupedKeys<TKey> grouped) _groups = new(grouped, cacheEntries);
     }
 
-    public override long PendingBytes => _pending.Count * EstimatedEntryBytes;
+    public override long PendingBytes => _entries.WrittenKeys.Count * EstimatedEntryBytes;
 
     /// <summary>Where scans from the start seek (tests).</summary>
     internal CommittedFloor Floor => _floor;
 
     /// <summary>Above it, reads know a key absent (tests).</summary>
     internal CommittedCeiling Ceiling => _ceiling;
+
+    /// <summary>The pending writes and cached committed values (tests).</summary>
+    internal WriteBackCache<TKey, TValue> Entries => _entries;
 
     /// <summary>Groups whose prefix scans are answered from memory (tests).</summary>
     internal int CachedGroups => _groups?.GroupCount ?? 0;
@@ -80,20 +83,15 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
     public bool TryGet(TKey key, out TValue value)
     {
         StoreArguments.NotNull(key);
-        if (_pending.TryGetValue(key, out var pending))
-        {
-            value = pending.Value;
-            return !pending.IsDelete;
-        }
-        if (_cache.TryGet(key, out var cached))
-        {
-            value = cached.Value;
-            return cached.Present;
-        }
-        return TryGetUncached(key, out value);
+        // One lookup: a pending write and a committed value are the same entry (pending wins by construction).
+        ref var entry = ref _entries.Find(key);
+        if (Unsafe.IsNullRef(ref entry)) return TryGetUncached(key, out value);
+        value = entry.Value;
+        return entry.Present;
     }
 
-    /// <summary>The committed value of a key the cache does not hold: absent under coverage, else read (and cached).</summary>
+    /// <summary>The committed value of a key the cache does not hold (nor a pending write): absent under coverage, else
+    /// read (and cached).</summary>
     private bool TryGetUncached(TKey key, out TValue value)
     {
         value = default!;
@@ -102,7 +100,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
         if (CoversAll()) return false;
         var keyBytes = KeySerde.Serialize(key);
         bool found = !KnownAbsent(keyBytes) && Db.TryRead(Family, _keyBuffer.Compose(Prefix, keyBytes), _valueSerde, out value);
-        _cache.Set(key, new Cached(found, value));
+        _entries.AddCommitted(key, found, value);
         return found;
     }
 
@@ -227,8 +225,9 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
 
     private int EmitPending(KeyIndexEntry<TKey> entry, List<KeyValue<TKey, TValue>>? output)
     {
-        var pending = _pending[entry.Key];
-        if (pending.IsDelete) return 0;
+        // Indexed keys are pending, and pending entries are never dropped by the cache.
+        ref var pending = ref _entries.Peek(entry.Key);
+        if (!pending.Present) return 0;
         output?.Add(new KeyValue<TKey, TValue>(entry.Key, pending.Value));
         return 1;
     }
@@ -238,17 +237,16 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
         // Reused: a merge reads it to the end before it returns, and nothing calls back into this store meanwhile.
         var result = _pendingInRange;
         result.Clear();
-        if (_pending.Count == 0) return result;
+        if (_entries.WrittenKeys.Count == 0) return result;
         if (_pendingIndex is null)
         {
             _pendingIndex = new SortedIndex<KeyIndexEntry<TKey>>(KeyIndexEntry<TKey>.ByBytes);
-            foreach (var key in _pending.Keys)
+            foreach (var key in _entries.WrittenKeys)
             {
-                var keyBytes = KeySerde.Serialize(key);
-                _pendingIndex.Add(new KeyIndexEntry<TKey>(keyBytes, key));
-                // Kept with the write for a later fresh delete (a value change through a ref leaves the enumeration valid).
-                ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_pending, key);
-                slot = slot with { KeyBytes = keyBytes };
+                ref var entry = ref _entries.Peek(key);
+                if (!_entries.IsPending(entry)) continue; // a fresh delete dropped its write
+                // Kept with the entry for a later fresh delete and the next commits (a key's bytes never change).
+                _pendingIndex.Add(new KeyIndexEntry<TKey>(entry.KeyBytes ??= KeySerde.Serialize(key), key));
             }
         }
         for (var walk = _pendingIndex.From(new KeyIndexEntry<TKey>(lo ?? [], default!)); walk.MoveNext();)
@@ -273,7 +271,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
             for (var walk = _pendingIndex.From(new KeyIndexEntry<TKey>([], default!)); walk.MoveNext();)
             {
                 var bytes = walk.Current.Bytes!;
-                if (Write(batch, bytes, _pending[walk.Current.Key]))
+                if (Write(batch, bytes, _entries.Peek(walk.Current.Key)))
                 {
                     lowest ??= bytes;
                     highest = bytes;
@@ -284,8 +282,15 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
         }
         // Keys the pending writes do not hold serialized yet are written into a reused buffer and copied into the arena:
         // no array per key per commit (CommitKeyArena).
-        foreach (var (key, pending) in _pending)
-            _writeOrder.Add(pending.KeyBytes is { } held ? held : _keyWriter.Write(key), pending);
+        // Nothing here changes an entry: should the batch fail, a retried commit writes the same entries (Committed,
+        // after the batch is durable, is what makes them clean). A commit that threw half-way (a serde) left its entries
+        // in the arena: a retry starts from an empty one, or a stale value could sort after the new one.
+        _writeOrder.Clear();
+        foreach (var key in _entries.WrittenKeys)
+        {
+            ref var entry = ref _entries.Peek(key);
+            if (_entries.IsPending(entry)) _writeOrder.Add(entry.KeyBytes is { } held ? held : _keyWriter.Write(key), entry);
+        }
         _writeOrder.Sort(); // key order is cheaper for RocksDB's memtable (KeyOrderedWrites)
         int first = -1, last = -1;
         for (int i = 0; i < _writeOrder.Count; i++)
@@ -300,10 +305,10 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
 
     /// <summary>Adds a pending write to the batch; true when it is a put (deletes never lower the floor: it stays a lower
     /// bound of the committed keys; nor raise the ceiling).</summary>
-    private bool Write(WriteBatch batch, ReadOnlySpan<byte> key, in Pending pending)
+    private bool Write(WriteBatch batch, ReadOnlySpan<byte> key, in WriteBackCache<TKey, TValue>.Entry pending)
     {
         var stored = _keyBuffer.Compose(Prefix, key);
-        if (pending.IsDelete)
+        if (!pending.Present)
         {
             batch.Delete(stored, Family);
             return false;
@@ -314,12 +319,9 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
 
     public override void Committed()
     {
-        foreach (var (key, pending) in _pending)
-        {
-            if (pending.IsDelete) CacheAbsent(key);
-            else _cache.Set(key, new Cached(true, pending.Value));
-        }
-        _pending.Clear();
+        // The pending entries become the committed ones where they are: no copy (WriteBackCache). Under coverage a
+        // deleted key's entry goes (a miss says absent), as it always went.
+        _entries.Committed(removeAbsences: CoversKnown());
         // Once a scan built the index it is kept, emptied, and maintained by the next writes: rebuilding it after every
         // commit allocated its chunks again (a tenth of the RocksDB foreign-key join's allocation, issue 19).
         // A store with a group cache is the exception: its scans are answered from memory once a group is cached, so an
@@ -332,19 +334,12 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
 
     public override void DiscardPending()
     {
-        _pending.Clear();
         _pendingIndex = null;
-        _cache.Clear();
+        _entries.Clear(); // the pending writes and the committed values they replaced
         _groups?.Clear(); // it holds pending writes just discarded
         _coverage.Forget();
         _floor = default; // learned again by the next scan from below
         _ceiling = default;
         ResetIterator();
     }
-
-    /// <summary>A pending write; <c>Fresh</c>: the committed state holds no value for the key (see the class remarks);
-    /// <c>KeyBytes</c>: the key serialized, once the pending index holds it (null before).</summary>
-    private readonly record struct Pending(TValue Value, bool IsDelete, bool Fresh = false, byte[]? KeyBytes = null);
-
-    private readonly record struct Cached(bool Present, TValue Value);
 }
