@@ -69,7 +69,8 @@ public class QueryDuringCloseTests
 
         var close = app.CloseAsync();
         // Leaving the read blocked when the close did not wait: letting it go would run RocksDB on a closed database.
-        var first = await Task.WhenAny(close, Task.Delay(500));
+        // Without the wait the close ends in well under a second even on a loaded 2-core machine; with it, never.
+        var first = await Task.WhenAny(close, Task.Delay(TimeSpan.FromSeconds(3)));
         Assert.False(first == close, "the close released the database while a query was reading it");
         serde.Release.Set();
         Assert.True(reader.Join(TestOptions.Idle));
