@@ -10,7 +10,8 @@ public sealed partial class BraidApplication
     /// the state directory lock are released. The state ends <see cref="StreamsState.NotRunning"/> (or stays
     /// <see cref="StreamsState.Error"/>).
     /// </summary>
-    /// <param name="timeout">How long to wait for threads (default 30 s); a thread still running after it is abandoned, uncommitted.</param>
+    /// <param name="timeout">How long to wait for threads (default 30 s); a thread still running after it is abandoned, uncommitted.
+    /// Interactive queries reading a persistent store when the close releases the state are waited for as long; reads after it are refused.</param>
     /// <returns>A task that completes when closed.</returns>
     public Task CloseAsync(TimeSpan? timeout = null) => CloseOnce(timeout ?? TimeSpan.FromSeconds(30));
 
@@ -161,7 +162,10 @@ public sealed partial class BraidApplication
                     _logger.LogWarning(e, "Closing task {Task} threw.", task.Id);
                 }
             }
-            _backend.Dispose();
+            // Queries and the store gauge read committed views from their own threads: a read still running when the
+            // database is released would run RocksDB on freed handles (SIGSEGV, no managed trace), so wait for them first.
+            if (CloseViews(timeout)) _backend.Dispose();
+            else _logger.LogError("A query of a persistent store was still reading after {Timeout}; the state database is left open (released when the process ends).", timeout);
             _logs.Dispose();
             _dirLock.Dispose();
             _globalLock.Dispose();

@@ -9,6 +9,10 @@ public sealed partial class BraidApplication : IQueryableStores
 {
     private readonly Dictionary<(ITaskState, string), IStateStore> _views = new();
 
+    /// <summary>Set by the close before it releases the database: reads of committed views are refused from then on
+    /// (checked under each view's monitor, see <see cref="CloseViews"/>).</summary>
+    private volatile bool _viewsClosed;
+
     // Queries (the getters are QueryableStoresExtensions): persistent stores answer from committed state only (never a
     // write a crash could still undo); stores kept in memory answer with what their task has processed (read under
     // the stream thread's lock, between batches).
@@ -37,14 +41,31 @@ public sealed partial class BraidApplication : IQueryableStores
                 // callback must not throw: one listener observes every application in the process.
                 yield break;
             }
-            long entries = 0;
-            foreach (var v in views)
-            {
-                // The gauge is off the hot path; the generic ApproximateCount is read without knowing the types.
-                if (v.Store.GetType().GetProperty("ApproximateCount")?.GetValue(v.Store) is long n) entries += n;
-            }
+            if (EntriesOf(views) is not { } entries) yield break;
             yield return (name, entries);
         }
+    }
+
+    /// <summary>The entries of a store's parts; null when the application closed since they were resolved (a gauge
+    /// callback must not throw). Each part is read under its lock, as a query's read: the close waits for it before it
+    /// releases the database, and refuses it after (before, this read ran outside any lock: collected by a
+    /// <c>MeterListener</c> while the application closed, it ran RocksDB on the freed database, a silent SIGSEGV).</summary>
+    internal static long? EntriesOf(IReadOnlyList<StorePart> parts)
+    {
+        long entries = 0;
+        try
+        {
+            foreach (var part in parts)
+            {
+                // The gauge is off the hot path; the generic ApproximateCount is read without knowing the types.
+                if (part.Read((object s) => s.GetType().GetProperty("ApproximateCount")?.GetValue(s)) is long n) entries += n;
+            }
+        }
+        catch (InvalidStateStoreException)
+        {
+            return null;
+        }
+        return entries;
     }
 
     /// <summary>Records forwarded per processor node, summed over this application's tasks (a metric source).</summary>
@@ -91,7 +112,10 @@ public sealed partial class BraidApplication : IQueryableStores
                 }
                 if (!_views.TryGetValue((task.State, name), out var view))
                     _views[(task.State, name)] = view = builder.Build(task.State.CommittedStores);
-                result.Add(new StorePart(name, view, null, null));
+                // Read under the view's own monitor (the view serializes its reads anyway), so the close can wait for a
+                // read in flight before it releases the database and refuse any later one (CloseViews): a read on the
+                // released database runs RocksDB on freed native handles, a silent process crash.
+                result.Add(new StorePart(name, view, view, () => !_viewsClosed));
             }
             if (result.Count == 0 && partition is { } asked)
             {
@@ -101,6 +125,25 @@ public sealed partial class BraidApplication : IQueryableStores
             }
             return result;
         }
+    }
+
+    /// <summary>
+    /// Refuses every later read of a committed view and waits, up to <paramref name="timeout"/>, for the reads in flight
+    /// (each holds its view's monitor, <see cref="StorePart.Read{TStore,TResult}"/>). Under the state lock, so no view is
+    /// added meanwhile; a read never takes the state lock while it holds a view's monitor. False when a read outlived the
+    /// timeout: the database must then stay open.
+    /// </summary>
+    private bool CloseViews(TimeSpan timeout)
+    {
+        _viewsClosed = true;
+        long start = Environment.TickCount64;
+        foreach (var view in _views.Values)
+        {
+            var left = TimeSpan.FromMilliseconds(Math.Max(0, timeout.TotalMilliseconds - (Environment.TickCount64 - start)));
+            if (!Monitor.TryEnter(view, left)) return false;
+            Monitor.Exit(view);
+        }
+        return true;
     }
 
     private IEnumerable<(EmbeddedStreamThread Thread, EmbeddedTask Task)> TasksByThread()
