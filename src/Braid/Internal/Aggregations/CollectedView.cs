@@ -33,6 +33,11 @@ internal sealed class CollectedView<T> : IReadOnlyList<T>
     // value is 48 bytes, not 56 (issue 19: one value per emitted update, 8 per timeline event). Written once, from
     // predecessor to array, by a compare-exchange.
     private object _link;
+    // Edits back to the nearest predecessor that was materialized when this value was made: a bound of the replay (a
+    // reader materializing a predecessor later only shortens the chain). Not derived from _link's target on every update:
+    // that read the predecessor's predecessor, a cache miss per emission on a group not seen for a while (issue 19,
+    // s15-tl: the cast helper it ran was 1.5 % of the driver's timeline loop). The predecessor is looked at only when the
+    // bound is reached (see ChainFull and the edit constructor), so a value a reader materialized still starts a new chain.
     private readonly int _depth;
     private readonly int _removeAt, _insertAt;
     private readonly T _value; // inserted at _insertAt, or (an edit without insertion) appended when the list grew
@@ -48,7 +53,9 @@ internal sealed class CollectedView<T> : IReadOnlyList<T>
     private CollectedView(CollectedView<T> prev, int removeAt, int insertAt, int count, T value)
     {
         _link = prev;
-        _depth = prev.Depth + 1;
+        int depth = prev._depth + 1;
+        // Over the bound only when the predecessor was not materialized since it was made (else the chain restarts there).
+        _depth = depth > MaxDepth(count) && prev.IsMaterialized ? 1 : depth;
         _removeAt = removeAt;
         _insertAt = insertAt;
         Count = count;
@@ -61,11 +68,10 @@ internal sealed class CollectedView<T> : IReadOnlyList<T>
     /// <summary>How many edits a chain may hold before the Collect copies instead (see the class notes).</summary>
     public static int MaxDepth(int count) => Math.Max(32, count >> 4);
 
-    /// <summary>True when a new edit on this value would exceed the replay bound.</summary>
-    public bool ChainFull(int newCount) => Depth + 1 > MaxDepth(newCount);
+    /// <summary>True when a new edit on this value would exceed the replay bound (never once this value is materialized).</summary>
+    public bool ChainFull(int newCount) => _depth + 1 > MaxDepth(newCount) && !IsMaterialized;
 
-    /// <summary>Edits between this value and its nearest materialized predecessor (0 once materialized).</summary>
-    private int Depth => Volatile.Read(ref _link) is T[] ? 0 : _depth;
+    private bool IsMaterialized => Volatile.Read(ref _link) is T[];
 
     /// <summary>
     /// This value with one edit: remove the member at <paramref name="removeAt"/> (-1: none), insert

@@ -34,6 +34,9 @@ internal readonly struct MemberPageKey<TKey> : IEquatable<MemberPageKey<TKey>>
 
     public bool IsMarker => Page == MarkerPage;
 
+    /// <summary>Whether two groups are one store key's group (the equality <see cref="Equals(MemberPageKey{TKey})"/> uses).</summary>
+    public static bool SameGroup(TKey a, TKey b) => GroupComparer.Equals(a, b);
+
     public bool Equals(MemberPageKey<TKey> other) => Page == other.Page && (IsMarker || GroupComparer.Equals(Group, other.Group));
 
     public override bool Equals(object? obj) => obj is MemberPageKey<TKey> k && Equals(k);

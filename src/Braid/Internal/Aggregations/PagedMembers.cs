@@ -36,8 +36,19 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     // The bare in-memory store keeps the page object it was given and does nothing else on a put (no log, no cache), so
     // putting back the object it already holds under the same key changes nothing: Save skips that put (one hash lookup
     // per change). Any wrapper (a change-logging store) gets every put.
-    private readonly bool _keepsObjects = store is InMemoryKeyValueStore<MemberPageKey<TKey>, MemberPage<TValue>>;
+    private readonly InMemoryKeyValueStore<MemberPageKey<TKey>, MemberPage<TValue>>? _memory =
+        store as InMemoryKeyValueStore<MemberPageKey<TKey>, MemberPage<TValue>>;
+    private bool KeepsObjects => _memory is not null;
     private bool _stored, _layoutChecked;
+
+    // The last group, kept by Save for the next Load (inline layout only): a follow sends its followee's tweets (~34) to
+    // one follower one after another, and each Load was a store lookup with ~3 cache misses (hash of the key, the entry, the stored key:
+    // issue 19, s15-tl: Load 13 % of the driver's timeline loop). Valid only while the store's write count is the one
+    // Save saw: any put or delete since (another Collect over the same store, a restore, a test's write) means a fresh
+    // lookup. Valid only right after a Save: a change that threw between Load and Save may have edited a page the
+    // store never got (a new group's), so the next Load reads the store.
+    private bool _cached;
+    private long _cachedWrites;
 
     public int Count { get; private set; }
 
@@ -52,7 +63,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     /// Only over the bare in-memory store: a change-logged one keeps the directory layout, so its changelog's records
     /// stay what every Braid version reads (an older instance restoring a whole page where it expects a directory would
     /// fail during a rolling upgrade), and the gain is the in-memory store's own lookups.
-    private bool Inline => maxPage == int.MaxValue && _keepsObjects;
+    private bool Inline => maxPage == int.MaxValue && KeepsObjects;
 
     /// <summary>
     /// The group's members' sort keys in member order, when the group is one page (<paramref name="keys"/> is empty and
@@ -82,6 +93,16 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     public void Load(TKey group)
     {
         if (!_layoutChecked) CheckLayout();
+        if (_cached && _memory!.Writes == _cachedWrites && MemberPageKey<TKey>.SameGroup(_group, group))
+        {
+            // The store holds what Save left: _inline under this group's key when _stored, nothing otherwise (an
+            // emptied group's page is empty, as the fresh page a lookup would give).
+            _cached = false;
+            _group = group;
+            Count = _inline!.Count;
+            return;
+        }
+        _cached = false;
         _group = group;
         _stored = store.TryGet(new MemberPageKey<TKey>(group, MemberPageKey<TKey>.DirectoryPage), out var dir);
         bool whole = _stored && dir.Members is not null; // a group kept as one page under its directory key
@@ -211,11 +232,13 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
             // _stored: the store holds this very object under this key (Load read it there, or an earlier Save put it).
             if (Count > 0)
             {
-                if (!(_stored && _keepsObjects)) store.Put(Key(MemberPageKey<TKey>.DirectoryPage), one);
+                if (!(_stored && KeepsObjects)) store.Put(Key(MemberPageKey<TKey>.DirectoryPage), one);
             }
             else if (_stored) store.Delete(Key(MemberPageKey<TKey>.DirectoryPage));
             if (Count > 0 && !_stored) store.Put(MemberPageKey<TKey>.LayoutMarker, MemberPage<TValue>.Marker());
             _stored = Count > 0;
+            _cached = true; // after this Save's own writes: only a later write invalidates it
+            _cachedWrites = _memory!.Writes;
             return;
         }
         // A page put here and deleted by a later change of the same Load never reaches the store: deletions win.

@@ -48,6 +48,14 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
 
     public long ApproximateCount => _map.Count;
 
+    /// <summary>
+    /// Counts the writes that changed the map (every put, every delete that removed an entry): a reader that kept an
+    /// object it read here knows the store still holds it, under the same key, while this count is unchanged (the Collect's
+    /// last-group cache, <see cref="Braid.Internal.Aggregations.PagedMembers{TKey,TValue}"/>). Every write to the map goes
+    /// through <see cref="PutAndGetOld"/> or <see cref="Delete"/>, whoever calls them (a node, a wrapper, a restore, a test).
+    /// </summary>
+    internal long Writes { get; private set; }
+
     /// <summary>A global store read by several stream threads at once (<see cref="SharedReadsKeyValueStore{TKey,TValue}"/>).</summary>
     public IStateStore ForSharedReads() => new SharedReadsKeyValueStore<TKey, TValue>(this);
 
@@ -64,6 +72,7 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         StoreArguments.NotNull(key);
         StoreArguments.NotNull(value);
         ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_map, key, out bool existed);
+        Writes++;
         old = slot!;
         slot = value;
         if (existed || _index is null) return existed;
@@ -77,6 +86,7 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
     {
         StoreArguments.NotNull(key);
         if (!_map.Remove(key)) return false;
+        Writes++;
         if (_index is not null && _indexBytes!.Remove(key, out var bytes)) _index.Remove(new KeyIndexEntry<TKey>(bytes, key));
         return true;
     }
