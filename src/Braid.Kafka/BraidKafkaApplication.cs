@@ -172,7 +172,7 @@ public sealed partial class BraidKafkaApplication : IAsyncDisposable
             var directory = new InstanceDirectory(_layout.InstancesTopic, InstanceId, clients.PlainProducer(), clients.AssignedConsumer("directory", partitionEof: false),
                 _config.TimeProvider, AnnouncementHeartbeat);
             var layout = _layout;
-            var backend = StreamThreads.OpenBackend(_options, layout);
+            var backend = StreamThreads.OpenBackend(_options, layout, _topology.Model);
             var local = backend is null ? null : new LocalTaskStates(backend, layout, _config.TimeProvider, _options.StateCleanupDelay, _logger);
             local?.MarkFoundTasksReleased();
             // Lag-aware assignment keeps warm-up replicas in the standby thread even without standbys (WarmupPlacement).

@@ -20,6 +20,5 @@ internal static class StateBackends
         }, DurableStoreNames(model));
 
     /// <summary>The stores the RocksDB backend will hold (in-memory ones never reach it).</summary>
-    internal static IEnumerable<string> DurableStoreNames(TopologyModel model) =>
-        model.Stores.Values.Where(b => !b.InMemory).Select(b => b.Name);
+    internal static IEnumerable<string> DurableStoreNames(TopologyModel model) => model.DurableStoreNames;
 }

@@ -62,9 +62,15 @@ internal sealed class StreamThreads(Func<int, Action<StreamsState>, KafkaStreamT
         }
     }
 
-    /// <summary>Opens the instance's state backend (when it has a state directory), shared by all its threads.</summary>
-    public static RocksDbStateBackend? OpenBackend(KafkaStreamsOptions options, TopicLayout layout) =>
-        options.StateDirectory is { } dir ? RocksDbStateBackend.Open(Path.Combine(dir, layout.ApplicationId)) : null;
+    /// <summary>
+    /// Opens the instance's state backend (when it has a state directory), shared by all its threads. The durable stores
+    /// of <paramref name="model"/> are named to the open, which creates their column families (RocksDB writes its OPTIONS
+    /// file once), as the embedded host does since issue 19's session 14: a family created on a task's first use costs a
+    /// new OPTIONS file each (write, fsync, rename, re-parse), paid by a rebalance that assigns the first task of a store.
+    /// A family the open creates and no task uses stays empty, which reads as an empty store.
+    /// </summary>
+    public static RocksDbStateBackend? OpenBackend(KafkaStreamsOptions options, TopicLayout layout, TopologyModel model) =>
+        options.StateDirectory is { } dir ? RocksDbStateBackend.Open(Path.Combine(dir, layout.ApplicationId), null, model.DurableStoreNames) : null;
 
     /// <summary>Starts a new thread with the smallest free index (as <c>KafkaStreams.getNextThreadIndex</c>); returns its name, or null when closing.</summary>
     public string? Add()

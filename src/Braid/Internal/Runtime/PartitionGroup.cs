@@ -14,7 +14,7 @@ namespace Braid.Internal.Runtime;
 internal sealed class PartitionGroup
 {
     private const long NoDeadline = long.MinValue;
-    private readonly Queue<RawRecord>[] _queues;
+    private readonly RecordQueue[] _queues;
     private readonly long[] _idleDeadlines;
     private readonly long _maxTaskIdleMs;
     private int _totalBuffered;
@@ -23,7 +23,7 @@ internal sealed class PartitionGroup
     {
         if (maxTaskIdleMs < 0) throw new ArgumentOutOfRangeException(nameof(maxTaskIdleMs), "max.task.idle.ms must not be negative.");
         Inputs = inputs;
-        _queues = inputs.Select(_ => new Queue<RawRecord>()).ToArray();
+        _queues = inputs.Select(_ => new RecordQueue()).ToArray();
         _idleDeadlines = inputs.Select(_ => NoDeadline).ToArray();
         _maxTaskIdleMs = maxTaskIdleMs;
     }
@@ -36,8 +36,7 @@ internal sealed class PartitionGroup
 
     public void Add(int input, List<RawRecord> records)
     {
-        var q = _queues[input];
-        foreach (var r in records) q.Enqueue(r);
+        _queues[input].AddRange(records);
         _totalBuffered += records.Count;
     }
 
@@ -82,7 +81,7 @@ internal sealed class PartitionGroup
                 continue;
             }
             _idleDeadlines[i] = NoDeadline;
-            long ts = q.Peek().Timestamp;
+            long ts = q.HeadTimestamp;
             // First non-empty input, or a strictly lower head: no sentinel, so long.MaxValue heads are chosen too.
             if (input < 0 || ts < best)
             {

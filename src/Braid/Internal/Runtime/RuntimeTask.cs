@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Braid.Internal.Nodes;
 
 namespace Braid.Internal.Runtime;
 
@@ -12,6 +13,7 @@ namespace Braid.Internal.Runtime;
 internal sealed class RuntimeTask
 {
     private readonly long[] _consumed;
+    private readonly ISourceNode?[] _sources; // per input: found once, not by topic name per record
 
     /// <summary>Builds the runtime side of <paramref name="task"/>, resuming from what the last commit recorded.</summary>
     /// <param name="task">The engine task.</param>
@@ -23,6 +25,7 @@ internal sealed class RuntimeTask
         Task = task;
         Group = new PartitionGroup(inputs, maxTaskIdleMs);
         _consumed = new long[inputs.Count];
+        _sources = inputs.Select(i => task.SourceFor(i.Topic)).ToArray();
         for (int i = 0; i < inputs.Count; i++)
             _consumed[i] = CommitMetadata.Decode(readCommitted(CommitMetadata.InputOffset(task.Id, inputs[i].Topic, inputs[i].Partition))) ?? 0;
         if (CommitMetadata.Decode(readCommitted(CommitMetadata.StreamTime(task.Id))) is { } streamTime) task.Context.AdvanceStreamTime(streamTime);
@@ -68,7 +71,9 @@ internal sealed class RuntimeTask
         long start = Stopwatch.GetTimestamp();
         while (n < max && Group.TryNext(nowMs, caughtUp, out int input, out var record))
         {
-            Task.Process(record);
+            // An input without a source (none is expected) takes the path that names the topic in its error.
+            if (_sources[input] is { } source) Task.Process(source, record, null);
+            else Task.Process(record);
             Volatile.Write(ref _consumed[input], record.Offset + 1);
             n++;
         }
