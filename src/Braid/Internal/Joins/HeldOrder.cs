@@ -42,10 +42,11 @@ internal sealed class HeldOrder<TKey>(Serde<TKey> keySerde)
             _items[_head + _count++] = entry;
             return;
         }
-        // Out of order, or a tie: the first position whose entry sorts after the new one, searched from the end.
+        // Out of order, or a tie: the first position whose entry sorts after the new one, searched from the end
+        // (after making room: sliding moves the entries).
+        EnsureRoomAtEnd();
         int at = _head + _count;
         while (at > _head && Compare(ref entry, ref _items[at - 1]) < 0) at--;
-        EnsureRoomAtEnd();
         Array.Copy(_items, at, _items, at + 1, _head + _count - at);
         _items[at] = entry;
         _count++;

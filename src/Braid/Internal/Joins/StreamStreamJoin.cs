@@ -204,8 +204,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     /// The pass of a join where one side only holds records, without reading the store's order: keys are timestamp first
     /// and share one look-back, so the expired keys are the front of <see cref="HeldOrder{TKey}"/>, popped until the
     /// first open one. Kafka's walk goes on over the open keys without emitting any and leaves minTime at the last key's
-    /// timestamp (MAX_VALUE when the store is empty): the order's last live entry, so the next pass comes exactly when
-    /// Kafka's would. An entry whose key a match deleted is found absent in the store and dropped.
+    /// timestamp (MAX_VALUE when the store is empty): the order's last live entry before the pass, so the next pass comes
+    /// exactly when Kafka's would. An entry whose key a match deleted is found absent in the store and dropped.
     /// </summary>
     private void EmitExpiredOfOneSide(long streamTime, long grace)
     {
@@ -213,12 +213,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         bool heldIsLeft = _spec.LeftKeepsUnmatched;
         long lookBack = heldIsLeft ? _spec.Windows.AfterMs : _spec.Windows.BeforeMs;
         long bound = streamTime - lookBack - grace; // expired: timestamp + lookBack + grace < streamTime
-        while (order.TryPeekFirst(out long ts, out var key) && ts < bound)
-        {
-            order.RemoveFirst();
-            var heldKey = new NonJoinedKey<TKey>(ts, heldIsLeft, key);
-            if (_held!.TryGet(heldKey, out var values)) Release(heldKey, values);
-        }
+        // Kafka's walk sets minTime to every key it reads, emitted or not: the last key's timestamp before the pass
+        // (MAX_VALUE only when the store was empty). The order's last live entry; dead ones (matched away) are dropped.
         long lastTs = long.MaxValue;
         while (order.TryPeekLast(out long ts, out var key))
         {
@@ -228,6 +224,12 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 break;
             }
             order.RemoveLast(); // matched away
+        }
+        while (order.TryPeekFirst(out long ts, out var key) && ts < bound)
+        {
+            order.RemoveFirst();
+            var heldKey = new NonJoinedKey<TKey>(ts, heldIsLeft, key);
+            if (_held!.TryGet(heldKey, out var values)) Release(heldKey, values);
         }
         _time.MinHeldTime = lastTs;
     }
