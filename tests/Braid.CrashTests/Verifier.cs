@@ -38,13 +38,28 @@ public static class Verifier
             expected += reference[topic].Count;
             foreach (var (r, n) in want) lost += Math.Max(0, n - got.GetValueOrDefault(r));
             foreach (var (r, n) in got) duplicated += Math.Max(0, n - want.GetValueOrDefault(r));
+            if (Environment.GetEnvironmentVariable("BRAID_CRASH_DIFF") == "1")
+            {
+                foreach (var (r, n) in want) if (n > got.GetValueOrDefault(r)) Console.WriteLine($"  {topic} lost {r} ×{n - got.GetValueOrDefault(r)}");
+                foreach (var (r, n) in got) if (n > want.GetValueOrDefault(r)) Console.WriteLine($"  {topic} extra {r} ×{n - want.GetValueOrDefault(r)}");
+            }
             // Per key, the records must come in the reference's order (checked where nothing was lost or repeated).
             var wantByKey = reference[topic].GroupBy(r => r.Key).ToDictionary(g => g.Key ?? "", g => g.ToList());
             foreach (var g in actual[topic].GroupBy(r => r.Key ?? ""))
             {
-                if (wantByKey.TryGetValue(g.Key, out var w) && w.Count == g.Count() && !w.SequenceEqual(g)) order++;
+                if (wantByKey.TryGetValue(g.Key, out var w) && w.Count == g.Count() && !w.SequenceEqual(g))
+                {
+                    order++;
+                    if (Environment.GetEnvironmentVariable("BRAID_CRASH_DIFF") == "1")
+                        Console.WriteLine($"  {topic} key {g.Key}: want {string.Join(" ", w.Select(r => r.Value))}\n    got {string.Join(" ", g.Select(r => r.Value))}");
+                }
             }
         }
+        var (heldExpected, heldLost, heldDuplicated, heldOrder) = CheckHeldJoins(app, input);
+        expected += heldExpected;
+        lost += heldLost;
+        duplicated += heldDuplicated;
+        order += heldOrder;
         int aggregatesWrong = 0;
         foreach (var topic in new[] { "order-totals", CrashWorkload.RegionCounts })
         {
@@ -57,6 +72,42 @@ public static class Verifier
         int inRepartition = app.CreateReader<string, string>(repartition, Serdes.String, Serdes.String).ReadToEnd().Count;
         string internalState = inRepartition == orders ? "ok" : $"{repartition} holds {inRepartition} records for {orders} orders";
         return new Verdict(expected, lost, duplicated, order, aggregatesWrong, tablesEqual, internalState);
+    }
+
+    /// <summary>
+    /// The left and outer join's outputs against <see cref="CrashWorkload.PartitionReference"/>: lost and duplicated as a
+    /// multiset per partition, and the partition's whole sequence in order (the held records released exactly once, by
+    /// the same record as without the crashes).
+    /// </summary>
+    private static (int Expected, int Lost, int Duplicated, int Order) CheckHeldJoins(BraidApplication app, List<(string Topic, string Key, string? Value, long Timestamp)> input)
+    {
+        int partitions = CrashWorkload.Options("", ProcessingGuarantee.ExactlyOnce).DefaultPartitions;
+        var reference = CrashWorkload.PartitionReference(input, partitions);
+        int expected = 0, lost = 0, duplicated = 0, order = 0;
+        bool diff = Environment.GetEnvironmentVariable("BRAID_CRASH_DIFF") == "1";
+        foreach (var topic in CrashWorkload.HeldJoinOutputs)
+        {
+            var byPartition = app.CreateReader<string, string>(topic, Serdes.String, Serdes.String).ReadToEnd()
+                .GroupBy(r => r.Partition).ToDictionary(g => g.Key, g => g.Select(r => (r.Key, r.Value, r.Timestamp)).ToList());
+            for (int p = 0; p < partitions; p++)
+            {
+                var want = reference[(topic, p)];
+                var got = byPartition.GetValueOrDefault(p) ?? [];
+                expected += want.Count;
+                var wantCounts = want.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+                var gotCounts = got.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+                foreach (var (r, n) in wantCounts) lost += Math.Max(0, n - gotCounts.GetValueOrDefault(r));
+                foreach (var (r, n) in gotCounts) duplicated += Math.Max(0, n - wantCounts.GetValueOrDefault(r));
+                if (want.Count == got.Count && !want.SequenceEqual(got))
+                {
+                    order++;
+                    int at = want.Zip(got).TakeWhile(x => x.First == x.Second).Count();
+                    if (diff) Console.WriteLine($"  {topic}-{p} differs at {at}: want {want[at]}, got {got[at]}");
+                }
+                if (diff && want.Count != got.Count) Console.WriteLine($"  {topic}-{p}: want {want.Count} records, got {got.Count}");
+            }
+        }
+        return (expected, lost, duplicated, order);
     }
 
     public static bool Passed(Verdict v, bool exactlyOnce) => exactlyOnce

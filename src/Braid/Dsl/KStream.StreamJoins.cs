@@ -100,7 +100,7 @@ public sealed partial class KStream<TKey, TValue>
         }
         string mergeName = sj?.Name is null ? B.NewName("KSTREAM-MERGE-") : sj.Name + "-merge";
         var spec = new StreamStreamJoinSpec<TKey, TValue, TOther, TResult>(mergeName, windows, thisStore, otherStore, heldStore, left, right,
-            (_, l, r) => joiner(l, r));
+            (_, l, r) => joiner(l, r), ks);
         B.AddProcessor(thisName, () => new StreamStreamJoinLeftSide<TKey, TValue, TOther, TResult>(thisName, spec), thisInput.NodeName);
         B.AddProcessor(otherName, () => new StreamStreamJoinRightSide<TKey, TValue, TOther, TResult>(otherName, spec), otherInput!.NodeName);
         string[] stores = heldStore is null ? [thisStore, otherStore] : [thisStore, otherStore, heldStore];

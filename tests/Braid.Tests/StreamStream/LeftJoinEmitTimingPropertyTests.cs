@@ -6,8 +6,8 @@ namespace Braid.Tests.StreamStream;
 /// The left join's output sequence, record by record, against a from-scratch model of Kafka's rule
 /// (KStreamKStreamJoin: emitNonJoinedOuterRecords walks the whole shared store in (timestamp, side, key) order, emits
 /// what expired, and leaves minTime at the last key's timestamp, which decides when the next pass comes). The
-/// operator reads only the expired held records and takes that last timestamp from its count of the store
-/// (HeldCount), so this checks that the count and the bounded read give exactly Kafka's passes: which input releases
+/// operator pops only the expired held keys from the front of its own order of them and takes that last timestamp from
+/// its end (HeldOrder), so this checks that the order gives exactly Kafka's passes: which input releases
 /// which held record, and in which order. Throttle off (OuterJoinEmitInterval 0) so that passes depend on data only.
 /// Inputs are never late (at most min(before, after, grace) behind stream time), keys and values never null.
 /// On failure CsCheck prints the seed.

@@ -5,8 +5,9 @@ namespace Braid.Internal.Joins;
 /// time over both inputs, the earliest held non-joined timestamp (a cheap "anything due?" check), and the
 /// wall-clock throttle of emission. Obtained through <see cref="TaskContext.GetOrCreateShared{T}"/> under
 /// the join's name, so each task has its own and nothing is static.
-/// <para>For a join where one side only holds records (a left join), it also keeps <see cref="Held"/>: what the
-/// held store holds, counted, so an emit pass reads only the expired records (<see cref="HeldCount"/>).</para>
+/// <para>For a join where one side only holds records (a left join), the held keys' order is kept beside it
+/// (<see cref="HeldOrder{TKey}"/>, shared under <see cref="HeldOrderName"/>); <see cref="Restored"/> says whether it
+/// must first be rebuilt from the store.</para>
 /// </summary>
 internal sealed class SharedJoinTime
 {
@@ -31,8 +32,8 @@ internal sealed class SharedJoinTime
         // (MinValue: a host that commits no times, or "unknown"): a fresh join holds nothing (MAX_VALUE, Kafka's start);
         // a restored one scans its buffer at the next check (Kafka would skip held records until a new one is held).
         if (_minHeldTime.Value == long.MinValue) _minHeldTime.Value = fresh ? long.MaxValue : long.MinValue;
-        // A fresh join's held store is empty (nothing was committed with it); a restored one is counted by a full pass.
-        if (!fresh) Held.Forget();
+        // A fresh join's held store is empty (nothing was committed with it); a restored one is read by a full pass.
+        Restored = !fresh;
     }
 
     /// <summary>The name <see cref="MinHeldTime"/> is committed under, beside the join's stream time.</summary>
@@ -49,8 +50,11 @@ internal sealed class SharedJoinTime
 
     public long NextTimeToEmit { get; set; } = long.MinValue;
 
-    /// <summary>The held store's entries as counted by this task's operators (one side holding only).</summary>
-    public HeldCount Held { get; } = new();
+    /// <summary>Whether the join started from committed state: its held store may hold keys this task has not seen.</summary>
+    public bool Restored { get; }
+
+    /// <summary>The name the held keys' order (<see cref="HeldOrder{TKey}"/>) is shared under in the task.</summary>
+    public static string HeldOrderName(string joinName) => joinName + ".held-order";
 
     public void Advance(long timestamp)
     {

@@ -1,5 +1,6 @@
 using Braid.Internal.Nodes;
 using Braid.Internal.State;
+using Braid.Serialization;
 using Braid.State;
 
 namespace Braid.Internal.Joins;
@@ -41,11 +42,10 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     private readonly bool _keepsUnmatched;
     // Whether the other side's unmatched records are held: only then can a match have a held entry of it to delete.
     private readonly bool _otherKeepsUnmatched;
-    // Only one side holds its unmatched records (a left join): the held store is counted (HeldCount) and an emit pass
-    // reads only the expired records.
+    // Only one side holds its unmatched records (a left join): the held keys' order is kept beside the store
+    // (HeldOrder) and an emit pass pops the expired ones from its front.
     private readonly bool _oneSideHolds;
-    // The serialized bound of a bounded emit pass (a timestamp, NonJoinedKeySerde's layout), reused between passes.
-    private readonly byte[] _bound = new byte[8];
+    private HeldOrder<TKey>? _order;
     private readonly Func<TKey, TThis, TOther?, TResult> _joiner;
     private readonly List<TimestampedValue<TOther>> _matches = new();
     // The held records of one emit pass, copied out of the store (the pass deletes what it emits); reused between
@@ -87,6 +87,16 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         _time = context.GetOrCreateShared(_spec.JoinName, () => new SharedJoinTime(
             context.NodeStreamTime(_spec.JoinName), context.NodeStreamTime(SharedJoinTime.MinHeldTimeNode(_spec.JoinName))));
         _emitIntervalMs = (long)context.Config.OuterJoinEmitInterval.TotalMilliseconds;
+        if (_oneSideHolds && _held is not null)
+        {
+            var time = _time;
+            _order = context.GetOrCreateShared(SharedJoinTime.HeldOrderName(_spec.JoinName), () =>
+            {
+                var order = new HeldOrder<TKey>(_spec.KeySerde);
+                if (time.Restored) order.Forget(); // rebuilt by the first pass, a full one
+                return order;
+            });
+        }
     }
 
     public override void Process(in Record<TKey, TThis> record)
@@ -118,8 +128,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             // unmatched records (the right side of a left join) has no held entry to delete: no store call (session 7,
             // s8-win's profile: 7% of a RocksDB left join was these deletes). Kafka: KStreamKStreamJoin.emitInnerJoin calls
             // outerJoinStore.putIfAbsent(otherKey, null) whatever the side; such a key is never there, so the outcome is the same.
-            if (_otherKeepsUnmatched && _held!.Delete(new NonJoinedKey<TKey>(other.Timestamp, !IsLeft, record.Key)) && _oneSideHolds)
-                _time.Held.Removed(other.Timestamp);
+            // The held order keeps its entry: it is a candidate, checked against the store when it reaches an end (HeldOrder).
+            if (_otherKeepsUnmatched) _held!.Delete(new NonJoinedKey<TKey>(other.Timestamp, !IsLeft, record.Key));
             Forward(new Record<TKey, TResult>(record.Key, _joiner(record.Key, record.Value, other.Value), Math.Max(ts, other.Timestamp), record.Headers));
         }
         if (_matches.Count == 0 && _keepsUnmatched)
@@ -140,7 +150,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         if (!_held!.TryGet(heldKey, out var values))
         {
             values = new NonJoinedValues<TLeft, TRight>();
-            if (_oneSideHolds) _time.Held.Added(ts);
+            _order?.Add(ts, key);
         }
         AddHeld(values, value);
         values.AddHeaders(headers);
@@ -162,14 +172,14 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             if (now < _time.NextTimeToEmit) return;
             _time.NextTimeToEmit = now + _emitIntervalMs;
         }
-        if (_oneSideHolds && _time.Held.LastKnown)
+        if (_order is { Known: true })
         {
             EmitExpiredOfOneSide(streamTime, grace);
             return;
         }
         _time.MinHeldTime = long.MaxValue;
         bool leftOpen = false, rightOpen = false;
-        long remaining = 0, lastTs = long.MinValue, atLast = 0; // the recount of a one-side join's held store
+        _order?.Restart(); // a restored left join: the keys left open below are appended in store order
         // Every held record in store order: the empty prefix of the serialized keys (what All() returns).
         IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!, [], _pass);
         foreach (var (key, values) in _pass)
@@ -182,41 +192,44 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 // Still open. Entries are in timestamp order, so later entries of this side are open too.
                 if (key.IsLeft) leftOpen = true;
                 else rightOpen = true;
-                if (key.Timestamp != lastTs) (lastTs, atLast) = (key.Timestamp, 0);
-                atLast++;
-                remaining++;
+                _order?.Add(key.Timestamp, key.Key);
                 continue;
             }
             Release(key, values);
         }
         _pass.Clear(); // no held values kept alive by the scratch list
-        // One side holding: nothing breaks the walk above, so it read the whole store and the count is exact again.
-        if (_oneSideHolds) _time.Held.Recount(remaining, lastTs, atLast);
     }
 
     /// <summary>
-    /// The pass of a join where one side only holds records, reading only the expired ones: keys are timestamp first
-    /// and share one look-back, so they are the keys below the expiry bound. Kafka's walk goes on over the open keys
-    /// without emitting any and leaves minTime at the last key's timestamp (MAX_VALUE when the store is empty): that
-    /// timestamp is the count's (<see cref="HeldCount"/>), so the next pass comes exactly when Kafka's would.
+    /// The pass of a join where one side only holds records, without reading the store's order: keys are timestamp first
+    /// and share one look-back, so the expired keys are the front of <see cref="HeldOrder{TKey}"/>, popped until the
+    /// first open one. Kafka's walk goes on over the open keys without emitting any and leaves minTime at the last key's
+    /// timestamp (MAX_VALUE when the store is empty): the order's last live entry before the pass, so the next pass comes
+    /// exactly when Kafka's would. An entry whose key a match deleted is found absent in the store and dropped.
     /// </summary>
     private void EmitExpiredOfOneSide(long streamTime, long grace)
     {
-        var held = _time.Held;
-        long lastTs = held.Count == 0 ? long.MaxValue : held.MaxTs;
-        long lookBack = _spec.LeftKeepsUnmatched ? _spec.Windows.AfterMs : _spec.Windows.BeforeMs;
+        var order = _order!;
+        bool heldIsLeft = _spec.LeftKeepsUnmatched;
+        long lookBack = heldIsLeft ? _spec.Windows.AfterMs : _spec.Windows.BeforeMs;
         long bound = streamTime - lookBack - grace; // expired: timestamp + lookBack + grace < streamTime
-        if (held.Count > 0 && bound > 0)
+        // Kafka's walk sets minTime to every key it reads, emitted or not: the last key's timestamp before the pass
+        // (MAX_VALUE only when the store was empty). The order's last live entry; dead ones (matched away) are dropped.
+        long lastTs = long.MaxValue;
+        while (order.TryPeekLast(out long ts, out var key))
         {
-            NonJoinedKeySerde<TKey>.WriteTimeBound(bound, _bound);
-            IRangeScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanBelow(_held!, _bound, _pass);
-            foreach (var (key, values) in _pass)
+            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, heldIsLeft, key), out _))
             {
-                if (key.Timestamp >= bound) break; // a store without the bounded read returned them all
-                Release(key, values);
-                held.Removed(key.Timestamp);
+                lastTs = ts;
+                break;
             }
-            _pass.Clear();
+            order.RemoveLast(); // matched away
+        }
+        while (order.TryPeekFirst(out long ts, out var key) && ts < bound)
+        {
+            order.RemoveFirst();
+            var heldKey = new NonJoinedKey<TKey>(ts, heldIsLeft, key);
+            if (_held!.TryGet(heldKey, out var values)) Release(heldKey, values);
         }
         _time.MinHeldTime = lastTs;
     }
@@ -244,7 +257,8 @@ internal sealed record StreamStreamJoinSpec<TKey, TLeft, TRight, TResult>(
     string? HeldStoreName,
     bool LeftKeepsUnmatched,
     bool RightKeepsUnmatched,
-    Func<TKey, TLeft?, TRight?, TResult> Joiner);
+    Func<TKey, TLeft?, TRight?, TResult> Joiner,
+    Serde<TKey> KeySerde);
 
 /// <summary>The left side: its records look for right records in [ts - before, ts + after].</summary>
 internal sealed class StreamStreamJoinLeftSide<TKey, TLeft, TRight, TResult>(string name, StreamStreamJoinSpec<TKey, TLeft, TRight, TResult> spec)
