@@ -32,15 +32,4 @@ public sealed class NonJoinedKeySerdeTests
             Assert.Equal(Serdes.String.Deserialize(keyBytes), back.Key);
         }
     }
-
-    [Fact]
-    public void TimeBound_IsBelowEveryKeyAtItsTimestamp_AndAboveEveryEarlierKey()
-    {
-        var serde = new NonJoinedKeySerde<string>(Serdes.String);
-        var bound = new byte[8];
-        NonJoinedKeySerde<string>.WriteTimeBound(1000, bound);
-        Assert.True(serde.Serialize(new NonJoinedKey<string>(999, true, "\uFFFF\uFFFF")).AsSpan().SequenceCompareTo(bound) < 0);
-        Assert.True(serde.Serialize(new NonJoinedKey<string>(1000, false, "")).AsSpan().SequenceCompareTo(bound) >= 0);
-        Assert.True(serde.Serialize(new NonJoinedKey<string>(256, true, "a")).AsSpan().SequenceCompareTo(bound) < 0);
-    }
 }

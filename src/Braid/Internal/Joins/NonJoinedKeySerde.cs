@@ -30,10 +30,6 @@ internal sealed class NonJoinedKeySerde<TKey>(Serde<TKey> keySerde) : Serde<NonJ
         return bytes;
     }
 
-    /// <summary>Writes into <paramref name="bound"/> (8 bytes) the key bound below which lie exactly the keys with a
-    /// timestamp below <paramref name="timestamp"/> (≥ 0): the timestamp's big-endian bytes, a prefix of every key at it.</summary>
-    public static void WriteTimeBound(long timestamp, byte[] bound) => BinaryPrimitives.WriteInt64BigEndian(bound, timestamp);
-
     public override NonJoinedKey<TKey> Deserialize(ReadOnlySpan<byte> data)
     {
         if (data.Length < 9) throw new SerializationException($"A non-joined key needs at least 9 bytes, got {data.Length}.");

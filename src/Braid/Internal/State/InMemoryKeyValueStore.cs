@@ -12,7 +12,7 @@ namespace Braid.Internal.State;
 /// maintained from then on, so stores that are never scanned never pay for it.
 /// </summary>
 internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>, IPutAndGetOld<TKey, TValue>,
-    ISharedReadsSource, IStoredStringKeys, IRangeScanInto<TKey, TValue>
+    ISharedReadsSource, IStoredStringKeys
 {
     private readonly Dictionary<TKey, TValue> _map;
     private readonly Serde<TKey> _keySerde;
@@ -114,17 +114,6 @@ internal sealed class InMemoryKeyValueStore<TKey, TValue> : IKeyValueStore<TKey,
         {
             var e = walk.Current;
             if (!e.Bytes.AsSpan().StartsWith(prefix)) break;
-            output.Add(new KeyValue<TKey, TValue>(e.Key, _map[e.Key]));
-        }
-    }
-
-    public void ScanBelowInto(byte[] upperExclusive, List<KeyValue<TKey, TValue>> output)
-    {
-        output.Clear();
-        for (var walk = EnsureIndex().From(new KeyIndexEntry<TKey>([], default!)); walk.MoveNext();)
-        {
-            var e = walk.Current;
-            if (e.Bytes.AsSpan().SequenceCompareTo(upperExclusive) >= 0) break;
             output.Add(new KeyValue<TKey, TValue>(e.Key, _map[e.Key]));
         }
     }

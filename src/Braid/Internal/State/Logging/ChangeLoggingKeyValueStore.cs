@@ -17,8 +17,7 @@ namespace Braid.Internal.State.Logging;
 /// </summary>
 internal sealed class ChangeLoggingKeyValueStore<TKey, TValue>(IKeyValueStore<TKey, TValue> inner, Serde<TKey> keySerde, Serde<TValue> valueSerde,
     IChangeSink sink)
-    : ChangeLoggingStore<IKeyValueStore<TKey, TValue>>(inner), IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>,
-    IRangeScanInto<TKey, TValue>
+    : ChangeLoggingStore<IKeyValueStore<TKey, TValue>>(inner), IKeyValueStore<TKey, TValue>, IPrefixScanInto<TKey, TValue>
 {
     public long ApproximateCount => Inner.ApproximateCount;
 
@@ -51,7 +50,4 @@ internal sealed class ChangeLoggingKeyValueStore<TKey, TValue>(IKeyValueStore<TK
     public IEnumerable<KeyValue<TKey, TValue>> PrefixScan<TPrefix>(TPrefix prefix, Serde<TPrefix> prefixSerde) => Inner.PrefixScan(prefix, prefixSerde);
 
     public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output) => IPrefixScanInto<TKey, TValue>.ScanInto(Inner, prefix, output);
-
-    public void ScanBelowInto(byte[] upperExclusive, List<KeyValue<TKey, TValue>> output) =>
-        IRangeScanInto<TKey, TValue>.ScanBelow(Inner, upperExclusive, output);
 }
