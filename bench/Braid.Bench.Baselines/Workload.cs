@@ -3,7 +3,7 @@ namespace Braid.Bench.Baselines;
 internal enum Workload
 {
     StreamTable, StreamStreamInner, StreamStreamLeft, TableTable, ForeignKey, VersionedStreamTable, Timeline, WindowedCount,
-    NexmarkQ3, NexmarkQ4, NexmarkQ5, NexmarkQ7, NexmarkQ8, NexmarkQ9,
+    NexmarkQ3, NexmarkQ4, NexmarkQ5, NexmarkQ7, NexmarkQ8, NexmarkQ9, StreamStreamOuter,
 }
 
 internal static class WorkloadNames
@@ -12,8 +12,11 @@ internal static class WorkloadNames
     public static readonly Workload[] All =
         [Workload.StreamTable, Workload.StreamStreamInner, Workload.StreamStreamLeft, Workload.TableTable, Workload.WindowedCount];
 
-    /// <summary>Workloads Streamiz has no operator for (foreign-key joins, versioned tables): Braid and plain C# only.</summary>
-    public static readonly Workload[] BraidOnly = [Workload.ForeignKey, Workload.VersionedStreamTable, Workload.Timeline];
+    /// <summary>
+    /// Workloads Streamiz has no operator for (foreign-key joins, versioned tables), or none with Kafka 4.x's semantics
+    /// (its outer join emits unmatched records eagerly, pre-KIP-633): Braid and plain C# only.
+    /// </summary>
+    public static readonly Workload[] BraidOnly = [Workload.ForeignKey, Workload.VersionedStreamTable, Workload.Timeline, Workload.StreamStreamOuter];
 
     /// <summary>The Nexmark queries (bench/Braid.Bench/Nexmark): persons, auctions and bids from the Nexmark generator.</summary>
     public static readonly Workload[] Nexmark =
@@ -24,6 +27,7 @@ internal static class WorkloadNames
         Workload.StreamTable => "stream-table",
         Workload.StreamStreamInner => "stream-stream-inner",
         Workload.StreamStreamLeft => "stream-stream-left",
+        Workload.StreamStreamOuter => "stream-stream-outer",
         Workload.TableTable => "table-table",
         Workload.ForeignKey => "fk-table-table",
         Workload.VersionedStreamTable => "versioned-stream-table",
@@ -43,7 +47,7 @@ internal static class WorkloadNames
             ? w
             : throw new ArgumentException($"unknown workload '{s}' (known: {string.Join(",", All.Concat(Nexmark).Select(Name))})");
 
-    public static bool IsStreamStream(this Workload w) => w is Workload.StreamStreamInner or Workload.StreamStreamLeft;
+    public static bool IsStreamStream(this Workload w) => w is Workload.StreamStreamInner or Workload.StreamStreamLeft or Workload.StreamStreamOuter;
 
     /// <summary>Workloads whose state is a window store (Streamiz's in-memory one is very slow, so its runs are capped).</summary>
     public static bool UsesWindowStore(this Workload w) => w.IsStreamStream() || w == Workload.WindowedCount;
@@ -52,7 +56,7 @@ internal static class WorkloadNames
     /// Whether Streamiz must match the plain count. Its left join emits unmatched records eagerly (pre-KIP-633), so only
     /// that one may differ; Braid must match plain everywhere.
     /// </summary>
-    public static bool IsInner(this Workload w) => w != Workload.StreamStreamLeft;
+    public static bool IsInner(this Workload w) => w is not (Workload.StreamStreamLeft or Workload.StreamStreamOuter);
 }
 
 /// <summary>Join parameters shared by every implementation (Kafka Streams semantics).</summary>

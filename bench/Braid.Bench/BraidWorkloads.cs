@@ -69,6 +69,15 @@ internal static class BraidWorkloads
                     (leftTopic, rightTopic) = ("left", "right");
                     break;
                 }
+            case Workload.StreamStreamOuter:
+                {
+                    // The same input and windows as stream-stream-left; both sides hold their unmatched records.
+                    var windows = JoinWindows.OfTimeDifferenceWithNoGrace(TimeSpan.FromMilliseconds(JoinSpec.AfterMs));
+                    var joined = b.Stream("left", strings).OuterJoin(b.Stream("right", strings), (l, r) => string.Concat(l, "-", r), windows);
+                    joined.Foreach((_, _) => outputs.Value++);
+                    (leftTopic, rightTopic) = ("left", "right");
+                    break;
+                }
             case Workload.WindowedCount:
                 b.Stream("stream", strings).GroupByKey()
                     .WindowedBy(TimeWindows.OfSizeWithNoGrace(TimeSpan.FromMilliseconds(JoinSpec.WindowSizeMs)))

@@ -40,6 +40,18 @@ internal static class PlainReference
                         }
                     }, () => ss.Sink.Outputs);
                 }
+            case Workload.StreamStreamOuter:
+                {
+                    var outer = new PlainStreamStreamOuterJoin(cap);
+                    return (() =>
+                    {
+                        for (int i = 0; i < d.Count; i++)
+                        {
+                            if (d.IsLeft(i)) outer.Process(true, d.Keys[d.KeyIdx[i]], d.Values[i], d.Ts[i]);
+                            else outer.Process(false, d.Keys[d.KeyIdx[i]], d.Values[i], d.Ts[i]);
+                        }
+                    }, () => outer.Outputs);
+                }
             case Workload.TableTable:
                 {
                     var tt = new PlainTableTableJoin<CountingSink>(cap);

@@ -21,6 +21,12 @@ internal sealed class RocksDatabase : IDisposable
     private readonly Dictionary<string, ColumnFamilyHandle> _families = new(StringComparer.Ordinal);
     private readonly Lock _familiesLock = new();
     private readonly ColumnFamilyOptions _familyOptions;
+    // Calls running on the native handles, and whether Dispose has begun: a call enters (increments, then checks the flag)
+    // and Dispose sets the flag, then waits for the count to reach zero before freeing the handles. Either a call sees the
+    // flag (ObjectDisposedException) or Dispose sees the call (both are full fences), so no call runs on freed handles:
+    // a stream thread abandoned by a close's timeout gets a typed exception instead of a SIGSEGV of the process.
+    private int _calls;
+    private int _closed;
 
     private RocksDatabase(RocksDbSharp.RocksDb db, string path, ColumnFamilyOptions familyOptions, RocksDbDurability durability)
     {
@@ -139,6 +145,7 @@ internal sealed class RocksDatabase : IDisposable
         lock (_familiesLock)
         {
             if (_families.TryGetValue(storeName, out var handle)) return handle;
+            Enter();
             try
             {
                 // Not part of any commit: a crash after this leaves an empty family, which reads as an empty store.
@@ -147,6 +154,10 @@ internal sealed class RocksDatabase : IDisposable
             catch (RocksDbException e)
             {
                 throw Error($"creating the column family of store '{storeName}' failed", e);
+            }
+            finally
+            {
+                Exit();
             }
             _families.Add(storeName, handle);
             return handle;
@@ -170,30 +181,39 @@ internal sealed class RocksDatabase : IDisposable
     /// </summary>
     public unsafe bool TryRead<T>(ColumnFamilyHandle family, ReadOnlySpan<byte> key, Serde<T> serde, out T value)
     {
-        IntPtr slice, error;
-        fixed (byte* k = key)
-            slice = Native.Instance.rocksdb_get_pinned_cf(Db.Handle, ReadOptions.Handle, family.Handle, k, (UIntPtr)key.Length, out error);
-        if (error != IntPtr.Zero) throw Error("a read failed", new IOException(TakeNativeError(error)));
-        if (slice == IntPtr.Zero)
-        {
-            value = default!;
-            return false;
-        }
+        Enter();
         try
         {
-            IntPtr data = Native.Instance.rocksdb_pinnableslice_value(slice, out UIntPtr length);
-            value = serde.Deserialize(new ReadOnlySpan<byte>((void*)data, (int)length));
-            return true;
+            IntPtr slice, error;
+            fixed (byte* k = key)
+                slice = Native.Instance.rocksdb_get_pinned_cf(Db.Handle, ReadOptions.Handle, family.Handle, k, (UIntPtr)key.Length, out error);
+            if (error != IntPtr.Zero) throw Error("a read failed", new IOException(TakeNativeError(error)));
+            if (slice == IntPtr.Zero)
+            {
+                value = default!;
+                return false;
+            }
+            try
+            {
+                IntPtr data = Native.Instance.rocksdb_pinnableslice_value(slice, out UIntPtr length);
+                value = serde.Deserialize(new ReadOnlySpan<byte>((void*)data, (int)length));
+                return true;
+            }
+            finally
+            {
+                Native.Instance.rocksdb_pinnableslice_destroy(slice);
+            }
         }
         finally
         {
-            Native.Instance.rocksdb_pinnableslice_destroy(slice);
+            Exit();
         }
     }
 
     /// <summary>Point read into a new array, for cold paths (store metadata); null when absent.</summary>
     public byte[]? TryReadBytes(ColumnFamilyHandle family, ReadOnlySpan<byte> key)
     {
+        Enter();
         try
         {
             return Db.Get(key, family, ReadOptions);
@@ -202,10 +222,15 @@ internal sealed class RocksDatabase : IDisposable
         {
             throw Error("a read failed", e);
         }
+        finally
+        {
+            Exit();
+        }
     }
 
     public Iterator NewIterator(ColumnFamilyHandle family)
     {
+        Enter();
         try
         {
             return Db.NewIterator(family, ReadOptions);
@@ -213,6 +238,10 @@ internal sealed class RocksDatabase : IDisposable
         catch (RocksDbException e)
         {
             throw Error("opening an iterator failed", e);
+        }
+        finally
+        {
+            Exit();
         }
     }
 
@@ -238,6 +267,8 @@ internal sealed class RocksDatabase : IDisposable
 
     public void Write(WriteBatch batch)
     {
+        // A write refused here (closed) wrote nothing: the batch is atomic, so the state is that of the previous commit.
+        Enter();
         try
         {
             Db.Write(batch, WriteOptions);
@@ -246,7 +277,34 @@ internal sealed class RocksDatabase : IDisposable
         {
             throw Error("the commit failed (after a restart the state is that of the previous commit or of this one, whole, never a mix)", e);
         }
+        finally
+        {
+            Exit();
+        }
     }
 
-    public void Dispose() => Db.Dispose();
+    /// <summary>
+    /// Refuses new calls (<see cref="ObjectDisposedException"/>), waits for the calls in flight (each one read, write or
+    /// iterator creation: short), then closes the database. Iterators already open are their owners' to dispose first.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _calls) != 0) spin.SpinOnce();
+        Db.Dispose();
+    }
+
+    /// <summary>Whether <see cref="Dispose"/> has begun.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    private void Enter()
+    {
+        Interlocked.Increment(ref _calls);
+        if (Volatile.Read(ref _closed) == 0) return;
+        Interlocked.Decrement(ref _calls);
+        throw new ObjectDisposedException(nameof(RocksDatabase), $"The state database {Path} is closed (its application or task was closed).");
+    }
+
+    private void Exit() => Interlocked.Decrement(ref _calls);
 }

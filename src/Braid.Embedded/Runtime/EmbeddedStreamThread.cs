@@ -88,10 +88,35 @@ internal sealed class EmbeddedStreamThread
         catch (Exception e)
         {
             error = e;
+            LogFailure(e);
+        }
+        finally
+        {
+            // Whatever happened above, the application learns that this thread ended: a close waits for that (before,
+            // these calls followed the try, so an exception out of the catch skipped them and the close waited its
+            // whole timeout; the exception then also ended the process).
+            try
+            {
+                _exited(this, error);
+            }
+            finally
+            {
+                Progress?.Pulse();
+            }
+        }
+    }
+
+    /// <summary>Logs the thread's failure; a logger that throws does not replace the failure nor end the process.</summary>
+    private void LogFailure(Exception e)
+    {
+        try
+        {
             _logger.LogError(e, "Stream thread {Thread} failed.", Name);
         }
-        _exited(this, error);
-        Progress?.Pulse();
+        catch (Exception)
+        {
+            // The failure itself still reaches the application through the exit callback.
+        }
     }
 
     /// <summary>Commits on the interval, when the batch found nothing to do, or early (<see cref="EarlyCommitPolicy"/>).</summary>

@@ -3,12 +3,13 @@ using Braid.Serialization;
 namespace Braid.Internal.Joins;
 
 /// <summary>
-/// The held keys of a join where only one side holds records (a left join), in the held store's order — timestamp,
-/// then key bytes (the side is the same for all) — kept by the operators beside the store, typed, so an emit pass
-/// neither scans the store nor makes it keep an ordered index of serialized keys.
+/// The held keys of one holding side of a join (a left join has one, an outer join one per side), in the held store's
+/// order — timestamp, then key bytes (the side is the same for all) — kept by the operators beside the store, typed, so
+/// an emit pass neither scans the store nor makes it keep an ordered index of serialized keys.
 /// <para>Why: Kafka's pass (KStreamKStreamJoin.emitNonJoinedOuterRecords) walks the store in key order, emits the
 /// expired keys and leaves <c>minTime</c> at the last key's timestamp. With one holding side the expired keys are a
-/// prefix of that order, so the pass pops them from the front of this list, and the last key's timestamp is its end.
+/// prefix of that order, so the pass pops them from the front of this list, and the last key's timestamp is its end; an
+/// outer join merges its two sides' lists in the store's order (StreamStreamJoin.EmitExpired).
 /// Before, the pass was a bounded scan of the store (its RocksDB merge, its byte index built on the first scan and
 /// then kept up to date by every hold and match: a fifth of the RocksDB left join in session 15's profile).</para>
 /// <para>Entries are added when a key is first held (the store did not hold it) and never removed when a match
@@ -50,6 +51,30 @@ internal sealed class HeldOrder<TKey>(Serde<TKey> keySerde)
         Array.Copy(_items, at, _items, at + 1, _head + _count - at);
         _items[at] = entry;
         _count++;
+    }
+
+    /// <summary>The entry at <paramref name="index"/> (0 = the first), matched-away ones included.</summary>
+    public void PeekAt(int index, out long ts, out TKey key)
+    {
+        ref var e = ref _items[_head + index];
+        (ts, key) = (e.Ts, e.Key);
+    }
+
+    /// <summary>
+    /// The index of the first entry whose timestamp is greater than <paramref name="ts"/> (or equal, with
+    /// <paramref name="orEqual"/>); <see cref="Count"/> when there is none. Entries are in timestamp order.
+    /// </summary>
+    public int IndexAfter(long ts, bool orEqual)
+    {
+        int lo = 0, hi = _count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            long at = _items[_head + mid].Ts;
+            if (at > ts || (orEqual && at == ts)) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
     }
 
     /// <summary>The first entry (smallest timestamp and key), when there is one.</summary>

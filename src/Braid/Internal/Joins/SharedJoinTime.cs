@@ -5,8 +5,8 @@ namespace Braid.Internal.Joins;
 /// time over both inputs, the earliest held non-joined timestamp (a cheap "anything due?" check), and the
 /// wall-clock throttle of emission. Obtained through <see cref="TaskContext.GetOrCreateShared{T}"/> under
 /// the join's name, so each task has its own and nothing is static.
-/// <para>For a join where one side only holds records (a left join), the held keys' order is kept beside it
-/// (<see cref="HeldOrder{TKey}"/>, shared under <see cref="HeldOrderName"/>); <see cref="Restored"/> says whether it
+/// <para>For each side that holds records (a left join's left, both of an outer join's), the held keys' order is kept
+/// beside it (<see cref="HeldOrder{TKey}"/>, shared under <see cref="HeldOrderName"/>); <see cref="Restored"/> says whether it
 /// must first be rebuilt from the store.</para>
 /// </summary>
 internal sealed class SharedJoinTime
@@ -53,8 +53,8 @@ internal sealed class SharedJoinTime
     /// <summary>Whether the join started from committed state: its held store may hold keys this task has not seen.</summary>
     public bool Restored { get; }
 
-    /// <summary>The name the held keys' order (<see cref="HeldOrder{TKey}"/>) is shared under in the task.</summary>
-    public static string HeldOrderName(string joinName) => joinName + ".held-order";
+    /// <summary>The name one side's held keys' order (<see cref="HeldOrder{TKey}"/>) is shared under in the task.</summary>
+    public static string HeldOrderName(string joinName, bool isLeft) => joinName + (isLeft ? ".held-order.left" : ".held-order.right");
 
     public void Advance(long timestamp)
     {

@@ -42,10 +42,10 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     private readonly bool _keepsUnmatched;
     // Whether the other side's unmatched records are held: only then can a match have a held entry of it to delete.
     private readonly bool _otherKeepsUnmatched;
-    // Only one side holds its unmatched records (a left join): the held keys' order is kept beside the store
-    // (HeldOrder) and an emit pass pops the expired ones from its front.
-    private readonly bool _oneSideHolds;
-    private HeldOrder<TKey>? _order;
+    // The held keys' order of each holding side, kept beside the store (HeldOrder): an emit pass pops the expired ones
+    // from their fronts, merged in the store's order (one side for a left join, both for an outer join); null: not held.
+    private HeldOrder<TKey>? _leftOrder;
+    private HeldOrder<TKey>? _rightOrder;
     private readonly Func<TKey, TThis, TOther?, TResult> _joiner;
     private readonly List<TimestampedValue<TOther>> _matches = new();
     // The held records of one emit pass, copied out of the store (the pass deletes what it emits); reused between
@@ -69,7 +69,6 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         _joinAfterMs = isLeft ? spec.Windows.AfterMs : spec.Windows.BeforeMs;
         _keepsUnmatched = isLeft ? spec.LeftKeepsUnmatched : spec.RightKeepsUnmatched;
         _otherKeepsUnmatched = isLeft ? spec.RightKeepsUnmatched : spec.LeftKeepsUnmatched;
-        _oneSideHolds = spec.LeftKeepsUnmatched != spec.RightKeepsUnmatched;
     }
 
     protected abstract bool IsLeft { get; }
@@ -87,16 +86,22 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         _time = context.GetOrCreateShared(_spec.JoinName, () => new SharedJoinTime(
             context.NodeStreamTime(_spec.JoinName), context.NodeStreamTime(SharedJoinTime.MinHeldTimeNode(_spec.JoinName))));
         _emitIntervalMs = (long)context.Config.OuterJoinEmitInterval.TotalMilliseconds;
-        if (_oneSideHolds && _held is not null)
+        if (_held is not null)
         {
-            var time = _time;
-            _order = context.GetOrCreateShared(SharedJoinTime.HeldOrderName(_spec.JoinName), () =>
-            {
-                var order = new HeldOrder<TKey>(_spec.KeySerde);
-                if (time.Restored) order.Forget(); // rebuilt by the first pass, a full one
-                return order;
-            });
+            if (_spec.LeftKeepsUnmatched) _leftOrder = SharedOrder(context, isLeft: true);
+            if (_spec.RightKeepsUnmatched) _rightOrder = SharedOrder(context, isLeft: false);
         }
+    }
+
+    private HeldOrder<TKey> SharedOrder(TaskContext context, bool isLeft)
+    {
+        var time = _time;
+        return context.GetOrCreateShared(SharedJoinTime.HeldOrderName(_spec.JoinName, isLeft), () =>
+        {
+            var order = new HeldOrder<TKey>(_spec.KeySerde);
+            if (time.Restored) order.Forget(); // rebuilt by the first pass, a full one
+            return order;
+        });
     }
 
     public override void Process(in Record<TKey, TThis> record)
@@ -150,7 +155,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         if (!_held!.TryGet(heldKey, out var values))
         {
             values = new NonJoinedValues<TLeft, TRight>();
-            _order?.Add(ts, key);
+            (IsLeft ? _leftOrder : _rightOrder)?.Add(ts, key);
         }
         AddHeld(values, value);
         values.AddHeaders(headers);
@@ -172,27 +177,33 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             if (now < _time.NextTimeToEmit) return;
             _time.NextTimeToEmit = now + _emitIntervalMs;
         }
-        if (_order is { Known: true })
+        if (_leftOrder is not { Known: false } && _rightOrder is not { Known: false })
         {
-            EmitExpiredOfOneSide(streamTime, grace);
+            EmitExpired(streamTime, grace);
             return;
         }
+        // A restored join: Kafka's walk over the whole store, which also rebuilds both orders from it (every key it does
+        // not release is appended, in store order, so also those after the point where Kafka's walk stops).
         _time.MinHeldTime = long.MaxValue;
-        bool leftOpen = false, rightOpen = false;
-        _order?.Restart(); // a restored left join: the keys left open below are appended in store order
+        bool leftOpen = false, rightOpen = false, stopped = false;
+        _leftOrder?.Restart();
+        _rightOrder?.Restart();
         // Every held record in store order: the empty prefix of the serialized keys (what All() returns).
         IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!, [], _pass);
         foreach (var (key, values) in _pass)
         {
-            _time.MinHeldTime = key.Timestamp;
-            if (leftOpen && rightOpen) break;
+            if (!stopped)
+            {
+                _time.MinHeldTime = key.Timestamp;
+                stopped = leftOpen && rightOpen; // Kafka breaks here, having read this key
+            }
             long lookBack = key.IsLeft ? _spec.Windows.AfterMs : _spec.Windows.BeforeMs;
-            if (key.Timestamp + lookBack + grace >= streamTime)
+            if (stopped || key.Timestamp + lookBack + grace >= streamTime)
             {
                 // Still open. Entries are in timestamp order, so later entries of this side are open too.
                 if (key.IsLeft) leftOpen = true;
                 else rightOpen = true;
-                _order?.Add(key.Timestamp, key.Key);
+                (key.IsLeft ? _leftOrder : _rightOrder)?.Add(key.Timestamp, key.Key);
                 continue;
             }
             Release(key, values);
@@ -201,37 +212,103 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     }
 
     /// <summary>
-    /// The pass of a join where one side only holds records, without reading the store's order: keys are timestamp first
-    /// and share one look-back, so the expired keys are the front of <see cref="HeldOrder{TKey}"/>, popped until the
-    /// first open one. Kafka's walk goes on over the open keys without emitting any and leaves minTime at the last key's
-    /// timestamp (MAX_VALUE when the store is empty): the order's last live entry before the pass, so the next pass comes
-    /// exactly when Kafka's would. An entry whose key a match deleted is found absent in the store and dropped.
+    /// Kafka's pass (KStreamKStreamJoin.emitNonJoinedOuterRecords) without reading the store's order. Kafka walks the
+    /// store in (timestamp, right before left, key bytes) order, emits every expired key (left: timestamp + after + grace
+    /// &lt; stream time; right: + before), marks a side open at its first key that is not, and breaks at the key it reads
+    /// once both sides are open, leaving minTime at the timestamp of the last key it read (MAX_VALUE: empty store). Within
+    /// one side keys share a look-back, so each side's expired keys are the front of its <see cref="HeldOrder{TKey}"/>: the
+    /// pass pops both fronts merged in the store's order (a left join has one order: the plain front). An entry whose key a
+    /// match deleted is found absent in the store and dropped. minTime is then computed as Kafka's walk leaves it.
     /// </summary>
-    private void EmitExpiredOfOneSide(long streamTime, long grace)
+    private void EmitExpired(long streamTime, long grace)
     {
-        var order = _order!;
-        bool heldIsLeft = _spec.LeftKeepsUnmatched;
-        long lookBack = heldIsLeft ? _spec.Windows.AfterMs : _spec.Windows.BeforeMs;
-        long bound = streamTime - lookBack - grace; // expired: timestamp + lookBack + grace < streamTime
-        // Kafka's walk sets minTime to every key it reads, emitted or not: the last key's timestamp before the pass
-        // (MAX_VALUE only when the store was empty). The order's last live entry; dead ones (matched away) are dropped.
-        long lastTs = long.MaxValue;
-        while (order.TryPeekLast(out long ts, out var key))
+        long leftBound = streamTime - _spec.Windows.AfterMs - grace; // a left key expired: timestamp < leftBound
+        long rightBound = streamTime - _spec.Windows.BeforeMs - grace;
+        // If Kafka's walk reaches the store's end, minTime is its last key's: the later of the sides' last live entries
+        // before the pass (an emptied store still leaves the last emitted key's timestamp).
+        long lastTs = Math.Max(LastLiveTs(_leftOrder, true), LastLiveTs(_rightOrder, false));
+        if (lastTs == long.MinValue) lastTs = long.MaxValue;
+        while (true)
         {
-            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, heldIsLeft, key), out _))
-            {
-                lastTs = ts;
-                break;
-            }
-            order.RemoveLast(); // matched away
-        }
-        while (order.TryPeekFirst(out long ts, out var key) && ts < bound)
-        {
+            bool left = _leftOrder is not null && _leftOrder.TryPeekFirst(out long lts, out _) && lts < leftBound;
+            bool right = _rightOrder is not null && _rightOrder.TryPeekFirst(out long rts, out _) && rts < rightBound;
+            if (!left && !right) break;
+            // Both expired: the store's order, timestamp first and the right side first at equal timestamps.
+            if (left && right) left = FirstTs(_leftOrder!) < FirstTs(_rightOrder!);
+            var order = left ? _leftOrder! : _rightOrder!;
+            order.TryPeekFirst(out long ts, out var key);
             order.RemoveFirst();
-            var heldKey = new NonJoinedKey<TKey>(ts, heldIsLeft, key);
+            var heldKey = new NonJoinedKey<TKey>(ts, left, key);
             if (_held!.TryGet(heldKey, out var values)) Release(heldKey, values);
         }
-        _time.MinHeldTime = lastTs;
+        _time.MinHeldTime = BothOpen(out long minTime) ? minTime : lastTs;
+    }
+
+    /// <summary>
+    /// Whether both sides still hold a (necessarily open) key after the pass, so that Kafka's walk broke; then
+    /// <paramref name="minTime"/> is the timestamp of the key it read last: the first live key after the later of the two
+    /// first keys (in store order), or that key's own when none follows.
+    /// </summary>
+    private bool BothOpen(out long minTime)
+    {
+        minTime = 0;
+        if (_leftOrder is null || _rightOrder is null || !TrimDeadFront(_leftOrder, true) || !TrimDeadFront(_rightOrder, false)) return false;
+        _leftOrder.TryPeekFirst(out long lts, out var lkey);
+        _rightOrder.TryPeekFirst(out long rts, out var rkey);
+        // The later of the two fronts: the left one at an equal timestamp (right before left).
+        bool laterIsLeft = lts >= rts;
+        var (later, other) = laterIsLeft ? (_leftOrder, _rightOrder) : (_rightOrder, _leftOrder);
+        long laterTs = laterIsLeft ? lts : rts;
+        long next = long.MaxValue;
+        // The later side's next live key (not an equal entry of the same key: a key held again after a match).
+        if (NextLive(later, laterIsLeft, 1, laterTs, laterIsLeft ? lkey : rkey, out long ts)) next = ts;
+        // The other side's first live key after it: a later timestamp, or an equal one when the other side is the left.
+        if (NextLive(other, !laterIsLeft, other.IndexAfter(laterTs, orEqual: laterIsLeft ? false : true), long.MinValue, default!, out ts))
+            next = Math.Min(next, ts);
+        minTime = next == long.MaxValue ? laterTs : next;
+        return true;
+    }
+
+    /// <summary>The first live entry at or after <paramref name="from"/> that is not (<paramref name="skipTs"/>, <paramref name="skipKey"/>).</summary>
+    private bool NextLive(HeldOrder<TKey> order, bool isLeft, int from, long skipTs, TKey skipKey, out long ts)
+    {
+        for (int i = from; i < order.Count; i++)
+        {
+            order.PeekAt(i, out ts, out var key);
+            if (ts == skipTs && EqualityComparer<TKey>.Default.Equals(key, skipKey)) continue;
+            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
+        }
+        ts = 0;
+        return false;
+    }
+
+    /// <summary>Drops matched-away entries from the front; whether a live one remains.</summary>
+    private bool TrimDeadFront(HeldOrder<TKey> order, bool isLeft)
+    {
+        while (order.TryPeekFirst(out long ts, out var key))
+        {
+            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
+            order.RemoveFirst(); // matched away
+        }
+        return false;
+    }
+
+    /// <summary>The timestamp of the order's last live entry (dead ones, matched away, dropped); MinValue when none.</summary>
+    private long LastLiveTs(HeldOrder<TKey>? order, bool isLeft)
+    {
+        if (order is null) return long.MinValue;
+        while (order.TryPeekLast(out long ts, out var key))
+        {
+            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return ts;
+            order.RemoveLast(); // matched away
+        }
+        return long.MinValue;
+    }
+
+    private static long FirstTs(HeldOrder<TKey> order)
+    {
+        order.TryPeekFirst(out long ts, out _);
+        return ts;
     }
 
     /// <summary>Emits a held key's values joined with null, then deletes the key.</summary>
