@@ -12,6 +12,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue>
         StoreArguments.NotNull(key);
         StoreArguments.NotNull(value);
         ThrowIfReadOnly();
+        StartGroups();
         ref var entry = ref _entries.Find(key);
         bool added = Unsafe.IsNullRef(ref entry);
         if (added) entry = ref _entries.Add(key);
@@ -32,6 +33,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue>
         StoreArguments.NotNull(key);
         StoreArguments.NotNull(value);
         ThrowIfReadOnly();
+        StartGroups();
         ref var entry = ref _entries.Find(key);
         bool hadOld, added = false;
         if (!Unsafe.IsNullRef(ref entry))
@@ -58,6 +60,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue>
     {
         StoreArguments.NotNull(key);
         ThrowIfReadOnly();
+        StartGroups();
         ref var entry = ref _entries.Find(key);
         bool added = false;
         if (Unsafe.IsNullRef(ref entry))
@@ -98,6 +101,14 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue>
     {
         if (!_entries.BeginWrite(ref entry, key, added, freshIfAdded: CoversKnown()) || _pendingIndex is null) return;
         _pendingIndex.Add(new KeyIndexEntry<TKey>(entry.KeyBytes ??= KeySerde.Serialize(key), key));
+    }
+
+    /// <summary>Before the first write or scan since the store opened or discarded its pending writes: the group cache holds
+    /// every group from now on when the store holds no key at all — no pending write, and no committed entry (the coverage
+    /// seek, learned once; the value cache has dropped nothing yet, so it is exactly "the task's range is empty").</summary>
+    private void StartGroups()
+    {
+        if (_groups is { Started: false }) _groups.Start(storeEmpty: _entries.WrittenKeys.Count == 0 && CoversAll());
     }
 
     private bool CoversAll() => _entries.Enabled && _coverage.CoversAll(Db, Family, Prefix, _entries.EverDropped);

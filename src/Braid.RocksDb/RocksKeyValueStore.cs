@@ -73,6 +73,9 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
     /// <summary>Groups whose prefix scans are answered from memory (tests).</summary>
     internal int CachedGroups => _groups?.GroupCount ?? 0;
 
+    /// <summary>Whether the group cache holds every group, so that no group scan reads RocksDB (tests).</summary>
+    internal bool GroupsComplete => _groups?.IsComplete ?? false;
+
     /// <summary>Exact (a merge of committed and pending keys), so it costs a scan of the task's keys.</summary>
     public long ApproximateCount => Merge(null, null, inclusiveUpper: true, output: null);
 
@@ -159,6 +162,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
     public void PrefixScanInto(byte[] prefix, List<KeyValue<TKey, TValue>> output)
     {
         output.Clear();
+        StartGroups();
         if (_groups is not null && _groups.TryScan(prefix, output)) return;
         Merge(prefix, ByteArrayComparer.PrefixUpperBound(prefix), inclusiveUpper: false, output);
         _groups?.Learn(prefix, output);
@@ -336,7 +340,7 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : RocksStore<TKey
     {
         _pendingIndex = null;
         _entries.Clear(); // the pending writes and the committed values they replaced
-        _groups?.Clear(); // it holds pending writes just discarded
+        _groups?.Forget(); // it holds pending writes just discarded; completeness is decided again at the next write or scan
         _coverage.Forget();
         _floor = default; // learned again by the next scan from below
         _ceiling = default;
