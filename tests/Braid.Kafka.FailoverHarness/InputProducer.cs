@@ -28,7 +28,12 @@ public sealed class InputProducer : IDisposable
         {
             if (!report.Error.IsError) return;
             if (Interlocked.Increment(ref _failures) <= 5) _errors.Enqueue($"{report.Topic} {Serdes.String.Deserialize(report.Message.Value!)}: {report.Error.Reason}");
-            _failed.Enqueue((report.Topic, report.Message));
+            // As sent (a report's message carries the timestamp type the broker gave it, which a send refuses).
+            var m = report.Message;
+            _failed.Enqueue((report.Topic, new Message<byte[]?, byte[]?>
+            {
+                Key = m.Key, Value = m.Value, Timestamp = new Timestamp(m.Timestamp.UnixTimestampMs, TimestampType.CreateTime),
+            }));
         };
     }
 
