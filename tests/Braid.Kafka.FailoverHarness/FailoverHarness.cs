@@ -43,7 +43,7 @@ public static class FailoverHarness
         {
             using var producer = new InputProducer(cluster.BootstrapServers);
             for (int c = 0; c < FailoverWorkload.CustomerCount; c++)
-                producer.Send(FailoverWorkload.Customers, FailoverWorkload.Customer(c), "name" + c, 0);
+                producer.Send(FailoverWorkload.Customers, FailoverWorkload.Customer(c), "name" + c, FailoverWorkload.CustomerTimestamp);
             if (producer.Complete(TimeSpan.FromSeconds(60)) is > 0 and var missing) throw new TimeoutException($"{missing} customers not acknowledged by the cluster in 60 s");
             foreach (var c in children) c.Start(cluster.BootstrapServers, o.Standbys, o.LagAware, clock);
             int allTasks = layout.Tasks.Count;
@@ -172,8 +172,8 @@ public static class FailoverHarness
         int i = 0;
         for (; i < records || !killsDone.IsCancellationRequested; i++)
         {
-            if (FailoverWorkload.IsOrder(i)) producer.Send(FailoverWorkload.Orders, FailoverWorkload.Customer(i), "o" + i, 1000 + i);
-            else producer.Send(FailoverWorkload.Clicks, FailoverWorkload.ClickKey(i), "x" + i, 1000 + i);
+            if (FailoverWorkload.IsOrder(i)) producer.Send(FailoverWorkload.Orders, FailoverWorkload.Customer(i), "o" + i, FailoverWorkload.InputTimestamp(i));
+            else producer.Send(FailoverWorkload.Clicks, FailoverWorkload.ClickKey(i), "x" + i, FailoverWorkload.InputTimestamp(i));
             if (i % 100 == 99) Thread.Sleep(i < records ? 50 : 1000);
         }
         return i;

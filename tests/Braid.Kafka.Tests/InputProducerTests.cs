@@ -28,4 +28,44 @@ public sealed class InputProducerTests
         Assert.NotNull(stored);
         Assert.Equal(["o1"], stored!.Select(r => Serdes.String.Deserialize(r.Value!)));
     }
+
+    // Bug caught: the customers were produced with timestamp 0, which librdkafka replaces with the wall clock, so every
+    // customer sorted after every order and a task holding both joined the orders first (inner-join misses reported as
+    // lost input; session 16). Mutation: CustomerTimestamp = 0 fails it.
+    [Fact]
+    public void Customers_reach_the_cluster_stamped_before_every_order()
+    {
+        using var cluster = new MockKafkaCluster(1);
+        cluster.CreateTopic(FailoverWorkload.Customers, 1);
+        cluster.CreateTopic(FailoverWorkload.Orders, 1);
+        using var producer = new InputProducer(cluster.BootstrapServers);
+        producer.Send(FailoverWorkload.Customers, FailoverWorkload.Customer(0), "name0", FailoverWorkload.CustomerTimestamp);
+        producer.Send(FailoverWorkload.Orders, FailoverWorkload.Customer(3), "o3", FailoverWorkload.InputTimestamp(3));
+        Assert.Equal(0, producer.Complete(TimeSpan.FromSeconds(30)));
+
+        long customer = Timestamps(cluster, FailoverWorkload.Customers).Single();
+        long order = Timestamps(cluster, FailoverWorkload.Orders).Single();
+
+        Assert.True(customer < FailoverWorkload.InputTimestamp(0), $"customer stamped {customer}, orders from {FailoverWorkload.InputTimestamp(0)}");
+        Assert.Equal(FailoverWorkload.InputTimestamp(3), order);
+    }
+
+    private static List<long> Timestamps(MockKafkaCluster cluster, string topic)
+    {
+        using var c = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]?>(new Confluent.Kafka.ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers, GroupId = "timestamps", EnablePartitionEof = true,
+        }).SetLogHandler((_, _) => { }).Build();
+        c.Assign(new Confluent.Kafka.TopicPartitionOffset(topic, 0, 0));
+        var result = new List<long>();
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var r = c.Consume(100);
+            if (r is null) continue;
+            if (r.IsPartitionEOF) break;
+            result.Add(r.Message.Timestamp.UnixTimestampMs);
+        }
+        return result;
+    }
 }
