@@ -27,7 +27,11 @@ public static class FailoverChild
             // Fail-over speed is bounded by how fast the group notices a dead member (docs/kafka.md, "Fail-over").
             ClientSettings = new Dictionary<string, string> { ["session.timeout.ms"] = "2000", ["heartbeat.interval.ms"] = "200" },
         };
-        await using var app = new BraidKafkaApplication(FailoverWorkload.Build(), new StreamsConfig { ApplicationId = FailoverWorkload.ApplicationId }, options);
+        await using var app = new BraidKafkaApplication(FailoverWorkload.Build(), new StreamsConfig
+        {
+            ApplicationId = FailoverWorkload.ApplicationId,
+            LoggerFactory = ChildLog.FromEnvironment(name) ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        }, options);
         await app.StartAsync();
         var stdinClosed = Task.Run(() => Console.In.ReadToEnd());
         while (!stdinClosed.IsCompleted && app.State is not (StreamsState.Error or StreamsState.NotRunning))
