@@ -16,11 +16,22 @@ namespace Braid.Internal.Aggregations;
 /// </summary>
 internal sealed class MemberPage<T>
 {
-    private const byte MarkerTag = (byte)'M', DirectoryTag = (byte)'D', PageTag = (byte)'P', LayoutVersion = 1;
+    private const byte MarkerTag = (byte)'M', DirectoryTag = (byte)'D', PageTag = (byte)'P', EntryTag = (byte)'E';
+
+    /// <summary>The marker's version of the page layout (directories and pages; <see cref="PagedMembers{TKey,TValue}"/>).</summary>
+    internal const byte PagesLayout = 1;
+
+    /// <summary>The marker's version of the entry layout (one entry per member; <see cref="MemberEntries{TKey,TValue}"/>).</summary>
+    internal const byte EntriesLayout = 2;
 
     private MemberPage(byte tag) => Tag = tag;
 
     private byte Tag { get; }
+
+    private T _value = default!; // an entry's member
+
+    /// <summary>The marker's layout version (<see cref="PagesLayout"/> or <see cref="EntriesLayout"/>).</summary>
+    public byte Layout { get; private init; }
 
     private MemberColumn<T>? _members;
 
@@ -47,7 +58,18 @@ internal sealed class MemberPage<T>
     /// <summary>A directory's next unused page id (ids are never reused within a group).</summary>
     public int NextId { get; set; }
 
-    public static MemberPage<T> Marker() => new(MarkerTag);
+    public static MemberPage<T> Marker() => new(MarkerTag) { Layout = PagesLayout };
+
+    /// <summary>The marker of a store in <paramref name="layout"/>.</summary>
+    public static MemberPage<T> Marker(byte layout) => new(MarkerTag) { Layout = layout };
+
+    /// <summary>One member stored alone (the entry layout, <see cref="MemberEntries{TKey,TValue}"/>).</summary>
+    public static MemberPage<T> Entry(T value) => new(EntryTag) { _value = value };
+
+    public bool IsEntry => Tag == EntryTag;
+
+    /// <summary>An entry's member.</summary>
+    public T Value => _value;
 
     public static MemberPage<T> Page(List<T> members) => new(PageTag) { _members = new MemberColumn<T>(members) };
 
@@ -151,7 +173,7 @@ internal sealed class MemberPage<T>
     private readonly record struct Encoded(byte[]? Buffer, int Offset, int Length);
 
     /// <summary>
-    /// Marker: ['M'][version]. Directory: ['D'][next id][n]([id][count])*, big-endian ints. Page: ['P'] then the list
+    /// Marker: ['M'][layout version]. Entry: ['E'] then the member's bytes. Directory: ['D'][next id][n]([id][count])*, big-endian ints. Page: ['P'] then the list
     /// encoding of <see cref="ListSerde{T}"/>. The one-value-per-group layout before it began with a 4-byte count, whose
     /// first byte is 0 for any list under 16M members, so an old value never decodes as a new one.
     /// </summary>
@@ -164,7 +186,13 @@ internal sealed class MemberPage<T>
             switch (value.Tag)
             {
                 case MarkerTag:
-                    return [MarkerTag, LayoutVersion];
+                    return [MarkerTag, value.Layout];
+                case EntryTag:
+                    var item = list.Item.Serialize(value._value);
+                    var e = new byte[1 + item.Length];
+                    e[0] = EntryTag;
+                    item.CopyTo(e, 1);
+                    return e;
                 case DirectoryTag:
                     int n = value.PageIds!.Count;
                     var d = new byte[9 + 8 * n];
@@ -185,6 +213,15 @@ internal sealed class MemberPage<T>
         /// <summary>A page into the caller's buffer (a RocksDB commit: no array per page); the rest as <see cref="Serialize(MemberPage{T})"/>.</summary>
         public ReadOnlySpan<byte> Serialize(MemberPage<T> value, ref byte[] buffer)
         {
+            if (value.Tag == EntryTag)
+            {
+                // The member's bytes after the tag, in the commit's buffer (one array: the item serde's own).
+                var item = list.Item.Serialize(value._value);
+                if (buffer.Length < 1 + item.Length) buffer = new byte[Math.Max(1 + item.Length, 2 * buffer.Length)];
+                buffer[0] = EntryTag;
+                item.CopyTo(buffer, 1);
+                return buffer.AsSpan(0, 1 + item.Length);
+            }
             if (value.Tag != PageTag) return Serialize(value);
             buffer = value.SerializePage(list.Item, buffer, out int length);
             return buffer.AsSpan(0, length);
@@ -195,8 +232,10 @@ internal sealed class MemberPage<T>
             if (data.IsEmpty) throw new SerializationException("Not a Collect member page: empty.");
             switch (data[0])
             {
-                case MarkerTag when data.Length == 2 && data[1] == LayoutVersion:
-                    return Marker();
+                case MarkerTag when data.Length == 2 && data[1] is PagesLayout or EntriesLayout:
+                    return Marker(data[1]);
+                case EntryTag:
+                    return Entry(list.Item.Deserialize(data[1..]));
                 case DirectoryTag when data.Length >= 9:
                     int n = BinaryPrimitives.ReadInt32BigEndian(data[5..]);
                     if (n < 0 || data.Length != 9 + 8L * n) throw new SerializationException("Corrupt Collect member directory: bad page count.");

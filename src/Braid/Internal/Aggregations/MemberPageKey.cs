@@ -34,6 +34,9 @@ internal readonly struct MemberPageKey<TKey> : IEquatable<MemberPageKey<TKey>>
 
     public bool IsMarker => Page == MarkerPage;
 
+    /// <summary>The groups' equality as the stores compare keys (byte arrays by content).</summary>
+    public static IEqualityComparer<TKey> Groups => GroupComparer;
+
     /// <summary>Whether two groups are one store key's group (the equality <see cref="Equals(MemberPageKey{TKey})"/> uses).</summary>
     public static bool SameGroup(TKey a, TKey b) => GroupComparer.Equals(a, b);
 

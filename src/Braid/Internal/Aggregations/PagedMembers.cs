@@ -14,9 +14,12 @@ namespace Braid.Internal.Aggregations;
 /// keep the objects (the in-memory store, RocksDB's pending writes and cache), so the driver pays a few dictionary
 /// lookups more than with one list and no serialization. Crash safety is the store's: every page and directory
 /// write of a change is pending until the same atomic commit, so a reopened store holds all of a change or none.</para>
+/// <para>An empty store given <c>entries</c> (a persistent one: TableCollect) takes the entry layout instead, one store entry per
+/// member (<see cref="MemberEntries{TKey,TValue}"/>), and so does any store whose marker says so; a store whose marker says
+/// pages keeps pages (a store written by an earlier version reads on, no migration).</para>
 /// </summary>
 internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStore<MemberPageKey<TKey>, MemberPage<TValue>> store,
-    int maxPage = PagedMembers<TKey, TValue>.MaxPage)
+    int maxPage = PagedMembers<TKey, TValue>.MaxPage, bool entries = false, long cacheMembers = MemberEntries<TKey, TValue>.DefaultCacheMembers)
 {
     /// <summary>
     /// Members per page before it splits (the default; tests pass smaller ones). 64 timeline entries are a few KB, and a
@@ -50,6 +53,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     private bool _cached;
     private long _cachedWrites;
 
+    // The entry layout (chosen by CheckLayout): every call goes there.
+    private MemberEntries<TKey, TValue>? _entries;
+
+    /// <summary>The entry layout's object when the store is in it (tests).</summary>
+    internal MemberEntries<TKey, TValue>? Entries => _entries;
+
     public int Count { get; private set; }
 
     /// <summary>
@@ -75,6 +84,11 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     /// </summary>
     public bool OnePageKeys<TSort>(Func<TValue, TSort> orderBy, out ReadOnlySpan<TSort> keys)
     {
+        if (_entries is not null)
+        {
+            keys = default;
+            return false;
+        }
         if (_inline is { } one && Count > 0)
         {
             keys = one.Keys(orderBy);
@@ -93,6 +107,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     public void Load(TKey group)
     {
         if (!_layoutChecked) CheckLayout();
+        if (_entries is { } e)
+        {
+            e.Load(group);
+            Count = e.Count;
+            return;
+        }
         if (_cached && _memory!.Writes == _cachedWrites && MemberPageKey<TKey>.SameGroup(_group, group))
         {
             // The store holds what Save left: _inline under this group's key when _stored, nothing otherwise (an
@@ -139,6 +159,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         get
         {
             if (_inline is { } one) return one[index];
+            if (_entries is { } e) return e[index];
             int p = Locate(index);
             return Page(p)[index - _starts[p]];
         }
@@ -150,6 +171,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         {
             one.Insert(index, value);
             Count++;
+            return;
+        }
+        if (_entries is { } e)
+        {
+            e.Insert(index, value);
+            Count = e.Count;
             return;
         }
         var ids = _dir.PageIds!;
@@ -188,6 +215,12 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
             Count--;
             return;
         }
+        if (_entries is { } e)
+        {
+            e.RemoveAt(index);
+            Count = e.Count;
+            return;
+        }
         int p = Locate(index);
         var page = Page(p);
         page.RemoveAt(index - _starts[p]);
@@ -212,6 +245,11 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
             one.CopyTo(0, result, 0, count);
             return result;
         }
+        if (_entries is { } e)
+        {
+            e.CopyFirst(result, count);
+            return result;
+        }
         for (int p = 0, at = 0; at < count; p++)
         {
             var page = Page(p);
@@ -225,6 +263,11 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     /// <summary>Writes the pages this group's changes touched and its directory (deleted with the last member).</summary>
     public void Save()
     {
+        if (_entries is { } e)
+        {
+            e.Save();
+            return;
+        }
         if (_inline is { } one)
         {
             // One write: the whole page under the directory key (deleted with the last member); the marker with a new
@@ -311,7 +354,11 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         bool any;
         try
         {
-            if (store.TryGet(MemberPageKey<TKey>.LayoutMarker, out var marker) && marker.IsMarker) return;
+            if (store.TryGet(MemberPageKey<TKey>.LayoutMarker, out var marker) && marker.IsMarker)
+            {
+                if (marker.Layout == MemberPage<TValue>.EntriesLayout) _entries = new MemberEntries<TKey, TValue>(storeName, store, cacheMembers);
+                return;
+            }
             using var all = store.All().GetEnumerator();
             any = all.MoveNext();
         }
@@ -320,6 +367,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
             throw OldLayout(e);
         }
         if (any) throw OldLayout(null);
+        if (entries) _entries = new MemberEntries<TKey, TValue>(storeName, store, cacheMembers);
     }
 
     private StateStoreException OldLayout(Exception? inner) => new(storeName,
