@@ -4,6 +4,7 @@ using Braid.Processors;
 using Braid.Serialization;
 using Braid.State;
 using CsCheck;
+using static Braid.RocksDb.Tests.CollectMemberModel;
 
 namespace Braid.RocksDb.Tests;
 
@@ -220,34 +221,5 @@ public sealed class CollectMemberEntriesTests : IDisposable
         members.Save();
         Assert.DoesNotContain(store.All(), e => e.Value.IsEntry);
         again.Dispose();
-    }
-
-    private static List<int> Members(Dictionary<string, List<int>> groups, string group) =>
-        groups.TryGetValue(group, out var list) ? list : groups[group] = new List<int>();
-
-    private static Dictionary<string, List<int>> Copy(Dictionary<string, List<int>> groups) =>
-        groups.ToDictionary(g => g.Key, g => new List<int>(g.Value));
-
-    private static List<int> Read(PagedMembers<string, int> members)
-    {
-        var list = new List<int>();
-        for (int i = 0; i < members.Count; i++) list.Add(members[i]);
-        Assert.Equal(list, members.CopyFirst(members.Count));
-        return list;
-    }
-
-    /// <summary>Counts the value bytes the store serializes: what its commits write.</summary>
-    private sealed class CountingSerde(Serde<MemberPage<int>> inner) : Serde<MemberPage<int>>
-    {
-        public long Bytes { get; set; }
-
-        public override byte[] Serialize(MemberPage<int> value)
-        {
-            var bytes = inner.Serialize(value);
-            Bytes += bytes.Length;
-            return bytes;
-        }
-
-        public override MemberPage<int> Deserialize(ReadOnlySpan<byte> data) => inner.Deserialize(data);
     }
 }
