@@ -16,11 +16,13 @@ internal sealed class ProbeGate(double reference, Func<double[]> probe, Action<T
 {
     /// <summary>The policy. Defaults: a CPU below 70% of the reference is slow (the normal state's probes spread about
     /// ±20% around it, the slow phases sit at 30–55%), wait up to 20 s per row in 0.5 s steps, re-draw up to 10 passes
-    /// (a slow stretch of ten minutes, seen in session 16's full run, costs each row in it at most 20 s and is then timed
-    /// and marked).</summary>
-    public sealed record Limits(double Threshold = 0.7, TimeSpan? MaxWaitOrNull = null, TimeSpan? StepOrNull = null, int MaxRedraws = 10)
+    /// and at most 30 s of passes (a slow stretch of ten minutes, seen in session 16's full run, costs each row in it at most
+    /// 50 s and is then timed and marked; a Streamiz row's 20 s pass is re-drawn once at most).</summary>
+    public sealed record Limits(double Threshold = 0.7, TimeSpan? MaxWaitOrNull = null, TimeSpan? StepOrNull = null, int MaxRedraws = 10,
+        TimeSpan? MaxRedrawnOrNull = null)
     {
         public TimeSpan MaxWait => MaxWaitOrNull ?? TimeSpan.FromSeconds(20);
+        public TimeSpan MaxRedrawn => MaxRedrawnOrNull ?? TimeSpan.FromSeconds(30);
         public TimeSpan Step => StepOrNull ?? TimeSpan.FromMilliseconds(500);
     }
 
@@ -65,8 +67,11 @@ internal sealed class ProbeGate(double reference, Func<double[]> probe, Action<T
         _before = low;
     }
 
-    /// <summary>After a timed pass: whether it counts. False means the caller runs the pass again.</summary>
-    public bool KeepPass()
+    /// <summary>Time of the passes re-drawn so far.</summary>
+    public TimeSpan RedrawnTime { get; private set; }
+
+    /// <summary>After a timed pass of <paramref name="elapsed"/>: whether it counts. False means the caller runs the pass again.</summary>
+    public bool KeepPass(TimeSpan elapsed)
     {
         if (!Enabled) return true;
         double low = Math.Min(_before, probe().Min());
@@ -74,9 +79,10 @@ internal sealed class ProbeGate(double reference, Func<double[]> probe, Action<T
         LastProbe = low / reference;
         if (low < Bar)
         {
-            if (Redrawn < limits.MaxRedraws && Waited < limits.MaxWait)
+            if (Redrawn < limits.MaxRedraws && Waited < limits.MaxWait && RedrawnTime + elapsed <= limits.MaxRedrawn)
             {
                 Redrawn++;
+                RedrawnTime += elapsed;
                 return false;
             }
             LimitReached = true;

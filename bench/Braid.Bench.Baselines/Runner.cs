@@ -104,7 +104,7 @@ internal static class Runner
             while (!run.Done)
             {
                 var (elapsed, allocated, o) = Pass(prepare, n, gate);
-                if (gate.KeepPass()) run.Add(elapsed, allocated);
+                if (gate.KeepPass(elapsed)) run.Add(elapsed, allocated);
                 if (outputs >= 0 && o != outputs) stable = false;
                 outputs = o;
             }

@@ -75,7 +75,7 @@ internal static class Measure
                 jitted += System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
                 long allocated = GC.GetTotalAllocatedBytes(true) - alloc0;
                 outputs = count();
-                bool keep = gate.KeepPass();
+                bool keep = gate.KeepPass(Stopwatch.GetElapsedTime(t0, t1));
                 if (keep) run.Add(Stopwatch.GetElapsedTime(t0, t1), allocated);
                 if (Trace) Console.Write(string.Create(CultureInfo.InvariantCulture, $"[pass {records / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds / 1e6:F2}M/s probe {gate.LastProbe:P0}{(keep ? "" : " re-drawn")}] "));
             }

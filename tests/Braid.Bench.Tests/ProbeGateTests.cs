@@ -15,6 +15,8 @@ public sealed class ProbeGateTests
         public void Sleep(TimeSpan t) => Slept += t;
     }
 
+    private static readonly TimeSpan Pass = TimeSpan.FromSeconds(1);
+
     private static ProbeGate Gate(Script s, ProbeGate.Limits? limits = null) => new(100, s.Probe, s.Sleep, limits ?? new ProbeGate.Limits());
 
     [Fact]
@@ -23,7 +25,7 @@ public sealed class ProbeGateTests
         var s = new Script([95, 88], [90, 80]);
         var gate = Gate(s);
         gate.BeforePass();
-        Assert.True(gate.KeepPass());
+        Assert.True(gate.KeepPass(Pass));
         Assert.Equal(0, gate.Redrawn);
         Assert.Equal(TimeSpan.Zero, gate.Waited);
         Assert.Equal(0.80, gate.LowestKept, 9);
@@ -39,7 +41,7 @@ public sealed class ProbeGateTests
         gate.BeforePass();
         Assert.Equal(TimeSpan.FromSeconds(1), gate.Waited);
         Assert.Equal(TimeSpan.FromSeconds(1), s.Slept);
-        Assert.True(gate.KeepPass());
+        Assert.True(gate.KeepPass(Pass));
         Assert.Equal(0.90, gate.LowestKept, 9);
     }
 
@@ -49,9 +51,9 @@ public sealed class ProbeGateTests
         var s = new Script([95, 90], [50, 92], [95, 90], [93, 90]);
         var gate = Gate(s);
         gate.BeforePass();
-        Assert.False(gate.KeepPass());
+        Assert.False(gate.KeepPass(Pass));
         gate.BeforePass();
-        Assert.True(gate.KeepPass());
+        Assert.True(gate.KeepPass(Pass));
         Assert.Equal(1, gate.Redrawn);
         Assert.Equal(0.90, gate.LowestKept, 9);
         Assert.Contains("1 passes re-drawn", gate.Describe());
@@ -64,7 +66,7 @@ public sealed class ProbeGateTests
         var gate = Gate(s, new ProbeGate.Limits(MaxWaitOrNull: TimeSpan.FromSeconds(5)));
         gate.BeforePass();
         Assert.Equal(TimeSpan.FromSeconds(5), gate.Waited);
-        Assert.True(gate.KeepPass()); // the budget is spent: counted rather than re-drawn forever
+        Assert.True(gate.KeepPass(Pass)); // the budget is spent: counted rather than re-drawn forever
         Assert.True(gate.LimitReached);
         Assert.Equal(0.30, gate.LowestKept, 9);
         Assert.Contains("LIMIT REACHED", gate.Describe());
@@ -78,7 +80,7 @@ public sealed class ProbeGateTests
         var s = new Script([30, 30], [30, 30], [30, 30], [95, 95]);
         var gate = Gate(s, new ProbeGate.Limits(MaxWaitOrNull: TimeSpan.FromSeconds(1)));
         gate.BeforePass();
-        Assert.True(gate.KeepPass());
+        Assert.True(gate.KeepPass(Pass));
         Assert.True(gate.LimitReached);
         Assert.Equal(0.30, gate.LowestKept, 9);
     }
@@ -95,7 +97,7 @@ public sealed class ProbeGateTests
         do
         {
             gate.BeforePass();
-            kept = gate.KeepPass();
+            kept = gate.KeepPass(Pass);
             passes++;
         }
         while (!kept);
@@ -105,12 +107,28 @@ public sealed class ProbeGateTests
     }
 
     [Fact]
+    public void A_slow_pass_longer_than_the_redraw_time_budget_counts_so_slow_rows_are_not_run_again_and_again()
+    {
+        // A Streamiz row's pass takes ~20 s: one re-draw fits the default 30 s, a second does not.
+        var s = new Script([95, 95], [40, 95], [95, 95], [40, 95]);
+        var gate = Gate(s);
+        var twenty = TimeSpan.FromSeconds(20);
+        gate.BeforePass();
+        Assert.False(gate.KeepPass(twenty));
+        gate.BeforePass();
+        Assert.True(gate.KeepPass(twenty));
+        Assert.Equal(1, gate.Redrawn);
+        Assert.Equal(TimeSpan.Zero, gate.Waited);
+        Assert.True(gate.LimitReached);
+    }
+
+    [Fact]
     public void Without_a_reference_the_gate_never_probes_and_every_pass_counts()
     {
         var s = new Script([10, 10]);
         var gate = new ProbeGate(0, s.Probe, s.Sleep, new ProbeGate.Limits());
         gate.BeforePass();
-        Assert.True(gate.KeepPass());
+        Assert.True(gate.KeepPass(Pass));
         Assert.Equal(0, s.Calls);
         Assert.Equal("probe off", gate.Describe());
     }
