@@ -27,7 +27,7 @@ internal static class NexmarkRuns
             if (diff is not null) Console.Error.WriteLine($"NEXMARK RESULT MISMATCH {impl} {query.Name()}: {diff}");
             r.ReferenceOutputs = expected.Count;
             r.Check = diff is null ? $"ok ({expected.Count} results)" : "MISMATCH";
-            Console.WriteLine($"median {r.MedianRps:N0} events/s [{r.Check}]");
+            Console.WriteLine($"median {r.MedianRps:N0} events/s ({r.ProbeSummary}) [{r.Check}]");
             yield return r;
         }
     }

@@ -20,9 +20,12 @@ internal sealed class Options
     public double WarmupSeconds { get; private set; } = 2;
     public double SlowRowSeconds { get; private set; } = 20;
 
+    /// <summary>The machine probe's reference from the Braid harness (<c>--probe-reference X</c>); 0 (default): no gate.</summary>
+    public double ProbeReference { get; private set; }
+
     /// <summary>Timing of a row; <paramref name="slow"/> (Streamiz rows) gets the time budget, plain rows never.</summary>
     public Timing Timing(bool slow) => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds),
-        slow && SlowRowSeconds > 0 ? TimeSpan.FromSeconds(SlowRowSeconds) : null);
+        slow && SlowRowSeconds > 0 ? TimeSpan.FromSeconds(SlowRowSeconds) : null, ProbeReference);
 
     public static Options Parse(string[] args)
     {
@@ -45,6 +48,7 @@ internal sealed class Options
                 case "--min-run-seconds": o.MinRunSeconds = Seconds(a, Next()); break;
                 case "--warmup-seconds": o.WarmupSeconds = Seconds(a, Next()); break;
                 case "--slow-row-seconds": o.SlowRowSeconds = Seconds(a, Next()); break;
+                case "--probe-reference": o.ProbeReference = Seconds(a, Next()); break;
                 case "--impl":
                     o.Impls = Split(Next());
                     foreach (var s in o.Impls)
@@ -83,6 +87,7 @@ internal sealed class Options
           --min-run-seconds X    each timed run repeats passes until X s of timed work (default 1)
           --warmup-seconds X     warm-up passes until X s (default 2)
           --slow-row-seconds X   cap a Streamiz row's records from its warm-up rate to about X s per pass (default 20; 0 = off)
+          --probe-reference X    re-draw passes timed while the machine probed below 70% of X (ProbeGate; default 0 = off)
           --keys N               distinct keys (default 10000)      --seed S   data seed (default 42)
           --ts-step-ms N         timestamp step per record (default 1)
           --jitter-ms N          extra deterministic jitter in [0, N] ms per record (default 0; >= step => out of order)

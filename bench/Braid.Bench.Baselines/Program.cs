@@ -58,7 +58,7 @@ foreach (var workload in opts.Workloads)
             references[n] = reference = implName == "plain" ? r.Outputs : PlainBaseline.ReferenceCount(data, n);
         Report.Check(r, reference);
         results.Add(r);
-        Console.WriteLine($"median {r.MedianRps:N0} rec/s (min {r.MinRps:N0}, max {r.MaxRps:N0}; {r.Passes} passes, shortest {r.ShortestRunSeconds:F2} s), outputs {r.Outputs} [{r.Check}] ({sw.Elapsed.TotalSeconds:F1} s)");
+        Console.WriteLine($"median {r.MedianRps:N0} rec/s (min {r.MinRps:N0}, max {r.MaxRps:N0}; {r.Passes} passes, shortest {r.ShortestRunSeconds:F2} s; {r.ProbeSummary}), outputs {r.Outputs} [{r.Check}] ({sw.Elapsed.TotalSeconds:F1} s)");
     }
 }
 

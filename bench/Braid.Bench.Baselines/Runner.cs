@@ -31,6 +31,13 @@ internal sealed record Result
     public int Passes { get; init; }
     /// <summary>The shortest timed run's seconds.</summary>
     public double ShortestRunSeconds { get; init; }
+    /// <summary>Timed passes not counted because the machine probed slow beside them (<see cref="ProbeGate"/>).</summary>
+    public int RedrawnPasses { get; init; }
+    /// <summary>Seconds waited for the machine before passes (<see cref="ProbeGate"/>).</summary>
+    public double ProbeWaitSeconds { get; init; }
+    /// <summary>What the gate did, for the row's line.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ProbeSummary { get; init; } = "";
     public long ReferenceOutputs { get; set; } = -1;
     /// <summary>"ok", "differs-expected" (Streamiz eager left join) or "MISMATCH".</summary>
     public string Check { get; set; } = "ok";
@@ -38,7 +45,7 @@ internal sealed record Result
 
 /// <summary>How rows are timed (see <see cref="TimedRun"/>): minimum seconds per timed run and of warm-up, and the
 /// budget of a slow (Streamiz) row's timed run, or null for rows never capped (plain C#).</summary>
-internal sealed record Timing(TimeSpan MinRun, TimeSpan MinWarmup, TimeSpan? SlowRowBudget);
+internal sealed record Timing(TimeSpan MinRun, TimeSpan MinWarmup, TimeSpan? SlowRowBudget, double ProbeReference = 0);
 
 internal static class Runner
 {
@@ -88,6 +95,7 @@ internal static class Runner
         }
 
         var timed = new List<TimedRun>();
+        var gate = ProbeGate.Create(timing.ProbeReference);
         long outputs = -1;
         bool stable = true;
         for (int r = 0; r < runs; r++)
@@ -95,8 +103,8 @@ internal static class Runner
             var run = new TimedRun(n, timing.MinRun);
             while (!run.Done)
             {
-                var (elapsed, allocated, o) = Pass(prepare, n);
-                run.Add(elapsed, allocated);
+                var (elapsed, allocated, o) = Pass(prepare, n, gate);
+                if (gate.KeepPass(elapsed)) run.Add(elapsed, allocated);
                 if (outputs >= 0 && o != outputs) stable = false;
                 outputs = o;
             }
@@ -111,13 +119,15 @@ internal static class Runner
             RequestedRecords = requested, Capped = capped, WarmupRecords = lastN,
             PeakWorkingSetScope = perPair ? "per-pair" : "process", OutputsStable = stable,
             Passes = s.Passes, ShortestRunSeconds = s.ShortestRunSeconds,
+            RedrawnPasses = gate.Redrawn, ProbeWaitSeconds = gate.Waited.TotalSeconds, ProbeSummary = gate.Describe(),
         };
     }
 
     /// <summary>One pass over a freshly prepared instance: preparation, the full GC before it and disposal untimed.</summary>
-    private static (TimeSpan Elapsed, long Allocated, long Outputs) Pass(Func<int, IPreparedRun> prepare, int n)
+    private static (TimeSpan Elapsed, long Allocated, long Outputs) Pass(Func<int, IPreparedRun> prepare, int n, ProbeGate? gate = null)
     {
         using var run = prepare(n);
+        gate?.BeforePass(); // before the GC: the probe's garbage and its map's young references are collected
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();

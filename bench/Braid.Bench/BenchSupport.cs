@@ -34,8 +34,12 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
     /// a full run; the plain rows are fast and follow <see cref="Processes"/>.</summary>
     public int BaselineProcesses { get; init; } = 1;
 
+    /// <summary>The machine probe's reference (<c>--probe-reference X</c>, ops per CPU-second; <c>--no-probe</c>: 0, no gate):
+    /// negative means the parent measures it at the start of the run and passes it to every row (<see cref="ProbeGate"/>).</summary>
+    public double ProbeReference { get; init; } = -1;
+
     /// <summary>The child's timing settings.</summary>
-    public Measure.Timing Timing => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds));
+    public Measure.Timing Timing => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds), Math.Max(0, ProbeReference));
 
     public static readonly string[] AllImpls = ["braid-driver", "braid-rocksdb", "braid-embedded", "plain"];
 
@@ -56,6 +60,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         double? slow = null;
         string? outDir = null;
         int repeat = 1, processes = 3, baselineProcesses = 1;
+        double probeReference = -1;
         var known = WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Concat(WorkloadNames.Nexmark).ToList();
         var workloads = known;
         var impls = AllImpls.ToList();
@@ -78,6 +83,8 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                 case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--processes": processes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--baseline-processes": baselineProcesses = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--probe-reference": probeReference = Seconds(args[i], args[++i]); break;
+                case "--no-probe": probeReference = 0; break;
                 case "--impl":
                     impls = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     if (impls.Except(AllImpls).Any()) throw new ArgumentException($"unknown impl in '{args[i]}' (known: {string.Join(",", AllImpls)})");
@@ -87,7 +94,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                     workloads = known.Where(w => names.Contains(w.Name())).ToList();
                     if (workloads.Count != names.Length) throw new ArgumentException($"unknown workload in '{args[i]}' (known: {string.Join(",", known.Select(w => w.Name()))})");
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N --processes N --baseline-processes N");
+                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N --processes N --baseline-processes N --probe-reference X --no-probe");
             }
         }
         // Quick: 200k records but still three timed runs after the same JIT warm-up as a full run, so its ratios stay
@@ -100,12 +107,13 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         {
             // Quick mode gives the slow Streamiz rows 5 s per timed run, so the whole quick run stays within minutes.
             MinRunSeconds = minRun, WarmupSeconds = warmup, SlowRowSeconds = slow ?? (quick ? 5 : 20), Out = outDir!, Repeat = repeat, Processes = processes, BaselineProcesses = Math.Min(baselineProcesses, processes),
+            ProbeReference = probeReference,
         };
     }
 
     private static double Seconds(string name, string v) =>
         double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0 && double.IsFinite(s)
-            ? s : throw new ArgumentException($"{name} needs a number of seconds >= 0, got '{v}'");
+            ? s : throw new ArgumentException($"{name} needs a number >= 0, got '{v}'");
 }
 
 internal sealed record BenchResult(string Impl, string Workload, int Records, int Runs, double MinRps, double MedianRps, double MaxRps,
@@ -116,6 +124,12 @@ internal sealed record BenchResult(string Impl, string Workload, int Records, in
 
     /// <summary>The shortest timed run's seconds (0: not recorded).</summary>
     public double ShortestRunSeconds { get; init; }
+
+    /// <summary>Timed passes not counted because the machine probed slow beside them (<see cref="ProbeGate"/>).</summary>
+    public int RedrawnPasses { get; init; }
+
+    /// <summary>Seconds the row waited for the machine before its passes (<see cref="ProbeGate"/>).</summary>
+    public double ProbeWaitSeconds { get; init; }
 
     /// <summary>Each process's median when the row ran in several (<c>--processes N</c>); MedianRps is their median.</summary>
     public IReadOnlyList<double>? ProcessMedians { get; init; }

@@ -23,6 +23,13 @@ internal static class Isolation
         // Rows run workload by workload, the baselines (Streamiz, plain) right after Braid's rows of the same workload,
         // so the ratios of one workload compare rows taken minutes apart under the same machine load, not hours.
         string? baselines = opts.CompareStreamiz ? BuildBaselines() : null;
+        // One bar for every row of the run (ProbeGate): measured here, before any row, unless given or turned off.
+        if (opts.ProbeReference < 0)
+        {
+            opts = opts with { ProbeReference = new MachineProbe().Reference() };
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"machine probe reference: {opts.ProbeReference:N0} ops per CPU-second (passes beside a probe below {new ProbeGate.Limits().Threshold:P0} of it are re-drawn; --no-probe turns this off)"));
+        }
         foreach (var w in opts.Workloads)
         {
             var rows = opts.Impls.Where(i => Rows.Applies(w, i, opts.Quick))
@@ -76,12 +83,14 @@ internal static class Isolation
                 Check = agree ? first.Check : "MISMATCH (processes disagree: " + string.Join(" / ", all.Select(x => x.Outputs)) + ")",
                 Passes = all.Sum(x => x.Passes),
                 ShortestRunSeconds = all.Min(x => x.ShortestRunSeconds),
+                RedrawnPasses = all.Sum(x => x.RedrawnPasses),
+                ProbeWaitSeconds = all.Sum(x => x.ProbeWaitSeconds),
                 ProcessMedians = medians.Medians,
             };
         });
 
     private static string Common(BenchOptions o, string workload, string impl, bool quickFlag = true) => string.Create(CultureInfo.InvariantCulture,
-        $"--records {o.Records} --runs {o.Runs} --seed {o.Seed}{(o.Quick && quickFlag ? " --quick" : "")} --workload {workload} --impl {impl} --min-run-seconds {o.MinRunSeconds} --warmup-seconds {o.WarmupSeconds}");
+        $"--records {o.Records} --runs {o.Runs} --seed {o.Seed}{(o.Quick && quickFlag ? " --quick" : "")} --workload {workload} --impl {impl} --min-run-seconds {o.MinRunSeconds} --warmup-seconds {o.WarmupSeconds} --probe-reference {Math.Max(0, o.ProbeReference):F0}");
 
     private static (string File, string Prefix) SelfCommand()
     {

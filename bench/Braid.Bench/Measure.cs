@@ -20,12 +20,15 @@ internal static class Measure
     public const int MaxWarmupFactor = 5;
 
     /// <summary>The child's timing settings, from its command line (<c>--min-run-seconds</c>, <c>--warmup-seconds</c>).</summary>
-    public sealed record Timing(TimeSpan MinRun, TimeSpan MinWarmup)
+    public sealed record Timing(TimeSpan MinRun, TimeSpan MinWarmup, double ProbeReference = 0)
     {
         public static readonly Timing Default = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
     }
 
     public static Timing Settings { get; set; } = Timing.Default;
+
+    /// <summary><c>BENCH_PROBE_TRACE=1</c>: each timed pass's rate beside its machine probe (<see cref="ProbeGate"/>).</summary>
+    private static readonly bool Trace = Environment.GetEnvironmentVariable("BENCH_PROBE_TRACE") == "1";
 
     public static BenchResult Run(string impl, string workload, int records, int runs, Func<(Action Run, Func<long> Outputs)> warm,
         Func<(Action Run, Func<long> Outputs)> prepare)
@@ -52,6 +55,7 @@ internal static class Measure
         long jitted = 0;
         var timed = new List<TimedRun>();
         var info = ProcessInfo.StartIfRequested();
+        var gate = ProbeGate.Create(settings.ProbeReference);
         long outputs = 0;
         for (int r = 0; r < runs; r++)
         {
@@ -59,6 +63,7 @@ internal static class Measure
             while (!run.Done)
             {
                 var (pass, count) = prepare();
+                gate.BeforePass(); // before the GC: the probe's garbage and its map's young references are collected
                 GC.Collect();
                 long alloc0 = GC.GetTotalAllocatedBytes(true);
                 long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
@@ -68,17 +73,20 @@ internal static class Measure
                 long t1 = Stopwatch.GetTimestamp();
                 info?.AfterPass(records);
                 jitted += System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
-                run.Add(Stopwatch.GetElapsedTime(t0, t1), GC.GetTotalAllocatedBytes(true) - alloc0);
+                long allocated = GC.GetTotalAllocatedBytes(true) - alloc0;
                 outputs = count();
+                bool keep = gate.KeepPass(Stopwatch.GetElapsedTime(t0, t1));
+                if (keep) run.Add(Stopwatch.GetElapsedTime(t0, t1), allocated);
+                if (Trace) Console.Write(string.Create(CultureInfo.InvariantCulture, $"[pass {records / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds / 1e6:F2}M/s probe {gate.LastProbe:P0}{(keep ? "" : " re-drawn")}] "));
             }
             timed.Add(run);
         }
         var s = RunSummary.Of(timed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"median {s.MedianRps:N0} rec/s (min {s.MinRps:N0}, max {s.MaxRps:N0}; {runs} runs, {s.Passes} passes, shortest {s.ShortestRunSeconds:F2} s; warm-up {warmPasses} passes {warmSeconds:F1} s, its last pass jitted {warmJitted}; methods jitted in timed passes {jitted}), outputs {outputs} ({total.Elapsed.TotalSeconds:F1} s)"));
+            $"median {s.MedianRps:N0} rec/s (min {s.MinRps:N0}, max {s.MaxRps:N0}; {runs} runs, {s.Passes} passes, shortest {s.ShortestRunSeconds:F2} s; warm-up {warmPasses} passes {warmSeconds:F1} s, its last pass jitted {warmJitted}; methods jitted in timed passes {jitted}; {gate.Describe()}), outputs {outputs} ({total.Elapsed.TotalSeconds:F1} s)"));
         info?.Print(Console.Out);
         return new BenchResult(impl, workload, records, runs, s.MinRps, s.MedianRps, s.MaxRps, outputs,
-            s.BytesPerRecord, Process.GetCurrentProcess().PeakWorkingSet64) { Passes = s.Passes, ShortestRunSeconds = s.ShortestRunSeconds };
+            s.BytesPerRecord, Process.GetCurrentProcess().PeakWorkingSet64) { Passes = s.Passes, ShortestRunSeconds = s.ShortestRunSeconds, RedrawnPasses = gate.Redrawn, ProbeWaitSeconds = gate.Waited.TotalSeconds };
     }
 
     /// <summary>Marks the result MISMATCH when its output count differs from the plain reference on the same input.</summary>

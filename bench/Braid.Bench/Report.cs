@@ -22,9 +22,9 @@ internal static class Report
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "results.json"), JsonSerializer.Serialize(results, BenchResult.Json) + "\n");
-        var csv = new StringBuilder("impl,workload,records,runs,min_rps,median_rps,max_rps,outputs,bytes_per_record,peak_working_set_bytes,reference_outputs,check,passes,shortest_run_seconds\n");
+        var csv = new StringBuilder("impl,workload,records,runs,min_rps,median_rps,max_rps,outputs,bytes_per_record,peak_working_set_bytes,reference_outputs,check,passes,shortest_run_seconds,redrawn_passes,probe_wait_seconds\n");
         foreach (var r in results)
-            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Impl},{r.Workload},{r.Records},{r.Runs},{r.MinRps:F0},{r.MedianRps:F0},{r.MaxRps:F0},{r.Outputs},{r.BytesPerRecord:F1},{r.PeakWorkingSetBytes},{r.ReferenceOutputs},{r.Check},{r.Passes},{r.ShortestRunSeconds:F2}\n"));
+            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Impl},{r.Workload},{r.Records},{r.Runs},{r.MinRps:F0},{r.MedianRps:F0},{r.MaxRps:F0},{r.Outputs},{r.BytesPerRecord:F1},{r.PeakWorkingSetBytes},{r.ReferenceOutputs},{r.Check},{r.Passes},{r.ShortestRunSeconds:F2},{r.RedrawnPasses},{r.ProbeWaitSeconds:F1}\n"));
         File.WriteAllText(Path.Combine(dir, "results.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(dir, "ratios.txt"), Ratios.Table(results));
         File.WriteAllText(Path.Combine(dir, "results.html"), Chart(results, dir));
