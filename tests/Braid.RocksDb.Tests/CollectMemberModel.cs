@@ -32,6 +32,13 @@ internal static class CollectMemberModel
             return bytes;
         }
 
-        public override MemberPage<int> Deserialize(ReadOnlySpan<byte> data) => inner.Deserialize(data);
+        /// <summary>Values deserialized: entries read back from RocksDB.</summary>
+        public long Reads { get; set; }
+
+        public override MemberPage<int> Deserialize(ReadOnlySpan<byte> data)
+        {
+            Reads++;
+            return inner.Deserialize(data);
+        }
     }
 }
