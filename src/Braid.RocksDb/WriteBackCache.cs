@@ -40,16 +40,11 @@ internal sealed class WriteBackCache<TKey, TValue>
     private readonly List<TKey> _written = new();
     private readonly List<TKey> _deleted = new();
     private uint _epoch;
-    // String keys only: the maps' span lookups, made once (the young and old maps swap at a generation change).
-    private StringKeyMaps? _chars;
 
     public WriteBackCache(int capacity)
     {
         _generationCapacity = capacity / 2;
         _epoch = 1; // 0 is no commit's: a new entry (epoch 0) is never pending
-        // The maps' comparer is the runtime's default for string keys (ordinal), which has a span lookup.
-        if (typeof(TKey) == typeof(string))
-            _chars = new StringKeyMaps((Dictionary<string, Entry>)(object)_young, (Dictionary<string, Entry>)(object)_old, (Dictionary<string, Entry>)(object)_pinned);
     }
 
     /// <summary>Whether committed values are kept (a read-only view's or a zero-capacity cache keeps pending writes only).</summary>
@@ -99,10 +94,12 @@ internal sealed class WriteBackCache<TKey, TValue>
     /// pinned), without promoting it (<see cref="RocksKeyValueStore{TKey,TValue}.TryGetStoredKey"/>); false for other key types.</summary>
     public bool TryGetStoredKey(ReadOnlySpan<char> chars, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? key)
     {
-        if (_chars is { } maps)
+        if (typeof(TKey) == typeof(string))
         {
-            if (maps.Young.TryGetValue(chars, out key, out _) || maps.Old.TryGetValue(chars, out key, out _)) return true;
-            if (_pinned.Count > 0 && maps.Pinned.TryGetValue(chars, out key, out _)) return true;
+            // The maps' comparer is the runtime's default for string keys (ordinal), which has a span lookup.
+            if (((Dictionary<string, Entry>)(object)_young).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out key, out _)) return true;
+            if (((Dictionary<string, Entry>)(object)_old).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out key, out _)) return true;
+            if (_pinned.Count > 0 && ((Dictionary<string, Entry>)(object)_pinned).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out key, out _)) return true;
         }
         key = null;
         return false;
@@ -215,7 +212,6 @@ internal sealed class WriteBackCache<TKey, TValue>
     {
         if (!Enabled || _young.Count < _generationCapacity) return;
         (_old, _young) = (_young, _old);
-        _chars?.Swap();
         foreach (var (key, entry) in _young)
         {
             if (entry.Epoch == _epoch) _pinned.Add(key, entry);
@@ -230,15 +226,6 @@ internal sealed class WriteBackCache<TKey, TValue>
     /// delete that dropped the write), <c>Fresh</c> (the committed state holds no value for the key). <c>KeyBytes</c>: the
     /// key serialized, once a scan's index needed it (kept: a key's bytes never change).
     /// </summary>
-    private sealed class StringKeyMaps(Dictionary<string, Entry> young, Dictionary<string, Entry> old, Dictionary<string, Entry> pinned)
-    {
-        public Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Young = young.GetAlternateLookup<ReadOnlySpan<char>>();
-        public Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Old = old.GetAlternateLookup<ReadOnlySpan<char>>();
-        public readonly Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Pinned = pinned.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        public void Swap() => (Old, Young) = (Young, Old);
-    }
-
     internal struct Entry
     {
         public TValue Value;
