@@ -90,21 +90,6 @@ internal sealed class WriteBackCache<TKey, TValue>
         return ref slot;
     }
 
-    /// <summary>String keys only: the key instance held for <paramref name="chars"/> in any of the maps (young, old,
-    /// pinned), without promoting it (<see cref="RocksKeyValueStore{TKey,TValue}.TryGetStoredKey"/>); false for other key types.</summary>
-    public bool TryGetStoredKey(ReadOnlySpan<char> chars, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? key)
-    {
-        if (typeof(TKey) == typeof(string))
-        {
-            // The maps' comparer is the runtime's default for string keys (ordinal), which has a span lookup.
-            if (((Dictionary<string, Entry>)(object)_young).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out key, out _)) return true;
-            if (((Dictionary<string, Entry>)(object)_old).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out key, out _)) return true;
-            if (_pinned.Count > 0 && ((Dictionary<string, Entry>)(object)_pinned).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out key, out _)) return true;
-        }
-        key = null;
-        return false;
-    }
-
     /// <summary>The key's entry without promotion (a commit's or a scan's walk over pending keys); a null ref when absent.</summary>
     public ref Entry Peek(TKey key)
     {
