@@ -12,13 +12,10 @@ namespace Braid.Internal.Joins;
 /// outer join merges its two sides' lists in the store's order (StreamStreamJoin.EmitExpired).
 /// Before, the pass was a bounded scan of the store (its RocksDB merge, its byte index built on the first scan and
 /// then kept up to date by every hold and match: a fifth of the RocksDB left join in session 15's profile).</para>
-/// <para>Entries are added when a key is first held (the store did not hold it). Each carries the held values (the
-/// same object the store was given) while the key is held: it is <em>live</em>. A match that deletes the key from the
-/// store marks its entry dead (<see cref="Kill"/>) instead of removing it from the middle; dead entries are dropped
-/// when they reach either end. While <see cref="Known"/>, a key is in the store exactly when it has a live entry
-/// (session 17, s17-ss: so a hold, a match and an emit pass ask the order, not the store — before, each asked the store
-/// with a lookup, and a match deleted from the store whether or not the other record was ever held). A key held
-/// again after a match has two equal entries, the first dead.</para>
+/// <para>Entries are added when a key is first held (the store did not hold it) and never removed when a match
+/// deletes the key from the store: the store stays the truth and an entry is a candidate, checked against it when it
+/// reaches either end (a matched-away entry is skipped there). Every key the store holds has an entry, in order; a
+/// key held again after a match has two equal entries, the second one found absent once the first released it.</para>
 /// <para>Timestamps mostly arrive in order: an entry is appended, or inserted near the end (a record at most
 /// "after" behind stream time); the front is popped by the passes. Equal timestamps are ordered by the key's serialized
 /// bytes (the store's order), serialized only then.</para>
@@ -35,12 +32,11 @@ internal sealed class HeldOrder<TKey>(Serde<TKey> keySerde)
     /// <summary>Entries, matched-away ones included until they reach an end.</summary>
     public int Count => _count;
 
-    /// <summary>A key is held for the first time (the store did not hold it); <paramref name="values"/>: what the store
-    /// holds for it (null: a dead entry, tests of the order only).</summary>
-    public void Add(long ts, TKey key, object? values = null)
+    /// <summary>A key is held for the first time (the store did not hold it).</summary>
+    public void Add(long ts, TKey key)
     {
         if (!Known) return;
-        var entry = new Entry(ts, key, null) { Values = values };
+        var entry = new Entry(ts, key, null);
         if (_count == 0 || ts > _items[_head + _count - 1].Ts)
         {
             EnsureRoomAtEnd();
@@ -56,27 +52,6 @@ internal sealed class HeldOrder<TKey>(Serde<TKey> keySerde)
         _items[at] = entry;
         _count++;
     }
-
-    /// <summary>
-    /// The index of the live entry of (<paramref name="ts"/>, <paramref name="key"/>), or −1 when there is none (the
-    /// store does not hold the key, while <see cref="Known"/>): a binary search by timestamp, then the entries at it.
-    /// </summary>
-    public int FindLive(long ts, TKey key)
-    {
-        for (int i = IndexAfter(ts, orEqual: true); i < _count; i++)
-        {
-            ref var e = ref _items[_head + i];
-            if (e.Ts != ts) break;
-            if (e.Values is not null && EqualityComparer<TKey>.Default.Equals(e.Key, key)) return i;
-        }
-        return -1;
-    }
-
-    /// <summary>The held values of the entry at <paramref name="index"/>; null when it is dead (matched away).</summary>
-    public object? ValuesAt(int index) => _items[_head + index].Values;
-
-    /// <summary>The entry at <paramref name="index"/> was matched away (its key deleted from the store): dead.</summary>
-    public void Kill(int index) => _items[_head + index].Values = null;
 
     /// <summary>The entry at <paramref name="index"/> (0 = the first), matched-away ones included.</summary>
     public void PeekAt(int index, out long ts, out TKey key)
@@ -185,13 +160,11 @@ internal sealed class HeldOrder<TKey>(Serde<TKey> keySerde)
         return a.Bytes.AsSpan().SequenceCompareTo(b.Bytes);
     }
 
-    /// <summary>A held key; <c>Bytes</c>: its serialized form, once a tie needed it; <c>Values</c>: its held values while
-    /// live, null once dead.</summary>
+    /// <summary>A held key; <c>Bytes</c>: its serialized form, once a tie needed it.</summary>
     private struct Entry(long ts, TKey key, byte[]? bytes)
     {
         public readonly long Ts = ts;
         public readonly TKey Key = key;
         public byte[]? Bytes = bytes;
-        public object? Values;
     }
 }

@@ -133,7 +133,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             // unmatched records (the right side of a left join) has no held entry to delete: no store call (session 7,
             // s8-win's profile: 7% of a RocksDB left join was these deletes). Kafka: KStreamKStreamJoin.emitInnerJoin calls
             // outerJoinStore.putIfAbsent(otherKey, null) whatever the side; such a key is never there, so the outcome is the same.
-            if (_otherKeepsUnmatched) Unhold(other.Timestamp, record.Key);
+            // The held order keeps its entry: it is a candidate, checked against the store when it reaches an end (HeldOrder).
+            if (_otherKeepsUnmatched) _held!.Delete(new NonJoinedKey<TKey>(other.Timestamp, !IsLeft, record.Key));
             Forward(new Record<TKey, TResult>(record.Key, _joiner(record.Key, record.Value, other.Value), Math.Max(ts, other.Timestamp), record.Headers));
         }
         if (_matches.Count == 0 && _keepsUnmatched)
@@ -147,46 +148,18 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         if (!_thisStore.Put(record.Key, record.Value, ts)) Context.RecordDropped(Name, "late");
     }
 
-    /// <summary>
-    /// The other side's record (<paramref name="ts"/>, <paramref name="key"/>) found a match: its held entry, if any, is
-    /// deleted. While the other side's order is known it says whether the record is held (a live entry), so a record
-    /// that was matched on arrival and never held costs no store call (session 17, s17-ss: most matches of a left join's
-    /// left records); a dead entry stays in the order until it reaches an end (HeldOrder).
-    /// </summary>
-    private void Unhold(long ts, TKey key)
-    {
-        var order = IsLeft ? _rightOrder : _leftOrder;
-        if (order is { Known: true })
-        {
-            int at = order.FindLive(ts, key);
-            if (at < 0) return; // not held: the store has no such key (HeldOrder's invariant)
-            order.Kill(at);
-        }
-        // A crash after this delete is safe: it is a pending write of the store, durable only in the commit's one batch
-        // together with the input offsets, so before that commit the held record and the input that matched it both replay.
-        _held!.Delete(new NonJoinedKey<TKey>(ts, !IsLeft, key));
-    }
-
     private void Hold(TKey key, TThis value, long ts, Headers? headers)
     {
         if (ts < _time.MinHeldTime) _time.MinHeldTime = ts;
         var heldKey = new NonJoinedKey<TKey>(ts, IsLeft, key);
-        var order = IsLeft ? _leftOrder : _rightOrder;
-        NonJoinedValues<TLeft, TRight>? values;
-        if (order is { Known: true })
+        if (!_held!.TryGet(heldKey, out var values))
         {
-            // The order holds the values of every held key: no store read (the store got the same object when it was held).
-            int at = order.FindLive(ts, key);
-            values = at < 0 ? null : (NonJoinedValues<TLeft, TRight>)order.ValuesAt(at)!;
-            if (values is null) order.Add(ts, key, values = new NonJoinedValues<TLeft, TRight>());
-        }
-        else if (!_held!.TryGet(heldKey, out values))
-        {
-            values = new NonJoinedValues<TLeft, TRight>(); // a restored join's order is rebuilt from the store by its first pass
+            values = new NonJoinedValues<TLeft, TRight>();
+            (IsLeft ? _leftOrder : _rightOrder)?.Add(ts, key);
         }
         AddHeld(values, value);
         values.AddHeaders(headers);
-        _held!.Put(heldKey, values);
+        _held.Put(heldKey, values);
     }
 
     /// <summary>
@@ -230,7 +203,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 // Still open. Entries are in timestamp order, so later entries of this side are open too.
                 if (key.IsLeft) leftOpen = true;
                 else rightOpen = true;
-                (key.IsLeft ? _leftOrder : _rightOrder)?.Add(key.Timestamp, key.Key, values);
+                (key.IsLeft ? _leftOrder : _rightOrder)?.Add(key.Timestamp, key.Key);
                 continue;
             }
             Release(key, values);
@@ -245,7 +218,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     /// once both sides are open, leaving minTime at the timestamp of the last key it read (MAX_VALUE: empty store). Within
     /// one side keys share a look-back, so each side's expired keys are the front of its <see cref="HeldOrder{TKey}"/>: the
     /// pass pops both fronts merged in the store's order (a left join has one order: the plain front). An entry whose key a
-    /// match deleted is dead in the order and dropped, with no store read. minTime is then computed as Kafka's walk leaves it.
+    /// match deleted is found absent in the store and dropped. minTime is then computed as Kafka's walk leaves it.
     /// </summary>
     private void EmitExpired(long streamTime, long grace)
     {
@@ -253,7 +226,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         long rightBound = streamTime - _spec.Windows.BeforeMs - grace;
         // If Kafka's walk reaches the store's end, minTime is its last key's: the later of the sides' last live entries
         // before the pass (an emptied store still leaves the last emitted key's timestamp).
-        long lastTs = Math.Max(LastLiveTs(_leftOrder), LastLiveTs(_rightOrder));
+        long lastTs = Math.Max(LastLiveTs(_leftOrder, true), LastLiveTs(_rightOrder, false));
         if (lastTs == long.MinValue) lastTs = long.MaxValue;
         while (true)
         {
@@ -264,9 +237,9 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             if (left && right) left = FirstTs(_leftOrder!) < FirstTs(_rightOrder!);
             var order = left ? _leftOrder! : _rightOrder!;
             order.TryPeekFirst(out long ts, out var key);
-            var values = (NonJoinedValues<TLeft, TRight>?)order.ValuesAt(0);
             order.RemoveFirst();
-            if (values is not null) Release(new NonJoinedKey<TKey>(ts, left, key), values); // else matched away
+            var heldKey = new NonJoinedKey<TKey>(ts, left, key);
+            if (_held!.TryGet(heldKey, out var values)) Release(heldKey, values);
         }
         _time.MinHeldTime = BothOpen(out long minTime) ? minTime : lastTs;
     }
@@ -279,7 +252,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     private bool BothOpen(out long minTime)
     {
         minTime = 0;
-        if (_leftOrder is null || _rightOrder is null || !TrimDeadFront(_leftOrder) || !TrimDeadFront(_rightOrder)) return false;
+        if (_leftOrder is null || _rightOrder is null || !TrimDeadFront(_leftOrder, true) || !TrimDeadFront(_rightOrder, false)) return false;
         _leftOrder.TryPeekFirst(out long lts, out var lkey);
         _rightOrder.TryPeekFirst(out long rts, out var rkey);
         // The later of the two fronts: the left one at an equal timestamp (right before left).
@@ -288,45 +261,45 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         long laterTs = laterIsLeft ? lts : rts;
         long next = long.MaxValue;
         // The later side's next live key (not an equal entry of the same key: a key held again after a match).
-        if (NextLive(later, 1, laterTs, laterIsLeft ? lkey : rkey, out long ts)) next = ts;
+        if (NextLive(later, laterIsLeft, 1, laterTs, laterIsLeft ? lkey : rkey, out long ts)) next = ts;
         // The other side's first live key after it: a later timestamp, or an equal one when the other side is the left.
-        if (NextLive(other, other.IndexAfter(laterTs, orEqual: laterIsLeft ? false : true), long.MinValue, default!, out ts))
+        if (NextLive(other, !laterIsLeft, other.IndexAfter(laterTs, orEqual: laterIsLeft ? false : true), long.MinValue, default!, out ts))
             next = Math.Min(next, ts);
         minTime = next == long.MaxValue ? laterTs : next;
         return true;
     }
 
     /// <summary>The first live entry at or after <paramref name="from"/> that is not (<paramref name="skipTs"/>, <paramref name="skipKey"/>).</summary>
-    private static bool NextLive(HeldOrder<TKey> order, int from, long skipTs, TKey skipKey, out long ts)
+    private bool NextLive(HeldOrder<TKey> order, bool isLeft, int from, long skipTs, TKey skipKey, out long ts)
     {
         for (int i = from; i < order.Count; i++)
         {
             order.PeekAt(i, out ts, out var key);
             if (ts == skipTs && EqualityComparer<TKey>.Default.Equals(key, skipKey)) continue;
-            if (order.ValuesAt(i) is not null) return true;
+            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
         }
         ts = 0;
         return false;
     }
 
     /// <summary>Drops matched-away entries from the front; whether a live one remains.</summary>
-    private static bool TrimDeadFront(HeldOrder<TKey> order)
+    private bool TrimDeadFront(HeldOrder<TKey> order, bool isLeft)
     {
-        while (order.Count > 0)
+        while (order.TryPeekFirst(out long ts, out var key))
         {
-            if (order.ValuesAt(0) is not null) return true;
+            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
             order.RemoveFirst(); // matched away
         }
         return false;
     }
 
     /// <summary>The timestamp of the order's last live entry (dead ones, matched away, dropped); MinValue when none.</summary>
-    private static long LastLiveTs(HeldOrder<TKey>? order)
+    private long LastLiveTs(HeldOrder<TKey>? order, bool isLeft)
     {
         if (order is null) return long.MinValue;
-        while (order.TryPeekLast(out long ts, out _))
+        while (order.TryPeekLast(out long ts, out var key))
         {
-            if (order.ValuesAt(order.Count - 1) is not null) return ts;
+            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return ts;
             order.RemoveLast(); // matched away
         }
         return long.MinValue;
