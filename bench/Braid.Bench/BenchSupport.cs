@@ -34,9 +34,10 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
     /// a full run; the plain rows are fast and follow <see cref="Processes"/>.</summary>
     public int BaselineProcesses { get; init; } = 1;
 
-    /// <summary>The machine probe's reference (<c>--probe-reference X</c>, ops per CPU-second; <c>--no-probe</c>: 0, no gate):
-    /// negative means the parent measures it at the start of the run and passes it to every row (<see cref="ProbeGate"/>).</summary>
-    public double ProbeReference { get; init; } = -1;
+    /// <summary>The machine probe's reference (<c>--probe-reference X</c>, ops per CPU-second; default 0: no gate): negative
+    /// (<c>--probe</c>) means the parent measures it at the start of the run and passes it to every row (<see cref="ProbeGate"/>).
+    /// Off by default since session 17's first repeat run: the probe read "slow" for minutes while the rows ran at full speed.</summary>
+    public double ProbeReference { get; init; }
 
     /// <summary>The child's timing settings.</summary>
     public Measure.Timing Timing => new(TimeSpan.FromSeconds(MinRunSeconds), TimeSpan.FromSeconds(WarmupSeconds), Math.Max(0, ProbeReference));
@@ -60,7 +61,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
         double? slow = null;
         string? outDir = null;
         int repeat = 1, processes = 3, baselineProcesses = 1;
-        double probeReference = -1;
+        double probeReference = 0;
         var known = WorkloadNames.All.Concat(WorkloadNames.BraidOnly).Concat(WorkloadNames.Nexmark).ToList();
         var workloads = known;
         var impls = AllImpls.ToList();
@@ -84,6 +85,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                 case "--processes": processes = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--baseline-processes": baselineProcesses = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--probe-reference": probeReference = Seconds(args[i], args[++i]); break;
+                case "--probe": probeReference = -1; break;
                 case "--no-probe": probeReference = 0; break;
                 case "--impl":
                     impls = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
@@ -94,7 +96,7 @@ internal sealed record BenchOptions(int Records, int Runs, long Seed, bool Compa
                     workloads = known.Where(w => names.Contains(w.Name())).ToList();
                     if (workloads.Count != names.Length) throw new ArgumentException($"unknown workload in '{args[i]}' (known: {string.Join(",", known.Select(w => w.Name()))})");
                     break;
-                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N --processes N --baseline-processes N --probe-reference X --no-probe");
+                default: throw new ArgumentException($"unknown option '{args[i]}'; use --records N --runs R --seed S --workload LIST --impl LIST --compare streamiz --quick --memory --latency --min-run-seconds X --warmup-seconds X --slow-row-seconds X --out DIR --repeat N --processes N --baseline-processes N --probe --probe-reference X --no-probe");
             }
         }
         // Quick: 200k records but still three timed runs after the same JIT warm-up as a full run, so its ratios stay

@@ -23,12 +23,12 @@ internal static class Isolation
         // Rows run workload by workload, the baselines (Streamiz, plain) right after Braid's rows of the same workload,
         // so the ratios of one workload compare rows taken minutes apart under the same machine load, not hours.
         string? baselines = opts.CompareStreamiz ? BuildBaselines() : null;
-        // One bar for every row of the run (ProbeGate): measured here, before any row, unless given or turned off.
+        // With --probe, one bar for every row of the run (ProbeGate): measured here, before any row.
         if (opts.ProbeReference < 0)
         {
             opts = opts with { ProbeReference = new MachineProbe().Reference() };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"machine probe reference: {opts.ProbeReference:N0} ops per CPU-second (passes beside a probe below {new ProbeGate.Limits().Threshold:P0} of it are re-drawn; --no-probe turns this off)"));
+                $"machine probe reference: {opts.ProbeReference:N0} ops per CPU-second (passes beside a probe below {new ProbeGate.Limits().Threshold:P0} of it are re-drawn)"));
         }
         foreach (var w in opts.Workloads)
         {
