@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Braid.Internal.State;
 
 namespace Braid.RocksDb;
@@ -21,26 +20,5 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : IDeleteKnown<TK
     /// <summary>Whether the pending-key index exists, kept up to date by every write (tests).</summary>
     internal bool HasPendingIndex => _pendingIndex is not null;
 
-    public void DeleteKnown(TKey key)
-    {
-        StoreArguments.NotNull(key);
-        ThrowIfReadOnly();
-        StartGroups();
-        ref var entry = ref _entries.Find(key);
-        // Held (pending or a cached committed value or absence), or the cache holds every committed key: Delete reads
-        // nothing then, and decides what it decides (a known absence writes nothing).
-        if (!Unsafe.IsNullRef(ref entry) || CoversKnown())
-        {
-            Delete(key);
-            return;
-        }
-        // What Delete does after its read found the key, without the read: a pending delete, not fresh (the committed
-        // state holds the key, so the delete must reach RocksDB). A caller wrong about presence costs a tombstone only.
-        entry = ref _entries.Add(key);
-        _entries.NoteDeleted(key);
-        BeginWrite(ref entry, key, added: true); // not fresh: CoversKnown() is false here
-        entry.Present = false;
-        entry.Value = default!;
-        _groups?.Delete(key);
-    }
+    public void DeleteKnown(TKey key) => Delete(key, knownPresent: true);
 }

@@ -56,14 +56,26 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue>
         return hadOld;
     }
 
-    public bool Delete(TKey key)
+    public bool Delete(TKey key) => Delete(key, knownPresent: false);
+
+    /// <summary>
+    /// <see cref="Delete(TKey)"/>; with <paramref name="knownPresent"/> (<see cref="IDeleteKnown{TKey}"/>) a key neither held
+    /// nor covered by the cache is taken as committed without the read that would confirm it: it gets the pending delete
+    /// the read would have led to, and a caller wrong about presence costs a tombstone, never a kept key.
+    /// </summary>
+    private bool Delete(TKey key, bool knownPresent)
     {
         StoreArguments.NotNull(key);
         ThrowIfReadOnly();
         StartGroups();
         ref var entry = ref _entries.Find(key);
         bool added = false;
-        if (Unsafe.IsNullRef(ref entry))
+        if (Unsafe.IsNullRef(ref entry) && knownPresent && !CoversKnown())
+        {
+            entry = ref _entries.Add(key);
+            added = true;
+        }
+        else if (Unsafe.IsNullRef(ref entry))
         {
             if (!TryGetUncached(key, out _)) return false;
             entry = ref _entries.Find(key); // the read cached the committed value, unless the cache is off
