@@ -11,9 +11,11 @@ namespace Braid.Bench.Baselines;
 /// row showed every pass on one vCPU at ~0.7–0.9M rec/s and every pass on the other at ~1.6–1.8M in the same process,
 /// with the main thread's CPU time per pass 2× (not waiting, no GC, no background thread's CPU, no extra writes).
 /// Pinned in turn, every timed run (≥ 1 s, several passes) samples every vCPU alike. Only the calling thread is pinned:
-/// the GC's, the JIT's and RocksDB's threads keep every CPU. <c>BENCH_PIN_PASSES=0</c> turns it off (the old behaviour).
-/// Rows whose work runs on other threads (the embedded runtime's stream threads) are not pinned: their calling thread
-/// only waits.
+/// the GC's, the JIT's and RocksDB's threads keep every CPU. Opt-in, <c>BENCH_PIN_PASSES=1</c>: on a machine shared with
+/// other CPU-bound processes a pinned thread cannot leave a busy vCPU, and under load 25–38 pinned rows' medians were
+/// 0.37–0.79× the unpinned ones of the same rounds (bench/README, "A RocksDB row's two levels"); its benefit on a quiet machine is
+/// not yet measured. Rows whose work runs on other threads (the embedded runtime's stream threads) are never pinned:
+/// their calling thread only waits.
 /// </summary>
 internal sealed class PassPinning
 {
@@ -43,13 +45,13 @@ internal sealed class PassPinning
     }
 
     /// <summary>
-    /// A pinning of the calling thread, or null when it would change nothing or is turned off: off Linux, with fewer than
-    /// two CPUs, with <c>BENCH_PIN_PASSES=0</c>, or for a row whose work runs on other threads (<paramref name="impl"/>
-    /// contains "embedded").
+    /// A pinning of the calling thread when asked for (<c>BENCH_PIN_PASSES=1</c>), or null when not asked for or when it
+    /// would change nothing: off Linux, with fewer than two CPUs, or for a row whose work runs on other threads
+    /// (<paramref name="impl"/> contains "embedded").
     /// </summary>
     public static PassPinning? ForCurrentThread(string impl)
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("BENCH_PIN_PASSES") == "0") return null;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("BENCH_PIN_PASSES") != "1") return null;
         if (impl.Contains("embedded", StringComparison.Ordinal)) return null;
         ulong mask = 0;
         if (sched_getaffinity(0, sizeof(ulong), ref mask) != 0 || ulong.PopCount(mask) < 2) return null;

@@ -96,7 +96,7 @@ internal static class Runner
 
         var timed = new List<TimedRun>();
         var gate = ProbeGate.Create(timing.ProbeReference);
-        var pinning = PassPinning.ForCurrentThread(implName); // timed passes spread over the vCPUs evenly, as Braid's rows
+        var pinning = PassPinning.ForCurrentThread(implName); // BENCH_PIN_PASSES=1: timed passes spread over the vCPUs evenly, as in Braid's rows
         long outputs = -1;
         bool stable = true;
         for (int r = 0; r < runs; r++)

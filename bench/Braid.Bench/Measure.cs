@@ -57,7 +57,7 @@ internal static class Measure
         var info = ProcessInfo.StartIfRequested();
         var gate = ProbeGate.Create(settings.ProbeReference);
         var passTrace = PassTrace.StartIfRequested();
-        var pinning = PassPinning.ForCurrentThread(impl); // timed passes spread over the vCPUs evenly (PassPinning)
+        var pinning = PassPinning.ForCurrentThread(impl); // BENCH_PIN_PASSES=1: timed passes spread over the vCPUs evenly (PassPinning)
         long outputs = 0;
         for (int r = 0; r < runs; r++)
         {
