@@ -47,7 +47,8 @@ internal sealed class PassTrace
         return (long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>utime + stime of the whole process (/proc/self/stat fields 14, 15, in clock ticks of 10 ms), as ns.</summary>
+    /// <summary>CPU time of every thread of the process so far (each thread's schedstat, ns; finer than the 10 ms ticks of
+    /// /proc/self/stat). A thread that ended meanwhile is missed.</summary>
     private static long ProcessCpuNs()
     {
         long sum = 0;
