@@ -96,6 +96,7 @@ internal static class Runner
 
         var timed = new List<TimedRun>();
         var gate = ProbeGate.Create(timing.ProbeReference);
+        var pinning = PassPinning.ForCurrentThread(implName); // BENCH_PIN_PASSES=1: timed passes spread over the vCPUs evenly, as in Braid's rows
         long outputs = -1;
         bool stable = true;
         for (int r = 0; r < runs; r++)
@@ -103,6 +104,7 @@ internal static class Runner
             var run = new TimedRun(n, timing.MinRun);
             while (!run.Done)
             {
+                pinning?.PinNext();
                 var (elapsed, allocated, o) = Pass(prepare, n, gate);
                 if (gate.KeepPass(elapsed)) run.Add(elapsed, allocated);
                 if (outputs >= 0 && o != outputs) stable = false;
@@ -110,6 +112,7 @@ internal static class Runner
             }
             timed.Add(run);
         }
+        pinning?.Release();
         var s = RunSummary.Of(timed);
         return new Result
         {

@@ -12,12 +12,18 @@ internal static class BraidWorkloads
 {
     public const long VersionedHistoryRetentionMs = PlainReference.VersionedHistoryRetentionMs;
 
+    /// <summary><c>BENCH_COMMIT_EVERY_RECORDS=N</c> (diagnostic, issue 19 session 18): the RocksDB rows commit every N
+    /// records instead of every 100 ms, so every pass makes the same commits whatever its speed (see bench/README, "A
+    /// RocksDB row's two levels").</summary>
+    private static readonly int? CommitEveryRecords =
+        int.TryParse(Environment.GetEnvironmentVariable("BENCH_COMMIT_EVERY_RECORDS"), out int n) && n > 0 ? n : null;
+
     /// <summary>Builds a fresh driver for the workload (untimed) and returns the timed part plus the output counter.</summary>
     public static (Action Run, Func<long> Outputs) Prepare(Dataset data, StoreKind kind = StoreKind.Memory)
     {
         var outputs = new Counter();
         var (topology, leftTopic, rightTopic) = Build(data.Workload, outputs);
-        var stores = new BenchStores(kind);
+        var stores = new BenchStores(kind, CommitEveryRecords);
         var driver = stores.CreateDriver(topology);
         if (data.Workload == Workload.StreamTable)
         {

@@ -56,21 +56,28 @@ internal static class Measure
         var timed = new List<TimedRun>();
         var info = ProcessInfo.StartIfRequested();
         var gate = ProbeGate.Create(settings.ProbeReference);
+        var passTrace = PassTrace.StartIfRequested();
+        var pinning = PassPinning.ForCurrentThread(impl); // BENCH_PIN_PASSES=1: timed passes spread over the vCPUs evenly (PassPinning)
         long outputs = 0;
         for (int r = 0; r < runs; r++)
         {
             var run = new TimedRun(records, settings.MinRun);
             while (!run.Done)
             {
+                pinning?.PinNext();
+                long p0 = Stopwatch.GetTimestamp();
                 var (pass, count) = prepare();
                 gate.BeforePass(); // before the GC: the probe's garbage and its map's young references are collected
                 GC.Collect();
                 long alloc0 = GC.GetTotalAllocatedBytes(true);
                 long jit0 = System.Runtime.JitInfo.GetCompiledMethodCount();
                 info?.BeforePass();
+                var prepared = Stopwatch.GetElapsedTime(p0);
+                passTrace?.BeforePass();
                 long t0 = Stopwatch.GetTimestamp();
                 pass();
                 long t1 = Stopwatch.GetTimestamp();
+                passTrace?.AfterPass(records, Stopwatch.GetElapsedTime(t0, t1), prepared);
                 info?.AfterPass(records);
                 jitted += System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
                 long allocated = GC.GetTotalAllocatedBytes(true) - alloc0;
@@ -81,6 +88,7 @@ internal static class Measure
             }
             timed.Add(run);
         }
+        pinning?.Release();
         var s = RunSummary.Of(timed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median {s.MedianRps:N0} rec/s (min {s.MinRps:N0}, max {s.MaxRps:N0}; {runs} runs, {s.Passes} passes, shortest {s.ShortestRunSeconds:F2} s; warm-up {warmPasses} passes {warmSeconds:F1} s, its last pass jitted {warmJitted}; methods jitted in timed passes {jitted}; {gate.Describe()}), outputs {outputs} ({total.Elapsed.TotalSeconds:F1} s)"));
