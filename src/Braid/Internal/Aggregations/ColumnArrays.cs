@@ -12,9 +12,12 @@ namespace Braid.Internal.Aggregations;
 /// column is edited on one thread; nothing else holds its arrays — reads copy out, a span over the keys lives within one
 /// search), and is taken by exactly one new owner (a pop). Arrays holding references are cleared before they are kept,
 /// so a kept array keeps no member alive and a renter sees only default slots.</para>
-/// <para>Bounded: at most <see cref="MaxBytes"/> per Collect and element type (never more than its groups' arrays had
-/// outgrown), lengths 8·2^k only (the growth rule's); other lengths, and arrays past the bound, are left to the GC. One per
-/// Collect (not per thread): what a Collect's groups drop serves its own later growth, and nothing outlives the Collect.</para>
+/// <para>Bounded: at most <see cref="MaxBytes"/> per Collect and element type, lengths 8·2^k only (the growth rule's);
+/// other lengths, and arrays past the bound, are left to the GC. What is kept is what the Collect's groups outgrew, less
+/// than their current arrays (a doubling group's earlier arrays add up to less than its last), so it at most doubles the
+/// columns' memory. One per Collect (not per thread): its groups' drops serve its own later growth, nothing outlives the
+/// Collect, and a benchmark pass cannot inherit the previous pass's arrays (a per-thread pool measured −450 B/event, of
+/// which −310 B was that inheritance, issue 19 s18-tl).</para>
 /// </summary>
 internal sealed class ColumnArrays<T>
 {
