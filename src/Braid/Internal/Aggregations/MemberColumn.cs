@@ -40,22 +40,24 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
     /// The members' sort keys by <paramref name="orderBy"/>, in member order (computed for every member on first use, then
     /// kept up to date by every edit, each new member's key computed once on insertion). A different function replaces them.
     /// </summary>
-    public ReadOnlySpan<TSort> Keys<TSort>(Func<T, TSort> orderBy)
+    public ReadOnlySpan<TSort> Keys<TSort>(Func<T, TSort> orderBy, ColumnArrays<TSort>? arrays = null)
     {
         if (_keys is not MemberKeys<T, TSort> keys || !ReferenceEquals(keys.OrderBy, orderBy))
         {
-            _keys = keys = new MemberKeys<T, TSort>(orderBy, _items.Length);
+            _keys = keys = new MemberKeys<T, TSort>(orderBy, _items.Length, arrays);
             for (int i = 0; i < Count; i++) keys.Set(_head + i, _items[_head + i]);
         }
         return keys.Span(_head, Count);
     }
 
-    public void Insert(int index, T value)
+    /// <summary>Inserts <paramref name="value"/> at <paramref name="index"/>; a growth takes its array from, and hands the
+    /// outgrown one to, <paramref name="arrays"/> when given.</summary>
+    public void Insert(int index, T value, ColumnArrays<T>? arrays = null)
     {
         if ((uint)index > (uint)Count) throw new ArgumentOutOfRangeException(nameof(index));
         // Shift the shorter side; when that side has no room, make room (recentre, or grow when under a quarter is free).
         bool front = index < Count - index;
-        if (front ? _head == 0 : _head + Count == _items.Length) Relayout(front);
+        if (front ? _head == 0 : _head + Count == _items.Length) Relayout(front, arrays);
         if (front)
         {
             Move(_head, _head - 1, index);
@@ -142,14 +144,15 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
     /// array is grown only when nearly full, as a <c>List</c>'s (a roomier rule cost ~650 B per timeline event in
     /// growth, issue 19 s12-tl).
     /// </summary>
-    private void Relayout(bool front)
+    private void Relayout(bool front, ColumnArrays<T>? arrays)
     {
         int capacity = (_items.Length - Count) * 16 <= _items.Length ? Math.Max(8, _items.Length * 2) : _items.Length;
         int free = capacity - Count;
         int head = front ? free - free / 4 : free / 4;
-        var items = capacity == _items.Length ? _items : new T[capacity];
+        var items = capacity == _items.Length ? _items : arrays?.Rent(capacity) ?? new T[capacity];
         Array.Copy(_items, _head, items, head, Count);
         if (ReferenceEquals(items, _items)) ClearVacated(items, _head, head, Count);
+        else arrays?.Return(_items, _head, Count); // outgrown: another group's next growth may take it
         _keys?.Relayout(capacity, _head, head, Count);
         _items = items;
         _head = head;

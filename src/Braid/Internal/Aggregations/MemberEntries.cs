@@ -38,6 +38,9 @@ internal sealed class MemberEntries<TKey, TValue>(string storeName, IKeyValueSto
     private bool _open; // Load without Save: the group's cached copy may hold edits the store never got
     private readonly List<(int Label, TValue Value)> _puts = new();
     private readonly List<int> _deletes = new();
+    // Arrays the cached groups' columns outgrew, for the next growth (see ColumnArrays).
+    private readonly ColumnArrays<TValue> _arrays = new();
+    private readonly ColumnArrays<int> _labelArrays = new();
     // The store's delete without a read (a RocksDB store; issue 19, s17-tl: Delete read and deserialized each removed
     // member the value cache no longer held, 7.9 % of the RocksDB timeline's pass), or null: Delete.
     private readonly IDeleteKnown<MemberPageKey<TKey>>? _knownDeletes = store as IDeleteKnown<MemberPageKey<TKey>>;
@@ -66,8 +69,8 @@ internal sealed class MemberEntries<TKey, TValue>(string storeName, IKeyValueSto
             if (!MemberPageKey<TKey>.SameGroup(e.Key.Group, group)) continue;
             if (!e.Value.IsEntry)
                 throw new StateStoreException(storeName, $"Collect member store '{storeName}': group entry {e.Key.Page} is not a member entry (a store of two layouts).");
-            g.Members.Insert(g.Members.Count, e.Value.Value);
-            g.Labels.Insert(g.Labels.Count, e.Key.Page);
+            g.Members.Insert(g.Members.Count, e.Value.Value, _arrays);
+            g.Labels.Insert(g.Labels.Count, e.Key.Page, _labelArrays);
         }
         g.Stored = g.Members.Count > 0;
         if (_cached + g.Members.Count > cacheMembers) Clear();
@@ -88,12 +91,12 @@ internal sealed class MemberEntries<TKey, TValue>(string storeName, IKeyValueSto
             : index == n && prev + EndStep < next ? prev + EndStep
             : next - prev >= 2 ? prev + (next - prev) / 2
             : -1;
-        _group.Members.Insert(index, value);
+        _group.Members.Insert(index, value, _arrays);
         _cached++;
         if (label < 0) Relabel();
         else
         {
-            labels.Insert(index, (int)label);
+            labels.Insert(index, (int)label, _labelArrays);
             _puts.Add(((int)label, value));
         }
     }

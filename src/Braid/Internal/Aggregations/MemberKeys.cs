@@ -8,9 +8,10 @@ namespace Braid.Internal.Aggregations;
 /// through their references was ~31% of the driver's timeline loop, a cache miss and a delegate call per probe).
 /// A member's key is computed once, when it is inserted (or when the keys are first asked for).
 /// </summary>
-internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity) : MemberKeyColumn<T>
+internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity, ColumnArrays<TSort>? arrays = null) : MemberKeyColumn<T>
 {
-    private TSort[] _keys = capacity == 0 ? [] : new TSort[capacity];
+    // Growth goes through the Collect's arrays when given (see ColumnArrays): the keys' arrays are the largest it drops.
+    private TSort[] _keys = capacity == 0 ? [] : arrays?.Rent(capacity) ?? new TSort[capacity];
 
     public Func<T, TSort> OrderBy => orderBy;
 
@@ -22,10 +23,10 @@ internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity)
 
     public override void Relayout(int capacity, int oldHead, int newHead, int count)
     {
-        var keys = capacity == _keys.Length ? _keys : new TSort[capacity];
+        var keys = capacity == _keys.Length ? _keys : arrays?.Rent(capacity) ?? new TSort[capacity];
         Array.Copy(_keys, oldHead, keys, newHead, count);
-        if (ReferenceEquals(keys, _keys) && RuntimeHelpers.IsReferenceOrContainsReferences<TSort>())
-            MemberColumn<T>.ClearVacated(keys, oldHead, newHead, count);
+        if (!ReferenceEquals(keys, _keys)) arrays?.Return(_keys, oldHead, count);
+        else if (RuntimeHelpers.IsReferenceOrContainsReferences<TSort>()) MemberColumn<T>.ClearVacated(keys, oldHead, newHead, count);
         _keys = keys;
     }
 

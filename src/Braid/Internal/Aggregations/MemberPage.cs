@@ -87,11 +87,12 @@ internal sealed class MemberPage<T>
     public int Count => _members!.Count;
 
     /// <summary>The page's members' sort keys, in member order (see <see cref="MemberColumn{T}.Keys{TSort}"/>).</summary>
-    public ReadOnlySpan<TSort> Keys<TSort>(Func<T, TSort> orderBy) => _members!.Keys(orderBy);
+    public ReadOnlySpan<TSort> Keys<TSort>(Func<T, TSort> orderBy, ColumnArrays<TSort>? arrays = null) => _members!.Keys(orderBy, arrays);
 
-    public void Insert(int index, T value)
+    /// <summary>Inserts a member; the column grows through <paramref name="arrays"/> when given (see <see cref="ColumnArrays{T}"/>).</summary>
+    public void Insert(int index, T value, ColumnArrays<T>? arrays = null)
     {
-        _members!.Insert(index, value);
+        _members!.Insert(index, value, arrays);
         _encoded?.Insert(index, default); // a new member: serialized by the next commit
     }
 

@@ -53,6 +53,10 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     private bool _cached;
     private long _cachedWrites;
 
+    // The member arrays this Collect's groups outgrew, for its next growth (ColumnArrays: ~2x a group's final array was
+    // allocated and dropped by doubling).
+    private readonly ColumnArrays<TValue> _arrays = new();
+
     // The entry layout (chosen by CheckLayout): every call goes there.
     private MemberEntries<TKey, TValue>? _entries;
 
@@ -82,7 +86,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     /// store's pages are read back from bytes, where building the keys would cost one <paramref name="orderBy"/> per
     /// member instead of ~log2(n).
     /// </summary>
-    public bool OnePageKeys<TSort>(Func<TValue, TSort> orderBy, out ReadOnlySpan<TSort> keys)
+    public bool OnePageKeys<TSort>(Func<TValue, TSort> orderBy, ColumnArrays<TSort>? arrays, out ReadOnlySpan<TSort> keys)
     {
         if (_entries is not null)
         {
@@ -91,7 +95,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         }
         if (_inline is { } one && Count > 0)
         {
-            keys = one.Keys(orderBy);
+            keys = one.Keys(orderBy, arrays);
             return true;
         }
         if (_inline is not null || _pages.Count != 1)
@@ -99,7 +103,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
             keys = default;
             return false;
         }
-        keys = Page(0).Keys(orderBy);
+        keys = Page(0).Keys(orderBy, arrays);
         return true;
     }
 
@@ -169,7 +173,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
     {
         if (_inline is { } one)
         {
-            one.Insert(index, value);
+            one.Insert(index, value, _arrays);
             Count++;
             return;
         }
@@ -189,7 +193,7 @@ internal sealed class PagedMembers<TKey, TValue>(string storeName, IKeyValueStor
         }
         int p = Locate(index);
         var page = Page(p);
-        page.Insert(index - _starts[p], value);
+        page.Insert(index - _starts[p], value, _arrays);
         _dir.Counts![p]++;
         _dirty.Add((ids[p], page));
         if (page.Count > maxPage)

@@ -29,6 +29,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
 {
     private PagedMembers<TKey, TValue> _members = null!;
     private bool _keys;
+    private readonly ColumnArrays<TSort> _keyArrays = new(); // the sort keys' outgrown arrays (see ColumnArrays)
     private IKeyValueStore<TKey, ValueAndTimestamp<IReadOnlyList<TValue>>> _views = null!;
 
     public override void Init(TaskContext context)
@@ -132,7 +133,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
         // at one end, and a binary search over a long group reads ~log2(n) members scattered in memory (issue 19: a
         // timeline follower holds ~1,200 lines; new tweets are ~45% of its inserts). Then members[0] <= k < members[n-1].
         int n = members.Count;
-        if (n > 0 && _keys && members.OnePageKeys(orderBy, out var keys)) return UpperBound(keys, k);
+        if (n > 0 && _keys && members.OnePageKeys(orderBy, _keyArrays, out var keys)) return UpperBound(keys, k);
         if (n == 0 || Compare(orderBy(members[n - 1]), k) <= 0) return n;
         if (Compare(orderBy(members[0]), k) > 0) return 0;
         int lo = 1, hi = n - 1;
@@ -166,7 +167,7 @@ internal sealed class TableCollect<TKey, TValue, TSort>(
     {
         var eq = EqualityComparer<TValue>.Default;
         var k = orderBy(value);
-        if (_keys && members.OnePageKeys(orderBy, out var keys))
+        if (_keys && members.OnePageKeys(orderBy, _keyArrays, out var keys))
         {
             // The first member whose key is not below k, then the equal-key run, on the keys beside the members.
             int first = LowerBound(keys, k);
