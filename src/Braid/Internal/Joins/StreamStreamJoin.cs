@@ -53,7 +53,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     private readonly List<KeyValue<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>> _pass = new();
     private IWindowStore<TKey, TThis> _thisStore = null!;
     private IWindowStore<TKey, TOther> _otherStore = null!;
-    private IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>? _held;
+    // The held records (Kafka's outerJoinStore), shared by both sides: in memory, the store written at commits (HeldRecords).
+    private HeldRecords<TKey, TLeft, TRight>? _held;
     private SharedJoinTime _time = null!;
     private long _emitIntervalMs;
 
@@ -81,10 +82,14 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         base.Init(context);
         _thisStore = context.GetStore<IWindowStore<TKey, TThis>>(_thisStoreName);
         _otherStore = context.GetStore<IWindowStore<TKey, TOther>>(_otherStoreName);
-        if (_spec.HeldStoreName is not null)
-            _held = context.GetStore<IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>>(_spec.HeldStoreName);
         _time = context.GetOrCreateShared(_spec.JoinName, () => new SharedJoinTime(
             context.NodeStreamTime(_spec.JoinName), context.NodeStreamTime(SharedJoinTime.MinHeldTimeNode(_spec.JoinName))));
+        if (_spec.HeldStoreName is { } heldName)
+        {
+            var time = _time;
+            _held = context.GetOrCreateShared(SharedJoinTime.HeldRecordsName(_spec.JoinName), () => new HeldRecords<TKey, TLeft, TRight>(
+                context.GetStore<IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>>(heldName), known: !time.Restored));
+        }
         _emitIntervalMs = (long)context.Config.OuterJoinEmitInterval.TotalMilliseconds;
         if (_held is not null)
         {
@@ -152,14 +157,15 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     {
         if (ts < _time.MinHeldTime) _time.MinHeldTime = ts;
         var heldKey = new NonJoinedKey<TKey>(ts, IsLeft, key);
-        if (!_held!.TryGet(heldKey, out var values))
+        bool added = !_held!.TryGet(heldKey, out var values);
+        if (added)
         {
             values = new NonJoinedValues<TLeft, TRight>();
             (IsLeft ? _leftOrder : _rightOrder)?.Add(ts, key);
         }
         AddHeld(values, value);
         values.AddHeaders(headers);
-        _held.Put(heldKey, values);
+        _held.Put(heldKey, values, added);
     }
 
     /// <summary>
@@ -189,7 +195,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         _leftOrder?.Restart();
         _rightOrder?.Restart();
         // Every held record in store order: the empty prefix of the serialized keys (what All() returns).
-        IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!, [], _pass);
+        IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!.Store, [], _pass);
         foreach (var (key, values) in _pass)
         {
             if (!stopped)
@@ -204,11 +210,14 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 if (key.IsLeft) leftOpen = true;
                 else rightOpen = true;
                 (key.IsLeft ? _leftOrder : _rightOrder)?.Add(key.Timestamp, key.Key);
+                _held.Adopt(key, values);
                 continue;
             }
             Release(key, values);
         }
         _pass.Clear(); // no held values kept alive by the scratch list
+        // Both orders are known again and every key still held is adopted: the held set lives in memory from here on.
+        _held.StartDeferring();
     }
 
     /// <summary>
@@ -276,7 +285,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         {
             order.PeekAt(i, out ts, out var key);
             if (ts == skipTs && EqualityComparer<TKey>.Default.Equals(key, skipKey)) continue;
-            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
+            if (_held!.Contains(new NonJoinedKey<TKey>(ts, isLeft, key))) return true;
         }
         ts = 0;
         return false;
@@ -287,7 +296,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     {
         while (order.TryPeekFirst(out long ts, out var key))
         {
-            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
+            if (_held!.Contains(new NonJoinedKey<TKey>(ts, isLeft, key))) return true;
             order.RemoveFirst(); // matched away
         }
         return false;
@@ -299,7 +308,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         if (order is null) return long.MinValue;
         while (order.TryPeekLast(out long ts, out var key))
         {
-            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return ts;
+            if (_held!.Contains(new NonJoinedKey<TKey>(ts, isLeft, key))) return ts;
             order.RemoveLast(); // matched away
         }
         return long.MinValue;
