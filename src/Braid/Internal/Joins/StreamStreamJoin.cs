@@ -11,7 +11,8 @@ namespace Braid.Internal.Joins;
 /// <list type="bullet">
 /// <item>State: a window store per side (retention = before + after + grace, duplicates kept); each side
 /// reads the other's. Left/outer joins add a key–value store of held non-joined records, shared by both
-/// sides, ordered (timestamp, right before left, key). Both sides share one <see cref="SharedJoinTime"/>.</item>
+/// sides, ordered (timestamp, right before left, key); on RocksDB the records live in memory and the store gets only those
+/// still held at a commit (<see cref="HeldRecords{TKey,TLeft,TRight}"/>, written at the pre-commit hook). Both sides share one <see cref="SharedJoinTime"/>.</item>
 /// <item>Emit rule: a record joins every buffered record of the other side with the same key and a timestamp in
 /// its window, at once. A record without a match, on a side that keeps unmatched records (left side of a left
 /// join, both sides of an outer join), is held; it is emitted joined with null once stream time is strictly
@@ -138,7 +139,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             // unmatched records (the right side of a left join) has no held entry to delete: no store call (session 7,
             // s8-win's profile: 7% of a RocksDB left join was these deletes). Kafka: KStreamKStreamJoin.emitInnerJoin calls
             // outerJoinStore.putIfAbsent(otherKey, null) whatever the side; such a key is never there, so the outcome is the same.
-            // The held order keeps its entry: it is a candidate, checked against the store when it reaches an end (HeldOrder).
+            // The held order keeps its entry: it is a candidate, checked against the held set when it reaches an end (HeldOrder).
             if (_otherKeepsUnmatched) _held!.Delete(new NonJoinedKey<TKey>(other.Timestamp, !IsLeft, record.Key));
             Forward(new Record<TKey, TResult>(record.Key, _joiner(record.Key, record.Value, other.Value), Math.Max(ts, other.Timestamp), record.Headers));
         }
@@ -227,7 +228,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     /// once both sides are open, leaving minTime at the timestamp of the last key it read (MAX_VALUE: empty store). Within
     /// one side keys share a look-back, so each side's expired keys are the front of its <see cref="HeldOrder{TKey}"/>: the
     /// pass pops both fronts merged in the store's order (a left join has one order: the plain front). An entry whose key a
-    /// match deleted is found absent in the store and dropped. minTime is then computed as Kafka's walk leaves it.
+    /// match deleted is found absent from the held set (HeldRecords) and dropped. minTime is then computed as Kafka's walk leaves it.
     /// </summary>
     private void EmitExpired(long streamTime, long grace)
     {
