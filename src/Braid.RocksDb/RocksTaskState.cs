@@ -49,6 +49,14 @@ internal sealed class RocksTaskState : ITaskState
         _stores.Add(store.Name, store);
     }
 
+    /// <summary>Runs the stores' pre-commit hooks (a join's held records still held): before any store writes, so every
+    /// hook's writes are in the batch whichever store they go to.</summary>
+    internal void BeforeCommit()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (var store in _stores.Values) store.BeforeCommit();
+    }
+
     internal void WritePending(WriteBatch batch)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -49,7 +49,16 @@ public static class CrashHarness
     public static IReadOnlyList<string> RunFailpoints(ProcessingGuarantee g, bool inbox = false) =>
         EmbeddedFailpoints.All.Where(f => f != EmbeddedFailpoints.ProducerAfterAppend
             && (g == ProcessingGuarantee.AtLeastOnce || f != EmbeddedFailpoints.FlushAfterOutputAppend))
+            .Append(RocksAfterPreCommit)
             .Concat(inbox ? EmbeddedFailpoints.Inbox : []).ToList();
+
+    /// <summary>The RocksDB backend's commit after the stores' pre-commit hooks ran (the joins' held records are pending
+    /// writes), before its one write (Braid.RocksDb's RocksFailpoints.AfterPreCommit; internal there).</summary>
+    public const string RocksAfterPreCommit = "rocksdb.commit.after-pre-commit";
+
+    /// <summary>A step every commit hits (crash at one of the first few hits), not a start-up step (hit once).</summary>
+    private static bool IsCommitStep(string failpoint) =>
+        failpoint.StartsWith("embedded.commit", StringComparison.Ordinal) || failpoint.StartsWith("rocksdb.commit", StringComparison.Ordinal);
 
     public static HarnessResult Run(HarnessOptions o, TextWriter log)
     {
@@ -101,7 +110,7 @@ public static class CrashHarness
                 case FaultMode.Failpoints:
                     string fp = failpoints[(k - 1) % failpoints.Count];
                     // Commit steps are hit many times per child (crash at one of the first few); start-up steps once.
-                    env.Add((Failpoints.EnvironmentVariable, $"{fp}=crash@{(fp.StartsWith("embedded.commit", StringComparison.Ordinal) ? rng.Next(1, 4) : 1)}"));
+                    env.Add((Failpoints.EnvironmentVariable, $"{fp}=crash@{(IsCommitStep(fp) ? rng.Next(1, 4) : 1)}"));
                     // The failpoint ends the child; the kill is only the fallback when it is not reached.
                     kill = new Kill(false, 8000);
                     break;
@@ -155,7 +164,7 @@ public static class CrashHarness
     }
 
     private static string IoErrorAt(string failpoint, Random rng) =>
-        $"{failpoint}=ioerror@{(failpoint.StartsWith("embedded.commit", StringComparison.Ordinal) ? rng.Next(1, 4) : 1)}";
+        $"{failpoint}=ioerror@{(IsCommitStep(failpoint) ? rng.Next(1, 4) : 1)}";
 
     private static ProcessingGuarantee Flip(ProcessingGuarantee g) =>
         g == ProcessingGuarantee.ExactlyOnce ? ProcessingGuarantee.AtLeastOnce : ProcessingGuarantee.ExactlyOnce;

@@ -13,7 +13,8 @@ namespace Braid.Internal.Joins;
 /// Before, the pass was a bounded scan of the store (its RocksDB merge, its byte index built on the first scan and
 /// then kept up to date by every hold and match: a fifth of the RocksDB left join in session 15's profile).</para>
 /// <para>Entries are added when a key is first held (the store did not hold it) and never removed when a match
-/// deletes the key from the store: the store stays the truth and an entry is a candidate, checked against it when it
+/// deletes the key from the held set: the held set (HeldRecords: in memory, or the store while written through) stays the
+/// truth and an entry is a candidate, checked against it when it
 /// reaches either end (a matched-away entry is skipped there). Every key the store holds has an entry, in order; a
 /// key held again after a match has two equal entries, the second one found absent once the first released it.</para>
 /// <para>Timestamps mostly arrive in order: an entry is appended, or inserted near the end (a record at most

@@ -22,6 +22,10 @@ internal sealed class NonJoinedValues<TLeft, TRight>
 
     public List<Headers?>? Headers { get; set; }
 
+    /// <summary>Where <see cref="HeldRecords{TKey,TLeft,TRight}"/> has these values (not serialized): waiting for the
+    /// next commit's put, in the store, released or matched away.</summary>
+    internal HeldState Held { get; set; }
+
     /// <summary>Appends a left value (the values of one key are all of one side).</summary>
     public void AddLeft(TLeft value)
     {
@@ -57,4 +61,20 @@ internal sealed class NonJoinedValues<TLeft, TRight>
         // Copied: the input record's headers object may be changed by another branch after this.
         Headers.Add(headers?.Clone());
     }
+}
+
+/// <summary>Flags of a held key's values kept in memory by <see cref="HeldRecords{TKey,TLeft,TRight}"/>.</summary>
+[Flags]
+internal enum HeldState : byte
+{
+    None = 0,
+
+    /// <summary>Listed for the next pre-commit's put (new, or changed since the store got it).</summary>
+    Unstored = 1,
+
+    /// <summary>The store has (or will have, at this commit) the key: releasing it must delete it there.</summary>
+    Stored = 2,
+
+    /// <summary>Released or matched away: the pre-commit skips it.</summary>
+    Gone = 4,
 }

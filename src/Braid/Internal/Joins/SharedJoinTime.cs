@@ -56,6 +56,9 @@ internal sealed class SharedJoinTime
     /// <summary>The name one side's held keys' order (<see cref="HeldOrder{TKey}"/>) is shared under in the task.</summary>
     public static string HeldOrderName(string joinName, bool isLeft) => joinName + (isLeft ? ".held-order.left" : ".held-order.right");
 
+    /// <summary>The name the join's held records (<see cref="HeldRecords{TKey,TLeft,TRight}"/>) are shared under in the task.</summary>
+    public static string HeldRecordsName(string joinName) => joinName + ".held-records";
+
     public void Advance(long timestamp)
     {
         if (timestamp > _streamTime.Value) _streamTime.Value = timestamp;

@@ -11,7 +11,8 @@ namespace Braid.Internal.Joins;
 /// <list type="bullet">
 /// <item>State: a window store per side (retention = before + after + grace, duplicates kept); each side
 /// reads the other's. Left/outer joins add a key–value store of held non-joined records, shared by both
-/// sides, ordered (timestamp, right before left, key). Both sides share one <see cref="SharedJoinTime"/>.</item>
+/// sides, ordered (timestamp, right before left, key); on RocksDB the records live in memory and the store gets only those
+/// still held at a commit (<see cref="HeldRecords{TKey,TLeft,TRight}"/>, written at the pre-commit hook). Both sides share one <see cref="SharedJoinTime"/>.</item>
 /// <item>Emit rule: a record joins every buffered record of the other side with the same key and a timestamp in
 /// its window, at once. A record without a match, on a side that keeps unmatched records (left side of a left
 /// join, both sides of an outer join), is held; it is emitted joined with null once stream time is strictly
@@ -53,7 +54,8 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     private readonly List<KeyValue<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>> _pass = new();
     private IWindowStore<TKey, TThis> _thisStore = null!;
     private IWindowStore<TKey, TOther> _otherStore = null!;
-    private IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>? _held;
+    // The held records (Kafka's outerJoinStore), shared by both sides: in memory, the store written at commits (HeldRecords).
+    private HeldRecords<TKey, TLeft, TRight>? _held;
     private SharedJoinTime _time = null!;
     private long _emitIntervalMs;
 
@@ -81,10 +83,14 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         base.Init(context);
         _thisStore = context.GetStore<IWindowStore<TKey, TThis>>(_thisStoreName);
         _otherStore = context.GetStore<IWindowStore<TKey, TOther>>(_otherStoreName);
-        if (_spec.HeldStoreName is not null)
-            _held = context.GetStore<IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>>(_spec.HeldStoreName);
         _time = context.GetOrCreateShared(_spec.JoinName, () => new SharedJoinTime(
             context.NodeStreamTime(_spec.JoinName), context.NodeStreamTime(SharedJoinTime.MinHeldTimeNode(_spec.JoinName))));
+        if (_spec.HeldStoreName is { } heldName)
+        {
+            var time = _time;
+            _held = context.GetOrCreateShared(SharedJoinTime.HeldRecordsName(_spec.JoinName), () => new HeldRecords<TKey, TLeft, TRight>(
+                context.GetStore<IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>>(heldName), known: !time.Restored));
+        }
         _emitIntervalMs = (long)context.Config.OuterJoinEmitInterval.TotalMilliseconds;
         if (_held is not null)
         {
@@ -133,7 +139,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
             // unmatched records (the right side of a left join) has no held entry to delete: no store call (session 7,
             // s8-win's profile: 7% of a RocksDB left join was these deletes). Kafka: KStreamKStreamJoin.emitInnerJoin calls
             // outerJoinStore.putIfAbsent(otherKey, null) whatever the side; such a key is never there, so the outcome is the same.
-            // The held order keeps its entry: it is a candidate, checked against the store when it reaches an end (HeldOrder).
+            // The held order keeps its entry: it is a candidate, checked against the held set when it reaches an end (HeldOrder).
             if (_otherKeepsUnmatched) _held!.Delete(new NonJoinedKey<TKey>(other.Timestamp, !IsLeft, record.Key));
             Forward(new Record<TKey, TResult>(record.Key, _joiner(record.Key, record.Value, other.Value), Math.Max(ts, other.Timestamp), record.Headers));
         }
@@ -152,14 +158,15 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     {
         if (ts < _time.MinHeldTime) _time.MinHeldTime = ts;
         var heldKey = new NonJoinedKey<TKey>(ts, IsLeft, key);
-        if (!_held!.TryGet(heldKey, out var values))
+        bool added = !_held!.TryGet(heldKey, out var values);
+        if (added)
         {
             values = new NonJoinedValues<TLeft, TRight>();
             (IsLeft ? _leftOrder : _rightOrder)?.Add(ts, key);
         }
         AddHeld(values, value);
         values.AddHeaders(headers);
-        _held.Put(heldKey, values);
+        _held.Put(heldKey, values, added);
     }
 
     /// <summary>
@@ -189,7 +196,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         _leftOrder?.Restart();
         _rightOrder?.Restart();
         // Every held record in store order: the empty prefix of the serialized keys (what All() returns).
-        IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!, [], _pass);
+        IPrefixScanInto<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>.ScanInto(_held!.Store, [], _pass);
         foreach (var (key, values) in _pass)
         {
             if (!stopped)
@@ -204,11 +211,14 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
                 if (key.IsLeft) leftOpen = true;
                 else rightOpen = true;
                 (key.IsLeft ? _leftOrder : _rightOrder)?.Add(key.Timestamp, key.Key);
+                _held.Adopt(key, values);
                 continue;
             }
             Release(key, values);
         }
         _pass.Clear(); // no held values kept alive by the scratch list
+        // Both orders are known again and every key still held is adopted: the held set lives in memory from here on.
+        _held.StartDeferring();
     }
 
     /// <summary>
@@ -218,7 +228,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     /// once both sides are open, leaving minTime at the timestamp of the last key it read (MAX_VALUE: empty store). Within
     /// one side keys share a look-back, so each side's expired keys are the front of its <see cref="HeldOrder{TKey}"/>: the
     /// pass pops both fronts merged in the store's order (a left join has one order: the plain front). An entry whose key a
-    /// match deleted is found absent in the store and dropped. minTime is then computed as Kafka's walk leaves it.
+    /// match deleted is found absent from the held set (HeldRecords) and dropped. minTime is then computed as Kafka's walk leaves it.
     /// </summary>
     private void EmitExpired(long streamTime, long grace)
     {
@@ -276,7 +286,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         {
             order.PeekAt(i, out ts, out var key);
             if (ts == skipTs && EqualityComparer<TKey>.Default.Equals(key, skipKey)) continue;
-            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
+            if (_held!.Contains(new NonJoinedKey<TKey>(ts, isLeft, key))) return true;
         }
         ts = 0;
         return false;
@@ -287,7 +297,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
     {
         while (order.TryPeekFirst(out long ts, out var key))
         {
-            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return true;
+            if (_held!.Contains(new NonJoinedKey<TKey>(ts, isLeft, key))) return true;
             order.RemoveFirst(); // matched away
         }
         return false;
@@ -299,7 +309,7 @@ internal abstract class StreamStreamJoin<TKey, TLeft, TRight, TResult, TThis, TO
         if (order is null) return long.MinValue;
         while (order.TryPeekLast(out long ts, out var key))
         {
-            if (_held!.TryGet(new NonJoinedKey<TKey>(ts, isLeft, key), out _)) return ts;
+            if (_held!.Contains(new NonJoinedKey<TKey>(ts, isLeft, key))) return ts;
             order.RemoveLast(); // matched away
         }
         return long.MinValue;
