@@ -1,5 +1,4 @@
 using Braid.Internal.Nodes;
-using Braid.Internal.State;
 using Braid.Internal.Tables;
 
 namespace Braid.Internal.Joins;
@@ -37,7 +36,7 @@ internal enum JoinKind
 internal sealed class TableTableJoin<TKey, TThis, TOther, TResult>(
     string name, TableValueGetterSupplier<TKey, TOther> other, Func<TThis?, TOther?, TResult> joiner,
     JoinKind kind, bool isLeftSide)
-    : ProcessorNode<TKey, Change<TThis>, TKey, Change<TResult>>(name), IStoredKeysReader
+    : ProcessorNode<TKey, Change<TThis>, TKey, Change<TResult>>(name)
 {
     private ITableValueGetter<TKey, TOther> _other = null!;
     private bool _sendOldValues = true;
@@ -48,11 +47,6 @@ internal sealed class TableTableJoin<TKey, TThis, TOther, TResult>(
         _other = other.Create(context);
         _sendOldValues = ChildrenReadOldValues();
     }
-
-    /// <summary>The other side's store keys (null unless a string-keyed in-memory store read directly): this side's
-    /// table source stores a key new to it as the other side's instance, so <see cref="Process"/>'s lookup of the other
-    /// side finds it by reference (<see cref="PartnerStoredKeys"/>).</summary>
-    public IStoredStringKeys? StoredKeys => (_other as IStoredKeysReader)?.StoredKeys;
 
     public override void Process(in Record<TKey, Change<TThis>> record)
     {

@@ -22,20 +22,8 @@ internal sealed class TableSourceNode<TKey, TValue>(string name, string storeNam
         _swap = _store as IPutAndGetOld<TKey, ValueAndTimestamp<TValue>>;
     }
 
-    /// <summary>This table's own store's keys: an update of a key the table holds keeps the stored key instance. A key
-    /// it lacks is taken from the store a child reads by the same key (a table–table join's other side), if that store
-    /// holds it: both stores then share the instance (<see cref="PartnerStoredKeys"/>).</summary>
-    public IStoredStringKeys? StoredKeys
-    {
-        get
-        {
-            if (_store is not IStoredStringKeys own) return null;
-            foreach (var child in Children)
-                if (child is IStoredKeysReader { StoredKeys: { } partner } && !ReferenceEquals(partner, own))
-                    return new PartnerStoredKeys(own, partner);
-            return own;
-        }
-    }
+    /// <summary>This table's own store's keys: an update of a key the table holds keeps the stored key instance.</summary>
+    public IStoredStringKeys? StoredKeys => _store as IStoredStringKeys;
 
     public override void Process(in Record<TKey, TValue> record)
     {
