@@ -8,6 +8,8 @@ internal sealed partial class RocksKeyValueStore<TKey, TValue> : ICommittable, I
 {
     private IPreCommit? _preCommit;
 
+    public int DeferredEntries => _entries.Capacity;
+
     public void AddPreCommit(IPreCommit hook)
     {
         ArgumentNullException.ThrowIfNull(hook);

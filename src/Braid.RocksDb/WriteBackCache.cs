@@ -47,6 +47,9 @@ internal sealed class WriteBackCache<TKey, TValue>
         _epoch = 1; // 0 is no commit's: a new entry (epoch 0) is never pending
     }
 
+    /// <summary>Entries the cache keeps, both generations (what it was created with, rounded down to even).</summary>
+    public int Capacity => _generationCapacity * 2;
+
     /// <summary>Whether committed values are kept (a read-only view's or a zero-capacity cache keeps pending writes only).</summary>
     public bool Enabled => _generationCapacity > 0;
 

@@ -38,13 +38,38 @@ public sealed class HeldRecordsCommitTests
 
     // (left?, key 0..3, step 0..5, commit after this record?) — small steps and few keys: repeated (key, timestamp) holds,
     // matches of held and committed keys, releases before and after commits.
-    private static readonly Gen<(bool Outer, int Before, int After, int Grace, (bool, int, int, bool)[] Records)> Cases =
-        Gen.Select(Gen.Bool, Gen.Int[0, 8], Gen.Int[0, 8], Gen.Int[0, 4],
-            Gen.Select(Gen.Bool, Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 3].Select(c => c == 0)).Array[1, 50]);
+    // The store's cache size bounds the held set kept in memory past a commit (HeldRecords goes back to the store beyond
+    // it): 0 and 2 overflow at the first commits that hold anything, 6 now and then, 65,536 never.
+    private static readonly Gen<(bool Outer, int Before, int After, int Grace, int Cache, (bool, int, int, bool)[] Records)> Cases =
+        Gen.Select(Gen.Select(Gen.Bool, Gen.Int[0, 8], Gen.Int[0, 8], Gen.Int[0, 4]), Gen.Int[0, 3].Select(i => new[] { 0, 2, 6, 65_536 }[i]),
+            Gen.Select(Gen.Bool, Gen.Int[0, 3], Gen.Int[0, 5], Gen.Int[0, 3].Select(c => c == 0)).Array[1, 50],
+            (j, cache, records) => (j.Item1, j.Item2, j.Item3, j.Item4, cache, records));
 
     [Fact]
     public void CommittedHeldStore_EqualsTheWrittenThroughHeldSet_AtEveryCommit_AndOutputIsUnchanged() =>
-        Cases.Sample(c => Check(c.Outer, c.Before, c.After, c.Grace, c.Records), iter: 300, threads: 1);
+        Cases.Sample(c => Check(c.Outer, c.Before, c.After, c.Grace, c.Cache, c.Records), iter: 300, threads: 1);
+
+    [Fact]
+    public void AHeldSetLargerThanTheStoresCache_GoesBackToTheStoreAtACommit_AndStillReleasesEveryRecordOnce()
+    {
+        using var dir = new TempStateDirectory();
+        var backend = dir.Open(new RocksDbStateOptions { CacheEntriesPerStore = 4 });
+        using var task = backend.OpenTask(new TaskId(0, 0));
+        using var driver = new TopologyTestDriver(Build(outer: false, 10, 10, 0), Config, 0, task.Stores);
+        var left = driver.CreateInputTopic("left", S, S);
+        var output = driver.CreateOutputTopic("out", S, S);
+        for (int i = 0; i < 6; i++) left.PipeInput("k" + i, "L" + i, i); // six held: more than the cache's four entries
+        var store = (RocksKeyValueStore<NonJoinedKey<string>, NonJoinedValues<string, string>>)driver.GetStateStore(Held);
+        Assert.Empty(store.Entries.WrittenKeys); // still in memory only
+        backend.Commit([task], new Dictionary<string, byte[]?>());
+        Assert.Equal(6, Committed(task).Count); // all six reached the store at the commit
+        left.PipeInput("k6", "L6", 6);
+        Assert.Single(store.Entries.WrittenKeys); // written through since the overflow: the store holds the held set again
+        left.PipeInput("z", "L7", 100); // releases k0..k6, each once
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"k{i}=L{i}+null"), output.ReadKeyValuesToList().Select(kv => $"{kv.Key}={kv.Value}"));
+        backend.Commit([task], new Dictionary<string, byte[]?>());
+        Assert.Equal(["z@100"], Committed(task).Select(kv => $"{kv.Key.Key}@{kv.Key.Timestamp}"));
+    }
 
     [Fact]
     public void ARecordHeldAndReleasedBetweenTwoCommits_NeverReachesTheHeldStore()
@@ -64,12 +89,12 @@ public sealed class HeldRecordsCommitTests
         Assert.Equal(["c@30"], Committed(task).Select(kv => $"{kv.Key.Key}@{kv.Key.Timestamp}"));
     }
 
-    private static void Check(bool outer, int before, int after, int grace, (bool, int, int, bool)[] records)
+    private static void Check(bool outer, int before, int after, int grace, int cache, (bool, int, int, bool)[] records)
     {
         var topology = Build(outer, before, after, grace);
         using var memory = new TopologyTestDriver(topology, Config);
         using var dir = new TempStateDirectory();
-        var backend = dir.Open();
+        var backend = dir.Open(new RocksDbStateOptions { CacheEntriesPerStore = cache });
         using var task = backend.OpenTask(new TaskId(0, 0));
         using var rocks = new TopologyTestDriver(topology, Config, 0, task.Stores);
         var (mLeft, mRight, mOut) = (memory.CreateInputTopic("left", S, S), memory.CreateInputTopic("right", S, S), memory.CreateOutputTopic("out", S, S));

@@ -14,7 +14,9 @@ namespace Braid.Internal.Joins;
 /// <para>Deferred only when the store runs the hook (<see cref="IPreCommitStore"/>: RocksDB stores of a task state) and the
 /// held set is known: a restored join reads its committed records from the store until its first full pass adopts them
 /// (<see cref="Adopt"/>, <see cref="StartDeferring"/>). Otherwise (the test driver's in-memory store, a change-logged store
-/// of the Kafka host) every call goes to the store as before.</para>
+/// of the Kafka host) every call goes to the store as before. Bounded: a held set larger than the store's cache at a
+/// commit (<see cref="IPreCommitStore.DeferredEntries"/>) goes back to the store, written through until the task is
+/// rebuilt, so memory stays what the store would use (a long window of mostly unmatched records).</para>
 /// <para>Crash safety: a deferred put or delete of the store is made in the pre-commit, before the commit's one atomic write;
 /// a crash before that write loses the in-memory held set together with the input offsets that produced it (they are
 /// re-read), and a crash after it restores exactly the records held at the commit.</para>
@@ -26,6 +28,8 @@ internal sealed class HeldRecords<TKey, TLeft, TRight> : IPreCommit
     // Keys held (or changed) since the last commit, in hold order; gone ones are skipped by the pre-commit.
     private readonly List<KeyValuePair<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>>> _unstored = new();
     private readonly bool _hooked;
+    // Held keys kept in memory past a commit at most (the store's cache size): beyond, the held set goes back to the store.
+    private readonly int _limit;
 
     public HeldRecords(IKeyValueStore<NonJoinedKey<TKey>, NonJoinedValues<TLeft, TRight>> store, bool known)
     {
@@ -34,6 +38,7 @@ internal sealed class HeldRecords<TKey, TLeft, TRight> : IPreCommit
         {
             hooks.AddPreCommit(this);
             _hooked = true;
+            _limit = hooks.DeferredEntries;
         }
         Deferred = _hooked && known;
     }
@@ -98,6 +103,9 @@ internal sealed class HeldRecords<TKey, TLeft, TRight> : IPreCommit
         if (_hooked) Deferred = true;
     }
 
+    /// <summary>Whether the held set outgrew the store's cache and went back to the store (tests).</summary>
+    internal bool Overflowed { get; private set; }
+
     public void PreCommit()
     {
         foreach (var (key, values) in _unstored)
@@ -107,5 +115,13 @@ internal sealed class HeldRecords<TKey, TLeft, TRight> : IPreCommit
             values.Held = HeldState.Stored;
         }
         _unstored.Clear();
+        if (!Deferred || _live.Count <= _limit) return;
+        // The held set outgrew what the store would keep in memory (a long window of mostly unmatched records): every
+        // held key is now in the store (committed, or put above into this commit's batch), so the store can be the truth
+        // again, as it was before session 18 and is in Kafka (outerJoinStore on RocksDB behind a bounded cache). Written
+        // through from here until the task is rebuilt; a crash is safe as above: the store equals the held set.
+        Deferred = false;
+        Overflowed = true;
+        _live.Clear();
     }
 }

@@ -24,4 +24,10 @@ internal interface IPreCommitStore
 {
     /// <summary>Runs <paramref name="hook"/> before each commit of this store; one hook per store.</summary>
     void AddPreCommit(IPreCommit hook);
+
+    /// <summary>
+    /// How many entries a hook may keep in memory for this store past a commit (the store's own cache size): a deferring
+    /// processor whose state outgrows it goes back to writing through, so its memory stays bounded like the store's.
+    /// </summary>
+    int DeferredEntries { get; }
 }
