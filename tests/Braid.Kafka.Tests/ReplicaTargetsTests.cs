@@ -54,6 +54,23 @@ public sealed class ReplicaTargetsTests
         Assert.Single(roomy); // cap 2: the plan gives this target one, the other's announced one still fits
     }
 
+    // Bug caught (CI of session 18, WarmupReplicaTests): a task this instance claimed but still restores (announced as caught
+    // up, not active; its previous owner may still list it) not counted as its load — the plan saw it one task lighter and
+    // opened a warm-up the plan drops once the task runs, and the subscription took that task meanwhile.
+    [Fact]
+    public void A_claimed_task_still_restoring_counts_as_this_instances_load_and_opens_no_extra_warm_up()
+    {
+        var afterHandOver = new Dictionary<string, string[]> { ["a"] = ["0_0", "0_1", "0_2", "0_3"], ["x"] = ["0_4"], ["y"] = ["0_5"] };
+        var (_, running) = For(1, "y", afterHandOver, None, Held());
+        Assert.Empty(running); // the plan once 0_5 runs on y: the warm-up goes to x
+        var restoring = new Dictionary<string, string[]> { ["a"] = ["0_0", "0_1", "0_2", "0_3"], ["x"] = ["0_4"], ["y"] = [] };
+        var (_, duringRestore) = For(1, "y", restoring, None, Held(), claimed: [new TaskId(0, 5)]);
+        Assert.Empty(duringRestore);
+        var staleSource = new Dictionary<string, string[]> { ["a"] = ["0_0", "0_1", "0_2", "0_3", "0_5"], ["x"] = ["0_4"], ["y"] = [] };
+        var (_, staleView) = For(1, "y", staleSource, None, Held(), claimed: [new TaskId(0, 5)]);
+        Assert.Empty(staleView);
+    }
+
     // Bugs caught: a warm-up dropped while its task is being handed over (no live instance runs it: most likely to this
     // instance), and one kept once its task runs elsewhere and the plan no longer wants it.
     [Fact]
