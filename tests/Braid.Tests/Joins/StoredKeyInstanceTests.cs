@@ -18,7 +18,7 @@ public sealed class StoredKeyInstanceTests
     private static readonly Consumed<string, string> S = Consumed.With(Serdes.String, Serdes.String);
 
     // Every byte sequence the decode path must agree with Encoding.UTF8.GetString on.
-    private static readonly byte[][] KeyPool =
+    internal static readonly byte[][] KeyPool =
     [
         "k1"u8.ToArray(), "k2"u8.ToArray(), [], Encoding.UTF8.GetBytes("ключ"), Encoding.UTF8.GetBytes("k😀"),
         [0x6B, 0xFF], [0x6B, 0xC3], [0xED, 0xA0, 0x80], // invalid: a lone 0xFF, a truncated sequence, an encoded surrogate

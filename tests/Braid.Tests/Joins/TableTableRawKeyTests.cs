@@ -16,13 +16,8 @@ public sealed class TableTableRawKeyTests
 {
     private static readonly Consumed<string, string> S = Consumed.With(Serdes.String, Serdes.String);
 
-    private static readonly byte[][] KeyPool =
-    [
-        "k1"u8.ToArray(), "k2"u8.ToArray(), [], Encoding.UTF8.GetBytes("ключ"), Encoding.UTF8.GetBytes("k😀"),
-        [0x6B, 0xFF], [0x6B, 0xC3], [0xED, 0xA0, 0x80], // invalid: a lone 0xFF, a truncated sequence, an encoded surrogate
-        Encoding.UTF8.GetBytes(new string('x', 128)), Encoding.UTF8.GetBytes(new string('x', 129)),
-        Encoding.UTF8.GetBytes(new string('é', 65)),
-    ];
+    // The raw key bytes the stack decode must agree with Encoding.UTF8.GetString on: the source tests' pool.
+    private static readonly byte[][] KeyPool = StoredKeyInstanceTests.KeyPool;
 
     /// <summary>A random input: to table a (true) or b, key index, value (null = delete), timestamp.</summary>
     private static readonly Gen<(bool A, int Key, string? Value, long Ts)> Input =
