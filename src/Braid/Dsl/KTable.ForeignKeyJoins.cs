@@ -147,7 +147,7 @@ public sealed partial class KTable<TKey, TValue>
         string resolve = Name("-subscription-response-resolver", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-");
         Name("-result", "KTABLE-FK-JOIN-OUTPUT-"); // Kafka's result node; Braid's resolver keeps the result itself
 
-        var combinedSerde = new CombinedKeySerde<TForeignKey, TKey>(fkSerde, leftKeySerde);
+        var combinedSerde = new CombinedKeySerde<TForeignKey, TKey>(fkSerde, leftKeySerde) { StringGroups = true };
         B.AddStore(new KeyValueStoreBuilder<CombinedKey<TForeignKey, TKey>, ValueAndTimestamp<UInt128>>(subscriptions, combinedSerde, HashAndTimestampSerde.Instance));
 
         // Left side → subscription topic, keyed by foreign key.

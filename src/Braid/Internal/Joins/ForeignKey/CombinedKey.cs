@@ -24,9 +24,17 @@ internal sealed class CombinedKeySerde<TPrefix, TPrimary>(Serde<TPrefix> prefix,
 
     public override string Name => $"CombinedKey<{prefix.Name},{primary.Name}>";
 
+    /// <summary>The owner's in-memory store groups string keys of the string serde by the strings themselves
+    /// (<see cref="StringCombinedKeyStore{TValue}"/>, same rules as the byte-keyed store). Set by the foreign-key join for
+    /// its subscription store; the many-to-many indexes keep the byte-keyed store.</summary>
+    public bool StringGroups { get; init; }
+
     /// <summary>In memory, combined keys are grouped by prefix (<see cref="CombinedKeyStore{TPrefix,TPrimary,TValue}"/>).</summary>
     public IKeyValueStore<CombinedKey<TPrefix, TPrimary>, TValue> CreateInMemoryStore<TValue>(string name) =>
-        new CombinedKeyStore<TPrefix, TPrimary, TValue>(name, prefix, primary);
+        StringGroups && typeof(TPrefix) == typeof(string) && typeof(TPrimary) == typeof(string)
+            && ReferenceEquals(prefix, Serdes.String) && ReferenceEquals(primary, Serdes.String)
+            ? (IKeyValueStore<CombinedKey<TPrefix, TPrimary>, TValue>)(object)new StringCombinedKeyStore<TValue>(name)
+            : new CombinedKeyStore<TPrefix, TPrimary, TValue>(name, prefix, primary);
 
     // One array per key: the parts are written into it (SerdeBytes), not serialized into arrays of their own first.
     public override byte[] Serialize(CombinedKey<TPrefix, TPrimary> value)
