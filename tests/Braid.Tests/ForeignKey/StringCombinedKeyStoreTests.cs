@@ -13,7 +13,7 @@ namespace Braid.Tests.ForeignKey;
 /// counts, and every scan in byte order. Keys mix parts that prefix each other, characters on both sides of the
 /// surrogate range (U+E000, U+FF01, a pair for U+1F600: ordinal order and byte order disagree there), unpaired
 /// surrogates (different strings, equal bytes: one key) and parts longer than the store's stack buffer. Scans include
-/// a whole-group prefix whose bytes are not UTF-8 (no string has them). On failure CsCheck prints the seed; replay with
+/// a whole-group prefix whose bytes are not UTF-8 (no string has them), and a group scan by the key (<see cref="IGroupScan{TPrefix,TPrimary,TValue}"/>). On failure CsCheck prints the seed; replay with
 /// <c>.Sample(..., seed: "&lt;seed&gt;")</c>.
 /// </summary>
 public sealed class StringCombinedKeyStoreTests
@@ -61,6 +61,13 @@ public sealed class StringCombinedKeyStoreTests
                     output.Add(new(new("stale", "entry"), -1)); // the list is reused: what was in it must go
                     IPrefixScanInto<CombinedKey<string, string>, int>.ScanInto(store, prefix, output);
                     Assert.Equal(Expected(model.Where(e => e.Key.AsSpan().StartsWith(prefix))), Bytes(output));
+                    if (kind == 8)
+                    {
+                        // A right-table update's scan by the key itself (IGroupScan): the same group, same order.
+                        output.Add(new(new("stale", "entry"), -1));
+                        ((IGroupScan<string, string, int>)store).ScanGroup(Prefixes[f], output);
+                        Assert.Equal(Expected(model.Where(e => e.Key.AsSpan().StartsWith(prefix))), Bytes(output));
+                    }
                 }
                 Assert.Equal(model.Count, store.ApproximateCount);
             }

@@ -34,17 +34,22 @@ internal sealed class ForeignTableUpdate<TForeignKey, TRight, TLeftKey>(
     // scan (IPrefixScanInto's contract), and nothing re-enters this node before the scan returns.
     private byte[]? _prefix;
 
+    // The string-keyed in-memory store scans by the key itself (StringCombinedKeyStore); other stores take the bytes.
+    private IGroupScan<TForeignKey, TLeftKey, ValueAndTimestamp<UInt128>>? _groups;
+
     public override void Init(TaskContext context)
     {
         base.Init(context);
         _store = context.GetStore<IKeyValueStore<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>>(subscriptionStore);
+        _groups = _store as IGroupScan<TForeignKey, TLeftKey, ValueAndTimestamp<UInt128>>;
     }
 
     public override void Process(in Record<TForeignKey, Change<TRight>> record)
     {
         var c = record.Value;
         if (record.Key is null || !c.IsLatest || (!c.HasNew && !c.HasOld)) return;
-        IPrefixScanInto<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>.ScanInto(_store, keySerde.GroupPrefix(record.Key, ref _prefix), _subscribers);
+        if (_groups is not null) _groups.ScanGroup(record.Key, _subscribers);
+        else IPrefixScanInto<CombinedKey<TForeignKey, TLeftKey>, ValueAndTimestamp<UInt128>>.ScanInto(_store, keySerde.GroupPrefix(record.Key, ref _prefix), _subscribers);
         foreach (var e in _subscribers)
         {
             var response = new SubscriptionResponse<TRight>(c.New, c.HasNew, e.Value.Value, true);

@@ -23,7 +23,7 @@ namespace Braid.Internal.Joins.ForeignKey;
 /// </summary>
 internal sealed class StringCombinedKeyStore<TValue> :
     IKeyValueStore<CombinedKey<string, string>, TValue>, IPrefixScanInto<CombinedKey<string, string>, TValue>,
-    IPutAndGetOld<CombinedKey<string, string>, TValue>
+    IPutAndGetOld<CombinedKey<string, string>, TValue>, IGroupScan<string, string, TValue>
 {
     private const int StackChars = 128;
     private static readonly CombinedKeySerde<string, string> Serde = new(Serdes.String, Serdes.String);
@@ -116,6 +116,15 @@ internal sealed class StringCombinedKeyStore<TValue> :
         {
             if (bytes.AsSpan().StartsWith(prefix)) output.Add(pair);
         }
+    }
+
+    // A right-table update's scan by its key: no prefix bytes to write and decode again.
+    public void ScanGroup(string prefix, List<KeyValue<CombinedKey<string, string>, TValue>> output)
+    {
+        output.Clear();
+        StoreArguments.NotNull(prefix);
+        if (!_groups.TryGetValue(Utf8Order.Canonical(prefix), out var group)) return;
+        for (int i = 0; i < group.Count; i++) output.Add(group.Pair(i));
     }
 
     // Bytes that are not well-formed UTF-8 are no string's bytes: no group has them (decoding would turn them into U+FFFD).
