@@ -16,7 +16,7 @@ public sealed class JsonSerdeSpanTests
     public sealed record Line(long Id, string Sender, string Text, IReadOnlyList<int>? Tags);
 
     private static readonly Gen<string> Text = Gen.String[Gen.OneOf(Gen.Char['a', 'z'], Gen.Char.AlphaNumeric,
-        Gen.OneOfConst('<', '>', '&', '"', '\\', '\'', '\n', '\u00e9', '\u4e2d', '\u2028'), Gen.Char['\u0000', '\u07ff']), 0, 40];
+        Gen.Char["<>&\"\\'\n\u00e9\u4e2d\u2028"], Gen.Char['\u0000', '\u07ff']), 0, 40];
 
     private static readonly Gen<Line> Lines = Gen.Select(Gen.Long, Text, Text, Gen.Int[-5, 1000].List[0, 6].Null())
         .Select((id, s, t, tags) => new Line(id, s, t, tags));
