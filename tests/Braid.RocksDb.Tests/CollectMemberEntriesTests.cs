@@ -21,6 +21,9 @@ public sealed class CollectMemberEntriesTests : IDisposable
     private static readonly Dictionary<string, byte[]?> NoMetadata = new();
     private static readonly KeyValueStoreBuilder<MemberPageKey<string>, MemberPage<int>> Builder =
         new(StoreName, new MemberPageKey<string>.KeySerde(Serdes.String), new MemberPage<int>.ValueSerde(new ListSerde<int>(Serdes.Int32)));
+    // JSON members: a commit writes them through JsonSerde.SerializeToSpan (the commit buffer, no array per member; s19-tlr).
+    private static readonly KeyValueStoreBuilder<MemberPageKey<string>, MemberPage<int>> JsonBuilder =
+        new(StoreName, new MemberPageKey<string>.KeySerde(Serdes.String), new MemberPage<int>.ValueSerde(new ListSerde<int>(Serdes.Json<int>())));
 
     // "g" and "g1": the second group's keys sort inside the first group's label range (its key bytes extend "g").
     private static readonly string[] Groups = ["g", "g1", "h"];
@@ -47,14 +50,16 @@ public sealed class CollectMemberEntriesTests : IDisposable
         long totalRelabels = 0;
         // The store's value cache too: 2 or 8 entries drop most committed entries, so removals delete keys the cache no
         // longer holds (the store's delete without a read, IDeleteKnown); 0 turns it off; 65,536 holds everything.
-        Gen.Select(op.Array[1, 400], Gen.Int[1, 40], Gen.OneOf(Gen.Const(0), Gen.Const(2), Gen.Const(8), Gen.Const(65_536))).Sample(t =>
+        // And the member serde: Int32, or JSON (written into the commit's buffer through the thread's JSON writer).
+        Gen.Select(op.Array[1, 400], Gen.Int[1, 40], Gen.OneOf(Gen.Const(0), Gen.Const(2), Gen.Const(8), Gen.Const(65_536)), Gen.Bool).Sample(t =>
         {
-            var (ops, cache, storeCache) = t;
+            var (ops, cache, storeCache, json) = t;
+            var builder = json ? JsonBuilder : Builder;
             var options = new RocksDbStateOptions { CacheEntriesPerStore = storeCache };
             using var dir = new TempStateDirectory();
             var backend = dir.Open(options);
             var task = backend.OpenTask(Task);
-            var store = task.Stores.CreateKeyValueStore(Builder);
+            var store = task.Stores.CreateKeyValueStore(builder);
             PagedMembers<string, int> Open() => new(StoreName, store, entries: true, cacheMembers: cache);
             var members = Open();
             var committed = new Dictionary<string, List<int>>();
@@ -96,7 +101,7 @@ public sealed class CollectMemberEntriesTests : IDisposable
                             relabels += members.Entries?.Relabels ?? 0;
                             task.Dispose();
                             task = backend.OpenTask(Task);
-                            store = task.Stores.CreateKeyValueStore(Builder);
+                            store = task.Stores.CreateKeyValueStore(builder);
                             members = Open();
                             pending = Copy(committed);
                             break;
@@ -109,7 +114,7 @@ public sealed class CollectMemberEntriesTests : IDisposable
                 backend.Dispose();
                 backend = dir.Open(options);
                 task = backend.OpenTask(Task);
-                store = task.Stores.CreateKeyValueStore(Builder);
+                store = task.Stores.CreateKeyValueStore(builder);
                 members = Open();
                 pending = committed;
                 foreach (var group in Groups)

@@ -10,7 +10,7 @@ namespace Braid.Serialization;
 /// round-trip, so a value never crosses a topic boundary and comes back different without an error.
 /// </summary>
 /// <typeparam name="T">The type.</typeparam>
-internal sealed class JsonSerde<T> : Serde<T>
+internal sealed partial class JsonSerde<T> : Serde<T>
 {
     private readonly JsonSerializerOptions _options;
 

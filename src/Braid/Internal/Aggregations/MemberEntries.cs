@@ -108,8 +108,13 @@ internal sealed class MemberEntries<TKey, TValue>(string storeName, IKeyValueSto
         _group.Labels.RemoveAt(index);
         _cached--;
         // A member put by this change and removed again never reaches the store (Save deletes before it puts).
-        int put = _puts.FindIndex(p => p.Label == label);
-        if (put >= 0) _puts.RemoveAt(put);
+        // A loop, not FindIndex with a lambda: the lambda captured `label`, an object per removal (s19-tlr).
+        for (int i = 0; i < _puts.Count; i++)
+        {
+            if (_puts[i].Label != label) continue;
+            _puts.RemoveAt(i);
+            break;
+        }
         _deletes.Add(label);
     }
 
