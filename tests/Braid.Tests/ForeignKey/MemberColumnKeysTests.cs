@@ -4,8 +4,9 @@ using CsCheck;
 namespace Braid.Tests.ForeignKey;
 
 /// <summary>
-/// The sort keys a <see cref="MemberColumn{T}"/> hands to a Collect's search (issue 19, s19-tld: read from the array the
-/// column holds, without the keys object): after any run of edits — inserts at both ends and inside that grow the column
+/// The sort keys a <see cref="MemberColumn{T}"/> hands to a Collect's search (issue 19, s19-tld tried reading them from the
+/// array the column holds, without the keys object — measured not faster, not kept; these tests pin the rule any such
+/// shortcut must keep): after any run of edits — inserts at both ends and inside that grow the column
 /// many times over (each growth is a new keys array), removals — and with the key function changed between reads, the
 /// keys read are the current members' keys under the function asked for, in member order. Checked against a
 /// <c>List</c> model after every step, with the column's outgrown arrays shared through a <see cref="ColumnArrays{T}"/>

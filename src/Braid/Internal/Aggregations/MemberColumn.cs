@@ -1,7 +1,4 @@
 using System.Collections;
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Braid.Internal.Aggregations;
 
@@ -19,10 +16,6 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
     private T[] _items;
     private int _head; // slot of member 0
     private MemberKeyColumn<T>? _keys; // parallel to _items, same slots; null until asked for
-    // The keys' array and the function they were made with, held here as well (see Keys): a search reads the keys
-    // without dereferencing _keys. Set together with _keys, and _keyArray again whenever _keys relays out.
-    private object? _keyArray;
-    private Delegate? _keyOrderBy;
 
     public MemberColumn(int capacity = 0) => _items = capacity == 0 ? [] : new T[capacity];
 
@@ -49,24 +42,12 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
     /// </summary>
     public ReadOnlySpan<TSort> Keys<TSort>(Func<T, TSort> orderBy, ColumnArrays<TSort>? arrays = null)
     {
-        if (!ReferenceEquals(_keyOrderBy, orderBy))
+        if (_keys is not MemberKeys<T, TSort> keys || !ReferenceEquals(keys.OrderBy, orderBy))
         {
-            var made = new MemberKeys<T, TSort>(orderBy, _items.Length, arrays);
-            for (int i = 0; i < Count; i++) made.Set(_head + i, _items[_head + i]);
-            _keys = made;
-            _keyArray = made.KeyArray;
-            _keyOrderBy = orderBy;
+            _keys = keys = new MemberKeys<T, TSort>(orderBy, _items.Length, arrays);
+            for (int i = 0; i < Count; i++) keys.Set(_head + i, _items[_head + i]);
         }
-        // The span straight from the array this column holds, not through the MemberKeys object and its field: a fan-out
-        // change reaches each group cold, and that object was one more dependent cache miss before the first key (issue 19,
-        // s19-tld: ~3 % of the driver's timeline loop sat on it and on the array header read after it). No bounds check
-        // either: the array has the items' capacity (MemberKeys is made with it and relaid out with it), so the column's
-        // range is within it. Type: the array is the one made for this very delegate; the same delegate passed as another
-        // TSort is possible only by covariance (a Func<T, string> as a Func<T, object>), and reading a string[] as objects
-        // is what array covariance does anyway.
-        var array = Unsafe.As<TSort[]>(_keyArray!);
-        Debug.Assert(array.Length == _items.Length && _head + Count <= array.Length);
-        return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), _head), Count);
+        return keys.Span(_head, Count);
     }
 
     /// <summary>Inserts <paramref name="value"/> at <paramref name="index"/>; a growth takes its array from, and hands the
@@ -172,11 +153,7 @@ internal sealed class MemberColumn<T> : IReadOnlyList<T>
         Array.Copy(_items, _head, items, head, Count);
         if (ReferenceEquals(items, _items)) ClearVacated(items, _head, head, Count);
         else arrays?.Return(_items, _head, Count); // outgrown: another group's next growth may take it
-        if (_keys is not null)
-        {
-            _keys.Relayout(capacity, _head, head, Count);
-            _keyArray = _keys.KeyArray; // a new array when the column grew
-        }
+        _keys?.Relayout(capacity, _head, head, Count);
         _items = items;
         _head = head;
     }

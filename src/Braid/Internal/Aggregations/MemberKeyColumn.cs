@@ -6,9 +6,6 @@ namespace Braid.Internal.Aggregations;
 /// </summary>
 internal abstract class MemberKeyColumn<T>
 {
-    /// <summary>The keys' array (a <c>TSort[]</c> of the column's capacity), replaced by <see cref="Relayout"/> when it grows.</summary>
-    public abstract object KeyArray { get; }
-
     /// <summary>Computes and stores the key of <paramref name="member"/> at <paramref name="slot"/>.</summary>
     public abstract void Set(int slot, T member);
 

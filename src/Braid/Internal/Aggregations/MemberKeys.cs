@@ -13,7 +13,9 @@ internal sealed class MemberKeys<T, TSort>(Func<T, TSort> orderBy, int capacity,
     // Growth goes through the Collect's arrays when given (see ColumnArrays): the keys' arrays are the largest it drops.
     private TSort[] _keys = capacity == 0 ? [] : arrays?.Rent(capacity) ?? new TSort[capacity];
 
-    public override object KeyArray => _keys;
+    public Func<T, TSort> OrderBy => orderBy;
+
+    public ReadOnlySpan<TSort> Span(int head, int count) => _keys.AsSpan(head, count);
 
     public override void Set(int slot, T member) => _keys[slot] = orderBy(member);
 
