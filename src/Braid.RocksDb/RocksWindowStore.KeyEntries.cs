@@ -40,6 +40,8 @@ internal sealed partial class RocksWindowStore<TKey, TValue>
 
         public int Count => _count;
 
+        public int Capacity => _items.Length;
+
         /// <summary>The live entries, in order.</summary>
         public ReadOnlySpan<Entry> Span => _items.AsSpan(_start, _count);
 

@@ -60,6 +60,9 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
     /// <summary>Keys held in memory (tests: keys without pending puts stay within the cache size after a commit).</summary>
     internal int HeldKeys => _keys.Count;
 
+    /// <summary>The length of a held key's entry array, 0 when the key is not held (tests: expired room is reused).</summary>
+    internal int EntryCapacity(TKey key) => _keys.TryGetValue(key, out var held) ? held.Capacity : 0;
+
     public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, builder.Retention, readOnly)
     {
