@@ -20,9 +20,9 @@ internal sealed partial class RocksWindowStore<TKey, TValue>
         long minLive = MinLiveTime;
         foreach (var held in _dirty)
         {
-            int first = FirstAtOrAfter(held.Span, minLive); // entries are sorted by timestamp
-            if (HasPendingFrom(held.Span, first))
-                _writeOrder.Add(held.KeyBytes ??= KeySerde.Serialize(held.Key), new PendingRun { Entries = held, Next = first });
+            int first = FirstAtOrAfter(held.Entries, minLive); // entries are sorted by timestamp
+            if (HasPendingFrom(held.Entries, first))
+                _writeOrder.Add(held.KeyBytes ??= KeySerde.Serialize(held.Key), new PendingRun { Entries = held.Entries, Next = first });
         }
         // In RocksDB's key order ([segment][key length][key][timestamp][sequence], KeyOrderedWrites says why): one pass per
         // segment with entries (normally at most three: the live range is one retention, a segment half of it).
@@ -57,9 +57,9 @@ internal sealed partial class RocksWindowStore<TKey, TValue>
         }
     }
 
-    private static bool HasPendingFrom(ReadOnlySpan<Entry> entries, int first)
+    private static bool HasPendingFrom(List<Entry> entries, int first)
     {
-        for (int i = first; i < entries.Length; i++)
+        for (int i = first; i < entries.Count; i++)
             if (entries[i].IsPending) return true;
         return false;
     }
@@ -96,9 +96,10 @@ internal sealed partial class RocksWindowStore<TKey, TValue>
                 _keys.Remove(held.Key);
                 continue;
             }
-            held.RemoveFront(FirstAtOrAfter(held.Span, minLive));
-            for (int i = 0; i < held.Count; i++)
-                if (held[i].IsPending) held[i] = held[i].Committed;
+            var entries = held.Entries;
+            entries.RemoveRange(0, FirstAtOrAfter(entries, minLive));
+            for (int i = 0; i < entries.Count; i++)
+                if (entries[i].IsPending) entries[i] = entries[i].Committed;
         }
         _dirty.Clear();
         if (_keys.Count > _capacity) DropOverCapacity();
@@ -146,7 +147,7 @@ internal sealed partial class RocksWindowStore<TKey, TValue>
     /// <summary>A key's entries from <see cref="Next"/> on, still to be written by this commit.</summary>
     private struct PendingRun
     {
-        public KeyEntries Entries;
+        public List<Entry> Entries;
         public int Next;
     }
 }

@@ -60,9 +60,6 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
     /// <summary>Keys held in memory (tests: keys without pending puts stay within the cache size after a commit).</summary>
     internal int HeldKeys => _keys.Count;
 
-    /// <summary>The length of a held key's entry array, 0 when the key is not held (tests: expired room is reused).</summary>
-    internal int EntryCapacity(TKey key) => _keys.TryGetValue(key, out var held) ? held.Capacity : 0;
-
     public RocksWindowStore(RocksDatabase db, TaskId task, WindowStoreBuilder<TKey, TValue> builder, int cacheEntries, bool readOnly)
         : base(db, task, builder.Name, builder.KeySerde, builder.Retention, readOnly)
     {
@@ -100,10 +97,11 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out bool exists);
         // A new key's committed entries are known only when the cache covers the task's committed state (none, then).
         slot ??= new KeyEntries(key, loaded: CacheEnabled && _coverage.CoversAll(Db, Family, Prefix, _everDropped));
-        var entries = slot;
+        var held = slot;
+        var entries = held.Entries;
         // Expired entries are invisible to fetches and never written (WritePending): dropped here, so lists stay one
         // retention long and searches short.
-        if (exists && entries.Count > 0 && entries[0].Timestamp < minLive) entries.RemoveFront(FirstAtOrAfter(entries.Span, minLive));
+        if (exists && entries.Count > 0 && entries[0].Timestamp < minLive) entries.RemoveRange(0, FirstAtOrAfter(entries, minLive));
         // Values arrive mostly in timestamp order: search from the end for the insertion point.
         int i = entries.Count;
         while (i > 0 && entries[i - 1].Timestamp > timestamp) i--;
@@ -119,11 +117,11 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
             entries.Insert(i, new Entry(timestamp, (_retainDuplicates ? _nextSequence++ : 0) | PendingFlag, value));
             _pendingCount++;
         }
-        entries.LastUse = _interval;
-        if (!entries.Dirty)
+        held.LastUse = _interval;
+        if (!held.Dirty)
         {
-            entries.Dirty = true;
-            _dirty.Add(entries);
+            held.Dirty = true;
+            _dirty.Add(held);
         }
         return true;
     }
@@ -142,7 +140,7 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
             if (!CacheEnabled)
             {
                 _scratch.Clear();
-                AddRange(CollectionsMarshal.AsSpan(ReadCommitted(key, from, to, _scratch)), from, to, results);
+                AddRange(ReadCommitted(key, from, to, _scratch), from, to, results);
                 return results.Count - before;
             }
             // A cache that holds every committed key of the task answers a miss itself: the key has no committed entries
@@ -151,10 +149,10 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
             if (_coverage.CoversAll(Db, Family, Prefix, _everDropped)) return 0;
             var committed = ReadCommitted(key, MinLiveTime, ObservedStreamTime, new List<Entry>());
             // Keys without pending puts stay within the cache size; past it the entries are read, returned and not kept.
-            if (_keys.Count - _dirty.Count < _capacity) _keys.Add(key, held = new KeyEntries(key, CollectionsMarshal.AsSpan(committed), loaded: true));
+            if (_keys.Count - _dirty.Count < _capacity) _keys.Add(key, held = new KeyEntries(key, committed, loaded: true));
             else
             {
-                AddRange(CollectionsMarshal.AsSpan(committed), from, to, results);
+                AddRange(committed, from, to, results);
                 return results.Count - before;
             }
         }
@@ -165,31 +163,31 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
             _scratch.Clear();
             if (!CacheEnabled)
             {
-                MergeRange(held.Span, CollectionsMarshal.AsSpan(ReadCommitted(key, from, to, _scratch)), from, to, results);
+                MergeRange(held.Entries, ReadCommitted(key, from, to, _scratch), from, to, results);
                 return results.Count - before;
             }
-            Load(held, CollectionsMarshal.AsSpan(ReadCommitted(key, MinLiveTime, ObservedStreamTime, _scratch)));
+            Load(held, ReadCommitted(key, MinLiveTime, ObservedStreamTime, _scratch));
         }
         held.LastUse = _interval;
-        AddRange(held.Span, from, to, results);
+        AddRange(held.Entries, from, to, results);
         return results.Count - before;
     }
 
-    private static void AddRange(ReadOnlySpan<Entry> entries, long from, long to, List<TimestampedValue<TValue>> results)
+    private static void AddRange(List<Entry> entries, long from, long to, List<TimestampedValue<TValue>> results)
     {
-        for (int i = FirstAtOrAfter(entries, from); i < entries.Length && entries[i].Timestamp <= to; i++)
+        for (int i = FirstAtOrAfter(entries, from); i < entries.Count && entries[i].Timestamp <= to; i++)
             results.Add(entries[i].ToValue());
     }
 
     /// <summary>The entries of a pending-only list and a committed one in [from, to], in order; a pending put replaces a
     /// committed entry of the same timestamp and sequence.</summary>
-    private static void MergeRange(ReadOnlySpan<Entry> pending, ReadOnlySpan<Entry> committed, long from, long to, List<TimestampedValue<TValue>> results)
+    private static void MergeRange(List<Entry> pending, List<Entry> committed, long from, long to, List<TimestampedValue<TValue>> results)
     {
         int p = FirstAtOrAfter(pending, from), c = FirstAtOrAfter(committed, from);
         while (true)
         {
-            bool hasPending = p < pending.Length && pending[p].Timestamp <= to;
-            bool hasCommitted = c < committed.Length && committed[c].Timestamp <= to;
+            bool hasPending = p < pending.Count && pending[p].Timestamp <= to;
+            bool hasCommitted = c < committed.Count && committed[c].Timestamp <= to;
             if (!hasPending && !hasCommitted) break;
             if (hasPending && hasCommitted && pending[p].SameSlot(committed[c]))
                 c++; // overwritten by the pending put
@@ -201,20 +199,20 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
     }
 
     /// <summary>Merges the key's committed entries (read from RocksDB) into its pending-only list, which then holds both.</summary>
-    private static void Load(KeyEntries held, ReadOnlySpan<Entry> committed)
+    private void Load(KeyEntries held, List<Entry> committed)
     {
-        var pending = held.Span;
-        if (committed.Length > 0)
+        var pending = held.Entries;
+        if (committed.Count > 0)
         {
-            var merged = new Entry[pending.Length + committed.Length];
-            int p = 0, c = 0, m = 0;
-            while (p < pending.Length || c < committed.Length)
+            var merged = new List<Entry>(pending.Count + committed.Count);
+            int p = 0, c = 0;
+            while (p < pending.Count || c < committed.Count)
             {
-                if (p < pending.Length && c < committed.Length && pending[p].SameSlot(committed[c])) c++;
-                else if (c == committed.Length || (p < pending.Length && pending[p].IsBefore(committed[c]))) merged[m++] = pending[p++];
-                else merged[m++] = committed[c++];
+                if (p < pending.Count && c < committed.Count && pending[p].SameSlot(committed[c])) c++;
+                else if (c == committed.Count || (p < pending.Count && pending[p].IsBefore(committed[c]))) merged.Add(pending[p++]);
+                else merged.Add(committed[c++]);
             }
-            held.Replace(merged, m);
+            held.Entries = merged;
         }
         held.Loaded = true;
     }
@@ -253,9 +251,9 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
     }
 
     /// <summary>Index of the first entry with timestamp ≥ <paramref name="timestamp"/> (lists are sorted by timestamp).</summary>
-    private static int FirstAtOrAfter(ReadOnlySpan<Entry> entries, long timestamp)
+    private static int FirstAtOrAfter(List<Entry> entries, long timestamp)
     {
-        int lo = 0, hi = entries.Length;
+        int lo = 0, hi = entries.Count;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
@@ -263,5 +261,43 @@ internal sealed partial class RocksWindowStore<TKey, TValue> : SegmentedRocksSto
             else hi = mid;
         }
         return lo;
+    }
+
+    /// <summary>One key's entries in memory, sorted by (timestamp, sequence).</summary>
+    private sealed class KeyEntries(TKey key, List<Entry> entries, bool loaded)
+    {
+        public KeyEntries(TKey key, bool loaded) : this(key, new List<Entry>(2), loaded) { }
+
+        public TKey Key { get; } = key;
+
+        public List<Entry> Entries = entries;
+
+        /// <summary>Whether <see cref="Entries"/> holds every live committed entry of the key (else only its pending puts).</summary>
+        public bool Loaded = loaded;
+
+        /// <summary>Whether the key has pending puts (it is in the store's dirty list).</summary>
+        public bool Dirty;
+
+        /// <summary>The commit interval of the key's last put or fetch.</summary>
+        public long LastUse;
+
+        /// <summary>The key serialized, at its first commit (kept: a join writes the same keys at every commit).</summary>
+        public byte[]? KeyBytes;
+    }
+
+    /// <summary>An entry; <see cref="Tagged"/> is its sequence with the sign bit set while the put is pending.</summary>
+    private readonly record struct Entry(long Timestamp, long Tagged, TValue Value)
+    {
+        public long Sequence => Tagged & long.MaxValue;
+
+        public bool IsPending => Tagged < 0;
+
+        public Entry Committed => this with { Tagged = Sequence };
+
+        public bool SameSlot(Entry other) => Timestamp == other.Timestamp && Sequence == other.Sequence;
+
+        public bool IsBefore(Entry other) => Timestamp < other.Timestamp || (Timestamp == other.Timestamp && Sequence < other.Sequence);
+
+        public TimestampedValue<TValue> ToValue() => new(Timestamp, Value);
     }
 }

@@ -5,39 +5,21 @@ using CsCheck;
 namespace Braid.RocksDb.Tests;
 
 /// <summary>
-/// The RocksDB window store keeps a key's entries in an array of its own with a start index (issue 19, session 19):
-/// expiry moves the start, and the room it leaves is reused when the array fills (before it doubles). These check the
-/// array's bookkeeping against a from-scratch model (a list of puts, a visible range computed from stream time) through
-/// long runs on few keys — expiry at the front, late puts into the middle, overwrites, commits, discards and crashes —
-/// and that a key's array stays as long as its live entries need, not as long as its history.
-/// Mutations that fail them (each tried): the reuse copying one entry too few
-/// (<c>Array.Copy(_items, _start, _items, 0, _count - 1)</c> in <c>KeyEntries.MakeRoom</c>) fails the property and the
-/// example; the room never reused (<c>MakeRoom</c> always doubles) fails
-/// <see cref="AKeyWithAFewLiveEntries_KeepsASmallArray_OverALongHistory"/>; a front removal that forgets to move the start
-/// (<c>_start = 0</c> in <c>KeyEntries.RemoveFront</c>) fails the property and the example.
+/// The RocksDB window store's per-key entry lists (one sorted list per key, pending and committed entries together,
+/// expired ones dropped at the front by a put and by a commit) against a from-scratch model — a list of puts and a
+/// visible range computed from stream time, not the in-memory store — through long runs on few keys (lists of up to
+/// ~20 entries): expiry at the front, late puts into the middle, overwrites and duplicates, commits, discards and
+/// crashes. Written for a session-19 change that kept the entries in an array with a start index (measured neutral,
+/// not kept; issue 19 results, "session 19, s19-win"); the tests stay for the list-based store.
+/// Mutations that fail them (each tried on the list-based store): equal timestamps inserted before the earlier puts
+/// (<c>Timestamp &gt;= timestamp</c> in <c>RocksWindowStore.Put</c>'s insertion search) fails the property (duplicates)
+/// and the example; a put's expiry dropping the entry at exactly the minimum live time
+/// (<c>FirstAtOrAfter(entries, minLive + 1)</c> in <c>Put</c>) fails the property.
 /// </summary>
-public sealed class WindowEntryArrayTests
+public sealed class WindowEntryListModelTests
 {
     private const long RetentionMs = 20;
     private static readonly Dictionary<string, byte[]?> NoMetadata = new();
-
-    [Fact]
-    public void AKeyWithAFewLiveEntries_KeepsASmallArray_OverALongHistory()
-    {
-        var builder = Builder(duplicates: false);
-        using var shared = new SharedBackend();
-        var task = shared.NewTask();
-        var store = task.Stores.CreateWindowStore(builder);
-        for (long ts = 0; ts < 2_000; ts += 5) // at most 5 live entries (retention 20 ms)
-        {
-            Assert.True(store.Put("k", "v" + ts, ts));
-            if (ts % 500 == 0) shared.Backend.Commit([task], NoMetadata);
-        }
-        Assert.Equal([new(1_975, "v1975"), new(1_980, "v1980"), new(1_985, "v1985"), new(1_990, "v1990"), new TimestampedValue<string>(1_995, "v1995")],
-            store.Fetch("k", 0, long.MaxValue));
-        Assert.InRange(((RocksWindowStore<string, string>)store).EntryCapacity("k"), 5, 16);
-        task.Dispose();
-    }
 
     [Fact]
     public void ExpiryAtTheFront_ThenALatePutIntoTheMiddle_KeepsTheOrder()
@@ -47,8 +29,8 @@ public sealed class WindowEntryArrayTests
         var task = shared.NewTask();
         var store = task.Stores.CreateWindowStore(builder);
         foreach (long ts in new long[] { 0, 4, 8, 12 }) store.Put("k", "v" + ts, ts);
-        store.Put("k", "v26", 26); // stream time 26: entries before 6 expire (0, 4), the array's room is at its front
-        store.Put("k", "v30", 30); // 8 expires; the array fills at its end and its front room is reused
+        store.Put("k", "v26", 26); // stream time 26: entries before 6 expire (0, 4) and are dropped at the front
+        store.Put("k", "v30", 30); // 8 expires
         store.Put("k", "v14", 14); // late but live: into the middle
         store.Put("k", "v31", 31);
         store.Put("k", "v14b", 14); // a duplicate of a middle timestamp, after the first one
