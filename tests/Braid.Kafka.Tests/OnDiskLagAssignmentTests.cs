@@ -27,7 +27,8 @@ public sealed class OnDiskLagAssignmentTests(ITestOutputHelper output) : IDispos
 
     // Bug caught: the on-disk copies not announced (the mutation: OnDiskTaskLags.AddCopies adding nothing) — then neither instance
     // counts as having a copy, both ask for every task ("no copy: anyone"), and the group gives b about half of them, which it
-    // restores from the changelog's start (~100 records each).
+    // restores from the changelog's start. (Without the one-generation join a's join completes before b asks, and a's held
+    // tasks count as caught up: the test would pass under the mutation — measured.)
     [Fact]
     public async Task After_a_restart_every_task_goes_to_the_instance_with_its_state_on_disk_which_restores_only_the_tail()
     {
@@ -42,6 +43,9 @@ public sealed class OnDiskLagAssignmentTests(ITestOutputHelper output) : IDispos
         await first.CloseAsync(); // commits: the stores and their checkpoints stay in a's state directory
         long tail = RewindCheckpoints(Path.Combine(_root, "a", _k.Prefix + AppId));
 
+        // Both instances join one generation (the group waits 3 s for more members after the first joins), so neither holds a
+        // task when the other first decides what to ask for: only the announced copies can tell them apart.
+        _k.Mock.SetGroupInitialRebalanceDelay(3000);
         var a = App("a");
         await a.StartAsync(); // announces its copies before it returns
         var b = App("b");
