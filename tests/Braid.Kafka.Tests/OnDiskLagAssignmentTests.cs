@@ -45,7 +45,8 @@ public sealed class OnDiskLagAssignmentTests(ITestOutputHelper output) : IDispos
 
         // Both instances join one generation (the group waits 3 s for more members after the first joins), so neither holds a
         // task when the other first decides what to ask for: only the announced copies can tell them apart.
-        _k.Mock.SetGroupInitialRebalanceDelay(3000);
+        // (A real broker does so by default: group.initial.rebalance.delay.ms = 3 s.)
+        if (_k.IsMock) _k.Mock.SetGroupInitialRebalanceDelay(3000);
         var a = App("a");
         await a.StartAsync(); // announces its copies before it returns
         var b = App("b");

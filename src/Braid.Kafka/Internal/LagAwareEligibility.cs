@@ -12,7 +12,8 @@ namespace Braid.Kafka.Internal;
 /// subscribed to it. So each task has a one-partition topic (<see cref="TopicLayout.AddTaskTopics"/>) and each member
 /// subscribes to the topics of the tasks this rule makes it eligible for:
 /// <list type="bullet">
-/// <item>a task its instance is caught up on (runs it, or keeps a standby within <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/>);</item>
+/// <item>a task its instance is caught up on (runs it, or keeps a standby — or its state on disk, <see cref="OnDiskTaskLags"/> — within
+/// <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/>);</item>
 /// <item>a task this member owns right now (still restoring, say): dropping it would only move it to no one better;</item>
 /// <item>a task no live instance is caught up on (at start-up, or once every caught-up instance is gone): the live instances
 /// with the least announced lag on it ask (Kafka's least-lag fallback), within <c>tolerance</c> of the least so two replicas
@@ -33,8 +34,8 @@ internal static class LagAwareEligibility
     /// <param name="self">This instance.</param>
     /// <param name="caughtUp">The live instances (this one included) with the tasks each is caught up on (or holds).</param>
     /// <param name="owned">The tasks this member holds now (running or restoring).</param>
-    /// <param name="lags">The live instances' announced lags of the replicas they keep (changelog records behind the end); an
-    /// instance without a replica of a task has no entry for it.</param>
+    /// <param name="lags">The live instances' announced lags of the replicas they keep — standbys, and task state left on disk
+    /// (<see cref="OnDiskTaskLags"/>) — in changelog records behind the end; an instance without a copy of a task has no entry for it.</param>
     /// <param name="tolerance">How far above the least lag a replica still counts as least-lagging (hysteresis).</param>
     public static IReadOnlySet<TaskId> Tasks(IEnumerable<TaskId> tasks, Func<TaskId, bool> stateful, string self,
         IReadOnlyDictionary<string, IReadOnlySet<string>> caughtUp, IReadOnlySet<TaskId> owned,
