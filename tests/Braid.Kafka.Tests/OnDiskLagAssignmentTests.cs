@@ -55,7 +55,7 @@ public sealed class OnDiskLagAssignmentTests(ITestOutputHelper output) : IDispos
         // The first moment every task runs somewhere: who took which (b may take some over later, once warm-up replicas of
         // them caught up there, as Kafka's balance does; such a move restores nothing on b, as the warm-up is caught up).
         await KafkaTestCluster.WaitUntilAsync(() => a.ActiveTasks.Concat(b.ActiveTasks).Distinct().Count() == Partitions,
-            TimeSpan.FromSeconds(30), "every task running");
+            TimeSpan.FromSeconds(60), "every task running");
         var onB = b.ActiveTasks.ToList();
         output.WriteLine($"tail {tail} records; at first: {View()}");
         Assert.True(onB.Count == 0, $"b (no state) took [{string.Join(",", onB)}] while a had them on disk: {View()}");

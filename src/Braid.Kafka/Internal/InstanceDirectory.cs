@@ -37,7 +37,7 @@ internal sealed class InstanceDirectory : IDisposable
     private IReadOnlyDictionary<string, long> _lags = NoLags;
 
     /// <summary>One instance's announcement: active tasks, then standby tasks after a '|', then (lag-aware assignment only) the
-    /// tasks it is caught up on (caught-up standbys, and tasks it holds while they restore, and on-disk copies within the bound) after a second '|', then the lags
+    /// tasks it is caught up on (caught-up standbys, and tasks it holds while they restore) after a second '|', then the lags
     /// of its standbys and on-disk copies (<see cref="OnDiskTaskLags"/>) as <c>task=records</c> after a third (Kafka's least-lag fallback); absent parts are empty. Readers of an
     /// older version ignore the parts they do not know.</summary>
     private sealed record Entry(string[] Active, string[] Standby, string[] CaughtUp, IReadOnlyDictionary<string, long> Lags)

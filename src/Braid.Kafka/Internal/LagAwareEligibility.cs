@@ -12,8 +12,7 @@ namespace Braid.Kafka.Internal;
 /// subscribed to it. So each task has a one-partition topic (<see cref="TopicLayout.AddTaskTopics"/>) and each member
 /// subscribes to the topics of the tasks this rule makes it eligible for:
 /// <list type="bullet">
-/// <item>a task its instance is caught up on (runs it, or keeps a standby — or its state on disk, <see cref="OnDiskTaskLags"/> — within
-/// <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/>);</item>
+/// <item>a task its instance is caught up on (runs it, or keeps a standby within <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/>);</item>
 /// <item>a task this member owns right now (still restoring, say): dropping it would only move it to no one better;</item>
 /// <item>a task no live instance is caught up on (at start-up, or once every caught-up instance is gone): the live instances
 /// with the least announced lag on it ask (Kafka's least-lag fallback), within <c>tolerance</c> of the least so two replicas

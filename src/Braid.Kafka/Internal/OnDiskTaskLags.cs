@@ -10,7 +10,8 @@ namespace Braid.Kafka.Internal;
 /// the offset sums of every task whose state directory it has (<c>TaskManager.getTaskOffsetSums</c>: running tasks as
 /// <c>LATEST_OFFSET</c>, the others from their checkpoint files), the leader turns them into lags against the changelogs' ends
 /// (<c>ClientState.computeTaskLags</c>, <c>lagFor</c>), and <c>HighAvailabilityTaskAssignor.buildClientRankingsByTask</c> ranks a
-/// client within <c>acceptable.recovery.lag</c> as caught up whatever kind of copy it has, and the others by their lag — so a task
+/// client within <c>acceptable.recovery.lag</c> as caught up whatever kind of copy it has (not followed here: see
+/// <see cref="AddTo"/>), and the others by their lag — so a task
 /// no one is caught up on goes to the least-lagging client (<c>TaskMovement</c>), not to one that restores the whole changelog.
 /// Here the instance announces those lags (<see cref="InstanceDirectory"/>, beside its standbys' ones) and
 /// <see cref="LagAwareEligibility"/> does the rest.
@@ -100,23 +101,20 @@ internal sealed class OnDiskTaskLags(TopicLayout layout, LocalTaskStates local, 
 
     /// <summary>
     /// Adds the copies of tasks this instance neither runs nor keeps a standby of (not <paramref name="skip"/>) to the lags it
-    /// announces, and to its caught-up set those within <paramref name="enter"/> records — or <paramref name="leave"/> for one
-    /// counted caught up already (<paramref name="wasCaughtUp"/>): the standbys' hysteresis, as each change of the set is a
-    /// rebalance. A copy's lag only grows, so one counted caught up leaves once the task's owner wrote past the upper bound.
+    /// announces, for the least-lag fallback. Not to its caught-up set: Kafka ranks a copy within <c>acceptable.recovery.lag</c>
+    /// as caught up, with lags computed fresh at each rebalance; here a copy's lag is up to <see cref="Interval"/> old and the
+    /// caught-up set keeps the standbys' hysteresis (one counted stays so until 1,000+ records behind), so a copy left behind by
+    /// a task that moved on stayed "caught up" and drew fail-overs away from the caught-up standby (measured: the two fail-over
+    /// tests of LagAwareAssignmentTests and LagAwareFailoverTests failed that way).
     /// </summary>
-    public void AddTo(Dictionary<string, long> lags, HashSet<string> caughtUp, Func<TaskId, bool> skip, IReadOnlySet<string> wasCaughtUp,
-        long enter, long leave) => AddCopies(Lags, lags, caughtUp, skip, wasCaughtUp, enter, leave);
+    public void AddTo(Dictionary<string, long> lags, Func<TaskId, bool> skip) => AddCopies(Lags, lags, skip);
 
     /// <summary>As <see cref="AddTo"/>, over the given copies' lags (pure: the model test drives it).</summary>
-    internal static void AddCopies(IReadOnlyDictionary<TaskId, long> copies, Dictionary<string, long> lags, HashSet<string> caughtUp,
-        Func<TaskId, bool> skip, IReadOnlySet<string> wasCaughtUp, long enter, long leave)
+    internal static void AddCopies(IReadOnlyDictionary<TaskId, long> copies, Dictionary<string, long> lags, Func<TaskId, bool> skip)
     {
         foreach (var (id, lag) in copies)
         {
-            if (skip(id)) continue;
-            string name = KafkaTask.Name(id);
-            lags[name] = lag;
-            if (lag <= (wasCaughtUp.Contains(name) ? leave : enter)) caughtUp.Add(name);
+            if (!skip(id)) lags[KafkaTask.Name(id)] = lag;
         }
     }
 

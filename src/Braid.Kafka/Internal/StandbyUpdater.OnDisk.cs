@@ -3,10 +3,8 @@ using Braid.Processors;
 namespace Braid.Kafka.Internal;
 
 /// <summary>
-/// Lag-aware assignment: the instance's on-disk task copies (<see cref="OnDiskTaskLags"/>) announced with its standbys' lags,
-/// and counted caught up within <see cref="KafkaStreamsOptions.AcceptableRecoveryLag"/> as Kafka's
-/// <c>HighAvailabilityTaskAssignor.buildClientRankingsByTask</c> ranks any client whose lag is within
-/// <c>acceptable.recovery.lag</c> (rank 0), whatever kind of copy it keeps.
+/// Lag-aware assignment: the instance's on-disk task copies (<see cref="OnDiskTaskLags"/>) announced with its standbys' lags, for
+/// the least-lag fallback (Kafka's <c>HighAvailabilityTaskAssignor.buildClientRankingsByTask</c> ranks clients by these lags).
 /// </summary>
 internal sealed partial class StandbyUpdater
 {
@@ -45,7 +43,7 @@ internal sealed partial class StandbyUpdater
         _onDisk.MaybeRefresh(skip.Contains);
     }
 
-    /// <summary>Adds the on-disk copies to the announced lags and caught-up set (<see cref="OnDiskTaskLags.AddTo"/>). Call under the lock.</summary>
-    private void AddOnDiskCopies(Dictionary<string, long> lags, HashSet<string> caughtUp, long enter, long leave) =>
-        _onDisk?.AddTo(lags, caughtUp, id => _standbys.ContainsKey(id) || _claimed.Contains(id), _caughtUp, enter, leave);
+    /// <summary>Adds the on-disk copies to the announced lags (<see cref="OnDiskTaskLags.AddTo"/>). Call under the lock.</summary>
+    private void AddOnDiskCopies(Dictionary<string, long> lags) =>
+        _onDisk?.AddTo(lags, id => _standbys.ContainsKey(id) || _claimed.Contains(id));
 }

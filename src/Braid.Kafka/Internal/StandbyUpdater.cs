@@ -239,7 +239,7 @@ internal sealed partial class StandbyUpdater : IDisposable
     /// them (<see cref="LagAwareEligibility"/>). One counted caught up stays so until it falls behind by the bound plus
     /// max(bound, 1,000) records: each change of the set is a rebalance, and a standby hovering at the bound must not cause a
     /// rebalance per fetch. Every standby's lag is also announced (with the next heartbeat) for Kafka's least-lag fallback, and
-    /// so are the on-disk copies' (<see cref="OnDiskTaskLags"/>), under the same rule.
+    /// so are the on-disk copies' (<see cref="OnDiskTaskLags"/>; lags only, never caught up).
     /// Call under the lock.
     /// </summary>
     private void AnnounceCaughtUp()
@@ -257,7 +257,7 @@ internal sealed partial class StandbyUpdater : IDisposable
             lags[name] = taskLag;
             if (taskLag <= (_caughtUp.Contains(name) ? leave : enter)) now.Add(name);
         }
-        AddOnDiskCopies(lags, now, enter, leave);
+        AddOnDiskCopies(lags);
         _directory.SetLags(lags);
         if (now.SetEquals(_caughtUp)) return;
         _caughtUp = now;
