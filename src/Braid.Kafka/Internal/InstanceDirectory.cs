@@ -37,8 +37,8 @@ internal sealed class InstanceDirectory : IDisposable
     private IReadOnlyDictionary<string, long> _lags = NoLags;
 
     /// <summary>One instance's announcement: active tasks, then standby tasks after a '|', then (lag-aware assignment only) the
-    /// tasks it is caught up on (caught-up standbys, and tasks it holds while they restore) after a second '|', then the lags
-    /// of its standbys and on-disk copies (<see cref="OnDiskTaskLags"/>) as <c>task=records</c> after a third (Kafka's least-lag fallback); absent parts are empty. Readers of an
+    /// tasks it is caught up on (caught-up standbys, and tasks it holds while they restore) after a second '|', then the lags of
+    /// its standbys as <c>task=records</c> after a third (Kafka's least-lag fallback); absent parts are empty. Readers of an
     /// older version ignore the parts they do not know.</summary>
     private sealed record Entry(string[] Active, string[] Standby, string[] CaughtUp, IReadOnlyDictionary<string, long> Lags)
     {
@@ -126,7 +126,7 @@ internal sealed class InstanceDirectory : IDisposable
     }
 
     /// <summary>
-    /// Records the lags of this instance's standbys and on-disk copies (lag-aware assignment's least-lag fallback). Not sent at once: lags move with
+    /// Records the lags of this instance's standbys (lag-aware assignment's least-lag fallback). Not sent at once: lags move with
     /// every record, so they travel with the next announcement (the standby updater's heartbeat, every second).
     /// </summary>
     public void SetLags(IReadOnlyDictionary<string, long> lags)
@@ -187,9 +187,6 @@ internal sealed class InstanceDirectory : IDisposable
         active.TryAdd(Self, []);
         return new LiveInstances(active, entries.ToDictionary(kv => kv.Key, kv => kv.Value.Standby, StringComparer.Ordinal));
     }
-
-    /// <summary>Waits (up to <paramref name="timeout"/>) until the announcements sent so far are written.</summary>
-    public void Flush(TimeSpan timeout) => _producer.Flush(timeout);
 
     public void Withdraw()
     {

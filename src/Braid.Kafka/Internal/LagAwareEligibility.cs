@@ -33,8 +33,8 @@ internal static class LagAwareEligibility
     /// <param name="self">This instance.</param>
     /// <param name="caughtUp">The live instances (this one included) with the tasks each is caught up on (or holds).</param>
     /// <param name="owned">The tasks this member holds now (running or restoring).</param>
-    /// <param name="lags">The live instances' announced lags of the replicas they keep — standbys, and task state left on disk
-    /// (<see cref="OnDiskTaskLags"/>) — in changelog records behind the end; an instance without a copy of a task has no entry for it.</param>
+    /// <param name="lags">The live instances' announced lags of the replicas they keep (changelog records behind the end); an
+    /// instance without a replica of a task has no entry for it.</param>
     /// <param name="tolerance">How far above the least lag a replica still counts as least-lagging (hysteresis).</param>
     public static IReadOnlySet<TaskId> Tasks(IEnumerable<TaskId> tasks, Func<TaskId, bool> stateful, string self,
         IReadOnlyDictionary<string, IReadOnlySet<string>> caughtUp, IReadOnlySet<TaskId> owned,

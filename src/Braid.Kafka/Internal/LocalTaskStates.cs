@@ -33,25 +33,6 @@ internal sealed class LocalTaskStates(RocksDbStateBackend backend, TopicLayout l
     /// <summary>Unowned tasks whose state was removed after the cleanup delay.</summary>
     public int CleanedUp { get; private set; }
 
-    /// <summary>Raised after a task's state was removed (cleaned up or wiped): its on-disk copy no longer counts (<see cref="OnDiskTaskLags"/>).</summary>
-    public event Action? Removed;
-
-    /// <summary>
-    /// The checkpoints on disk: each changelog partition of a task's durable stores with the next offset its state holds
-    /// (Kafka's checkpoint files, which <c>TaskManager.getTaskOffsetSums</c> reads for tasks it does not run).
-    /// </summary>
-    public IReadOnlyDictionary<TopicPartition, long> Checkpoints()
-    {
-        var result = new Dictionary<TopicPartition, long>();
-        foreach (var (key, value) in backend.ReadMetadataPrefix(CheckpointPrefix))
-        {
-            var parts = key.Split('/'); // kafka.checkpoint/<changelog topic>/<partition>
-            if (parts.Length == 3 && int.TryParse(parts[2], out int p) && CommitMetadata.Decode(value) is long next)
-                result[new TopicPartition(parts[1], p)] = next;
-        }
-        return result;
-    }
-
     /// <summary>
     /// At start-up: tasks with state on disk but no release time (the previous run crashed while owning them) count as
     /// released now, so they are cleaned up after the delay unless this instance gets them back.
@@ -91,7 +72,6 @@ internal sealed class LocalTaskStates(RocksDbStateBackend backend, TopicLayout l
             n++;
         }
         CleanedUp += n;
-        if (n > 0) Removed?.Invoke();
         return n;
     }
 
@@ -101,7 +81,6 @@ internal sealed class LocalTaskStates(RocksDbStateBackend backend, TopicLayout l
         logger.LogWarning("Task {Task} is corrupted ({Reason}): wiping its local state and restoring it from the changelog.", KafkaTask.Name(id), reason);
         Delete(id);
         Wiped++;
-        Removed?.Invoke();
     }
 
     private void Delete(TaskId id)

@@ -83,11 +83,7 @@ internal sealed partial class StandbyUpdater : IDisposable
         }
     }
 
-    public void Start()
-    {
-        StartOnDiskLags(); // before any stream thread subscribes: its first subscription already sees this instance's copies
-        _thread.Start();
-    }
+    public void Start() => _thread.Start();
 
     /// <summary>Test hook: while set, the standbys read nothing (they lag), but stay placed, announced and queryable.</summary>
     internal bool Paused { get; set; }
@@ -148,7 +144,6 @@ internal sealed partial class StandbyUpdater : IDisposable
         {
             _claimed.Remove(id);
             _handOvers.Drop(id); // never taken (revoked before its restore began): back to a standby here, or closed (Place)
-            _onDisk?.Invalidate(); // its state stays on disk: an on-disk copy from now on
         }
     }
 
@@ -167,7 +162,6 @@ internal sealed partial class StandbyUpdater : IDisposable
                 }
                 _directory.Poll();
                 Place();
-                RefreshOnDiskLags();
                 if (Paused) Thread.Sleep(20);
                 Apply(Paused ? 0 : 1000, 50); // paused: reads nothing, but the lags still follow the changelogs' ends
                 if (commit.Elapsed >= _options.EffectiveCommitInterval)
@@ -238,8 +232,7 @@ internal sealed partial class StandbyUpdater : IDisposable
     /// changelogs' ends (Kafka's <c>HighAvailabilityTaskAssignor.tasksToCaughtUpClients</c>), so this instance asks the group for
     /// them (<see cref="LagAwareEligibility"/>). One counted caught up stays so until it falls behind by the bound plus
     /// max(bound, 1,000) records: each change of the set is a rebalance, and a standby hovering at the bound must not cause a
-    /// rebalance per fetch. Every standby's lag is also announced (with the next heartbeat) for Kafka's least-lag fallback, and
-    /// so are the on-disk copies' (<see cref="OnDiskTaskLags"/>; lags only, never caught up).
+    /// rebalance per fetch. Every standby's lag is also announced (with the next heartbeat) for Kafka's least-lag fallback.
     /// Call under the lock.
     /// </summary>
     private void AnnounceCaughtUp()
@@ -257,7 +250,6 @@ internal sealed partial class StandbyUpdater : IDisposable
             lags[name] = taskLag;
             if (taskLag <= (_caughtUp.Contains(name) ? leave : enter)) now.Add(name);
         }
-        AddOnDiskCopies(lags);
         _directory.SetLags(lags);
         if (now.SetEquals(_caughtUp)) return;
         _caughtUp = now;
@@ -285,11 +277,7 @@ internal sealed partial class StandbyUpdater : IDisposable
     // stores open for the active task, with the offsets they were applied up to (Next: applied, never merely fetched).
     private void Close(Standby s, string reason, bool release, bool handOver = false)
     {
-        if (release)
-        {
-            Local?.MarkReleased([s.Task.Id]); // the clean-up delay counts from here, as for an active task
-            _onDisk?.Invalidate();
-        }
+        if (release) Local?.MarkReleased([s.Task.Id]); // the clean-up delay counts from here, as for an active task
         _backend.Commit([s.Task.State!], Checkpoints([s]));
         var inMemory = s.Partitions.Where(kv => !s.Task.Checkpointed.Contains(kv.Key.Topic)).ToDictionary(kv => kv.Key, kv => kv.Value.Next);
         if (handOver && inMemory.Count > 0)

@@ -54,10 +54,6 @@ internal sealed class MockKafkaCluster : IDisposable
         if (rc != 0) throw new InvalidOperationException($"mock delete records '{topic}' [{partition}] before {beforeOffset} failed: error {rc}.");
     }
 
-    /// <summary>How long the group waits for more members when the first one joins an empty group (tests that need several
-    /// instances to join one generation; 0 by default here).</summary>
-    internal void SetGroupInitialRebalanceDelay(int delayMs) => LibRdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, delayMs);
-
     public void SetBrokerDown(int brokerId) => LibRdKafka.rd_kafka_mock_broker_set_down(_cluster, brokerId);
 
     public void SetBrokerUp(int brokerId) => LibRdKafka.rd_kafka_mock_broker_set_up(_cluster, brokerId);
