@@ -46,7 +46,7 @@ internal sealed partial class JsonSerde<T>
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
             t_writer = null; // a failed write may leave the writer mid-value: the next call starts a new one
-            throw new SerializationException($"{Name} could not write a value: {e.Message}", e);
+            throw WriteFailed(e);
         }
         finally
         {

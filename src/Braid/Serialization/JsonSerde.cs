@@ -71,9 +71,12 @@ internal sealed partial class JsonSerde<T> : Serde<T>
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
-            throw new SerializationException($"{Name} could not write a value: {e.Message}", e);
+            throw WriteFailed(e);
         }
     }
+
+    // One message for both write paths (Serialize and SerializeToSpan).
+    private SerializationException WriteFailed(Exception e) => new($"{Name} could not write a value: {e.Message}", e);
 
     public override T Deserialize(ReadOnlySpan<byte> data)
     {
